@@ -1,0 +1,3 @@
+import { systemClock } from '@vaultover/vault';
+
+console.log(systemClock.now() > 0);
