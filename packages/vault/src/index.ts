@@ -1,1 +1,35 @@
-export { type Clock, systemClock } from './clock.ts';
+export {
+  findOperation,
+  OPERATIONS,
+  type Operation,
+  type OperationClass,
+  type OperationName,
+  operation,
+  type SpecialPermission,
+} from './catalogue.ts';
+export { type Clock, SimulatedClock, type SimulatedClockOptions, systemClock } from './clock.ts';
+export { loadMasterKey } from './crypto/master-key.ts';
+export { Sealer } from './crypto/sealer.ts';
+export * from './errors.ts';
+export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
+export { MAX_SECRET_VALUE_BYTES } from './secrets/secret-input.ts';
+export type {
+  DeletedSecret,
+  OpenSecret,
+  SecretDoc,
+  SecretStore,
+  SecretVersion,
+} from './secrets/secret-store.ts';
+export { PurgeScheduler } from './soft-delete/purge-scheduler.ts';
+export { CHANGE_FORMAT } from './store/committer.ts';
+export type { Attributes, DeletedObject, Deletion, ObjectVersion } from './store/object-repository.ts';
+export { MAX_PAGE_SIZE, type Page, type PageRequest } from './store/paging.ts';
+export { logKeys, vaultPrefix } from './store/vault-keys.ts';
+export {
+  DEFAULT_RETENTION_DAYS,
+  recoveryOf,
+  type VaultProperties,
+  VaultRegistry,
+  type VaultSpec,
+} from './store/vault-registry.ts';
+export { createVaultService, type VaultService, type VaultServiceOptions } from './vault-service.ts';

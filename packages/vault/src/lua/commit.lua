@@ -1,0 +1,57 @@
+--[[
+  Applies one mutation of a vault and appends its change entry, atomically: state and log never disagree.
+
+  KEYS[1]   the vault's change stream
+  KEYS[2]   the vault's position counter
+  KEYS[3..] the keys the mutation touches, in the order of the relative names in ARGV[5]
+
+  ARGV[1] change-entry format version
+  ARGV[2] operation name (catalogue name, e.g. SecretSet)
+  ARGV[3] commit time, ms since the epoch (the caller's clock, so that simulated time is honoured)
+  ARGV[4] guards, JSON: [[kind, keyIndex, arg, expected], ...]   kinds: hexists, heq, zmember
+  ARGV[5] relative key names, JSON array (kept in the entry so that another region can re-apply it)
+  ARGV[6] ops, JSON: [[kind, keyIndex, args...], ...]             kinds: hset, hdel, del, zadd, zrem, set
+  ARGV[7] approximate cap on the stream's length
+
+  Key indexes in guards and ops are 0-based into KEYS[3..].
+  Returns {1, position} on success, {0, n} when guard n (1-based) does not hold; nothing is written then.
+]]
+local guards = cjson.decode(ARGV[4])
+local ops = cjson.decode(ARGV[6])
+local function key(index) return KEYS[index + 3] end
+
+local KNOWN = { hset = true, hdel = true, del = true, zadd = true, zrem = true, set = true }
+for _, op in ipairs(ops) do
+  if not KNOWN[op[1]] then return redis.error_reply('ERR vaultover commit: unknown op ' .. tostring(op[1])) end
+end
+
+for i, guard in ipairs(guards) do
+  local kind, k, arg, expected = guard[1], key(guard[2]), guard[3], guard[4]
+  local holds
+  if kind == 'hexists' then
+    holds = (redis.call('HEXISTS', k, arg) == 1) == expected
+  elseif kind == 'heq' then
+    holds = redis.call('HGET', k, arg) == expected
+  elseif kind == 'zmember' then
+    holds = (redis.call('ZSCORE', k, arg) ~= false) == expected
+  else
+    return redis.error_reply('ERR vaultover commit: unknown guard ' .. tostring(kind))
+  end
+  if not holds then return { 0, i } end
+end
+
+for _, op in ipairs(ops) do
+  local kind, k = op[1], key(op[2])
+  if kind == 'hset' then redis.call('HSET', k, op[3], op[4])
+  elseif kind == 'hdel' then redis.call('HDEL', k, op[3])
+  elseif kind == 'del' then redis.call('DEL', k)
+  elseif kind == 'zadd' then redis.call('ZADD', k, 0, op[3])
+  elseif kind == 'zrem' then redis.call('ZREM', k, op[3])
+  elseif kind == 'set' then redis.call('SET', k, op[3])
+  end
+end
+
+local position = redis.call('INCR', KEYS[2])
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], position .. '-0',
+  'v', ARGV[1], 'op', ARGV[2], 't', ARGV[3], 'keys', ARGV[5], 'ops', ARGV[6])
+return { 1, position }

@@ -1,0 +1,163 @@
+import type { Sealer } from '../crypto/sealer.ts';
+import { objectDisabled } from '../object-errors.ts';
+import { SECRET } from '../object-kind.ts';
+import { decodeBackup, encodeBackup } from '../store/backup-blob.ts';
+import type {
+  DeletedObject,
+  ObjectRepository,
+  ObjectVersion,
+  VersionDoc,
+} from '../store/object-repository.ts';
+import type { Page, PageRequest } from '../store/paging.ts';
+import { parseInput, requireObjectName } from '../validation.ts';
+import { restoreInput, secretSetInput, secretUpdateInput } from './secret-input.ts';
+
+/** A stored secret version. `value` is sealed (AES-256-GCM); it is opened only for `get`. */
+export interface SecretDoc extends VersionDoc {
+  value: string;
+  contentType?: string | undefined;
+  /** Set for secrets that back a certificate. */
+  managed?: boolean | undefined;
+  kid?: string | undefined;
+}
+
+export type SecretVersion = ObjectVersion<SecretDoc>;
+/** A secret version with its value in the clear, as `get` returns it. */
+export type OpenSecret = SecretVersion & { value: string };
+export type DeletedSecret = DeletedObject<SecretDoc>;
+
+/**
+ * The secrets of every vault in a region: validation, sealing of values, and the service's rules,
+ * over the generic versioned object repository.
+ */
+export class SecretStore {
+  readonly #repository: ObjectRepository<SecretDoc>;
+  readonly #sealer: Sealer;
+
+  constructor(repository: ObjectRepository<SecretDoc>, sealer: Sealer) {
+    this.#repository = repository;
+    this.#sealer = sealer;
+  }
+
+  async set(vault: string, name: string, body: unknown): Promise<SecretVersion> {
+    requireObjectName(name);
+    const input = parseInput(secretSetInput, body, 'secret');
+    const now = this.#repository.nowSeconds();
+    return this.#repository.create(
+      vault,
+      name,
+      (version) => ({
+        value: this.#sealer.seal(input.value, valueContext(vault, name, version)),
+        contentType: input.contentType,
+        tags: input.tags,
+        attributes: {
+          enabled: input.attributes?.enabled ?? true,
+          nbf: input.attributes?.nbf,
+          exp: input.attributes?.exp,
+          created: now,
+          updated: now,
+        },
+      }),
+      'SecretSet',
+    );
+  }
+
+  /** The value and properties of a version (latest when empty). A disabled secret is refused, as in the real service. */
+  async get(vault: string, name: string, version?: string): Promise<OpenSecret> {
+    const secret = await this.#repository.version(vault, requireObjectName(name), version);
+    if (!secret.doc.attributes.enabled) throw objectDisabled(SECRET, 'get');
+    return {
+      ...secret,
+      value: this.#sealer.openText(secret.doc.value, valueContext(vault, name, secret.version)),
+    };
+  }
+
+  list(vault: string, page: PageRequest): Promise<Page<SecretVersion>> {
+    return this.#repository.listLive(vault, page);
+  }
+
+  listVersions(vault: string, name: string, page: PageRequest): Promise<Page<SecretVersion>> {
+    return this.#repository.listVersions(vault, requireObjectName(name), page);
+  }
+
+  updateProperties(
+    vault: string,
+    name: string,
+    version: string | undefined,
+    body: unknown,
+  ): Promise<SecretVersion> {
+    requireObjectName(name);
+    const input = parseInput(secretUpdateInput, body, 'secret properties');
+    const now = this.#repository.nowSeconds();
+    return this.#repository.update(
+      vault,
+      name,
+      version,
+      (doc) => ({
+        ...doc,
+        contentType: input.contentType ?? doc.contentType,
+        tags: input.tags ?? doc.tags,
+        attributes: {
+          ...doc.attributes,
+          enabled: input.attributes?.enabled ?? doc.attributes.enabled,
+          nbf: input.attributes?.nbf ?? doc.attributes.nbf,
+          exp: input.attributes?.exp ?? doc.attributes.exp,
+          updated: now,
+        },
+      }),
+      'SecretUpdate',
+    );
+  }
+
+  delete(vault: string, name: string): Promise<DeletedSecret> {
+    return this.#repository.softDelete(vault, requireObjectName(name), 'SecretDelete');
+  }
+
+  getDeleted(vault: string, name: string): Promise<DeletedSecret> {
+    return this.#repository.deleted(vault, requireObjectName(name));
+  }
+
+  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedSecret>> {
+    return this.#repository.listDeleted(vault, page);
+  }
+
+  recover(vault: string, name: string): Promise<SecretVersion> {
+    return this.#repository.recover(vault, requireObjectName(name), 'SecretRecover');
+  }
+
+  purge(vault: string, name: string): Promise<void> {
+    return this.#repository.purge(vault, requireObjectName(name), 'SecretPurge');
+  }
+
+  /** An opaque, encrypted blob holding every version of the secret. */
+  async backup(vault: string, name: string): Promise<Buffer> {
+    const exported = await this.#repository.export(vault, requireObjectName(name));
+    const versions: Record<string, SecretDoc> = {};
+    for (const [version, doc] of Object.entries(exported.versions)) {
+      versions[version] = {
+        ...doc,
+        value: this.#sealer.openText(doc.value, valueContext(vault, name, version)),
+      };
+    }
+    return encodeBackup(this.#sealer, { kind: SECRET.id, name, head: exported.head, versions });
+  }
+
+  /** Restores a backup into `vault` under its original name; 409 when that name is in use. */
+  async restore(vault: string, body: unknown): Promise<SecretVersion> {
+    const input = parseInput(restoreInput, body, 'restore request');
+    const contents = decodeBackup<SecretDoc>(this.#sealer, SECRET.id, Buffer.from(input.value, 'base64url'));
+    const versions: Record<string, SecretDoc> = {};
+    for (const [version, doc] of Object.entries(contents.versions)) {
+      versions[version] = {
+        ...doc,
+        value: this.#sealer.seal(doc.value, valueContext(vault, contents.name, version)),
+      };
+    }
+    return this.#repository.import(vault, contents.name, { head: contents.head, versions }, 'SecretRestore');
+  }
+}
+
+/** Binds a sealed value to its place, so a value copied into another object does not open. */
+function valueContext(vault: string, name: string, version: string): string {
+  return `${vault}/secret/${name}/${version}`;
+}

@@ -1,0 +1,125 @@
+import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
+import type { Clock } from '../clock.ts';
+import { isVaultError } from '../errors.ts';
+import type { ObjectKind } from '../object-kind.ts';
+import type { Deletion, DeletionListener } from '../store/object-repository.ts';
+
+/** What a scheduled purge job carries. */
+export interface PurgeJob {
+  vault: string;
+  kind: ObjectKind['id'];
+  name: string;
+  deletion: Deletion;
+}
+
+/** Purges one expired object; NotFound means it was recovered or purged already. */
+export type PurgeAction = (job: PurgeJob) => Promise<void>;
+
+export interface PurgeSchedulerOptions {
+  /** Redis for the BullMQ queue (its own connections are made from these options). */
+  connection: ConnectionOptions;
+  clock: Clock;
+  /** Converts a simulated duration into real milliseconds (time scale); default identity. */
+  toRealMs?: (simulatedMs: number) => number;
+  /** BullMQ key prefix; the hash tag keeps the queue in one cluster slot. Default `{vo-purge}`. */
+  prefix?: string;
+  queueName?: string;
+}
+
+/**
+ * The service's own purge at `scheduledPurgeDate`, as BullMQ delayed jobs. Job ids are derived from the
+ * deletion, so scheduling twice is harmless and a recover removes exactly the job of that deletion.
+ */
+export class PurgeScheduler implements DeletionListener {
+  readonly #queue: Queue<PurgeJob>;
+  readonly #options: PurgeSchedulerOptions;
+  #worker: Worker<PurgeJob> | undefined;
+
+  constructor(options: PurgeSchedulerOptions) {
+    this.#options = options;
+    this.#queue = new Queue<PurgeJob>(options.queueName ?? 'purge', {
+      connection: options.connection,
+      prefix: options.prefix ?? '{vo-purge}',
+    });
+  }
+
+  static jobId(job: Omit<PurgeJob, 'deletion'> & { deletion: Pick<Deletion, 'deletedDate'> }): string {
+    return `${job.vault}/${job.kind}/${job.name}/${job.deletion.deletedDate}`;
+  }
+
+  async deleted(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
+    await this.schedule({ vault, kind: kind.id, name, deletion });
+  }
+
+  async recovered(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
+    await this.#queue.remove(PurgeScheduler.jobId({ vault, kind: kind.id, name, deletion }));
+  }
+
+  /** Schedules (idempotently) the purge of one deleted object. */
+  async schedule(job: PurgeJob): Promise<void> {
+    await this.#queue.add('purge', job, {
+      jobId: PurgeScheduler.jobId(job),
+      delay: this.#delayOf(job),
+      removeOnComplete: true,
+      removeOnFail: 1000,
+    });
+  }
+
+  /** Starts processing due purges with `purge`. */
+  start(purge: PurgeAction): void {
+    if (this.#worker) return;
+    this.#worker = new Worker<PurgeJob>(this.#queue.name, (job, token) => this.#run(purge, job, token), {
+      connection: this.#options.connection,
+      prefix: this.#queue.opts.prefix,
+      concurrency: 4,
+    });
+  }
+
+  /** Recomputes every waiting purge's real-time delay, after the simulated clock jumped. */
+  async reschedule(): Promise<number> {
+    let changed = 0;
+    for (let start = 0; ; start += 500) {
+      const jobs = await this.#queue.getDelayed(start, start + 499);
+      for (const job of jobs) {
+        await job.changeDelay(this.#delayOf(job.data));
+        changed++;
+      }
+      if (jobs.length < 500) return changed;
+    }
+  }
+
+  /** How many purges are waiting for their date. */
+  delayedCount(): Promise<number> {
+    return this.#queue.getDelayedCount();
+  }
+
+  async close(): Promise<void> {
+    await this.#worker?.close();
+    await this.#queue.close();
+  }
+
+  async #run(purge: PurgeAction, job: Job<PurgeJob>, token: string | undefined): Promise<void> {
+    const dueInMs = job.data.deletion.scheduledPurgeDate * 1000 - this.#options.clock.now();
+    if (dueInMs > 0) {
+      // Woken early (the clock runs slower than planned): wait for the simulated date.
+      await job.moveToDelayed(Date.now() + this.#realMs(dueInMs), token);
+      throw new DelayedError();
+    }
+    try {
+      await purge(job.data);
+    } catch (error) {
+      // Recovered or purged by hand since: nothing left to do.
+      if (isVaultError(error) && error.status === 404) return;
+      throw error;
+    }
+  }
+
+  #delayOf(job: PurgeJob): number {
+    return this.#realMs(job.deletion.scheduledPurgeDate * 1000 - this.#options.clock.now());
+  }
+
+  #realMs(simulatedMs: number): number {
+    const toReal = this.#options.toRealMs ?? ((ms: number) => ms);
+    return Math.max(0, Math.ceil(toReal(simulatedMs)));
+  }
+}

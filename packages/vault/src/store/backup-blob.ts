@@ -1,0 +1,53 @@
+import type { Sealer } from '../crypto/sealer.ts';
+import { UnsealError } from '../crypto/sealer.ts';
+import { BadParameterError } from '../errors.ts';
+import type { ObjectExport } from './object-repository.ts';
+
+const MAGIC = Buffer.from('VOB1');
+const FORMAT_VERSION = 1;
+
+/** What a backup blob holds: every version of one object, with its secret material in the clear inside the sealed blob. */
+export interface BackupContents<T> extends ObjectExport<T> {
+  kind: string;
+  name: string;
+}
+
+interface Envelope<T> extends BackupContents<T> {
+  format: 'vaultover-backup';
+  formatVersion: number;
+}
+
+/** Backups are opaque to clients: sealed under the master key, bound to the object kind, versioned. */
+export function encodeBackup<T>(sealer: Sealer, contents: BackupContents<T>): Buffer {
+  const envelope: Envelope<T> = { format: 'vaultover-backup', formatVersion: FORMAT_VERSION, ...contents };
+  return Buffer.concat([MAGIC, sealer.sealBytes(JSON.stringify(envelope), context(contents.kind))]);
+}
+
+export function decodeBackup<T>(sealer: Sealer, kind: string, blob: Uint8Array): BackupContents<T> {
+  const invalid = () =>
+    new BadParameterError(
+      `Backup blob contains invalid or corrupt data, or is not a ${kind} backup of this deployment.`,
+    );
+  if (blob.length < MAGIC.length || !MAGIC.equals(blob.subarray(0, MAGIC.length))) throw invalid();
+  let envelope: Envelope<T>;
+  try {
+    envelope = JSON.parse(
+      sealer.openBytes(blob.subarray(MAGIC.length), context(kind)).toString('utf8'),
+    ) as Envelope<T>;
+  } catch (error) {
+    if (error instanceof UnsealError || error instanceof SyntaxError) throw invalid();
+    throw error;
+  }
+  if (envelope.format !== 'vaultover-backup' || envelope.kind !== kind) throw invalid();
+  if (envelope.formatVersion !== FORMAT_VERSION) {
+    throw new BadParameterError(
+      `Backup blob format version ${envelope.formatVersion} is not supported by this version.`,
+    );
+  }
+  if (!envelope.versions[envelope.head]) throw invalid();
+  return { kind: envelope.kind, name: envelope.name, head: envelope.head, versions: envelope.versions };
+}
+
+function context(kind: string): string {
+  return `vaultover-backup/v${FORMAT_VERSION}/${kind}`;
+}

@@ -1,0 +1,57 @@
+import type { Clock } from '../clock.ts';
+import type { Mutation } from './mutation.ts';
+import type { VaultRedis } from './scripts.ts';
+import { logKeys, vaultPrefix } from './vault-keys.ts';
+
+/** Version of the change-entry format written to the streams; readers refuse versions they do not know. */
+export const CHANGE_FORMAT = '1';
+
+/** Thrown when a guard of a mutation does not hold: the state changed under the caller, or a rule forbids it. */
+export class GuardFailedError extends Error {
+  readonly reason: string;
+  constructor(reason: string) {
+    super(`guard failed: ${reason}`);
+    this.name = 'GuardFailedError';
+    this.reason = reason;
+  }
+}
+
+export interface CommitterOptions {
+  /** Approximate cap on a change stream's length, so that a stream can never fill memory. Default 1,000,000. */
+  streamCap?: number;
+}
+
+/** Executes mutations: one Lua call that checks guards, writes state and appends the change entry. */
+export class Committer {
+  readonly #redis: VaultRedis;
+  readonly #clock: Clock;
+  readonly #streamCap: number;
+
+  constructor(redis: VaultRedis, clock: Clock, options: CommitterOptions = {}) {
+    this.#redis = redis;
+    this.#clock = clock;
+    this.#streamCap = options.streamCap ?? 1_000_000;
+  }
+
+  /** Commits `mutation` to `vault`; returns the change position, or throws GuardFailedError. */
+  async commit(vault: string, mutation: Mutation): Promise<number> {
+    const prefix = vaultPrefix(vault);
+    const log = logKeys(vault);
+    const reply = (await this.#redis.vaultCommit(
+      2 + mutation.keys.length,
+      log.stream,
+      log.position,
+      ...mutation.keys.map((k) => prefix + k),
+      CHANGE_FORMAT,
+      mutation.operation,
+      String(this.#clock.now()),
+      JSON.stringify(mutation.guards),
+      JSON.stringify(mutation.keys),
+      JSON.stringify(mutation.ops),
+      String(this.#streamCap),
+    )) as [number, number];
+    const [ok, value] = reply;
+    if (ok !== 1) throw new GuardFailedError(mutation.reasons[value - 1] ?? `guard ${value}`);
+    return value;
+  }
+}

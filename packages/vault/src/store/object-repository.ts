@@ -1,0 +1,340 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import {
+  deletedObjectNotFound,
+  objectAlreadyExists,
+  objectIsDeleted,
+  objectNotFound,
+  purgeProtected,
+} from '../object-errors.ts';
+import type { ObjectKind } from '../object-kind.ts';
+import type { Committer } from './committer.ts';
+import { GuardFailedError } from './committer.ts';
+import { Mutation } from './mutation.ts';
+import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
+import type { VaultRedis } from './scripts.ts';
+import { rel, vaultPrefix } from './vault-keys.ts';
+import type { VaultRegistry } from './vault-registry.ts';
+
+/** Attributes every object version has, in IntDate seconds as on the wire. */
+export interface Attributes {
+  enabled: boolean;
+  nbf?: number | undefined;
+  exp?: number | undefined;
+  created: number;
+  updated: number;
+}
+
+export interface VersionDoc {
+  attributes: Attributes;
+  tags?: Record<string, string> | undefined;
+}
+
+export interface ObjectVersion<T> {
+  name: string;
+  version: string;
+  doc: T;
+}
+
+/** When an object was soft-deleted and when the service will purge it, in IntDate seconds. */
+export interface Deletion {
+  deletedDate: number;
+  scheduledPurgeDate: number;
+}
+
+export interface DeletedObject<T> extends ObjectVersion<T> {
+  deletion: Deletion;
+}
+
+/** Every version of one object, as carried by a backup. */
+export interface ObjectExport<T> {
+  head: string;
+  versions: Record<string, T>;
+}
+
+/** Told about soft deletions, so that the scheduled purge can be planned and cancelled. */
+export interface DeletionListener {
+  deleted(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void>;
+  recovered(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void>;
+}
+
+export interface ObjectRepositoryDeps {
+  redis: VaultRedis;
+  committer: Committer;
+  clock: Clock;
+  vaults: VaultRegistry;
+  deletions?: DeletionListener | undefined;
+}
+
+const MAX_UPDATE_ATTEMPTS = 8;
+const DAY_SECONDS = 86_400;
+
+export function newVersionId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Versioned objects of one kind with soft delete, stored per vault (see vault-keys.ts for the layout).
+ * Every change is one Mutation, so state and change log move together; reads are one round trip.
+ */
+export class ObjectRepository<T extends VersionDoc> {
+  readonly kind: ObjectKind;
+  readonly #deps: ObjectRepositoryDeps;
+
+  constructor(kind: ObjectKind, deps: ObjectRepositoryDeps) {
+    this.kind = kind;
+    this.#deps = deps;
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.#deps.clock.now() / 1000);
+  }
+
+  #objectKey(vault: string, name: string): string {
+    return vaultPrefix(vault) + rel.object(this.kind.id, name);
+  }
+
+  async #readHead(vault: string, name: string) {
+    const [head, doc, deletion] = (await this.#deps.redis.vaultReadHead(this.#objectKey(vault, name))) as [
+      string | null,
+      string | null,
+      string | null,
+    ];
+    return { head, doc, deletion };
+  }
+
+  /** The latest version of a live object. */
+  async latest(vault: string, name: string): Promise<ObjectVersion<T>> {
+    const { head, doc, deletion } = await this.#readHead(vault, name);
+    if (!head || !doc || deletion) throw objectNotFound(this.kind, name);
+    return { name, version: head, doc: JSON.parse(doc) as T };
+  }
+
+  /** A given version of a live object; an empty version means the latest. */
+  async version(vault: string, name: string, version: string | undefined): Promise<ObjectVersion<T>> {
+    if (!version) return this.latest(vault, name);
+    const [doc, deletion] = await this.#deps.redis.hmget(
+      this.#objectKey(vault, name),
+      `v:${version}`,
+      'deleted',
+    );
+    if (!doc || deletion) throw objectNotFound(this.kind, name, version);
+    return { name, version, doc: JSON.parse(doc) as T };
+  }
+
+  /** Adds a new version and makes it the latest. Refused while the name is soft-deleted. */
+  async create(
+    vault: string,
+    name: string,
+    build: (version: string) => T,
+    operation: string,
+  ): Promise<ObjectVersion<T>> {
+    await this.#deps.vaults.get(vault);
+    const version = newVersionId();
+    const doc = build(version);
+    const object = rel.object(this.kind.id, name);
+    const mutation = new Mutation(operation)
+      .requireMember(rel.deleted(this.kind.id), name, false, 'deleted')
+      .hset(object, `v:${version}`, JSON.stringify(doc))
+      .hset(object, 'head', version)
+      .zadd(rel.live(this.kind.id), name);
+    await this.#commit(vault, name, mutation);
+    return { name, version, doc };
+  }
+
+  /** Changes one version (the latest when `version` is empty) with compare-and-set, retrying on races. */
+  async update(
+    vault: string,
+    name: string,
+    version: string | undefined,
+    change: (doc: T) => T,
+    operation: string,
+  ): Promise<ObjectVersion<T>> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.version(vault, name, version);
+      const next = change(structuredClone(current.doc));
+      const object = rel.object(this.kind.id, name);
+      const field = `v:${current.version}`;
+      const mutation = new Mutation(operation)
+        .requireFieldValue(object, field, JSON.stringify(current.doc), 'changed')
+        .requireField(object, 'deleted', false, 'deleted')
+        .hset(object, field, JSON.stringify(next));
+      try {
+        await this.#commit(vault, name, mutation);
+        return { ...current, doc: next };
+      } catch (error) {
+        if (!(error instanceof GuardFailedError && error.reason === 'changed')) throw error;
+      }
+    }
+    throw new Error(`update of ${this.kind.noun} ${name} kept racing with other writers; try again`);
+  }
+
+  /** Soft-deletes a live object for the vault's retention period. */
+  async softDelete(vault: string, name: string, operation: string): Promise<DeletedObject<T>> {
+    const properties = await this.#deps.vaults.get(vault);
+    const latest = await this.latest(vault, name);
+    const deletedDate = this.nowSeconds();
+    const deletion = {
+      deletedDate,
+      scheduledPurgeDate: deletedDate + properties.retentionDays * DAY_SECONDS,
+    };
+    const mutation = new Mutation(operation)
+      .requireMember(rel.live(this.kind.id), name, true, 'missing')
+      .zrem(rel.live(this.kind.id), name)
+      .zadd(rel.deleted(this.kind.id), name)
+      .hset(rel.object(this.kind.id, name), 'deleted', JSON.stringify(deletion));
+    await this.#commit(vault, name, mutation);
+    await this.#deps.deletions?.deleted(vault, this.kind, name, deletion);
+    return { ...latest, deletion };
+  }
+
+  /** A soft-deleted object with its latest version. */
+  async deleted(vault: string, name: string): Promise<DeletedObject<T>> {
+    const { head, doc, deletion } = await this.#readHead(vault, name);
+    if (!head || !doc || !deletion) throw deletedObjectNotFound(this.kind, name);
+    return { name, version: head, doc: JSON.parse(doc) as T, deletion: JSON.parse(deletion) as Deletion };
+  }
+
+  /** Brings a soft-deleted object back, with all its versions. */
+  async recover(vault: string, name: string, operation: string): Promise<ObjectVersion<T>> {
+    const deleted = await this.deleted(vault, name);
+    const mutation = new Mutation(operation)
+      .requireMember(rel.deleted(this.kind.id), name, true, 'missing')
+      .zrem(rel.deleted(this.kind.id), name)
+      .zadd(rel.live(this.kind.id), name)
+      .hdel(rel.object(this.kind.id, name), 'deleted');
+    await this.#commit(vault, name, mutation);
+    await this.#deps.deletions?.recovered(vault, this.kind, name, deleted.deletion);
+    return { name, version: deleted.version, doc: deleted.doc };
+  }
+
+  /**
+   * Removes a soft-deleted object for good. `expected` pins the deletion being purged, so that a
+   * late scheduled purge cannot remove an object that was recovered and deleted again since.
+   */
+  async purge(vault: string, name: string, operation: string, expected?: Deletion): Promise<void> {
+    const properties = await this.#deps.vaults.get(vault);
+    const { deletion } = await this.deleted(vault, name);
+    if (properties.purgeProtection && this.nowSeconds() < deletion.scheduledPurgeDate) throw purgeProtected();
+    const object = rel.object(this.kind.id, name);
+    const mutation = new Mutation(operation)
+      .requireMember(rel.deleted(this.kind.id), name, true, 'missing')
+      .requireFieldValue(object, 'deleted', JSON.stringify(expected ?? deletion), 'not-deleted')
+      .del(object)
+      .zrem(rel.deleted(this.kind.id), name);
+    await this.#commit(vault, name, mutation);
+  }
+
+  /** A page of live objects (latest versions), in name order. */
+  listLive(vault: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
+    return this.#listIndex(vault, rel.live(this.kind.id), request, (item) => item);
+  }
+
+  /** A page of soft-deleted objects, in name order. */
+  listDeleted(vault: string, request: PageRequest): Promise<Page<DeletedObject<T>>> {
+    return this.#listIndex(vault, rel.deleted(this.kind.id), request, (item, deletion) =>
+      deletion ? { ...item, deletion } : undefined,
+    );
+  }
+
+  /** A page of the versions of a live object, oldest first. */
+  async listVersions(vault: string, name: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
+    const all = await this.export(vault, name);
+    const versions = Object.entries(all.versions)
+      .map(([version, doc]) => ({ name, version, doc }))
+      .sort(
+        (a, b) => a.doc.attributes.created - b.doc.attributes.created || a.version.localeCompare(b.version),
+      );
+    const offset = request.skipToken
+      ? Number(decodeSkipToken<{ offset: number }>(request.skipToken, 'offset').offset)
+      : 0;
+    const size = pageSize(request);
+    const items = versions.slice(offset, offset + size);
+    const more = offset + size < versions.length;
+    return { items, skipToken: more ? encodeSkipToken({ offset: offset + size }) : undefined };
+  }
+
+  /** Every version of a live object (for backup and version lists). */
+  async export(vault: string, name: string): Promise<ObjectExport<T>> {
+    const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
+    if (!fields.head || fields.deleted) throw objectNotFound(this.kind, name);
+    const versions: Record<string, T> = {};
+    for (const [field, value] of Object.entries(fields)) {
+      if (field.startsWith('v:')) versions[field.slice(2)] = JSON.parse(value) as T;
+    }
+    return { head: fields.head, versions };
+  }
+
+  /** Recreates an object from an export; refused when the name is in use, live or deleted. */
+  async import(
+    vault: string,
+    name: string,
+    object: ObjectExport<T>,
+    operation: string,
+  ): Promise<ObjectVersion<T>> {
+    await this.#deps.vaults.get(vault);
+    const key = rel.object(this.kind.id, name);
+    const mutation = new Mutation(operation)
+      .requireMember(rel.live(this.kind.id), name, false, 'exists')
+      .requireMember(rel.deleted(this.kind.id), name, false, 'deleted');
+    for (const [version, doc] of Object.entries(object.versions))
+      mutation.hset(key, `v:${version}`, JSON.stringify(doc));
+    mutation.hset(key, 'head', object.head).zadd(rel.live(this.kind.id), name);
+    await this.#commit(vault, name, mutation);
+    const head = object.versions[object.head];
+    if (!head) throw new Error(`export of ${name} has no document for its head version`);
+    return { name, version: object.head, doc: head };
+  }
+
+  async #listIndex<R>(
+    vault: string,
+    index: string,
+    request: PageRequest,
+    shape: (item: ObjectVersion<T>, deletion: Deletion | undefined) => R | undefined,
+  ): Promise<Page<R>> {
+    await this.#deps.vaults.get(vault);
+    const prefix = vaultPrefix(vault);
+    const after = request.skipToken
+      ? decodeSkipToken<{ after: string }>(request.skipToken, 'after').after
+      : undefined;
+    const size = pageSize(request);
+    const names = await this.#deps.redis.zrangebylex(
+      prefix + index,
+      after ? `(${after}` : '-',
+      '+',
+      'LIMIT',
+      0,
+      size + 1,
+    );
+    const pageNames = names.slice(0, size);
+    const items: R[] = [];
+    if (pageNames.length > 0) {
+      const keys = pageNames.map((n) => this.#objectKey(vault, n));
+      const flat = (await this.#deps.redis.vaultReadHeads(keys.length, ...keys)) as (string | null)[];
+      pageNames.forEach((name, i) => {
+        const [head, doc, deletion] = [flat[i * 3], flat[i * 3 + 1], flat[i * 3 + 2]];
+        if (!head || !doc) return; // purged between the two reads
+        const item = shape(
+          { name, version: head, doc: JSON.parse(doc) as T },
+          deletion ? JSON.parse(deletion) : undefined,
+        );
+        if (item) items.push(item);
+      });
+    }
+    const last = pageNames.at(-1);
+    return { items, skipToken: names.length > size && last ? encodeSkipToken({ after: last }) : undefined };
+  }
+
+  async #commit(vault: string, name: string, mutation: Mutation): Promise<void> {
+    try {
+      await this.#deps.committer.commit(vault, mutation);
+    } catch (error) {
+      if (!(error instanceof GuardFailedError)) throw error;
+      if (error.reason === 'deleted') throw objectIsDeleted(this.kind, name);
+      if (error.reason === 'exists') throw objectAlreadyExists(this.kind, name);
+      if (error.reason === 'missing') throw objectNotFound(this.kind, name);
+      if (error.reason === 'not-deleted') throw deletedObjectNotFound(this.kind, name);
+      throw error;
+    }
+  }
+}

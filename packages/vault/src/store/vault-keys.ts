@@ -1,0 +1,30 @@
+/**
+ * The Redis key layout of a vault. Every key of a vault carries the hash tag `{vault}`, so that a
+ * vault lives in one Redis Cluster slot and its Lua scripts stay single-slot.
+ *
+ * Keys inside a vault have a *relative* name (`o:secret:db-password`); change entries carry relative
+ * names, so that a region can apply them under its own prefix.
+ */
+export const KEY_PREFIX = 'vo';
+
+export function vaultPrefix(vault: string): string {
+  return `${KEY_PREFIX}:{${vault}}:`;
+}
+
+/** Relative names of the keys inside one vault. */
+export const rel = {
+  /** Hash of one object: `head` → latest version id, `v:<version>` → version document, `deleted` → deletion info. */
+  object: (kind: string, name: string) => `o:${kind}:${name}`,
+  /** Sorted set (lexicographic) of live object names of a kind. */
+  live: (kind: string) => `i:${kind}`,
+  /** Sorted set (lexicographic) of soft-deleted object names of a kind. */
+  deleted: (kind: string) => `d:${kind}`,
+  /** String: the vault's properties document. */
+  properties: () => 'props',
+} as const;
+
+/** Absolute keys of a vault's change log and its position counter. */
+export function logKeys(vault: string): { stream: string; position: string } {
+  const prefix = vaultPrefix(vault);
+  return { stream: `${prefix}log`, position: `${prefix}pos` };
+}
