@@ -31,5 +31,6 @@ export {
   type VaultProperties,
   VaultRegistry,
   type VaultSpec,
+  vaultNotFound,
 } from './store/vault-registry.ts';
 export { createVaultService, type VaultService, type VaultServiceOptions } from './vault-service.ts';

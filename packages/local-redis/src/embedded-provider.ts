@@ -1,0 +1,134 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  RedisNotInstalledError,
+  RedisPortInUseError,
+  RedisStartError,
+  UnknownRedisInstanceError,
+} from './errors.ts';
+import { findExecutable } from './find-executable.ts';
+import { findFreePort } from './free-port.ts';
+import { type RedisProcess, startRedisProcess } from './redis-process.ts';
+import type { RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
+import { assertNewNames, startAll } from './start-all.ts';
+
+const BIND_ATTEMPTS = 5;
+
+/** Options of the embedded provider, defaults already applied. */
+export interface EmbeddedOptions {
+  redisServerPath: string;
+  baseDir?: string;
+  startTimeoutMs: number;
+  logger?: RedisLogger;
+}
+
+interface Entry {
+  readonly name: string;
+  readonly dir: string;
+  port: number;
+  process: RedisProcess | null;
+}
+
+function toInstance(entry: Entry): RedisInstance {
+  const { name, port } = entry;
+  return { name, url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, pid: entry.process?.pid ?? null };
+}
+
+/** Runs one redis-server child per name, on free ports, each in its own temp dir. */
+export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider {
+  const entries = new Map<string, Entry>();
+  let executable: string | null = null;
+
+  async function resolveExecutable(): Promise<string> {
+    executable ??= await findExecutable(options.redisServerPath);
+    if (executable === null) throw new RedisNotInstalledError(options.redisServerPath);
+    return executable;
+  }
+
+  async function launch(entry: Entry, port: number): Promise<void> {
+    const redisServerPath = await resolveExecutable();
+    const { dir } = entry;
+    entry.process = await startRedisProcess({
+      redisServerPath,
+      port,
+      dir,
+      startTimeoutMs: options.startTimeoutMs,
+    });
+    entry.port = port;
+    options.logger?.info(
+      `redis '${entry.name}' ready at redis://127.0.0.1:${port} (pid ${entry.process.pid})`,
+    );
+  }
+
+  // Another process may grab the free port before redis binds it: pick a new one a few times.
+  async function launchOnFreePort(entry: Entry): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launch(entry, await findFreePort());
+      } catch (error) {
+        if (!(error instanceof RedisPortInUseError) || attempt >= BIND_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async function startOne(name: string): Promise<RedisInstance> {
+    const safeName = name.replace(/[^a-zA-Z0-9-]/g, '_');
+    const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), `vaultover-redis-${safeName}-`));
+    const entry: Entry = { name, dir, port: 0, process: null };
+    entries.set(name, entry);
+    try {
+      await launchOnFreePort(entry);
+    } catch (error) {
+      entries.delete(name);
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
+    // stop() ran while this one was starting: it must not outlive the provider.
+    if (entries.get(name) !== entry) {
+      await entry.process?.stop();
+      throw new RedisStartError(`redis '${name}' was stopped while it was starting`);
+    }
+    return toInstance(entry);
+  }
+
+  function entryOf(name: string): Entry {
+    const entry = entries.get(name);
+    if (!entry) throw new UnknownRedisInstanceError(`no redis named '${name}' was started by this provider`);
+    return entry;
+  }
+
+  async function stopInstance(name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    const entry = entryOf(name);
+    const running = entry.process;
+    entry.process = null;
+    await running?.stop(signal);
+    if (running) options.logger?.info(`redis '${name}' stopped (${signal})`);
+  }
+
+  async function stopAndForget(name: string): Promise<void> {
+    const entry = entries.get(name);
+    if (!entry) return;
+    entries.delete(name);
+    await entry.process?.stop();
+    await rm(entry.dir, { recursive: true, force: true });
+  }
+
+  return {
+    kind: 'embedded',
+    async start(names) {
+      assertNewNames(names, entries);
+      return startAll(names, startOne, stopAndForget);
+    },
+    stopInstance,
+    async restartInstance(name) {
+      const entry = entryOf(name);
+      await stopInstance(name);
+      await launch(entry, entry.port);
+      return toInstance(entry);
+    },
+    async stop() {
+      await Promise.all([...entries.keys()].map(stopAndForget));
+    },
+  };
+}

@@ -1,0 +1,19 @@
+export { createRedisProvider } from './create-redis-provider.ts';
+export {
+  ExternalRedisUnreachableError,
+  LocalRedisError,
+  NoContainerRuntimeError,
+  RedisConfigError,
+  RedisNotInstalledError,
+  RedisPortInUseError,
+  RedisStartError,
+  UnknownRedisInstanceError,
+  UnsupportedRedisOperationError,
+} from './errors.ts';
+export type {
+  RedisInstance,
+  RedisLogger,
+  RedisProvider,
+  RedisProviderKind,
+  RedisProviderOptions,
+} from './redis-provider.ts';

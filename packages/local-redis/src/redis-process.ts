@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { RedisNotInstalledError, RedisPortInUseError, RedisStartError } from './errors.ts';
+import { OutputTail } from './output-tail.ts';
+import { disownPid, ownPid } from './owned-pids.ts';
+import { pingRedis } from './ping.ts';
+import { withDeadline } from './with-deadline.ts';
+import { PID_LINE_PREFIX, WRAPPER_SCRIPT } from './wrapper-script.ts';
+
+const READY_LINE = 'Ready to accept connections';
+const STOP_GRACE_MS = 5_000;
+
+/** What one redis-server needs; redisServerPath is already resolved. */
+export interface RedisProcessOptions {
+  redisServerPath: string;
+  port: number;
+  dir: string;
+  startTimeoutMs: number;
+}
+
+/** A redis-server we started (through the wrapper), ready to answer PING. */
+export interface RedisProcess {
+  readonly pid: number;
+  /** Signals redis-server itself and resolves once it and its wrapper are gone. Idempotent. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+}
+
+// The wrapper adds --dir itself, as it needs the dir too.
+function redisArgs({ port }: RedisProcessOptions): string[] {
+  return [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes'],
+    ...['--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+  ];
+}
+
+function signalPid(pid: number | null, signal: NodeJS.Signals): void {
+  if (pid === null) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Follows one wrapper child: redis's pid, its readiness, and when everything it started is gone. */
+function watch(child: ChildProcess) {
+  const tail = new OutputTail(20);
+  let pid: number | null = null;
+  let sawReadyLine = false;
+  let exitCode: number | null = null;
+  let markReady: (pid: number) => void = () => {};
+  const ready = new Promise<number>((resolve) => {
+    markReady = resolve;
+  });
+  const onLine = (line: string) => {
+    if (line.startsWith(PID_LINE_PREFIX)) {
+      pid = Number(line.slice(PID_LINE_PREFIX.length));
+      ownPid(pid);
+    }
+    sawReadyLine ||= line.includes(READY_LINE);
+    if (pid !== null && sawReadyLine) markReady(pid);
+  };
+  if (child.stdout) tail.follow(child.stdout, onLine);
+  if (child.stderr) tail.follow(child.stderr, onLine);
+  // If only the wrapper died, closing its stdin makes the watcher kill the orphaned redis.
+  child.once('exit', (code) => {
+    exitCode = code;
+    child.stdin?.destroy();
+  });
+  // 'close' waits for every holder of the output pipes, redis included: after it, redis is gone.
+  const closed = new Promise<void>((resolve) =>
+    child.once('close', () => {
+      if (pid !== null) disownPid(pid);
+      pid = null;
+      resolve();
+    }),
+  );
+  return { tail, ready, closed, pid: () => pid, exitCode: () => exitCode };
+}
+
+type Watch = ReturnType<typeof watch>;
+
+function startFailure(options: RedisProcessOptions, w: Watch, outcome: 'exited' | 'timeout'): Error {
+  const output = `Last lines of its output:\n${w.tail}`;
+  if (w.tail.includes('Address already in use')) {
+    return new RedisPortInUseError(
+      `redis-server could not bind port ${options.port}: already in use.\n${output}`,
+    );
+  }
+  if (w.exitCode() === 127 && w.tail.includes('not found')) {
+    return new RedisNotInstalledError(options.redisServerPath);
+  }
+  const what =
+    outcome === 'timeout'
+      ? `did not answer PING within ${options.startTimeoutMs} ms`
+      : `exited (code ${w.exitCode()}) before it was ready`;
+  return new RedisStartError(`redis-server on port ${options.port} ${what}.\n${output}`);
+}
+
+/** Signals redis-server itself, and SIGKILLs it and its wrapper if they are not gone in time. */
+async function stopWatched(child: ChildProcess, w: Watch, signal: NodeJS.Signals): Promise<void> {
+  signalPid(w.pid(), signal);
+  const result = await withDeadline(w.closed, STOP_GRACE_MS, 'still running' as const);
+  if (result !== 'still running') return;
+  signalPid(w.pid(), 'SIGKILL');
+  child.kill('SIGKILL');
+  await w.closed;
+}
+
+/** Spawns redis-server through the wrapper and resolves once it answers PING; kills it on failure. */
+export async function startRedisProcess(options: RedisProcessOptions): Promise<RedisProcess> {
+  const startedAt = Date.now();
+  const { redisServerPath, dir, startTimeoutMs } = options;
+  const args = ['-c', WRAPPER_SCRIPT, 'vaultover-redis', redisServerPath, dir, ...redisArgs(options)];
+  const child = spawn('/bin/sh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const w = watch(child);
+  const url = `redis://127.0.0.1:${options.port}`;
+  // A failed PING after the ready line counts as not answering in time.
+  const answered = w.ready.then(async (pid) => {
+    await pingRedis(url, Math.max(500, startTimeoutMs - (Date.now() - startedAt)));
+    return { pid };
+  });
+  const outcome = await withDeadline(
+    Promise.race([answered.catch(() => 'timeout' as const), w.closed.then(() => 'exited' as const)]),
+    startTimeoutMs,
+    'timeout' as const,
+  );
+  if (typeof outcome === 'object') {
+    return { pid: outcome.pid, stop: (signal = 'SIGTERM') => stopWatched(child, w, signal) };
+  }
+  // Closing stdin also works before the pid is known, but makes the wrapper delete the data dir, which a
+  // failed restartInstance must keep.
+  if (w.pid() === null) child.stdin?.end();
+  await stopWatched(child, w, 'SIGKILL');
+  throw startFailure(options, w, outcome);
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import {
+  MethodNotAllowedError,
+  NotFoundError,
+  operation,
+  type VaultRegistry,
+  vaultNotFound,
+} from '@vaultover/vault';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Authorizer } from '../access/authorizer.ts';
+import type { RegionMetrics } from '../region-metrics.ts';
+import { requireApiVersion } from './api-version.ts';
+import type { DataRoute, RequestContext } from './data-route.ts';
+import { sendError } from './error-reply.ts';
+import { readJsonBody } from './json-body.ts';
+import type { VaultHostResolver } from './vault-host.ts';
+
+/** Turns the Authorization header into a principal name, or throws a 401 VaultError. */
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<string>;
+  /** The `WWW-Authenticate` challenge sent with every 401. */
+  readonly challenge: string;
+}
+
+/** Routes outside the vault data plane (health, metrics, admin): served as they are, never gated by operation. */
+export interface InfraRoute {
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  handle(req: Request, res: Response): Promise<void> | void;
+}
+
+export interface AppDeps {
+  region: string;
+  tenantId: string;
+  dataRoutes: readonly DataRoute[];
+  infraRoutes: readonly InfraRoute[];
+  vaults: VaultRegistry;
+  hosts: VaultHostResolver;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  metrics: RegionMetrics;
+  logger: Logger;
+  serviceVersion: string;
+}
+
+/** The region node's express app: common headers, infrastructure routes, the data plane, errors. */
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(normalizePath);
+  app.use((_req, res, next) => {
+    res.setHeader('x-ms-request-id', randomUUID());
+    res.setHeader('x-ms-keyvault-region', deps.region);
+    res.setHeader('x-ms-keyvault-service-version', deps.serviceVersion);
+    next();
+  });
+  for (const route of deps.infraRoutes) {
+    app[route.method === 'GET' ? 'get' : 'post'](route.path, async (req, res) => {
+      try {
+        await route.handle(req, res);
+      } catch (error) {
+        sendError(res, error, (e) => deps.logger.error({ err: e, path: req.path }, 'admin request failed'));
+      }
+    });
+  }
+  for (const route of deps.dataRoutes) {
+    app[verb(route.method)](route.path, dataHandler(route, deps));
+  }
+  app.use(notFound(deps.dataRoutes));
+  return app;
+}
+
+function verb(method: DataRoute['method']) {
+  return method.toLowerCase() as 'get' | 'put' | 'post' | 'patch' | 'delete';
+}
+
+/** Collapses repeated slashes: the SDK sends `/keys/{n}//encrypt` for a versionless key id. */
+function normalizePath(req: Request, _res: Response, next: NextFunction): void {
+  if (req.url.includes('//')) {
+    const q = req.url.indexOf('?');
+    const path = q < 0 ? req.url : req.url.slice(0, q);
+    req.url = path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : req.url.slice(q));
+  }
+  next();
+}
+
+function dataHandler(route: DataRoute, deps: AppDeps) {
+  const op = operation(route.operation);
+  return async (req: Request, res: Response): Promise<void> => {
+    const started = performance.now();
+    let status: number;
+    try {
+      const principal = await deps.authenticator.authenticate(req.headers.authorization);
+      const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
+      const vaultName = deps.hosts.resolve(req.hostname);
+      if (!vaultName) throw vaultNotFound(req.hostname);
+      const vault = await deps.vaults.get(vaultName);
+      deps.authorizer.authorize(op, {
+        principal,
+        vault: vault.name,
+        region: deps.region,
+        tenantId: deps.tenantId,
+      });
+      const context: RequestContext = {
+        vault,
+        base: `https://${req.headers.host}`,
+        apiVersion,
+        params: req.params as Record<string, string | undefined>,
+        query: req.query as Record<string, string | undefined>,
+        body: route.hasBody ? await readJsonBody(req) : undefined,
+        principal,
+      };
+      const reply = await route.handle(context);
+      status = reply.status;
+      if (reply.body === undefined) res.status(status).end();
+      else res.status(status).json(reply.body);
+    } catch (error) {
+      if ((error as { status?: number }).status === 401)
+        res.setHeader('WWW-Authenticate', deps.authenticator.challenge);
+      status = sendError(res, error, (e) =>
+        deps.logger.error({ err: e, operation: op.name }, 'request failed'),
+      );
+    }
+    deps.metrics.observe(op.name, status, (performance.now() - started) / 1000);
+  };
+}
+
+function queryValue(req: Request, name: string): string | undefined {
+  const value = (req.query as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** 405 for a known path with another method (as the real service: "HTTP PUT not allowed"), else 404. */
+function notFound(routes: readonly DataRoute[]) {
+  return (req: Request, res: Response): void => {
+    const known = routes.some((r) => matchesPath(r.path, req.path));
+    const error = known
+      ? new MethodNotAllowedError(req.method)
+      : new NotFoundError(
+          'NotFound',
+          `The path ${req.path.slice(0, 200)} is not an operation of this service.`,
+        );
+    sendError(res, error, () => {});
+  };
+}
+
+function matchesPath(pattern: string, path: string): boolean {
+  const regex = pattern.replace(/\{\/:[a-z]+\}/gi, '(?:/[^/]+)?').replace(/:[a-z]+/gi, '[^/]+');
+  return new RegExp(`^${regex}/?$`, 'i').test(path);
+}

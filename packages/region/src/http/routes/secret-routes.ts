@@ -1,0 +1,127 @@
+import type { SecretStore } from '@vaultover/vault';
+import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
+import { pageBody, pageRequest } from '../paging.ts';
+import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from '../wire/secret-wire.ts';
+
+const name = (context: RequestContext) => context.params.name ?? '';
+
+/** The secrets REST API (reference/keyvault-api.md §1). Order matters: literal segments before parameters. */
+export function secretRoutes(secrets: SecretStore): DataRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/secrets/restore',
+      operation: 'SecretRestore',
+      hasBody: true,
+      handle: async (c) => ok(secretBundle(c.base, c.vault, await secrets.restore(c.vault.name, c.body))),
+    },
+    {
+      method: 'GET',
+      path: '/secrets',
+      operation: 'SecretList',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await secrets.list(c.vault.name, request);
+        return ok(
+          pageBody(
+            c,
+            '/secrets',
+            page,
+            request,
+            page.items.map((s) => secretItem(c.base, c.vault, s)),
+          ),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/secrets/:name/versions',
+      operation: 'SecretListVersions',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await secrets.listVersions(c.vault.name, name(c), request);
+        const items = page.items.map((s) => secretItem(c.base, c.vault, s, true));
+        return ok(pageBody(c, `/secrets/${name(c)}/versions`, page, request, items));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/secrets/:name/backup',
+      operation: 'SecretBackup',
+      handle: async (c) => ok({ value: (await secrets.backup(c.vault.name, name(c))).toString('base64url') }),
+    },
+    {
+      method: 'PUT',
+      path: '/secrets/:name',
+      operation: 'SecretSet',
+      hasBody: true,
+      handle: async (c) => {
+        const secret = await secrets.set(c.vault.name, name(c), c.body);
+        return ok(secretBundle(c.base, c.vault, secret, (c.body as { value: string }).value));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/secrets/:name{/:version}',
+      operation: 'SecretGet',
+      handle: async (c) => {
+        const secret = await secrets.get(c.vault.name, name(c), c.params.version);
+        return ok(secretBundle(c.base, c.vault, secret, secret.value));
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/secrets/:name{/:version}',
+      operation: 'SecretUpdate',
+      hasBody: true,
+      handle: async (c) =>
+        ok(
+          secretBundle(
+            c.base,
+            c.vault,
+            await secrets.updateProperties(c.vault.name, name(c), c.params.version, c.body),
+          ),
+        ),
+    },
+    {
+      method: 'DELETE',
+      path: '/secrets/:name',
+      operation: 'SecretDelete',
+      handle: async (c) =>
+        ok(deletedSecretBundle(c.base, c.vault, await secrets.delete(c.vault.name, name(c)))),
+    },
+    {
+      method: 'GET',
+      path: '/deletedsecrets',
+      operation: 'SecretListDeleted',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await secrets.listDeleted(c.vault.name, request);
+        const items = page.items.map((s) => deletedSecretItem(c.base, c.vault, s));
+        return ok(pageBody(c, '/deletedsecrets', page, request, items));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/deletedsecrets/:name',
+      operation: 'SecretGetDeleted',
+      handle: async (c) =>
+        ok(deletedSecretBundle(c.base, c.vault, await secrets.getDeleted(c.vault.name, name(c)))),
+    },
+    {
+      method: 'POST',
+      path: '/deletedsecrets/:name/recover',
+      operation: 'SecretRecover',
+      handle: async (c) => ok(secretBundle(c.base, c.vault, await secrets.recover(c.vault.name, name(c)))),
+    },
+    {
+      method: 'DELETE',
+      path: '/deletedsecrets/:name',
+      operation: 'SecretPurge',
+      handle: async (c) => {
+        await secrets.purge(c.vault.name, name(c));
+        return noContent();
+      },
+    },
+  ];
+}

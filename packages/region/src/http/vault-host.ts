@@ -1,0 +1,28 @@
+/**
+ * Which vault a request is for, from its host name: `<vault>.localhost` (or `<vault>.<any configured host>`)
+ * names a vault; a plain configured host (`localhost`, `127.0.0.1`, …) means the default vault.
+ */
+export class VaultHostResolver {
+  readonly #defaultVault: string;
+  readonly #plainHosts: Set<string>;
+
+  constructor(defaultVault: string, extraHosts: readonly string[] = []) {
+    this.#defaultVault = defaultVault;
+    this.#plainHosts = new Set([
+      'localhost',
+      '127.0.0.1',
+      '::1',
+      '[::1]',
+      ...extraHosts.map((h) => h.toLowerCase()),
+    ]);
+  }
+
+  /** The vault name for `hostname`, or undefined when the host names nothing we serve. */
+  resolve(hostname: string): string | undefined {
+    const host = hostname.toLowerCase();
+    if (this.#plainHosts.has(host)) return this.#defaultVault;
+    const dot = host.indexOf('.');
+    if (dot > 0 && this.#plainHosts.has(host.slice(dot + 1))) return host.slice(0, dot);
+    return undefined;
+  }
+}

@@ -1,0 +1,46 @@
+import type { DeletedSecret, SecretVersion, VaultProperties } from '@vaultover/vault';
+import { dropUndefined, wireAttributes } from './attributes.ts';
+
+// JSON shapes of the secrets API (SecretBundle, SecretItem, DeletedSecretBundle, DeletedSecretItem).
+
+/** SecretBundle; `value` only for get/set. */
+export function secretBundle(base: string, vault: VaultProperties, secret: SecretVersion, value?: string) {
+  const { doc } = secret;
+  return dropUndefined({
+    value,
+    id: `${base}/secrets/${secret.name}/${secret.version}`,
+    contentType: doc.contentType,
+    attributes: wireAttributes(doc.attributes, vault),
+    tags: doc.tags,
+    kid: doc.kid,
+    managed: doc.managed,
+  });
+}
+
+/** SecretItem of a list: `id` without version, unless listing versions. */
+export function secretItem(base: string, vault: VaultProperties, secret: SecretVersion, withVersion = false) {
+  const { doc } = secret;
+  return dropUndefined({
+    id: `${base}/secrets/${secret.name}${withVersion ? `/${secret.version}` : ''}`,
+    attributes: wireAttributes(doc.attributes, vault),
+    tags: doc.tags,
+    contentType: doc.contentType,
+    managed: doc.managed,
+  });
+}
+
+function deletion(base: string, secret: DeletedSecret) {
+  return {
+    recoveryId: `${base}/deletedsecrets/${secret.name}`,
+    deletedDate: secret.deletion.deletedDate,
+    scheduledPurgeDate: secret.deletion.scheduledPurgeDate,
+  };
+}
+
+export function deletedSecretBundle(base: string, vault: VaultProperties, secret: DeletedSecret) {
+  return { ...deletion(base, secret), ...secretBundle(base, vault, secret) };
+}
+
+export function deletedSecretItem(base: string, vault: VaultProperties, secret: DeletedSecret) {
+  return { ...deletion(base, secret), ...secretItem(base, vault, secret) };
+}

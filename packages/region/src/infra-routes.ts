@@ -1,0 +1,108 @@
+import {
+  BadParameterError,
+  ForbiddenError,
+  type PurgeScheduler,
+  type SimulatedClock,
+} from '@vaultover/vault';
+import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import type { Authorizer } from './access/authorizer.ts';
+import type { Authenticator, InfraRoute } from './http/app.ts';
+import { readJsonBody } from './http/json-body.ts';
+import type { RegionMetrics } from './region-metrics.ts';
+
+export interface InfraDeps {
+  region: string;
+  role: 'primary' | 'secondary';
+  redis: Redis;
+  clock: SimulatedClock;
+  scheduler: PurgeScheduler | undefined;
+  metrics: RegionMetrics;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+}
+
+const HEALTH_TIMEOUT_MS = 1000;
+
+/** `/health`, `/metrics` and the admin controls (time). */
+export function infraRoutes(deps: InfraDeps): InfraRoute[] {
+  return [
+    { method: 'GET', path: '/health', handle: (_req, res) => health(deps, res) },
+    {
+      method: 'GET',
+      path: '/metrics',
+      handle: async (_req, res) => {
+        res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/time',
+      handle: async (req, res) => {
+        await requireAdministrator(deps, req);
+        res.json(timeOf(deps.clock));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/admin/time/shift',
+      handle: async (req, res) => {
+        await requireAdministrator(deps, req);
+        const body = (await readJsonBody(req)) as { seconds?: unknown; days?: unknown } | undefined;
+        const seconds = Number(body?.seconds ?? 0) + Number(body?.days ?? 0) * 86_400;
+        if (!Number.isFinite(seconds) || seconds <= 0) {
+          throw new BadParameterError(
+            'Give a positive number of "seconds" or "days" to move the clock forward by.',
+          );
+        }
+        deps.clock.shift(seconds * 1000);
+        const rescheduled = (await deps.scheduler?.reschedule()) ?? 0;
+        res.json({ ...timeOf(deps.clock), rescheduledPurges: rescheduled });
+      },
+    },
+  ];
+}
+
+async function health(deps: InfraDeps, res: Response): Promise<void> {
+  const started = performance.now();
+  let reachable = true;
+  try {
+    await withTimeout(deps.redis.ping(), HEALTH_TIMEOUT_MS);
+  } catch {
+    reachable = false;
+    deps.metrics.redisErrors.inc();
+  }
+  res.status(reachable ? 200 : 503).json({
+    status: reachable ? 'ok' : 'unhealthy',
+    region: deps.region,
+    role: deps.role,
+    mode: 'read-write',
+    redis: { reachable, latencyMs: reachable ? Math.round((performance.now() - started) * 100) / 100 : null },
+  });
+}
+
+function timeOf(clock: SimulatedClock) {
+  const now = clock.now();
+  return {
+    now: new Date(now).toISOString(),
+    offsetSeconds: Math.round(clock.offsetMs / 1000),
+    timeScale: clock.timeScale,
+  };
+}
+
+async function requireAdministrator(deps: InfraDeps, req: Request): Promise<void> {
+  const principal = await deps.authenticator.authenticate(req.headers.authorization);
+  if (!deps.authorizer.isAdministrator(principal)) {
+    throw new ForbiddenError(
+      `Principal ${principal} is not a Key Vault Administrator; admin controls need one.`,
+    );
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { Authorizer } from './access/authorizer.ts';
+import { TokenAuthenticator } from './access/token-authenticator.ts';
+import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
+import { createApp } from './http/app.ts';
+import { secretRoutes } from './http/routes/secret-routes.ts';
+import { VaultHostResolver } from './http/vault-host.ts';
+import { infraRoutes } from './infra-routes.ts';
+import { RegionMetrics } from './region-metrics.ts';
+import type { RegionNodeOptions } from './region-options.ts';
+import { ensureTlsMaterial } from './tls/index.ts';
+
+/** Reported in `x-ms-keyvault-service-version`. */
+export const SERVICE_VERSION = 'vaultover-0.1.0';
+
+/** A running region node. */
+export interface RegionNode {
+  readonly region: string;
+  readonly url: string;
+  readonly port: number;
+  readonly caFile: string;
+  readonly clock: SimulatedClock;
+  close(): Promise<void>;
+}
+
+/** Starts one region: its Redis connections, the vault domain, and the HTTPS server. */
+export async function startRegionNode(options: RegionNodeOptions): Promise<RegionNode> {
+  const logger = options.logger ?? pino({ name: `region:${options.region}` });
+  const clock = options.clock ?? new SimulatedClock({ timeScale: options.timeScale ?? 1 });
+  const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
+  const [tls, signingKey] = await Promise.all([
+    ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: options.hostnames ?? [] }),
+    ensureSigningKey(options.dataDir),
+  ]);
+  const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+  const metrics = new RegionMetrics(options.region);
+  redis.on('error', () => metrics.redisErrors.inc());
+
+  const service = createVaultService({
+    redis,
+    clock,
+    masterKey: loadMasterKey({ key: options.masterKey, dataDir: options.dataDir }),
+    queue: {
+      connection: { url: options.queueRedisUrl ?? options.redisUrl },
+      toRealMs: (ms) => clock.toRealMs(ms),
+    },
+  });
+  for (const vault of options.vaults) await service.vaults.ensure(vault);
+
+  const authorizer = new Authorizer(options.principals);
+  const authenticator = new TokenAuthenticator(
+    new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
+    tenantId,
+  );
+  const app = createApp({
+    region: options.region,
+    tenantId,
+    dataRoutes: secretRoutes(service.secrets),
+    infraRoutes: infraRoutes({
+      region: options.region,
+      role: options.role,
+      redis,
+      clock,
+      scheduler: service.scheduler,
+      metrics,
+      authenticator,
+      authorizer,
+    }),
+    vaults: service.vaults,
+    hosts: new VaultHostResolver(options.defaultVault, options.hostnames),
+    authenticator,
+    authorizer,
+    metrics,
+    logger,
+    serviceVersion: SERVICE_VERSION,
+  });
+
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
+  server.keepAliveTimeout = 65_000;
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  const port = (server.address() as AddressInfo).port;
+  const url = `https://localhost:${port}`;
+  logger.info({ url, caFile: tls.caFile }, 'region node ready');
+
+  return {
+    region: options.region,
+    url,
+    port,
+    caFile: tls.caFile,
+    clock,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await service.close();
+      redis.disconnect();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

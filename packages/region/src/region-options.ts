@@ -1,0 +1,35 @@
+import type { SimulatedClock, VaultSpec } from '@vaultover/vault';
+import type { Logger } from 'pino';
+import type { Principal } from './access/principals.ts';
+
+/** Everything a region node needs to start. Defaults are in region-node.ts (REGION_DEFAULTS). */
+export interface RegionNodeOptions {
+  /** Region name, e.g. `westeurope`; shown in `x-ms-keyvault-region` and metric labels. */
+  region: string;
+  role: 'primary' | 'secondary';
+  /** Address to bind; loopback by default. */
+  host?: string;
+  /** Port to listen on; 0 picks a free one. */
+  port?: number;
+  /** Extra host names (DNS or IP) for the TLS certificate and vault routing. */
+  hostnames?: string[];
+  /** Where keys, certificates and generated secrets are kept. */
+  dataDir: string;
+  /** The region's Redis. */
+  redisUrl: string;
+  /** Redis for BullMQ queues (scheduled purges); defaults to the region's Redis. */
+  queueRedisUrl?: string;
+  vaults: VaultSpec[];
+  /** Vault served on a plain host (`localhost`, `127.0.0.1`). */
+  defaultVault: string;
+  principals: Record<string, Principal>;
+  /** Tenant named in the 401 challenge. */
+  tenantId?: string;
+  /** Simulated milliseconds per real millisecond. */
+  timeScale?: number;
+  /** Base64 of 32 bytes; otherwise generated into the data directory. */
+  masterKey?: string;
+  logger?: Logger;
+  /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */
+  clock?: SimulatedClock;
+}

@@ -1,0 +1,10 @@
+// Must stay first: @peculiar/x509 throws at load time without Reflect metadata.
+import './reflect-metadata-shim.ts';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+
+// @peculiar/x509 needs a WebCrypto implementation; Node's is complete. Importing this module
+// (rather than calling set() per use) makes it happen once, before any generator runs.
+x509.cryptoProvider.set(webcrypto);
+
+export { x509 };
