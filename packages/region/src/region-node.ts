@@ -34,7 +34,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const clock = options.clock ?? new SimulatedClock({ timeScale: options.timeScale ?? 1 });
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const [tls, signingKey] = await Promise.all([
-    ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: options.hostnames ?? [] }),
+    ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: certificateNames(options) }),
     ensureSigningKey(options.dataDir),
   ]);
   const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
@@ -102,6 +102,14 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       redis.disconnect();
     },
   };
+}
+
+/**
+ * Names the server certificate must cover. Node and curl refuse the two-label wildcard `*.localhost`,
+ * so every vault's own `<vault>.localhost` is listed by name.
+ */
+function certificateNames(options: RegionNodeOptions): string[] {
+  return [...(options.hostnames ?? []), ...options.vaults.map((v) => `${v.name}.localhost`)];
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -57,8 +57,9 @@ export class TokenVerifier {
       throw new TokenExpiredError();
     }
     const known = this.#knownPrincipals?.();
-    if (known !== undefined && !known.includes(claims.principal))
+    if (known !== undefined && !known.includes(claims.principal)) {
       throw new UnknownPrincipalError(claims.principal);
+    }
     return { principal: claims.principal };
   }
 
@@ -82,13 +83,15 @@ export class TokenVerifier {
   }
 }
 
-// Translates jose's errors into ours, whose messages are fit for the client.
+// Translates jose's errors into ours, whose messages are fit for the client; anything else is a bug
+// and propagates as is.
 function toAuthError(error: unknown): AuthError {
   if (error instanceof errors.JWTExpired) return new TokenExpiredError();
   if (error instanceof errors.JWSSignatureVerificationFailed) return new InvalidSignatureError();
   if (error instanceof errors.JWTClaimValidationFailed) return new InvalidClaimsError(error.claim);
-  if (error instanceof errors.JOSEAlgNotAllowed)
+  if (error instanceof errors.JOSEAlgNotAllowed) {
     return new MalformedTokenError(`Token must be signed with ${TOKEN_ALGORITHM}.`);
+  }
   if (error instanceof errors.JOSEError) return new MalformedTokenError();
   throw error;
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface DirectoryLockOptions {
   /** Give up waiting after this long. Default 30 s. */
   timeoutMs?: number;
-  /** A lock file older than this is left over from a crashed process. Default 60 s. */
+  /** A lock file older than this is left over from a crashed process. Default 10 s. */
   staleMs?: number;
 }
 
@@ -23,7 +23,7 @@ export async function withDirectoryLock<T>(
   options: DirectoryLockOptions = {},
 ): Promise<T> {
   const lockPath = join(dir, '.lock');
-  await acquire(lockPath, options.timeoutMs ?? 30_000, options.staleMs ?? 60_000);
+  await acquire(lockPath, options.timeoutMs ?? 30_000, options.staleMs ?? 10_000);
   try {
     return await work();
   } finally {
@@ -35,7 +35,7 @@ async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Pr
   const deadline = Date.now() + timeoutMs;
   while (!(await tryCreate(lockPath))) {
     // Age-based, not PID-based: processes in different containers may share the directory.
-    // Work under the lock takes well under a second, so a minute-old lock is abandoned.
+    // Work under the lock takes well under a second, so a lock this old is abandoned.
     if (await isOlderThan(lockPath, staleMs)) {
       await rm(lockPath, { force: true });
       continue;

@@ -8,7 +8,9 @@ const RENEW_BEFORE_MS = 30 * 86_400_000;
 export function isUsableCa(certPem: string, keyPem: string, now: Date): boolean {
   const cert = parseCertificate(certPem);
   if (cert === undefined) return false;
-  return cert.ca && isFreshAt(cert, now) && keyMatches(cert, keyPem);
+  // No notBefore check: after a clock jump backwards, a new CA would cost users their trust
+  // setup and fix nothing.
+  return cert.ca && outlives(cert, now) && keyMatches(cert, keyPem);
 }
 
 /**
@@ -25,11 +27,11 @@ export function isUsableServerCertificate(
   const ca = parseCertificate(caPem);
   if (cert === undefined || ca === undefined) return false;
   const issuedByCa = cert.checkIssued(ca) && cert.verify(ca.publicKey);
-  return issuedByCa && isFreshAt(cert, now) && keyMatches(cert, keyPem);
+  return issuedByCa && cert.validFromDate <= now && outlives(cert, now) && keyMatches(cert, keyPem);
 }
 
-function isFreshAt(cert: X509Certificate, now: Date): boolean {
-  return cert.validFromDate <= now && cert.validToDate.getTime() - now.getTime() > RENEW_BEFORE_MS;
+function outlives(cert: X509Certificate, now: Date): boolean {
+  return cert.validToDate.getTime() - now.getTime() > RENEW_BEFORE_MS;
 }
 
 function keyMatches(cert: X509Certificate, keyPem: string): boolean {

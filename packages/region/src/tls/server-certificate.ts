@@ -10,8 +10,8 @@ export interface ServerCertificatePems {
   keyPem: string;
 }
 
-// 397 days: the longest lifetime every TLS client accepts (browsers cap at 398, Apple
-// platforms reject > 825). Expiry is harmless since start-up re-issues under the same CA.
+// 397 days stays under every client's cap (browsers: 398 days for public CAs; Apple: 825 days
+// for any CA; Node and OpenSSL: none). Short is harmless: start-up re-issues under the same CA.
 const SERVER_VALIDITY_DAYS = 397;
 const DAY_MS = 86_400_000;
 

@@ -1,5 +1,5 @@
-// Must stay first: @peculiar/x509 throws at load time without Reflect metadata.
-import './reflect-metadata-shim.ts';
+// Must stay first: @peculiar/x509 resolves algorithms through tsyringe, which needs Reflect metadata.
+import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
