@@ -1,3 +1,5 @@
-import { systemClock } from '@vaultover/vault';
+#!/usr/bin/env node
+import { runCli } from './cli/run-cli.ts';
 
-console.log(systemClock.now() > 0);
+// Exit explicitly: Redis clients and timers of a stopped deployment must not keep the process alive.
+process.exit(await runCli(process.argv));

@@ -111,7 +111,9 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   const startedAt = Date.now();
   const { redisServerPath, dir, startTimeoutMs } = options;
   const args = ['-c', WRAPPER_SCRIPT, 'vaultover-redis', redisServerPath, dir, ...redisArgs(options)];
-  const child = spawn('/bin/sh', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Own process group: a Ctrl-C in the terminal reaches us, and we stop redis after what depends on it.
+  // The wrapper still dies with us through its stdin pipe, even when we are SIGKILLed.
+  const child = spawn('/bin/sh', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const w = watch(child);
   const url = `redis://127.0.0.1:${options.port}`;
   // A failed PING after the ready line counts as not answering in time.

@@ -1,6 +1,7 @@
 import {
   BadParameterError,
   ForbiddenError,
+  MAX_CLOCK_TIME_MS,
   type PurgeScheduler,
   type SimulatedClock,
 } from '@vaultover/vault';
@@ -53,6 +54,11 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
         if (!Number.isFinite(seconds) || seconds <= 0) {
           throw new BadParameterError(
             'Give a positive number of "seconds" or "days" to move the clock forward by.',
+          );
+        }
+        if (deps.clock.now() + seconds * 1000 > MAX_CLOCK_TIME_MS) {
+          throw new BadParameterError(
+            `A shift of ${seconds} seconds would move the clock past ${new Date(MAX_CLOCK_TIME_MS).toISOString()}.`,
           );
         }
         deps.clock.shift(seconds * 1000);

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
@@ -48,9 +48,26 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     queue: {
       connection: { url: options.queueRedisUrl ?? options.redisUrl },
       toRealMs: (ms) => clock.toRealMs(ms),
+      onError: (err, job) =>
+        logger.warn(
+          { err, vault: job.vault, kind: job.kind },
+          'could not schedule a purge; it is scheduled at next start',
+        ),
     },
   });
-  for (const vault of options.vaults) await service.vaults.ensure(vault);
+  const release = async () => {
+    await service.close();
+    redis.disconnect();
+  };
+  try {
+    for (const vault of options.vaults) {
+      await service.vaults.ensure(vault);
+      await service.reconcilePurges(vault.name);
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
 
   const authorizer = new Authorizer(options.principals);
   const authenticator = new TokenAuthenticator(
@@ -82,7 +99,12 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
 
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   server.keepAliveTimeout = 65_000;
-  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  try {
+    await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  } catch (error) {
+    await release();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const url = `https://localhost:${port}`;
   logger.info({ url, caFile: tls.caFile }, 'region node ready');
@@ -98,18 +120,19 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await service.close();
-      redis.disconnect();
+      await release();
     },
   };
 }
 
 /**
- * Names the server certificate must cover. Node and curl refuse the two-label wildcard `*.localhost`,
- * so every vault's own `<vault>.localhost` is listed by name.
+ * Names the server certificate must cover: the configured hosts, and `<vault>.<host>` for every vault
+ * on every named host. Node and curl refuse the two-label wildcard `*.localhost`, so each is listed.
  */
 function certificateNames(options: RegionNodeOptions): string[] {
-  return [...(options.hostnames ?? []), ...options.vaults.map((v) => `${v.name}.localhost`)];
+  const hosts = ['localhost', ...(options.hostnames ?? [])].filter((h) => !isIP(h));
+  const vaultHosts = options.vaults.flatMap((vault) => hosts.map((host) => `${vault.name}.${host}`));
+  return [...(options.hostnames ?? []), ...vaultHosts];
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -6,6 +6,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** Latest time a clock may reach: the end of year 9999, the last date every client can represent. */
+export const MAX_CLOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 export interface SimulatedClockOptions {
   /** Simulated milliseconds per real millisecond; 86400 plays a day in a second. Default 1. */
   timeScale?: number;

@@ -7,7 +7,13 @@ export {
   operation,
   type SpecialPermission,
 } from './catalogue.ts';
-export { type Clock, SimulatedClock, type SimulatedClockOptions, systemClock } from './clock.ts';
+export {
+  type Clock,
+  MAX_CLOCK_TIME_MS,
+  SimulatedClock,
+  type SimulatedClockOptions,
+  systemClock,
+} from './clock.ts';
 export { loadMasterKey } from './crypto/master-key.ts';
 export { Sealer } from './crypto/sealer.ts';
 export * from './errors.ts';

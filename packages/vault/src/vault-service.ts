@@ -1,10 +1,9 @@
-import type { ConnectionOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock } from './clock.ts';
 import { Sealer } from './crypto/sealer.ts';
 import { SECRET } from './object-kind.ts';
 import { type SecretDoc, SecretStore } from './secrets/secret-store.ts';
-import { PurgeScheduler } from './soft-delete/purge-scheduler.ts';
+import { PurgeScheduler, type PurgeSchedulerOptions } from './soft-delete/purge-scheduler.ts';
 import { Committer } from './store/committer.ts';
 import { ObjectRepository, type VersionDoc } from './store/object-repository.ts';
 import { vaultRedis } from './store/scripts.ts';
@@ -17,9 +16,7 @@ export interface VaultServiceOptions {
   /** 32-byte master key for encryption at rest. */
   masterKey: Uint8Array;
   /** Redis for the scheduled-purge queue; without it, scheduled purges are off. */
-  queue?:
-    | { connection: ConnectionOptions; toRealMs?: (simulatedMs: number) => number; prefix?: string }
-    | undefined;
+  queue?: Omit<PurgeSchedulerOptions, 'clock'> | undefined;
   /** Approximate cap on each change stream. */
   streamCap?: number | undefined;
 }
@@ -29,6 +26,8 @@ export interface VaultService {
   readonly vaults: VaultRegistry;
   readonly secrets: SecretStore;
   readonly scheduler: PurgeScheduler | undefined;
+  /** Schedules the purge of every soft-deleted object of `vault` (idempotent), e.g. at start-up. */
+  reconcilePurges(vault: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -54,6 +53,27 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     vaults,
     secrets,
     scheduler,
+    async reconcilePurges(vault) {
+      if (!scheduler) return 0;
+      let scheduled = 0;
+      for (const repository of Object.values(repositories)) {
+        let skipToken: string | undefined;
+        do {
+          const page = await repository.listDeleted(vault, { skipToken });
+          for (const item of page.items) {
+            await scheduler.schedule({
+              vault,
+              kind: repository.kind.id,
+              name: item.name,
+              deletion: item.deletion,
+            });
+            scheduled++;
+          }
+          skipToken = page.skipToken;
+        } while (skipToken);
+      }
+      return scheduled;
+    },
     async close() {
       await scheduler?.close();
     },

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BadParameterError,
   MethodNotAllowedError,
   NotFoundError,
   operation,
@@ -69,6 +70,16 @@ export function createApp(deps: AppDeps): express.Express {
     app[verb(route.method)](route.path, dataHandler(route, deps));
   }
   app.use(notFound(deps.dataRoutes));
+  // Errors express raises before a handler runs (a malformed percent-encoding in the path) get the
+  // service's own error format too, never express's HTML page.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status;
+    const reported =
+      error instanceof URIError || status === 400
+        ? new BadParameterError(`The request URI is not valid: ${(error as Error).message.slice(0, 200)}`)
+        : error;
+    sendError(res, reported, (e) => deps.logger.error({ err: e, path: req.path }, 'request failed'));
+  });
   return app;
 }
 
@@ -105,7 +116,7 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
       });
       const context: RequestContext = {
         vault,
-        base: `https://${req.headers.host}`,
+        base: requestOrigin(req.headers.host),
         apiVersion,
         params: req.params as Record<string, string | undefined>,
         query: req.query as Record<string, string | undefined>,
@@ -125,6 +136,19 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     }
     deps.metrics.observe(op.name, status, (performance.now() - started) / 1000);
   };
+}
+
+// A host name or bracketed IPv6 address with an optional port, nothing else: ids and next links are
+// built from it, so anything that could smuggle another origin (`@`, `/`, quotes) is refused.
+const HOST_HEADER =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** `https://<host>` of the request, from a Host header checked to be only a host and port. */
+function requestOrigin(host: string | undefined): string {
+  if (!host || !HOST_HEADER.test(host)) {
+    throw new BadParameterError('The Host header must be a host name or address with an optional port.');
+  }
+  return `https://${host}`;
 }
 
 function queryValue(req: Request, name: string): string | undefined {

@@ -20,9 +20,10 @@ export class VaultHostResolver {
   /** The vault name for `hostname`, or undefined when the host names nothing we serve. */
   resolve(hostname: string): string | undefined {
     const host = hostname.toLowerCase();
-    if (this.#plainHosts.has(host)) return this.#defaultVault;
+    // `<vault>.<host>` names a vault even when the whole name is also configured (for the certificate).
     const dot = host.indexOf('.');
     if (dot > 0 && this.#plainHosts.has(host.slice(dot + 1))) return host.slice(0, dot);
+    if (this.#plainHosts.has(host)) return this.#defaultVault;
     return undefined;
   }
 }

@@ -72,15 +72,15 @@ export class SecretStore {
     };
   }
 
-  list(vault: string, page: PageRequest): Promise<Page<SecretVersion>> {
+  async list(vault: string, page: PageRequest): Promise<Page<SecretVersion>> {
     return this.#repository.listLive(vault, page);
   }
 
-  listVersions(vault: string, name: string, page: PageRequest): Promise<Page<SecretVersion>> {
+  async listVersions(vault: string, name: string, page: PageRequest): Promise<Page<SecretVersion>> {
     return this.#repository.listVersions(vault, requireObjectName(name), page);
   }
 
-  updateProperties(
+  async updateProperties(
     vault: string,
     name: string,
     version: string | undefined,
@@ -109,23 +109,23 @@ export class SecretStore {
     );
   }
 
-  delete(vault: string, name: string): Promise<DeletedSecret> {
+  async delete(vault: string, name: string): Promise<DeletedSecret> {
     return this.#repository.softDelete(vault, requireObjectName(name), 'SecretDelete');
   }
 
-  getDeleted(vault: string, name: string): Promise<DeletedSecret> {
+  async getDeleted(vault: string, name: string): Promise<DeletedSecret> {
     return this.#repository.deleted(vault, requireObjectName(name));
   }
 
-  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedSecret>> {
+  async listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedSecret>> {
     return this.#repository.listDeleted(vault, page);
   }
 
-  recover(vault: string, name: string): Promise<SecretVersion> {
+  async recover(vault: string, name: string): Promise<SecretVersion> {
     return this.#repository.recover(vault, requireObjectName(name), 'SecretRecover');
   }
 
-  purge(vault: string, name: string): Promise<void> {
+  async purge(vault: string, name: string): Promise<void> {
     return this.#repository.purge(vault, requireObjectName(name), 'SecretPurge');
   }
 

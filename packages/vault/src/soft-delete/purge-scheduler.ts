@@ -4,6 +4,8 @@ import { isVaultError } from '../errors.ts';
 import type { ObjectKind } from '../object-kind.ts';
 import type { Deletion, DeletionListener } from '../store/object-repository.ts';
 
+const RESCHEDULE_PAGE = 500;
+
 /** What a scheduled purge job carries. */
 export interface PurgeJob {
   vault: string;
@@ -24,6 +26,11 @@ export interface PurgeSchedulerOptions {
   /** BullMQ key prefix; the hash tag keeps the queue in one cluster slot. Default `{vo-purge}`. */
   prefix?: string;
   queueName?: string;
+  /**
+   * Told when scheduling fails after a deletion was committed. The deletion stands (it was acknowledged);
+   * `reconcile` at the next start schedules the purge. Default: rethrow.
+   */
+  onError?: (error: unknown, job: PurgeJob) => void;
 }
 
 /**
@@ -48,7 +55,13 @@ export class PurgeScheduler implements DeletionListener {
   }
 
   async deleted(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
-    await this.schedule({ vault, kind: kind.id, name, deletion });
+    const job = { vault, kind: kind.id, name, deletion };
+    try {
+      await this.schedule(job);
+    } catch (error) {
+      if (!this.#options.onError) throw error;
+      this.#options.onError(error, job);
+    }
   }
 
   async recovered(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
@@ -75,17 +88,31 @@ export class PurgeScheduler implements DeletionListener {
     });
   }
 
-  /** Recomputes every waiting purge's real-time delay, after the simulated clock jumped. */
+  /**
+   * Recomputes every waiting purge's real-time delay, after the simulated clock jumped. Ids are collected
+   * first: paging while the worker takes jobs that just became due would shift positions and skip some.
+   */
   async reschedule(): Promise<number> {
+    const ids: string[] = [];
+    for (let start = 0; ; start += RESCHEDULE_PAGE) {
+      const jobs = await this.#queue.getDelayed(start, start + RESCHEDULE_PAGE - 1);
+      for (const job of jobs) if (job.id) ids.push(job.id);
+      if (jobs.length < RESCHEDULE_PAGE) break;
+    }
     let changed = 0;
-    for (let start = 0; ; start += 500) {
-      const jobs = await this.#queue.getDelayed(start, start + 499);
-      for (const job of jobs) {
+    for (const id of new Set(ids)) {
+      const job = await this.#queue.getJob(id);
+      if (!job || !(await job.isDelayed())) continue; // already due, running or done
+      try {
         await job.changeDelay(this.#delayOf(job.data));
         changed++;
+      } catch (error) {
+        // The worker took it between the check and the change: it runs now, which is what we want.
+        if (!(await job.isDelayed())) continue;
+        throw error;
       }
-      if (jobs.length < 500) return changed;
     }
+    return changed;
   }
 
   /** How many purges are waiting for their date. */

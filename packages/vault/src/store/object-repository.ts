@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import { ConflictError } from '../errors.ts';
 import {
   deletedObjectNotFound,
   objectAlreadyExists,
@@ -10,6 +11,7 @@ import {
 import type { ObjectKind } from '../object-kind.ts';
 import type { Committer } from './committer.ts';
 import { GuardFailedError } from './committer.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
 import { Mutation } from './mutation.ts';
 import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
 import type { VaultRedis } from './scripts.ts';
@@ -80,6 +82,7 @@ export function newVersionId(): string {
 export class ObjectRepository<T extends VersionDoc> {
   readonly kind: ObjectKind;
   readonly #deps: ObjectRepositoryDeps;
+  readonly #writers = new KeyedMutex();
 
   constructor(kind: ObjectKind, deps: ObjectRepositoryDeps) {
     this.kind = kind;
@@ -142,31 +145,38 @@ export class ObjectRepository<T extends VersionDoc> {
     return { name, version, doc };
   }
 
-  /** Changes one version (the latest when `version` is empty) with compare-and-set, retrying on races. */
-  async update(
+  /**
+   * Changes one version (the latest when `version` is empty). Writers in this process queue per object;
+   * the compare-and-set guard still protects against any other writer, with a few retries.
+   */
+  update(
     vault: string,
     name: string,
     version: string | undefined,
     change: (doc: T) => T,
     operation: string,
   ): Promise<ObjectVersion<T>> {
-    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-      const current = await this.version(vault, name, version);
-      const next = change(structuredClone(current.doc));
-      const object = rel.object(this.kind.id, name);
-      const field = `v:${current.version}`;
-      const mutation = new Mutation(operation)
-        .requireFieldValue(object, field, JSON.stringify(current.doc), 'changed')
-        .requireField(object, 'deleted', false, 'deleted')
-        .hset(object, field, JSON.stringify(next));
-      try {
-        await this.#commit(vault, name, mutation);
-        return { ...current, doc: next };
-      } catch (error) {
-        if (!(error instanceof GuardFailedError && error.reason === 'changed')) throw error;
+    return this.#writers.run(`${vault}/${name}`, async () => {
+      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+        const current = await this.version(vault, name, version);
+        const next = change(structuredClone(current.doc));
+        const object = rel.object(this.kind.id, name);
+        const field = `v:${current.version}`;
+        const mutation = new Mutation(operation)
+          .requireFieldValue(object, field, JSON.stringify(current.doc), 'changed')
+          .requireField(object, 'deleted', false, 'deleted')
+          .hset(object, field, JSON.stringify(next));
+        try {
+          await this.#commit(vault, name, mutation);
+          return { ...current, doc: next };
+        } catch (error) {
+          if (!(error instanceof GuardFailedError && error.reason === 'changed')) throw error;
+        }
       }
-    }
-    throw new Error(`update of ${this.kind.noun} ${name} kept racing with other writers; try again`);
+      throw new ConflictError(
+        `The ${this.kind.noun} ${name} kept changing under this update (other writers); retry the request.`,
+      );
+    });
   }
 
   /** Soft-deletes a live object for the vault's retention period. */

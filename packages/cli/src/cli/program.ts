@@ -1,0 +1,39 @@
+import { Command, InvalidArgumentError } from 'commander';
+
+/** Receives the exit code a command's action resolved with. */
+export type ExitCodeSink = (code: number) => void;
+
+/** The `vaultover` command line. Actions report their exit code to `setExitCode`. */
+export function buildProgram(setExitCode: ExitCodeSink): Command {
+  const program = new Command('vaultover')
+    .description('Multi-region replication and failover simulator for a Key-Vault-style service')
+    .showHelpAfterError('(run vaultover help for usage)')
+    .exitOverride();
+  program
+    .command('up')
+    .description('start the deployment; prints "vaultover ready <json>" on stdout when it serves')
+    .option('-c, --config <file>', 'deployment config (YAML or JSON); default: built-in defaults')
+    .action(async (options: { config?: string }) => {
+      // Loaded on use: `--help` and `token` need not load the region node and Redis providers.
+      const { runUp } = await import('../commands/up-command.ts');
+      setExitCode(await runUp(options));
+    });
+  program
+    .command('token')
+    .description('print a bearer token for a configured principal')
+    .argument('<principal>', 'principal name from the config, e.g. admin')
+    .option('-c, --config <file>', 'deployment config (YAML or JSON); default: built-in defaults')
+    .option('--ttl <seconds>', 'token lifetime in seconds (default 3600)', positiveInteger)
+    .action(async (principal: string, options: { config?: string; ttl?: number }) => {
+      const { runToken } = await import('../commands/token-command.ts');
+      setExitCode(await runToken(principal, options));
+    });
+  return program;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number <= 0)
+    throw new InvalidArgumentError('expected a positive integer');
+  return number;
+}

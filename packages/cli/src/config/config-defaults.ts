@@ -1,0 +1,37 @@
+import { DEFAULT_TENANT_ID } from '@vaultover/region/auth';
+import { DEFAULT_PRINCIPALS, type Principal } from '@vaultover/region/principals';
+import { DEFAULT_RETENTION_DAYS } from '@vaultover/vault';
+
+/** pino levels a region node can log at. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Where Redis comes from; the environment variable VAULTOVER_REDIS overrides the configured mode. */
+export const REDIS_MODES = ['embedded', 'external', 'containers'] as const;
+export type RedisMode = (typeof REDIS_MODES)[number];
+
+export const REGION_ROLES = ['primary', 'secondary'] as const;
+export type RegionRole = (typeof REGION_ROLES)[number];
+
+/** Defaults of one `regions` entry. */
+export const REGION_DEFAULTS = { role: 'primary' as RegionRole, port: 0 };
+
+/** Defaults of one `vaults` entry. */
+export const VAULT_DEFAULTS = { retentionDays: DEFAULT_RETENTION_DAYS, purgeProtection: false };
+
+/**
+ * Every default of the deployment config, in one place; `vaultover.example.yaml` spells the same
+ * values out (a test keeps the two equal). `defaultVault` defaults to the first vault and `masterKey`
+ * to a key generated into the data directory, so neither appears here.
+ */
+export const CONFIG_DEFAULTS = {
+  dataDir: '.vaultover',
+  tenantId: DEFAULT_TENANT_ID,
+  timeScale: 1,
+  logLevel: 'info' as LogLevel,
+  redisMode: 'embedded' as RedisMode,
+  regions: [{ name: 'westeurope', ...REGION_DEFAULTS }],
+  vaults: [{ name: 'vaultover', ...VAULT_DEFAULTS }],
+  hostnames: [] as string[],
+  principals: DEFAULT_PRINCIPALS as Record<string, Principal>,
+};

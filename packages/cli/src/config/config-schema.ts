@@ -1,0 +1,86 @@
+import { principalsSchema } from '@vaultover/region/principals';
+import { z } from 'zod';
+import {
+  CONFIG_DEFAULTS,
+  LOG_LEVELS,
+  REDIS_MODES,
+  REGION_DEFAULTS,
+  REGION_ROLES,
+  VAULT_DEFAULTS,
+} from './config-defaults.ts';
+import { checkCrossFields } from './cross-field-checks.ts';
+import { vaultNameSchema } from './vault-name.ts';
+
+// Azure region names: lower-case letters and digits (westeurope, eastus2); hyphens tolerated.
+const REGION_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
+const PORT_RANGE = 'expected a port from 0 to 65535 (0 picks a free one)';
+
+const regionSchema = z.strictObject({
+  name: z.string().regex(REGION_NAME, { message: 'expected a region name such as "westeurope"' }),
+  role: z.enum(REGION_ROLES).default(REGION_DEFAULTS.role),
+  port: z
+    .number()
+    .int()
+    .min(0, { message: PORT_RANGE })
+    .max(65_535, { message: PORT_RANGE })
+    .default(REGION_DEFAULTS.port),
+});
+
+const vaultSchema = z.strictObject({
+  name: vaultNameSchema,
+  retentionDays: z
+    .number()
+    .int()
+    .min(7, { message: 'expected 7 to 90 days' })
+    .max(90, { message: 'expected 7 to 90 days' })
+    .default(VAULT_DEFAULTS.retentionDays),
+  purgeProtection: z.boolean().default(VAULT_DEFAULTS.purgeProtection),
+});
+
+const redisSchema = z.strictObject({
+  mode: z.enum(REDIS_MODES).default(CONFIG_DEFAULTS.redisMode),
+  /** External mode: one URL per region name; else env VAULTOVER_REDIS_URLS. */
+  urls: z.record(z.string(), z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' })).optional(),
+});
+
+const masterKeySchema = z
+  .string()
+  .refine((key) => /^[A-Za-z0-9+/]+={0,2}$/.test(key) && Buffer.from(key, 'base64').length === 32, {
+    message: 'expected 32 bytes in base64 (openssl rand -base64 32)',
+  });
+
+/** The deployment config file, as written; see vaultover.example.yaml. */
+export const configSchema = z
+  .strictObject({
+    dataDir: z.string().min(1, { message: 'expected a directory path' }).default(CONFIG_DEFAULTS.dataDir),
+    tenantId: z
+      .guid({ message: 'expected a GUID (8-4-4-4-12 hex digits)' })
+      .default(CONFIG_DEFAULTS.tenantId),
+    timeScale: z
+      .number()
+      .positive({ message: 'expected a positive number' })
+      .default(CONFIG_DEFAULTS.timeScale),
+    logLevel: z.enum(LOG_LEVELS).default(CONFIG_DEFAULTS.logLevel),
+    redis: redisSchema.default(() => ({ mode: CONFIG_DEFAULTS.redisMode })),
+    regions: z.array(regionSchema).default(() => structuredClone(CONFIG_DEFAULTS.regions)),
+    vaults: z
+      .array(vaultSchema)
+      .min(1, { message: 'expected at least one vault' })
+      .default(() => structuredClone(CONFIG_DEFAULTS.vaults)),
+    defaultVault: vaultNameSchema.optional(),
+    hostnames: z.array(z.string().min(1)).default(() => [...CONFIG_DEFAULTS.hostnames]),
+    principals: principalsSchema.default(() => structuredClone(CONFIG_DEFAULTS.principals)),
+    masterKey: masterKeySchema.optional(),
+  })
+  .superRefine(checkCrossFields)
+  .transform(({ defaultVault, ...config }) => ({
+    ...config,
+    defaultVault: defaultVault ?? (config.vaults[0]?.name as string),
+  }));
+
+/** The config file's content before validation. */
+export type ConfigInput = z.input<typeof configSchema>;
+
+/** A validated config with every default applied; `dataDir` is still as written. */
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,12 @@
+export {
+  CONFIG_DEFAULTS,
+  LOG_LEVELS,
+  type LogLevel,
+  REDIS_MODES,
+  type RedisMode,
+  type RegionRole,
+} from './config-defaults.ts';
+export { ConfigError } from './config-error.ts';
+export type { ConfigInput, ParsedConfig } from './config-schema.ts';
+export { type LoadConfigOptions, loadConfig, type VaultoverConfig, validateConfig } from './load-config.ts';
+export { isValidVaultName } from './vault-name.ts';

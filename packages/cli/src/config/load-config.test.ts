@@ -1,0 +1,205 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_PRINCIPALS } from '@vaultover/region';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.ts';
+import { loadConfig, validateConfig } from './load-config.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../../vaultover.example.yaml', import.meta.url));
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vaultover-config-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function load(name: string, text: string) {
+  await writeFile(join(dir, name), text);
+  return loadConfig({ file: name, cwd: dir });
+}
+
+function errorOf(raw: unknown): string {
+  try {
+    validateConfig(raw, 'vaultover.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('loadConfig', () => {
+  it('gives the defaults without a file', async () => {
+    const config = await loadConfig({ cwd: dir });
+    expect(config).toEqual({
+      dataDir: join(dir, '.vaultover'),
+      tenantId: '00000000-0000-0000-0000-000000000000',
+      timeScale: 1,
+      logLevel: 'info',
+      redis: { mode: 'embedded' },
+      regions: [{ name: 'westeurope', role: 'primary', port: 0 }],
+      vaults: [{ name: 'vaultover', retentionDays: 90, purgeProtection: false }],
+      defaultVault: 'vaultover',
+      hostnames: [],
+      principals: DEFAULT_PRINCIPALS,
+      file: null,
+    });
+  });
+
+  it('reads the shipped example as exactly the defaults', async () => {
+    const example = await loadConfig({ file: EXAMPLE, cwd: dir });
+    expect({ ...example, file: null }).toEqual(await loadConfig({ cwd: dir }));
+  });
+
+  it('reads YAML, applies defaults per entry and lower-cases vault names', async () => {
+    const config = await load(
+      'deploy.yaml',
+      'dataDir: state\ntimeScale: 1000\nvaults:\n  - name: Shop\n    retentionDays: 7\n  - name: billing\n',
+    );
+    expect(config.dataDir).toBe(join(dir, 'state'));
+    expect(config.timeScale).toBe(1000);
+    expect(config.vaults).toEqual([
+      { name: 'shop', retentionDays: 7, purgeProtection: false },
+      { name: 'billing', retentionDays: 90, purgeProtection: false },
+    ]);
+    expect(config.defaultVault).toBe('shop');
+    expect(config.file).toBe(join(dir, 'deploy.yaml'));
+  });
+
+  it('reads JSON, by extension and by content', async () => {
+    const json = JSON.stringify({
+      logLevel: 'warn',
+      defaultVault: 'Two',
+      vaults: [{ name: 'one' }, { name: 'two' }],
+    });
+    for (const name of ['deploy.json', 'deploy.conf']) {
+      const config = await load(name, json);
+      expect(config.logLevel).toBe('warn');
+      expect(config.defaultVault).toBe('two');
+    }
+  });
+
+  it('takes an empty file as the defaults', async () => {
+    expect((await load('empty.yaml', '')).vaults).toEqual([
+      { name: 'vaultover', retentionDays: 90, purgeProtection: false },
+    ]);
+  });
+
+  it('names the file and the field on a bad value', async () => {
+    await expect(load('vaultover.yaml', 'regions:\n  - { name: westeurope, port: abc }\n')).rejects.toThrow(
+      'config error in vaultover.yaml: regions.0.port: expected a number, got "abc"',
+    );
+  });
+
+  it('names the file on a syntax error and on a missing file', async () => {
+    await expect(load('broken.yaml', 'vaults: [\n')).rejects.toThrow(
+      /^config error in broken\.yaml: not valid YAML or JSON: .*line 2, column 1$/,
+    );
+    await expect(load('broken.json', '{"vaults": ')).rejects.toThrow(
+      /^config error in broken\.json: not valid/,
+    );
+    await expect(loadConfig({ file: 'nope.yaml', cwd: dir })).rejects.toThrow(
+      `config error in nope.yaml: no such file (${join(dir, 'nope.yaml')})`,
+    );
+  });
+});
+
+describe('validateConfig', () => {
+  it('refuses unknown fields, so typos show', () => {
+    expect(errorOf({ regoins: [] })).toBe('config error in vaultover.yaml: regoins: unknown field');
+    expect(errorOf({ vaults: [{ name: 'abc', retention: 7 }] })).toContain(
+      'vaults.0.retention: unknown field',
+    );
+  });
+
+  it('refuses a bad vault name', () => {
+    expect(errorOf({ vaults: [{ name: 'a--b' }] })).toMatch(
+      /^config error in vaultover\.yaml: vaults\.0\.name: expected a vault name: 3-24 .*, got "a--b"$/,
+    );
+    expect(errorOf({ defaultVault: 'x' })).toContain('defaultVault: expected a vault name');
+  });
+
+  it('refuses a defaultVault that is not one of the vaults', () => {
+    expect(errorOf({ vaults: [{ name: 'one' }, { name: 'two' }], defaultVault: 'three' })).toBe(
+      'config error in vaultover.yaml: defaultVault: "three" is not one of the vaults (one, two)',
+    );
+  });
+
+  it('refuses duplicate vaults, also across case', () => {
+    expect(errorOf({ vaults: [{ name: 'shop' }, { name: 'SHOP' }] })).toContain(
+      'vaults.1.name: duplicate vault "shop"',
+    );
+  });
+
+  it.each([6, 91, 30.5])('refuses retentionDays %s', (retentionDays) => {
+    expect(errorOf({ vaults: [{ name: 'shop', retentionDays }] })).toMatch(
+      new RegExp(
+        `^config error in vaultover\\.yaml: vaults\\.0\\.retentionDays: expected .*, got ${retentionDays}$`,
+      ),
+    );
+  });
+
+  it('accepts the retention bounds', () => {
+    const config = validateConfig(
+      {
+        vaults: [
+          { name: 'short', retentionDays: 7 },
+          { name: 'long', retentionDays: 90 },
+        ],
+      },
+      'x',
+    );
+    expect(config.vaults.map((vault) => vault.retentionDays)).toEqual([7, 90]);
+  });
+
+  it('wants exactly one region, the primary, for now', () => {
+    expect(errorOf({ regions: [] })).toContain(
+      'regions: expected exactly one region (the primary) for now, got 0',
+    );
+    expect(errorOf({ regions: [{ name: 'northeurope', role: 'secondary' }] })).toContain(
+      'regions.0.role: expected "primary"',
+    );
+  });
+
+  it('checks enums, numbers and the master key', () => {
+    expect(errorOf({ logLevel: 'loud' })).toContain('logLevel: expected one of "fatal", "error"');
+    expect(errorOf({ timeScale: 0 })).toContain('timeScale: expected a positive number, got 0');
+    expect(errorOf({ tenantId: 'x' })).toContain('tenantId: expected a GUID');
+    expect(errorOf({ regions: [{ name: 'westeurope', port: 70000 }] })).toContain(
+      'regions.0.port: expected a port from 0 to 65535 (0 picks a free one), got 70000',
+    );
+    expect(errorOf({ masterKey: 'c2hvcnQ=' })).toContain('masterKey: expected 32 bytes in base64');
+    const masterKey = Buffer.alloc(32, 7).toString('base64');
+    expect(validateConfig({ masterKey }, 'x').masterKey).toBe(masterKey);
+  });
+
+  it('checks external Redis URLs against the regions', () => {
+    expect(errorOf({ redis: { mode: 'external', urls: { northeurope: 'redis://h:1' } } })).toContain(
+      'redis.urls.westeurope: expected a URL for region westeurope',
+    );
+    expect(errorOf({ redis: { mode: 'embedded', urls: { westeurope: 'redis://h:1' } } })).toContain(
+      'redis.urls: only used with mode: external',
+    );
+    const redis = { mode: 'external', urls: { westeurope: 'redis://10.0.0.5:6379' } };
+    expect(validateConfig({ redis }, 'x').redis).toEqual(redis);
+  });
+
+  it('lists every problem on one line', () => {
+    const message = errorOf({ timeScale: 'fast', vaults: [{ name: 'ab' }] });
+    expect(message).not.toContain('\n');
+    expect(message).toContain('timeScale: expected a number, got "fast"; vaults.0.name:');
+  });
+
+  it('takes custom principals instead of the defaults', () => {
+    const principals = { ci: { roles: ['Key Vault Secrets User'] } };
+    expect(validateConfig({ principals }, 'x').principals).toEqual({
+      ci: { roles: ['Key Vault Secrets User'], permissions: [] },
+    });
+  });
+});

@@ -1,0 +1,95 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The CLI entry point, run as users run it. */
+export const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
+
+/** A running `node main.ts …` child with its output collected. */
+export interface CliProcess {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+  /** Resolves with the first stdout line starting with `prefix`; rejects on exit or after `timeoutMs`. */
+  waitForLine(prefix: string, timeoutMs: number): Promise<string>;
+}
+
+/** Starts the CLI in `cwd` with `env` added to this process's environment. */
+export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): CliProcess {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  const lines: string[] = [];
+  const waiters = new Set<() => void>();
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    lines.push(line);
+    for (const wake of waiters) wake();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForLine: (prefix, timeoutMs) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const line = lines.find((candidate) => candidate.startsWith(prefix));
+          if (line !== undefined) finish(() => resolve(line));
+        };
+        const timer = setTimeout(
+          () =>
+            finish(() => reject(new Error(`no "${prefix}" line within ${timeoutMs} ms; stderr:\n${stderr}`))),
+          timeoutMs,
+        );
+        const finish = (settle: () => void) => {
+          clearTimeout(timer);
+          waiters.delete(check);
+          settle();
+        };
+        waiters.add(check);
+        void exited.then((code) =>
+          finish(() => reject(new Error(`exited with ${code}; stderr:\n${stderr}`))),
+        );
+        check();
+      }),
+  };
+}
+
+/** Runs the CLI to completion. */
+export async function runCliProcess(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args, cwd, env);
+  const code = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** Whether process `pid` exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` every 20 ms until it holds; throws after `timeoutMs`. */
+export async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

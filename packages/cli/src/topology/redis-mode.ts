@@ -1,0 +1,26 @@
+import type { RedisProviderOptions } from '@vaultover/local-redis';
+import { z } from 'zod';
+import { CliError, EXIT } from '../cli/cli-error.ts';
+import { REDIS_MODES, type VaultoverConfig } from '../config/index.ts';
+
+/**
+ * Provider options for the config's Redis, with env VAULTOVER_REDIS overriding the mode. Config URLs
+ * apply in external mode; without them the provider reads env VAULTOVER_REDIS_URLS.
+ */
+export function redisProviderOptions(
+  config: VaultoverConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): RedisProviderOptions {
+  const kind = modeFromEnv(env) ?? config.redis.mode;
+  return { kind, urls: kind === 'external' ? config.redis.urls : undefined };
+}
+
+function modeFromEnv(env: NodeJS.ProcessEnv): VaultoverConfig['redis']['mode'] | undefined {
+  const value = env.VAULTOVER_REDIS?.trim();
+  if (!value) return undefined;
+  const parsed = z.enum(REDIS_MODES).safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new CliError(`VAULTOVER_REDIS: expected one of ${REDIS_MODES.join(', ')}, got "${value}"`, {
+    exitCode: EXIT.usage,
+  });
+}

@@ -1,0 +1,29 @@
+import { LATEST_API_VERSION } from '@vaultover/region';
+import type { Say } from '../cli/say.ts';
+import type { VaultoverConfig } from '../config/index.ts';
+import type { Endpoints } from '../topology/endpoints.ts';
+
+/** Tells a human, on stderr, how to use what just started. */
+export function sayReadyHints(
+  say: Say,
+  config: VaultoverConfig,
+  endpoints: Endpoints,
+  configArg?: string,
+): void {
+  const configFlag = configArg === undefined ? '' : ` --config ${shellQuote(configArg)}`;
+  const principals = Object.keys(config.principals).join(', ');
+  say(
+    `ready; endpoints in .vaultover/endpoints.json (default vault "${config.defaultVault}" at ${endpoints.gateway})`,
+  );
+  say(`trust the local CA:  export NODE_EXTRA_CA_CERTS=${shellQuote(endpoints.caFile)}`);
+  say(`get a token:         vaultover token admin${configFlag}   (principals: ${principals})`);
+  say(
+    `try:  curl --cacert ${shellQuote(endpoints.caFile)} -H "Authorization: Bearer $(vaultover token admin${configFlag})" ` +
+      `"${endpoints.gateway}/secrets?api-version=${LATEST_API_VERSION}"`,
+  );
+  say('Ctrl-C stops everything');
+}
+
+function shellQuote(value: string): string {
+  return /^[\w./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,303 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import { ensureTlsMaterial } from '@vaultover/region';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackLookup, secretClient, shiftTime } from '../support/clients.ts';
+import { eventually } from '../support/poll.ts';
+import { startTestRegion, type TestRegion } from '../support/region.ts';
+import { expectRestError, innerCode } from '../support/rest-error.ts';
+
+// End to end with the real SecretClient of @azure/keyvault-secrets against a running region node:
+// challenge flow, TLS with the region's CA, pollers, paging, RBAC, soft delete and its expiry.
+
+const DAY = 86_400;
+/** The SDK's delete/recover pollers wait 2 s between polls unless told otherwise. */
+const FAST_POLL = { intervalInMs: 10 };
+
+let region: TestRegion;
+let admin: SecretClient;
+
+beforeAll(async () => {
+  region = await startTestRegion({
+    externalDb: 1,
+    extraVaults: [
+      { name: 'pages' },
+      { name: 'retain7', retentionDays: 7 },
+      { name: 'guarded', retentionDays: 7, purgeProtection: true },
+    ],
+  });
+  admin = secretClient(region, 'admin');
+});
+
+afterAll(async () => {
+  await region?.close();
+});
+
+describe('SecretClient: values and versions', () => {
+  it('sets and gets the latest version and a given one, and lists the versions', async () => {
+    const first = await admin.setSecret('alpha', 'first value', {
+      contentType: 'text/plain',
+      tags: { a: '1' },
+    });
+    const second = await admin.setSecret('alpha', 'second value');
+    expect(first.properties.version).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.properties.version).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.properties.version).not.toBe(first.properties.version);
+    expect(first.properties.id).toBe(`${region.url}/secrets/alpha/${first.properties.version}`);
+    expect(first.properties).toMatchObject({
+      enabled: true,
+      contentType: 'text/plain',
+      tags: { a: '1' },
+      recoveryLevel: 'Recoverable+Purgeable',
+      recoverableDays: 90,
+    });
+
+    const latest = await admin.getSecret('alpha');
+    expect(latest.value).toBe('second value');
+    expect(latest.properties.version).toBe(second.properties.version);
+    const older = await admin.getSecret('alpha', { version: first.properties.version });
+    expect(older.value).toBe('first value');
+    expect(older.properties.contentType).toBe('text/plain');
+
+    const versions: string[] = [];
+    for await (const properties of admin.listPropertiesOfSecretVersions('alpha')) {
+      expect(properties.name).toBe('alpha');
+      expect(properties.id).toBe(`${region.url}/secrets/alpha/${properties.version}`);
+      expect(properties).not.toHaveProperty('value');
+      versions.push(properties.version ?? '');
+    }
+    expect(versions.sort()).toEqual([first.properties.version, second.properties.version].sort());
+  });
+
+  it('answers 404 SecretNotFound for a name that was never set, and for an unknown version', async () => {
+    const error = await expectRestError(admin.getSecret('never-set'), 404, 'SecretNotFound');
+    expect(error.message).toContain('A secret with (name/id) never-set was not found in this key vault.');
+    await admin.setSecret('known', 'v');
+    await expectRestError(admin.getSecret('known', { version: '0'.repeat(32) }), 404, 'SecretNotFound');
+  });
+
+  it('pages the list with maxPageSize 2, following each nextLink until the last page', async () => {
+    const requested: string[] = [];
+    const recorder: PipelinePolicy = {
+      name: 'record-urls',
+      sendRequest: (request, next) => {
+        requested.push(request.url);
+        return next(request);
+      },
+    };
+    const pagesUrl = region.vaultUrl('pages');
+    const client = secretClient(region, 'admin', pagesUrl, {
+      additionalPolicies: [{ policy: recorder, position: 'perCall' }],
+    });
+    const names = ['page-a', 'page-b', 'page-c', 'page-d', 'page-e'];
+    for (const name of names) await client.setSecret(name, `value of ${name}`);
+    requested.length = 0;
+
+    const pages: string[][] = [];
+    for await (const page of client.listPropertiesOfSecrets().byPage({ maxPageSize: 2 })) {
+      pages.push(page.map((p) => p.name));
+    }
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(2);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat().sort()).toEqual(names);
+
+    // The first request asks for 2; every later one is the server's nextLink, on the vault's own host.
+    const listCalls = requested.filter((url) => new URL(url).pathname === '/secrets');
+    expect(listCalls).toHaveLength(3);
+    expect(new URL(listCalls[0] ?? '').searchParams.get('maxresults')).toBe('2');
+    for (const url of listCalls.slice(1)) {
+      const parsed = new URL(url);
+      expect(parsed.origin).toBe(pagesUrl);
+      expect(parsed.searchParams.get('$skiptoken')).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(parsed.searchParams.get('maxresults')).toBe('2');
+    }
+  });
+});
+
+describe('SecretClient: properties and disabled secrets', () => {
+  it('updates tags, contentType and enabled; a disabled secret is 403 Forbidden on get', async () => {
+    const created = await admin.setSecret('props', 'hidden when disabled');
+    const version = created.properties.version ?? '';
+    const updated = await admin.updateSecretProperties('props', version, {
+      tags: { team: 'payments', tier: 'gold' },
+      contentType: 'application/json',
+      enabled: false,
+    });
+    expect(updated).toMatchObject({
+      name: 'props',
+      version,
+      enabled: false,
+      contentType: 'application/json',
+      tags: { team: 'payments', tier: 'gold' },
+    });
+    expect(updated).not.toHaveProperty('value');
+
+    const error = await expectRestError(admin.getSecret('props'), 403, 'Forbidden');
+    expect(error.message).toBe('Operation get is not allowed on a disabled secret.');
+    expect(innerCode(error)).toBe('SecretDisabled');
+
+    // The properties stay readable, and re-enabling brings the value back.
+    const listed = [];
+    for await (const properties of admin.listPropertiesOfSecrets()) {
+      if (properties.name === 'props') listed.push(properties);
+    }
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ enabled: false, tags: { team: 'payments', tier: 'gold' } });
+    await admin.updateSecretProperties('props', version, { enabled: true });
+    expect((await admin.getSecret('props')).value).toBe('hidden when disabled');
+  });
+});
+
+describe('SecretClient: soft delete, recover, purge, backup and restore', () => {
+  it('deletes with the poller, shows the deleted secret, refuses its name, and recovers it', async () => {
+    await admin.setSecret('doomed', 'still here after recovery', { tags: { keep: 'me' } });
+    const deletePoller = await admin.beginDeleteSecret('doomed', FAST_POLL);
+    const deleted = await deletePoller.pollUntilDone();
+    expect(deleted.name).toBe('doomed');
+    expect(deleted.properties.recoveryId).toBe(`${region.url}/deletedsecrets/doomed`);
+    const deletedOn = deleted.properties.deletedOn?.getTime() ?? 0;
+    const purgeOn = deleted.properties.scheduledPurgeDate?.getTime() ?? 0;
+    expect(purgeOn - deletedOn).toBe(90 * DAY * 1000);
+
+    const fetched = await admin.getDeletedSecret('doomed');
+    expect(fetched.properties).toMatchObject({ name: 'doomed', tags: { keep: 'me' } });
+    expect(fetched.value).toBeUndefined();
+    const listed: string[] = [];
+    for await (const item of admin.listDeletedSecrets()) listed.push(item.name);
+    expect(listed).toContain('doomed');
+
+    await expectRestError(admin.getSecret('doomed'), 404, 'SecretNotFound');
+    const conflict = await expectRestError(admin.setSecret('doomed', 'new value'), 409, 'Conflict');
+    expect(conflict.message).toContain('is currently in a deleted but recoverable state');
+    expect(innerCode(conflict)).toBe('ObjectIsDeletedButRecoverable');
+
+    const recoverPoller = await admin.beginRecoverDeletedSecret('doomed', FAST_POLL);
+    const recovered = await recoverPoller.pollUntilDone();
+    expect(recovered.name).toBe('doomed');
+    expect((await admin.getSecret('doomed')).value).toBe('still here after recovery');
+    await expectRestError(admin.getDeletedSecret('doomed'), 404, 'SecretNotFound');
+  });
+
+  it('purges a deleted secret, restores it from a backup, and refuses a restore over a live name', async () => {
+    const v1 = await admin.setSecret('phoenix', 'first');
+    const v2 = await admin.setSecret('phoenix', 'second');
+    const backup = await admin.backupSecret('phoenix');
+    expect(backup).toBeInstanceOf(Uint8Array);
+    expect(backup?.length).toBeGreaterThan(0);
+
+    // Restoring while the name is live: 409.
+    await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+
+    await (await admin.beginDeleteSecret('phoenix', FAST_POLL)).pollUntilDone();
+    // ... and while it is soft-deleted: 409 too.
+    await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+    await admin.purgeDeletedSecret('phoenix');
+    await expectRestError(admin.getDeletedSecret('phoenix'), 404, 'SecretNotFound');
+    await expectRestError(admin.getSecret('phoenix'), 404, 'SecretNotFound');
+
+    const restored = await admin.restoreSecretBackup(backup as Uint8Array);
+    expect(restored).toMatchObject({ name: 'phoenix', version: v2.properties.version });
+    expect((await admin.getSecret('phoenix')).value).toBe('second');
+    expect((await admin.getSecret('phoenix', { version: v1.properties.version })).value).toBe('first');
+  });
+});
+
+describe('SecretClient: role-based access', () => {
+  it('lets reader list properties but not read values', async () => {
+    await admin.setSecret('rbac-target', 'for apps only');
+    const reader = secretClient(region, 'reader');
+    const error = await expectRestError(reader.getSecret('rbac-target'), 403, 'Forbidden');
+    expect(innerCode(error)).toBe('ForbiddenByRbac');
+    expect(error.message).toContain("Action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action'");
+    const names: string[] = [];
+    for await (const properties of reader.listPropertiesOfSecrets()) names.push(properties.name);
+    expect(names).toContain('rbac-target');
+  });
+
+  it('lets app read values but not delete', async () => {
+    await admin.setSecret('app-secret', 'app can read');
+    const app = secretClient(region, 'app');
+    expect((await app.getSecret('app-secret')).value).toBe('app can read');
+    const error = await expectRestError(app.beginDeleteSecret('app-secret', FAST_POLL), 403, 'Forbidden');
+    expect(innerCode(error)).toBe('ForbiddenByRbac');
+    expect((await admin.getSecret('app-secret')).value).toBe('app can read');
+  });
+
+  it('lets officer delete but not purge (a special permission); admin may purge', async () => {
+    const officer = secretClient(region, 'officer');
+    await officer.setSecret('officer-secret', 'x');
+    await (await officer.beginDeleteSecret('officer-secret', FAST_POLL)).pollUntilDone();
+    const error = await expectRestError(officer.purgeDeletedSecret('officer-secret'), 403, 'Forbidden');
+    expect(innerCode(error)).toBe('ForbiddenByRbac');
+    expect((await admin.getDeletedSecret('officer-secret')).name).toBe('officer-secret');
+    await admin.purgeDeletedSecret('officer-secret');
+    await expectRestError(admin.getDeletedSecret('officer-secret'), 404, 'SecretNotFound');
+  });
+});
+
+describe('SecretClient: TLS to <vault>.localhost', () => {
+  it('verifies the certificate: a client trusting another CA is refused', async () => {
+    const otherDir = await mkdtemp(join(tmpdir(), 'vaultover-test-other-ca-'));
+    try {
+      const other = await ensureTlsMaterial({ dir: otherDir });
+      const client = secretClient(region, 'admin', region.vaultUrl('pages'), {
+        agent: new https.Agent({ ca: other.caPem, lookup: loopbackLookup, keepAlive: false }),
+      });
+      await expect(client.getSecret('page-a')).rejects.toMatchObject({
+        code: 'SELF_SIGNED_CERT_IN_CHAIN',
+      });
+      // The same route with the region's CA works, so the refusal above was the CA's doing.
+      expect((await secretClient(region, 'admin', region.vaultUrl('pages')).getSecret('page-a')).value).toBe(
+        'value of page-a',
+      );
+    } finally {
+      await rm(otherDir, { recursive: true, force: true });
+    }
+  });
+});
+
+// Shifts the region's clock by 8 days, so it runs last in this file.
+describe('soft-delete retention under simulated time', () => {
+  it('refuses purge in a purge-protected vault, then the scheduled purge ends the retention of 7 days', async () => {
+    const retain7 = secretClient(region, 'admin', region.vaultUrl('retain7'));
+    const guarded = secretClient(region, 'admin', region.vaultUrl('guarded'));
+    await retain7.setSecret('short-lived', 'gone after a week');
+    await guarded.setSecret('protected', 'cannot be purged early');
+    await admin.setSecret('long-lived', 'kept for 90 days');
+
+    const deleted = await (await retain7.beginDeleteSecret('short-lived', FAST_POLL)).pollUntilDone();
+    expect(deleted.properties).toMatchObject({
+      recoveryLevel: 'CustomizedRecoverable+Purgeable',
+      recoverableDays: 7,
+    });
+    const purgeOn = deleted.properties.scheduledPurgeDate?.getTime() ?? 0;
+    expect(purgeOn - (deleted.properties.deletedOn?.getTime() ?? 0)).toBe(7 * DAY * 1000);
+    await (await guarded.beginDeleteSecret('protected', FAST_POLL)).pollUntilDone();
+    await (await admin.beginDeleteSecret('long-lived', FAST_POLL)).pollUntilDone();
+
+    const refused = await expectRestError(guarded.purgeDeletedSecret('protected'), 403, 'Forbidden');
+    expect(refused.message).toContain('purge protection is enabled for this vault');
+    expect((await guarded.getDeletedSecret('protected')).properties.recoveryLevel).toBe(
+      'CustomizedRecoverable',
+    );
+
+    const shifted = await shiftTime(region, { days: 8 });
+    expect(shifted.offsetSeconds).toBeGreaterThanOrEqual(8 * DAY - 1);
+    expect(shifted.rescheduledPurges).toBeGreaterThanOrEqual(3);
+
+    // The BullMQ purge jobs run on their own: wait (with a deadline) until both are gone.
+    await eventually(async () => {
+      await expectRestError(retain7.getDeletedSecret('short-lived'), 404, 'SecretNotFound');
+      await expectRestError(guarded.getDeletedSecret('protected'), 404, 'SecretNotFound');
+    });
+    const reborn = await retain7.setSecret('short-lived', 'a new life');
+    expect(reborn.value).toBe('a new life');
+    expect((await guarded.setSecret('protected', 'again')).value).toBe('again');
+    // 8 days are not 90: the default vault's deleted secret is still waiting.
+    expect((await admin.getDeletedSecret('long-lived')).name).toBe('long-lived');
+  });
+});

@@ -1,0 +1,53 @@
+import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
+import { Redis } from 'ioredis';
+
+/** One Redis server for one test file. */
+export interface TestRedis {
+  /** Connection URL (for `external`, with the file's database number appended). */
+  readonly url: string;
+  readonly kind: RedisProvider['kind'];
+  /**
+   * A new ioredis client on this file's database, or on database `db` of the same server (for
+   * scratch data); closed by stop().
+   */
+  client(db?: number): Redis;
+  /** Closes the clients and stops the server if this file started it. */
+  stop(): Promise<void>;
+}
+
+export interface TestRedisOptions {
+  /**
+   * Database used when VAULTOVER_REDIS=external, where every test file shares the same server:
+   * give each file its own number (1–15) so that files running in parallel do not see each
+   * other's vaults and purge queues. Ignored by `embedded` and `containers` (one server per file).
+   * In use: secrets-sdk 1, wire 2 (+7, +10 for its extra nodes), bad-input 3, change-log 4 (+5 as
+   * its replay database), encryption-at-rest 6, purge-scheduler 8.
+   */
+  externalDb: number;
+}
+
+/**
+ * Starts this file's Redis with createRedisProvider, which honours VAULTOVER_REDIS
+ * (embedded by default: a redis-server child on a free port, gone after stop()).
+ */
+export async function startTestRedis(name: string, options: TestRedisOptions): Promise<TestRedis> {
+  const provider = createRedisProvider();
+  const [instance] = await provider.start([name]);
+  if (!instance) throw new Error('the Redis provider started no instance');
+  const server = instance.url.replace(/\/\d*$/, '');
+  const url = provider.kind === 'external' ? `${server}/${options.externalDb}` : instance.url;
+  const clients: Redis[] = [];
+  return {
+    url,
+    kind: provider.kind,
+    client(db?: number) {
+      const client = new Redis(db === undefined ? url : `${server}/${db}`, { maxRetriesPerRequest: 2 });
+      clients.push(client);
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+      await provider.stop();
+    },
+  };
+}

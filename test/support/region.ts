@@ -1,0 +1,75 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_PRINCIPALS, type RegionNode, startRegionNode } from '@vaultover/region';
+import type { VaultSpec } from '@vaultover/vault';
+import { pino } from 'pino';
+import { startTestRedis, type TestRedis } from './redis.ts';
+
+export const DEFAULT_VAULT = 'vaultover';
+
+export interface TestRegionOptions {
+  /** Vaults besides the default `vaultover`, served at `https://<name>.localhost:<port>`. */
+  extraVaults?: VaultSpec[];
+  /** See TestRedisOptions.externalDb. */
+  externalDb: number;
+  region?: string;
+}
+
+/** A region node on its own Redis, data directory and port. */
+export interface TestRegion {
+  readonly node: RegionNode;
+  readonly redis: TestRedis;
+  readonly dataDir: string;
+  /** PEM of the region's CA, for `tlsOptions.ca` / `https.Agent({ ca })`. */
+  readonly ca: string;
+  readonly port: number;
+  /** `https://localhost:<port>`: the default vault. */
+  readonly url: string;
+  readonly region: string;
+  /** `https://<vault>.localhost:<port>`. */
+  vaultUrl(vault: string): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an embedded (or VAULTOVER_REDIS-chosen) Redis and a region node serving the default vault
+ * plus `extraVaults`, with a silent logger, DEFAULT_PRINCIPALS and a fresh temp data directory.
+ */
+export async function startTestRegion(options: TestRegionOptions): Promise<TestRegion> {
+  const region = options.region ?? 'testregion';
+  const redis = await startTestRedis(region, { externalDb: options.externalDb });
+  const dataDir = await mkdtemp(join(tmpdir(), 'vaultover-test-region-'));
+  const extraVaults = options.extraVaults ?? [];
+  try {
+    const node = await startRegionNode({
+      region,
+      role: 'primary',
+      dataDir,
+      redisUrl: redis.url,
+      vaults: [{ name: DEFAULT_VAULT }, ...extraVaults],
+      defaultVault: DEFAULT_VAULT,
+      principals: DEFAULT_PRINCIPALS,
+      logger: pino({ level: 'silent' }),
+    });
+    return {
+      node,
+      redis,
+      dataDir,
+      ca: await readFile(node.caFile, 'utf8'),
+      port: node.port,
+      url: node.url,
+      region,
+      vaultUrl: (vault) => `https://${vault}.localhost:${node.port}`,
+      async close() {
+        await node.close();
+        await redis.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    await redis.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
