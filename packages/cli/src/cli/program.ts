@@ -19,6 +19,13 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       setExitCode(await runUp(options));
     });
   program
+    .command('demo')
+    .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
+    .action(async () => {
+      const { runDemo } = await import('../commands/demo-command.ts');
+      setExitCode(await runDemo());
+    });
+  program
     .command('token')
     .description('print a bearer token for a configured principal')
     .argument('<principal>', 'principal name from the config, e.g. admin')
