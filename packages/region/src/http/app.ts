@@ -125,8 +125,7 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
       };
       const reply = await route.handle(context);
       status = reply.status;
-      if (reply.body === undefined) res.status(status).end();
-      else res.status(status).json(reply.body);
+      sendReply(res, status, reply.body);
     } catch (error) {
       if ((error as { status?: number }).status === 401)
         res.setHeader('WWW-Authenticate', deps.authenticator.challenge);
@@ -149,6 +148,21 @@ function requestOrigin(host: string | undefined): string {
     throw new BadParameterError('The Host header must be a host name or address with an optional port.');
   }
   return `https://${host}`;
+}
+
+/** Writes a reply directly: express's res.json costs a noticeable share of a fast GET. */
+function sendReply(res: Response, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    })
+    .end(json);
 }
 
 function queryValue(req: Request, name: string): string | undefined {

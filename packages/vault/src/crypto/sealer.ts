@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
 
 const FORMAT = 'v1:';
 const IV_BYTES = 12;
@@ -19,11 +19,12 @@ export class UnsealError extends Error {
  * value copied to another object does not open.
  */
 export class Sealer {
-  readonly #key: Buffer;
+  // A KeyObject, prepared once: passing raw bytes makes node:crypto re-import the key on every call.
+  readonly #key: KeyObject;
 
   constructor(masterKey: Uint8Array) {
     if (masterKey.length !== 32) throw new RangeError(`master key must be 32 bytes, got ${masterKey.length}`);
-    this.#key = Buffer.from(masterKey);
+    this.#key = createSecretKey(Buffer.from(masterKey));
   }
 
   /** Seals into a printable string (for JSON documents). */

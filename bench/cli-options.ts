@@ -1,0 +1,83 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { BenchOptions } from './suite.ts';
+import { findSuite, SUITES } from './suites.ts';
+
+export const USAGE = `Usage: scripts/bench [suite…] [options]
+
+Suites: ${SUITES.map((s) => s.name).join(', ')} (default: ${SUITES[0]?.name})
+${SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
+
+Options:
+  --duration S      measured seconds per run of a scenario (default 10)
+  --warmup S        unmeasured seconds before each window (default 2)
+  --connections N   requests in flight at once (default 16)
+  --runs R          runs per scenario, interleaved; figures are medians (default 3)
+  --only TEXT,…     only scenarios whose name contains TEXT, e.g. --only "region GET"
+  --profile         run the region node with --cpu-prof and print its top frames
+  --out FILE        where to write the JSON results (default .vaultover/bench/<time>.json)
+  -h, --help        this text
+
+Progress goes to stderr; the table to stdout. Exits 0 whether targets are met or not,
+1 if anything failed (a server, a setup step, or any request).`;
+
+/** What the command line asked for. */
+export interface BenchCommand {
+  suites: string[];
+  options: BenchOptions;
+  outFile: string;
+  help: boolean;
+}
+
+/** Parses argv (without node and the script); throws with a readable message on bad input. */
+export function parseBenchArgs(argv: string[], root: string, stamp: string): BenchCommand {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      duration: { type: 'string', default: '10' },
+      warmup: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '16' },
+      runs: { type: 'string', default: '3' },
+      only: { type: 'string', default: '' },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const suites = positionals.length > 0 ? positionals : [SUITES[0]?.name ?? ''];
+  for (const name of suites) {
+    if (!findSuite(name))
+      throw new Error(`unknown suite '${name}'; known: ${SUITES.map((s) => s.name).join(', ')}`);
+  }
+  const resultsDir = join(root, '.vaultover', 'bench');
+  const options: BenchOptions = {
+    durationS: positiveNumber('--duration', values.duration),
+    warmupS: positiveNumber('--warmup', values.warmup, true),
+    connections: positiveInteger('--connections', values.connections),
+    runs: positiveInteger('--runs', values.runs),
+    only: values.only
+      .split(',')
+      .map((text) => text.trim())
+      .filter(Boolean),
+    profileDir: values.profile ? join(resultsDir, `profiles-${stamp}`) : undefined,
+  };
+  return { suites, options, outFile: values.out ?? join(resultsDir, `${stamp}.json`), help: values.help };
+}
+
+function positiveNumber(flag: string, text: string, zeroAllowed = false): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+    throw new Error(
+      `${flag} wants a ${zeroAllowed ? 'non-negative' : 'positive'} number of seconds, got '${text}'`,
+    );
+  }
+  return value;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${flag} wants a positive integer, got '${text}'`);
+  return value;
+}

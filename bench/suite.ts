@@ -1,0 +1,68 @@
+import type { Measurement } from './load/measure-load.ts';
+import type { ProfileSummary } from './profile/profile-summary.ts';
+
+/** Command-line settings every suite receives. */
+export interface BenchOptions {
+  /** Measured seconds per run of a scenario. */
+  durationS: number;
+  /** Unmeasured seconds before each window. */
+  warmupS: number;
+  /** Requests in flight at once. */
+  connections: number;
+  /** Runs per scenario; figures are medians over them. */
+  runs: number;
+  /** Only scenarios whose name contains one of these (case-insensitive); empty means all. */
+  only: string[];
+  /** When set, the server under test runs with `--cpu-prof` and profiles are written here. */
+  profileDir: string | undefined;
+}
+
+/** What a suite gets to work with. */
+export interface SuiteContext {
+  readonly options: BenchOptions;
+  /** One line of progress on stderr. */
+  progress(message: string): void;
+}
+
+/** One scenario's runs and their medians. */
+export interface ScenarioResult {
+  name: string;
+  /** What one request does, for the table's reader. */
+  description: string;
+  runs: Measurement[];
+  median: {
+    requestsPerSecond: number;
+    p50Ms: number;
+    p99Ms: number;
+    /** Server CPU time per request; undefined where process CPU cannot be read. */
+    serverMicrosPerRequest: number | undefined;
+  };
+  errors: number;
+}
+
+/** A figure compared with its target: reported, never a reason to fail the run. */
+export interface Verdict {
+  name: string;
+  value: number;
+  target: number;
+  pass: boolean;
+}
+
+export interface SuiteResult {
+  suite: string;
+  scenarios: ScenarioResult[];
+  verdicts: Verdict[];
+  /** Facts about what was measured, e.g. the Redis version. */
+  facts: Record<string, string>;
+  notes: string[];
+  profiles: ProfileSummary[];
+}
+
+/** A named set of scenarios. Register new ones in suites.ts. */
+export interface Suite {
+  readonly name: string;
+  readonly description: string;
+  /** How many load windows the suite will run, for the time estimate. */
+  windows(options: BenchOptions): number;
+  run(context: SuiteContext): Promise<SuiteResult>;
+}
