@@ -11,32 +11,93 @@ export type SpecialPermission = 'recover' | 'purge' | 'listDeleted';
 export interface Operation {
   readonly name: string;
   readonly class: OperationClass;
-  /** RBAC data action, e.g. `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
+  /** `data` (the vault's own API) or `management` (vaults as resources, ARM-style). */
+  readonly plane: 'data' | 'management';
+  /** RBAC action, e.g. `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
   readonly action: string;
   readonly special?: SpecialPermission;
 }
 
-const VAULTS = 'Microsoft.KeyVault/vaults';
-
-function op(name: string, cls: OperationClass, action: string, special?: SpecialPermission): Operation {
-  return special
-    ? { name, class: cls, action: `${VAULTS}/${action}`, special }
-    : { name, class: cls, action: `${VAULTS}/${action}` };
+function op(
+  name: string,
+  cls: OperationClass,
+  action: string,
+  special?: SpecialPermission,
+  plane: Operation['plane'] = 'data',
+): Operation {
+  const operation = { name, class: cls, plane, action: `Microsoft.KeyVault/${action}` };
+  return special ? { ...operation, special } : operation;
 }
 
+const vaultOp = (name: string, cls: OperationClass, action: string, special?: SpecialPermission) =>
+  op(name, cls, action, special, 'management');
+
+// Names are the real service's operation names (its diagnostic logs' operationName).
 export const OPERATIONS = [
-  op('SecretSet', 'write', 'secrets/setSecret/action'),
-  op('SecretGet', 'read', 'secrets/getSecret/action'),
-  op('SecretList', 'read', 'secrets/readMetadata/action'),
-  op('SecretListVersions', 'read', 'secrets/readMetadata/action'),
-  op('SecretUpdate', 'write', 'secrets/update/action'),
-  op('SecretDelete', 'write', 'secrets/delete'),
-  op('SecretGetDeleted', 'read', 'deletedSecrets/read', 'listDeleted'),
-  op('SecretListDeleted', 'read', 'deletedSecrets/read', 'listDeleted'),
-  op('SecretRecover', 'write', 'deletedSecrets/recover/action', 'recover'),
-  op('SecretPurge', 'write', 'deletedSecrets/delete', 'purge'),
-  op('SecretBackup', 'read', 'secrets/backup/action'),
-  op('SecretRestore', 'write', 'secrets/restore/action'),
+  op('SecretSet', 'write', 'vaults/secrets/setSecret/action'),
+  op('SecretGet', 'read', 'vaults/secrets/getSecret/action'),
+  op('SecretList', 'read', 'vaults/secrets/readMetadata/action'),
+  op('SecretListVersions', 'read', 'vaults/secrets/readMetadata/action'),
+  op('SecretUpdate', 'write', 'vaults/secrets/update/action'),
+  op('SecretDelete', 'write', 'vaults/secrets/delete'),
+  op('SecretGetDeleted', 'read', 'vaults/deletedSecrets/read', 'listDeleted'),
+  op('SecretListDeleted', 'read', 'vaults/deletedSecrets/read', 'listDeleted'),
+  op('SecretRecover', 'write', 'vaults/deletedSecrets/recover/action', 'recover'),
+  op('SecretPurge', 'write', 'vaults/deletedSecrets/delete', 'purge'),
+  op('SecretBackup', 'read', 'vaults/secrets/backup/action'),
+  op('SecretRestore', 'write', 'vaults/secrets/restore/action'),
+
+  op('KeyCreate', 'write', 'vaults/keys/create/action'),
+  op('KeyImport', 'write', 'vaults/keys/import/action'),
+  op('KeyGet', 'read', 'vaults/keys/read'),
+  op('KeyList', 'read', 'vaults/keys/read'),
+  op('KeyListVersions', 'read', 'vaults/keys/read'),
+  op('KeyUpdate', 'write', 'vaults/keys/write'),
+  op('KeyDelete', 'write', 'vaults/keys/delete'),
+  op('KeyGetDeleted', 'read', 'vaults/deletedKeys/read', 'listDeleted'),
+  op('KeyListDeleted', 'read', 'vaults/deletedKeys/read', 'listDeleted'),
+  op('KeyRecover', 'write', 'vaults/deletedKeys/recover/action', 'recover'),
+  op('KeyPurge', 'write', 'vaults/deletedKeys/delete', 'purge'),
+  op('KeyBackup', 'read', 'vaults/keys/backup/action'),
+  op('KeyRestore', 'write', 'vaults/keys/restore/action'),
+  op('KeyRotate', 'write', 'vaults/keys/rotate/action'),
+  op('KeyRotationPolicyGet', 'read', 'vaults/keyrotationpolicies/read'),
+  op('KeyRotationPolicySet', 'write', 'vaults/keyrotationpolicies/write'),
+  op('KeyEncrypt', 'read', 'vaults/keys/encrypt/action'),
+  op('KeyDecrypt', 'read', 'vaults/keys/decrypt/action'),
+  op('KeyWrap', 'read', 'vaults/keys/wrap/action'),
+  op('KeyUnwrap', 'read', 'vaults/keys/unwrap/action'),
+  op('KeySign', 'read', 'vaults/keys/sign/action'),
+  op('KeyVerify', 'read', 'vaults/keys/verify/action'),
+  op('RandomBytesGet', 'read', 'vaults/rng/action'),
+
+  op('CertificateCreate', 'write', 'vaults/certificates/create/action'),
+  op('CertificateImport', 'write', 'vaults/certificates/import/action'),
+  op('CertificateGet', 'read', 'vaults/certificates/read'),
+  op('CertificateList', 'read', 'vaults/certificates/read'),
+  op('CertificateListVersions', 'read', 'vaults/certificates/read'),
+  op('CertificateUpdate', 'write', 'vaults/certificates/update/action'),
+  op('CertificatePolicyGet', 'read', 'vaults/certificates/read'),
+  op('CertificatePolicyUpdate', 'write', 'vaults/certificates/update/action'),
+  op('CertificatePendingGet', 'read', 'vaults/certificates/read'),
+  op('CertificatePendingDelete', 'write', 'vaults/certificates/update/action'),
+  op('CertificateDelete', 'write', 'vaults/certificates/delete'),
+  op('CertificateGetDeleted', 'read', 'vaults/deletedCertificates/read', 'listDeleted'),
+  op('CertificateListDeleted', 'read', 'vaults/deletedCertificates/read', 'listDeleted'),
+  op('CertificateRecover', 'write', 'vaults/deletedCertificates/recover/action', 'recover'),
+  op('CertificatePurge', 'write', 'vaults/deletedCertificates/delete', 'purge'),
+  op('CertificateBackup', 'read', 'vaults/certificates/backup/action'),
+  op('CertificateRestore', 'write', 'vaults/certificates/restore/action'),
+
+  vaultOp('VaultPut', 'write', 'vaults/write'),
+  vaultOp('VaultPatch', 'write', 'vaults/write'),
+  vaultOp('VaultGet', 'read', 'vaults/read'),
+  vaultOp('VaultList', 'read', 'vaults/read'),
+  vaultOp('VaultDelete', 'write', 'vaults/delete'),
+  vaultOp('VaultGetDeleted', 'read', 'locations/deletedVaults/read', 'listDeleted'),
+  vaultOp('VaultListDeleted', 'read', 'locations/deletedVaults/read', 'listDeleted'),
+  vaultOp('VaultRecover', 'write', 'vaults/write', 'recover'),
+  vaultOp('VaultPurge', 'write', 'locations/deletedVaults/purge/action', 'purge'),
 ] as const satisfies readonly Operation[];
 
 export type OperationName = (typeof OPERATIONS)[number]['name'];

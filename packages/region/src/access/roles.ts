@@ -3,8 +3,12 @@
  * Special permissions (recover, purge, list deleted) are granted to principals separately.
  */
 export const ROLES = {
-  'Key Vault Administrator': ['Microsoft.KeyVault/vaults/*'],
-  'Key Vault Reader': ['Microsoft.KeyVault/vaults/*/read', 'Microsoft.KeyVault/vaults/*/readMetadata/action'],
+  'Key Vault Administrator': ['Microsoft.KeyVault/vaults/*', 'Microsoft.KeyVault/locations/deletedVaults/*'],
+  'Key Vault Reader': [
+    'Microsoft.KeyVault/vaults/read',
+    'Microsoft.KeyVault/vaults/*/read',
+    'Microsoft.KeyVault/vaults/*/readMetadata/action',
+  ],
   'Key Vault Secrets User': [
     'Microsoft.KeyVault/vaults/secrets/getSecret/action',
     'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
@@ -22,6 +26,7 @@ export const ROLES = {
     'Microsoft.KeyVault/vaults/keys/unwrap/action',
     'Microsoft.KeyVault/vaults/keys/sign/action',
     'Microsoft.KeyVault/vaults/keys/verify/action',
+    'Microsoft.KeyVault/vaults/rng/action',
   ],
   'Key Vault Crypto Officer': [
     'Microsoft.KeyVault/vaults/keys/*',
