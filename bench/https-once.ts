@@ -4,7 +4,7 @@ import { request } from 'node:https';
 export interface OnceRequest {
   port: number;
   caPem: string;
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST';
   path: string;
   headers: Record<string, string>;
   body?: unknown;

@@ -7,12 +7,14 @@ export interface LoadSpec {
   servername: string;
   /** CA that signed the server's certificate. */
   caPem: string;
-  method: 'GET' | 'PUT';
+  method: 'GET' | 'PUT' | 'POST';
   /** Path and query, e.g. `/secrets/bench-secret/?api-version=2026-04-01`. */
   path: string;
   headers: Record<string, string>;
   /** When set, every request carries `{"value": "…"}` with a new value of this many characters. */
   valueBytes?: number | undefined;
+  /** When set, every request carries exactly this JSON body (e.g. a sign request). */
+  body?: string | undefined;
   /** Requests in flight at any time, each on its own keep-alive connection. */
   connections: number;
   /** Requests run but not counted, so connections are open and the JIT has settled. */

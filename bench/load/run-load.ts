@@ -62,7 +62,9 @@ async function timeWindow(
 
 async function worker(spec: LoadSpec, sender: HttpsSender, state: LoadState): Promise<void> {
   while (state.phase !== 'stopping') {
-    const body = spec.valueBytes === undefined ? undefined : secretBody(state.sequence++, spec.valueBytes);
+    const body =
+      spec.body ??
+      (spec.valueBytes === undefined ? undefined : secretBody(state.sequence++, spec.valueBytes));
     const started = performance.now();
     try {
       const outcome = await sender.send(body);

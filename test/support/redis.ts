@@ -21,7 +21,11 @@ export interface TestRedisOptions {
    * give each file its own number (1–15) so that files running in parallel do not see each
    * other's vaults and purge queues. Ignored by `embedded` and `containers` (one server per file).
    * In use: secrets-sdk 1, wire 2 (+7, +10 for its extra nodes), bad-input 3, change-log 4 (+5 as
-   * its replay database), encryption-at-rest 6, purge-scheduler 8.
+   * its replay database), encryption-at-rest 6, purge-scheduler 8; vault-management-rest 0;
+   * vault-management-sdk 9, shared with vault-restart and vault-lifecycle (no time shifts there, own vault
+   * names, own queue prefix for vault-lifecycle, which replays into 0 under names of its own).
+   * Keys: keys-sdk 11, keys-crypto-sdk 12, keys-private-material 13, keys-bad-input 14,
+   * key-change-log 15 (replaying into 5 under vault names of its own, `kcl-*`).
    */
   externalDb: number;
 }

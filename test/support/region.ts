@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS, type RegionNode, startRegionNode } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS, type Principal, type RegionNode, startRegionNode } from '@vaultover/region';
 import type { VaultSpec } from '@vaultover/vault';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { startTestRedis, type TestRedis } from './redis.ts';
 
 export const DEFAULT_VAULT = 'vaultover';
@@ -14,6 +14,10 @@ export interface TestRegionOptions {
   /** See TestRedisOptions.externalDb. */
   externalDb: number;
   region?: string;
+  /** The node's logger; silent by default. */
+  logger?: Logger;
+  /** Principals of the node; DEFAULT_PRINCIPALS by default. */
+  principals?: Record<string, Principal>;
 }
 
 /** A region node on its own Redis, data directory and port. */
@@ -49,8 +53,8 @@ export async function startTestRegion(options: TestRegionOptions): Promise<TestR
       redisUrl: redis.url,
       vaults: [{ name: DEFAULT_VAULT }, ...extraVaults],
       defaultVault: DEFAULT_VAULT,
-      principals: DEFAULT_PRINCIPALS,
-      logger: pino({ level: 'silent' }),
+      principals: options.principals ?? DEFAULT_PRINCIPALS,
+      logger: options.logger ?? pino({ level: 'silent' }),
     });
     return {
       node,

@@ -166,9 +166,7 @@ async function purgeJobsPending(): Promise<number> {
 describe('change log: one entry per mutation', () => {
   it('appends exactly one entry, with the resulting state, for every operation', async () => {
     const vault = freshVault('ops');
-    await expectOneEntry(vault, 'VaultCreate', () =>
-      service.vaults.ensure({ name: vault, retentionDays: 7 }),
-    );
+    await expectOneEntry(vault, 'VaultPut', () => service.vaults.ensure({ name: vault, retentionDays: 7 }));
     // Ensuring it again changes nothing.
     const positionAfterCreate = await position(vault);
     await service.vaults.ensure({ name: vault, retentionDays: 30 });
@@ -199,7 +197,7 @@ describe('change log: one entry per mutation', () => {
     expect((await service.secrets.get(vault, 'db-password', restored.version)).value).toBe('two');
 
     expect((await entries(vault)).map((e) => e.op)).toEqual([
-      'VaultCreate',
+      'VaultPut',
       'SecretSet',
       'SecretSet',
       'SecretUpdate',

@@ -8,12 +8,16 @@ import { Authorizer } from './access/authorizer.ts';
 import { TokenAuthenticator } from './access/token-authenticator.ts';
 import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
 import { createApp } from './http/app.ts';
+import { vaultRoutes } from './http/management/vault-routes.ts';
+import { keyCryptoRoutes } from './http/routes/key-crypto-routes.ts';
+import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
 import { VaultHostResolver } from './http/vault-host.ts';
 import { infraRoutes } from './infra-routes.ts';
 import { RegionMetrics } from './region-metrics.ts';
 import type { RegionNodeOptions } from './region-options.ts';
 import { ensureTlsMaterial } from './tls/index.ts';
+import { vaultCertificates } from './vault-certificates.ts';
 
 /** Reported in `x-ms-keyvault-service-version`. */
 export const SERVICE_VERSION = 'vaultover-0.1.0';
@@ -50,6 +54,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     redis,
     clock,
     masterKey: loadMasterKey({ key: options.masterKey, dataDir: options.dataDir }),
+    location: options.region,
+    tenantId,
     queue: {
       connection: { url: options.queueRedisUrl ?? options.redisUrl },
       toRealMs: (ms) => clock.toRealMs(ms),
@@ -65,10 +71,11 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     redis.disconnect();
   };
   try {
-    for (const vault of options.vaults) {
-      await service.vaults.ensure(vault);
-      await service.reconcilePurges(vault.name);
-    }
+    // A configured vault that was soft-deleted through the management plane stays deleted.
+    for (const vault of options.vaults) await service.vaults.ensure(vault);
+    // Every vault, configured or created at run time: repair the name index, plan the purges of
+    // deleted vaults and of the deleted objects of live ones.
+    await service.management.reconcile();
   } catch (error) {
     await release();
     throw error;
@@ -79,10 +86,16 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
     tenantId,
   );
+  const hosts = new VaultHostResolver(options.defaultVault, options.hostnames);
   const app = createApp({
     region: options.region,
     tenantId,
-    dataRoutes: secretRoutes(service.secrets),
+    managementRoutes: vaultRoutes(service.management),
+    dataRoutes: [
+      ...secretRoutes(service.secrets),
+      ...keyRoutes(service.keys),
+      ...keyCryptoRoutes(service.keyCrypto),
+    ],
     infraRoutes: infraRoutes({
       region: options.region,
       role: options.role,
@@ -94,7 +107,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       authorizer,
     }),
     vaults: service.vaults,
-    hosts: new VaultHostResolver(options.defaultVault, options.hostnames),
+    hosts,
     authenticator,
     authorizer,
     metrics,
@@ -102,7 +115,9 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     serviceVersion: SERVICE_VERSION,
   });
 
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
+  // Vaults created at run time get their certificate at their first handshake (SNI).
+  const sni = await vaultCertificates(tls, hosts, service.vaults);
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback }, app);
   server.keepAliveTimeout = 65_000;
   try {
     await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');

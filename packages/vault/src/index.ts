@@ -17,6 +17,12 @@ export {
 export { loadMasterKey } from './crypto/master-key.ts';
 export { Sealer } from './crypto/sealer.ts';
 export * from './errors.ts';
+// Keys and cryptography.
+export type { KeyCryptography, KeyOperationResult } from './keys/key-cryptography.ts';
+export type { DeletedKey, KeyDoc, KeyVersion, PublicJwk } from './keys/key-doc.ts';
+export type { KeyStore } from './keys/key-store.ts';
+export type { KeyOperation, KeyType } from './keys/key-types.ts';
+export type { RotationPolicy } from './keys/rotation-policy.ts';
 export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
 export { MAX_SECRET_VALUE_BYTES } from './secrets/secret-input.ts';
 export type {
@@ -40,3 +46,5 @@ export {
   vaultNotFound,
 } from './store/vault-registry.ts';
 export { createVaultService, type VaultService, type VaultServiceOptions } from './vault-service.ts';
+// The management plane (vaults as resources).
+export * from './vaults/index.ts';

@@ -1,13 +1,24 @@
 import type { Redis } from 'ioredis';
 import type { Clock } from './clock.ts';
 import { Sealer } from './crypto/sealer.ts';
-import { SECRET } from './object-kind.ts';
+import { InlineCryptoEngine, SplitCryptoEngine } from './keys/crypto/crypto-engine.ts';
+import { CryptoWorkerPool, defaultCryptoWorkers } from './keys/crypto/crypto-worker-pool.ts';
+import { KeyCryptography } from './keys/key-cryptography.ts';
+import type { KeyDoc } from './keys/key-doc.ts';
+import { KeyStore } from './keys/key-store.ts';
+import { KEY, SECRET } from './object-kind.ts';
 import { type SecretDoc, SecretStore } from './secrets/secret-store.ts';
-import { PurgeScheduler, type PurgeSchedulerOptions } from './soft-delete/purge-scheduler.ts';
+import {
+  PurgeScheduler,
+  type PurgeSchedulerOptions,
+  VAULT_PURGE_KIND,
+} from './soft-delete/purge-scheduler.ts';
 import { Committer } from './store/committer.ts';
 import { ObjectRepository, type VersionDoc } from './store/object-repository.ts';
 import { vaultRedis } from './store/scripts.ts';
+import { VaultIndex } from './store/vault-index.ts';
 import { VaultRegistry } from './store/vault-registry.ts';
+import { VaultManager } from './vaults/vault-manager.ts';
 
 export interface VaultServiceOptions {
   /** The region's Redis (state and change streams). */
@@ -19,13 +30,29 @@ export interface VaultServiceOptions {
   queue?: Omit<PurgeSchedulerOptions, 'clock'> | undefined;
   /** Approximate cap on each change stream. */
   streamCap?: number | undefined;
+  /** The region's name: the `location` of its vaults. Default `local`. */
+  location?: string | undefined;
+  /** Tenant of the vaults. Default the all-zero GUID. */
+  tenantId?: string | undefined;
+  /**
+   * Worker threads for RSA private-key operations, so that they never block the event loop (EC and
+   * RSA public operations stay inline); 0 runs everything on the calling thread. Default: one per
+   * spare core, up to 4.
+   */
+  cryptoWorkers?: number | undefined;
 }
 
 /** The vault domain of one region, wired: registry, stores and the purge scheduler. */
 export interface VaultService {
   readonly vaults: VaultRegistry;
   readonly secrets: SecretStore;
+  /** Keys: creation, import and lifecycle. */
+  readonly keys: KeyStore;
+  /** Cryptography with stored keys (encrypt, decrypt, wrap, unwrap, sign, verify) and random bytes. */
+  readonly keyCrypto: KeyCryptography;
   readonly scheduler: PurgeScheduler | undefined;
+  /** The management plane: vaults as resources (create, update, soft delete, recover, purge, list). */
+  readonly management: VaultManager;
   /** Schedules the purge of every soft-deleted object of `vault` (idempotent), e.g. at start-up. */
   reconcilePurges(vault: string): Promise<number>;
   close(): Promise<void>;
@@ -34,7 +61,11 @@ export interface VaultService {
 export function createVaultService(options: VaultServiceOptions): VaultService {
   const redis = vaultRedis(options.redis);
   const committer = new Committer(redis, options.clock, { streamCap: options.streamCap });
-  const vaults = new VaultRegistry(redis, committer, () => options.clock.now());
+  const defaults = {
+    location: options.location ?? 'local',
+    tenantId: options.tenantId ?? '00000000-0000-0000-0000-000000000000',
+  };
+  const vaults = new VaultRegistry(redis, committer, () => options.clock.now(), defaults);
   const sealer = new Sealer(options.masterKey);
   const scheduler = options.queue
     ? new PurgeScheduler({ clock: options.clock, ...options.queue })
@@ -42,17 +73,36 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const deps = { redis, committer, clock: options.clock, vaults, deletions: scheduler };
   const repositories: Record<string, ObjectRepository<VersionDoc>> = {
     [SECRET.id]: new ObjectRepository<SecretDoc>(SECRET, deps),
+    [KEY.id]: new ObjectRepository<KeyDoc>(KEY, deps),
   };
+  const management = new VaultManager({
+    registry: vaults,
+    index: new VaultIndex(redis),
+    clock: options.clock,
+    defaults,
+    purges: scheduler,
+    reconcileObjects: (vault) => service.reconcilePurges(vault),
+  });
   scheduler?.start(async (job) => {
+    if (job.kind === VAULT_PURGE_KIND) return management.purges.purgeScheduled(job.name, job.deletion);
     const repository = repositories[job.kind];
     if (!repository) throw new Error(`no repository for scheduled purge of a ${job.kind}`);
     await repository.purge(job.vault, job.name, `${repository.kind.title}Purge`, job.deletion);
   });
   const secrets = new SecretStore(repositories[SECRET.id] as ObjectRepository<SecretDoc>, sealer);
-  return {
+  const keyRepository = repositories[KEY.id] as ObjectRepository<KeyDoc>;
+  const keys = new KeyStore(keyRepository, sealer);
+  const workers = options.cryptoWorkers ?? defaultCryptoWorkers();
+  const engine =
+    workers === 0 ? new InlineCryptoEngine() : new SplitCryptoEngine(new CryptoWorkerPool(workers));
+  const keyCrypto = new KeyCryptography(keyRepository, sealer, engine);
+  const service: VaultService = {
     vaults,
     secrets,
+    keys,
+    keyCrypto,
     scheduler,
+    management,
     async reconcilePurges(vault) {
       if (!scheduler) return 0;
       let scheduled = 0;
@@ -76,6 +126,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     },
     async close() {
       await scheduler?.close();
+      await keyCrypto.close();
     },
   };
+  return service;
 }

@@ -57,6 +57,15 @@ export class Authorizer {
     return decision;
   }
 
+  /** Whether the principal's roles cover the operation's action, special permissions aside (for messages). */
+  rolesAllow(principalName: string, operation: Operation): boolean {
+    const principal = this.#principals.get(principalName);
+    if (!principal) return false;
+    return principal.roles.some((role) =>
+      ROLES[role].some((pattern) => actionMatches(pattern, operation.action)),
+    );
+  }
+
   #decide(principalName: string, operation: Operation): boolean {
     const principal = this.#principals.get(principalName);
     if (!principal) return false;

@@ -31,6 +31,8 @@ export const ROLES = {
   'Key Vault Crypto Officer': [
     'Microsoft.KeyVault/vaults/keys/*',
     'Microsoft.KeyVault/vaults/deletedKeys/read',
+    // Rotation policies are their own resource type in RBAC; the real role grants them too.
+    'Microsoft.KeyVault/vaults/keyrotationpolicies/*',
   ],
   'Key Vault Certificates Officer': [
     'Microsoft.KeyVault/vaults/certificates/*',

@@ -15,6 +15,10 @@ import { requireApiVersion } from './api-version.ts';
 import type { DataRoute, RequestContext } from './data-route.ts';
 import { sendError } from './error-reply.ts';
 import { readJsonBody } from './json-body.ts';
+import { armFallback } from './management/arm-fallback.ts';
+import { armHandler } from './management/arm-handler.ts';
+import type { ArmRoute } from './management/arm-route.ts';
+import { requestOrigin } from './request-origin.ts';
 import type { VaultHostResolver } from './vault-host.ts';
 
 /** Turns the Authorization header into a principal name, or throws a 401 VaultError. */
@@ -36,6 +40,8 @@ export interface AppDeps {
   tenantId: string;
   dataRoutes: readonly DataRoute[];
   infraRoutes: readonly InfraRoute[];
+  /** The management plane (ARM-shaped `/subscriptions/…` routes); none when absent. */
+  managementRoutes?: readonly ArmRoute[];
   vaults: VaultRegistry;
   hosts: VaultHostResolver;
   authenticator: Authenticator;
@@ -66,6 +72,12 @@ export function createApp(deps: AppDeps): express.Express {
       }
     });
   }
+  // The management plane first: its paths name the vault, the Host does not.
+  const managementRoutes = deps.managementRoutes ?? [];
+  for (const route of managementRoutes) {
+    app[verb(route.method)](route.path, armHandler(route, deps));
+  }
+  app.use('/subscriptions', armFallback(managementRoutes));
   for (const route of deps.dataRoutes) {
     app[verb(route.method)](route.path, dataHandler(route, deps));
   }
@@ -135,19 +147,6 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     }
     deps.metrics.observe(op.name, status, (performance.now() - started) / 1000);
   };
-}
-
-// A host name or bracketed IPv6 address with an optional port, nothing else: ids and next links are
-// built from it, so anything that could smuggle another origin (`@`, `/`, quotes) is refused.
-const HOST_HEADER =
-  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
-
-/** `https://<host>` of the request, from a Host header checked to be only a host and port. */
-function requestOrigin(host: string | undefined): string {
-  if (!host || !HOST_HEADER.test(host)) {
-    throw new BadParameterError('The Host header must be a host name or address with an optional port.');
-  }
-  return `https://${host}`;
 }
 
 /** Writes a reply directly: express's res.json costs a noticeable share of a fast GET. */

@@ -21,9 +21,19 @@ export class VaultHostResolver {
   resolve(hostname: string): string | undefined {
     const host = hostname.toLowerCase();
     // `<vault>.<host>` names a vault even when the whole name is also configured (for the certificate).
-    const dot = host.indexOf('.');
-    if (dot > 0 && this.#plainHosts.has(host.slice(dot + 1))) return host.slice(0, dot);
+    const named = this.split(host);
+    if (named) return named.vault;
     if (this.#plainHosts.has(host)) return this.#defaultVault;
+    return undefined;
+  }
+
+  /** `<vault>.<host>` (host one of ours) split into the two, lower case; undefined for any other name. */
+  split(hostname: string): { vault: string; host: string } | undefined {
+    const host = hostname.toLowerCase();
+    const dot = host.indexOf('.');
+    if (dot > 0 && this.#plainHosts.has(host.slice(dot + 1))) {
+      return { vault: host.slice(0, dot), host: host.slice(dot + 1) };
+    }
     return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { Sealer } from '../crypto/sealer.ts';
 import { objectDisabled } from '../object-errors.ts';
+import { restoreInput } from '../object-input.ts';
 import { SECRET } from '../object-kind.ts';
 import { decodeBackup, encodeBackup } from '../store/backup-blob.ts';
 import type {
@@ -10,7 +11,7 @@ import type {
 } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
-import { restoreInput, secretSetInput, secretUpdateInput } from './secret-input.ts';
+import { secretSetInput, secretUpdateInput } from './secret-input.ts';
 
 /** A stored secret version. `value` is sealed (AES-256-GCM); it is opened only for `get`. */
 export interface SecretDoc extends VersionDoc {
@@ -158,6 +159,6 @@ export class SecretStore {
 }
 
 /** Binds a sealed value to its place, so a value copied into another object does not open. */
-function valueContext(vault: string, name: string, version: string): string {
+export function valueContext(vault: string, name: string, version: string): string {
   return `${vault}/secret/${name}/${version}`;
 }

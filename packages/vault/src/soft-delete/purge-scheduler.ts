@@ -6,10 +6,13 @@ import type { Deletion, DeletionListener } from '../store/object-repository.ts';
 
 const RESCHEDULE_PAGE = 500;
 
+/** Job kind of the purge of a whole soft-deleted vault (its `name` is the vault's name). */
+export const VAULT_PURGE_KIND = 'vault';
+
 /** What a scheduled purge job carries. */
 export interface PurgeJob {
   vault: string;
-  kind: ObjectKind['id'];
+  kind: ObjectKind['id'] | typeof VAULT_PURGE_KIND;
   name: string;
   deletion: Deletion;
 }
@@ -55,7 +58,15 @@ export class PurgeScheduler implements DeletionListener {
   }
 
   async deleted(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
-    const job = { vault, kind: kind.id, name, deletion };
+    await this.plan({ vault, kind: kind.id, name, deletion });
+  }
+
+  async recovered(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
+    await this.cancel({ vault, kind: kind.id, name, deletion });
+  }
+
+  /** Schedules the purge after a committed deletion; a failure goes to `onError` (the deletion stands). */
+  async plan(job: PurgeJob): Promise<void> {
     try {
       await this.schedule(job);
     } catch (error) {
@@ -64,8 +75,9 @@ export class PurgeScheduler implements DeletionListener {
     }
   }
 
-  async recovered(vault: string, kind: ObjectKind, name: string, deletion: Deletion): Promise<void> {
-    await this.#queue.remove(PurgeScheduler.jobId({ vault, kind: kind.id, name, deletion }));
+  /** Removes the purge planned for exactly this deletion (after a recovery). */
+  async cancel(job: PurgeJob): Promise<void> {
+    await this.#queue.remove(PurgeScheduler.jobId(job));
   }
 
   /** Schedules (idempotently) the purge of one deleted object. */

@@ -45,7 +45,13 @@ export function decodeBackup<T>(sealer: Sealer, kind: string, blob: Uint8Array):
     );
   }
   if (!envelope.versions[envelope.head]) throw invalid();
-  return { kind: envelope.kind, name: envelope.name, head: envelope.head, versions: envelope.versions };
+  const contents = {
+    kind: envelope.kind,
+    name: envelope.name,
+    head: envelope.head,
+    versions: envelope.versions,
+  };
+  return envelope.attachments ? { ...contents, attachments: envelope.attachments } : contents;
 }
 
 function context(kind: string): string {

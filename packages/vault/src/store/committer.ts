@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.ts';
+import { vaultNotFound } from '../vaults/vault-errors.ts';
+import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { logKeys, vaultPrefix } from './vault-keys.ts';
@@ -33,25 +35,31 @@ export class Committer {
     this.#streamCap = options.streamCap ?? 1_000_000;
   }
 
-  /** Commits `mutation` to `vault`; returns the change position, or throws GuardFailedError. */
+  /**
+   * Commits `mutation` to `vault`; returns the change position, or throws GuardFailedError. A change to
+   * the vault's contents is refused with VaultNotFound when the vault is gone or soft-deleted.
+   */
   async commit(vault: string, mutation: Mutation): Promise<number> {
     const prefix = vaultPrefix(vault);
     const log = logKeys(vault);
+    const plan = withLiveVaultGuard(mutation);
     const reply = (await this.#redis.vaultCommit(
-      2 + mutation.keys.length,
+      2 + plan.keys.length,
       log.stream,
       log.position,
-      ...mutation.keys.map((k) => prefix + k),
+      ...plan.keys.map((k) => prefix + k),
       CHANGE_FORMAT,
       mutation.operation,
       String(this.#clock.now()),
-      JSON.stringify(mutation.guards),
-      JSON.stringify(mutation.keys),
+      JSON.stringify(plan.guards),
+      JSON.stringify(plan.keys),
       JSON.stringify(mutation.ops),
       String(this.#streamCap),
     )) as [number, number];
     const [ok, value] = reply;
-    if (ok !== 1) throw new GuardFailedError(mutation.reasons[value - 1] ?? `guard ${value}`);
-    return value;
+    if (ok === 1) return value;
+    const reason = plan.reasons[value - 1] ?? `guard ${value}`;
+    if (reason === VAULT_GONE) throw vaultNotFound(vault);
+    throw new GuardFailedError(reason);
   }
 }

@@ -52,6 +52,8 @@ export interface DeletedObject<T> extends ObjectVersion<T> {
 export interface ObjectExport<T> {
   head: string;
   versions: Record<string, T>;
+  /** Side documents of the object by slot (see `attachment`); absent when it has none. */
+  attachments?: Record<string, unknown> | undefined;
 }
 
 /** Told about soft deletions, so that the scheduled purge can be planned and cancelled. */
@@ -70,6 +72,9 @@ export interface ObjectRepositoryDeps {
 
 const MAX_UPDATE_ATTEMPTS = 8;
 const DAY_SECONDS = 86_400;
+/** Hash-field prefix of attachments: `a:<slot>` beside `v:<version>`, `head` and `deleted`. */
+const ATTACHMENT = 'a:';
+const ATTACHMENT_SLOT = /^[a-z][a-z0-9-]{0,31}$/;
 
 export function newVersionId(): string {
   return randomBytes(16).toString('hex');
@@ -235,6 +240,31 @@ export class ObjectRepository<T extends VersionDoc> {
     await this.#commit(vault, name, mutation);
   }
 
+  /**
+   * A side document of a live object (a key's rotation policy, a certificate's policy), or undefined
+   * when none was set. It belongs to the object, not to a version: it survives new versions, soft
+   * delete and recovery, goes with a purge, and travels in export/import (backups).
+   */
+  async attachment<A>(vault: string, name: string, slot: string): Promise<A | undefined> {
+    const [head, deletion, value] = await this.#deps.redis.hmget(
+      this.#objectKey(vault, name),
+      'head',
+      'deleted',
+      ATTACHMENT + requireSlot(slot),
+    );
+    if (!head || deletion) throw objectNotFound(this.kind, name);
+    return value ? (JSON.parse(value) as A) : undefined;
+  }
+
+  /** Sets a side document of a live object: one mutation, so the change log carries the whole document. */
+  async setAttachment<A>(vault: string, name: string, slot: string, value: A, operation: string): Promise<A> {
+    const mutation = new Mutation(operation)
+      .requireMember(rel.live(this.kind.id), name, true, 'missing')
+      .hset(rel.object(this.kind.id, name), ATTACHMENT + requireSlot(slot), JSON.stringify(value));
+    await this.#commit(vault, name, mutation);
+    return value;
+  }
+
   /** A page of live objects (latest versions), in name order. */
   listLive(vault: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
     return this.#listIndex(vault, rel.live(this.kind.id), request, (item) => item);
@@ -269,10 +299,14 @@ export class ObjectRepository<T extends VersionDoc> {
     const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
     if (!fields.head || fields.deleted) throw objectNotFound(this.kind, name);
     const versions: Record<string, T> = {};
+    const attachments: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(fields)) {
       if (field.startsWith('v:')) versions[field.slice(2)] = JSON.parse(value) as T;
+      else if (field.startsWith(ATTACHMENT)) attachments[field.slice(ATTACHMENT.length)] = JSON.parse(value);
     }
-    return { head: fields.head, versions };
+    return Object.keys(attachments).length > 0
+      ? { head: fields.head, versions, attachments }
+      : { head: fields.head, versions };
   }
 
   /** Recreates an object from an export; refused when the name is in use, live or deleted. */
@@ -289,6 +323,8 @@ export class ObjectRepository<T extends VersionDoc> {
       .requireMember(rel.deleted(this.kind.id), name, false, 'deleted');
     for (const [version, doc] of Object.entries(object.versions))
       mutation.hset(key, `v:${version}`, JSON.stringify(doc));
+    for (const [slot, value] of Object.entries(object.attachments ?? {}))
+      mutation.hset(key, ATTACHMENT + requireSlot(slot), JSON.stringify(value));
     mutation.hset(key, 'head', object.head).zadd(rel.live(this.kind.id), name);
     await this.#commit(vault, name, mutation);
     const head = object.versions[object.head];
@@ -347,4 +383,10 @@ export class ObjectRepository<T extends VersionDoc> {
       throw error;
     }
   }
+}
+
+/** Slots are fixed names chosen by the code (`rotation-policy`), never user input: a bad one is a bug. */
+function requireSlot(slot: string): string {
+  if (!ATTACHMENT_SLOT.test(slot)) throw new Error(`invalid attachment slot ${JSON.stringify(slot)}`);
+  return slot;
 }

@@ -13,7 +13,10 @@ export function vaultPrefix(vault: string): string {
 
 /** Relative names of the keys inside one vault. */
 export const rel = {
-  /** Hash of one object: `head` → latest version id, `v:<version>` → version document, `deleted` → deletion info. */
+  /**
+   * Hash of one object: `head` → latest version id, `v:<version>` → version document, `deleted` →
+   * deletion info, `a:<slot>` → a side document of the object (e.g. a key's rotation policy).
+   */
   object: (kind: string, name: string) => `o:${kind}:${name}`,
   /** Sorted set (lexicographic) of live object names of a kind. */
   live: (kind: string) => `i:${kind}`,

@@ -1,85 +1,168 @@
-import { NotFoundError } from '../errors.ts';
+import {
+  DEFAULT_RESOURCE_GROUP,
+  DEFAULT_RETENTION_DAYS,
+  deletionJson,
+  propertiesFromDoc,
+  type VaultDefaults,
+  type VaultDeletion,
+  type VaultProperties,
+  type VaultRecord,
+} from '../vaults/vault-doc.ts';
+import { vaultNotFound } from '../vaults/vault-errors.ts';
 import type { Committer } from './committer.ts';
 import { GuardFailedError } from './committer.ts';
 import { Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { rel, vaultPrefix } from './vault-keys.ts';
+import { purgeableVaultKeys } from './vault-keyspace.ts';
 
-export const DEFAULT_RETENTION_DAYS = 90;
+export { DEFAULT_RETENTION_DAYS, recoveryOf, type VaultProperties } from '../vaults/vault-doc.ts';
+export { vaultNotFound } from '../vaults/vault-errors.ts';
 
-/** Properties of a vault that shape how its objects behave. Retention is fixed at creation, as in the real service. */
-export interface VaultProperties {
-  readonly name: string;
-  /** Soft-delete retention, 7–90 days. */
-  readonly retentionDays: number;
-  /** When true, deleted objects cannot be purged before their retention ends. */
-  readonly purgeProtection: boolean;
-  /** Creation time, ms since the epoch. */
-  readonly created: number;
-}
-
+/** A vault of the configuration file: created at start unless it exists. */
 export interface VaultSpec {
   name: string;
   retentionDays?: number | undefined;
   purgeProtection?: boolean | undefined;
 }
 
-/** The `recoveryLevel` and `recoverableDays` the real service reports for objects of a vault. */
-export function recoveryOf(vault: VaultProperties): { recoveryLevel: string; recoverableDays: number } {
-  const customized = vault.retentionDays < 90 ? 'Customized' : '';
-  const purgeable = vault.purgeProtection ? '' : '+Purgeable';
-  return { recoveryLevel: `${customized}Recoverable${purgeable}`, recoverableDays: vault.retentionDays };
-}
+/** Guard reasons of vault mutations, for the management plane to turn into its errors. */
+export const VAULT_GUARD = { exists: 'vault-exists', changed: 'vault-changed', notDeleted: 'not-deleted' };
 
-export function vaultNotFound(name: string): NotFoundError {
-  return new NotFoundError(
-    'VaultNotFound',
-    `Vault ${name} was not found in this region. Check the vault name in the host.`,
-  );
-}
-
-/** Reads and creates vaults. Properties are cached: they change only through this registry. */
+/**
+ * Stored vaults: `props` hash of the vault, field `doc` (properties) and, while soft-deleted, `deleted`.
+ * Every change is one Mutation on the vault's own stream (VaultPut, VaultPatch, VaultDelete, VaultRecover,
+ * VaultPurge). Live properties are cached for the data plane; every change here updates the cache at once.
+ */
 export class VaultRegistry {
   readonly #redis: VaultRedis;
   readonly #committer: Committer;
   readonly #clockNow: () => number;
+  readonly #defaults: VaultDefaults;
   readonly #cache = new Map<string, VaultProperties>();
 
-  constructor(redis: VaultRedis, committer: Committer, clockNow: () => number) {
+  constructor(redis: VaultRedis, committer: Committer, clockNow: () => number, defaults: VaultDefaults) {
     this.#redis = redis;
     this.#committer = committer;
     this.#clockNow = clockNow;
+    this.#defaults = defaults;
   }
 
-  /** Properties of `name`, or VaultNotFound. */
+  /** Properties of the live vault `name`, or VaultNotFound (also for a soft-deleted one). */
   async get(name: string): Promise<VaultProperties> {
     const cached = this.#cache.get(name);
     if (cached) return cached;
-    const raw = await this.#redis.hget(vaultPrefix(name) + rel.properties(), 'doc');
-    if (!raw) throw vaultNotFound(name);
-    const properties = JSON.parse(raw) as VaultProperties;
-    this.#cache.set(name, properties);
-    return properties;
+    const record = await this.read(name);
+    if (!record || record.deletion) throw vaultNotFound(name);
+    this.#cache.set(name, record.properties);
+    return record.properties;
   }
 
-  /** Creates the vault unless it exists; an existing vault keeps its properties (retention is immutable). */
+  /** The stored vault, live or soft-deleted, read from Redis (never cached); undefined when there is none. */
+  async read(name: string): Promise<VaultRecord | undefined> {
+    const [doc, deleted] = await this.#redis.hmget(vaultPrefix(name) + rel.properties(), 'doc', 'deleted');
+    if (!doc) return undefined;
+    const properties = propertiesFromDoc(doc, this.#defaults);
+    return {
+      properties,
+      rawDoc: doc,
+      deletion: deleted ? (JSON.parse(deleted) as VaultDeletion) : undefined,
+    };
+  }
+
+  /** Creates a configured vault unless one of that name exists (live or deleted), which is kept as it is. */
   async ensure(spec: VaultSpec): Promise<VaultProperties> {
+    const now = this.#clockNow();
     const properties: VaultProperties = {
       name: spec.name,
       retentionDays: spec.retentionDays ?? DEFAULT_RETENTION_DAYS,
       purgeProtection: spec.purgeProtection ?? false,
-      created: this.#clockNow(),
+      created: now,
+      updated: now,
+      location: this.#defaults.location,
+      resourceGroup: DEFAULT_RESOURCE_GROUP,
+      tenantId: this.#defaults.tenantId,
+      sku: 'standard',
+      rbacAuthorization: true,
+      tags: {},
+      createdBy: 'vaultover',
+      updatedBy: 'vaultover',
     };
-    const mutation = new Mutation('VaultCreate')
-      .requireField(rel.properties(), 'doc', false, 'exists')
-      .hset(rel.properties(), 'doc', JSON.stringify(properties));
     try {
-      await this.#committer.commit(spec.name, mutation);
-      this.#cache.set(spec.name, properties);
-      return properties;
+      return await this.create(properties);
     } catch (error) {
-      if (error instanceof GuardFailedError) return this.get(spec.name);
-      throw error;
+      if (!(error instanceof GuardFailedError)) throw error;
+      const existing = await this.read(spec.name);
+      if (!existing) throw error; // purged in between: let the caller retry
+      return existing.properties;
     }
+  }
+
+  /** Creates a vault (VaultPut); GuardFailedError(VAULT_GUARD.exists) when the name is taken, live or deleted. */
+  async create(properties: VaultProperties): Promise<VaultProperties> {
+    const mutation = new Mutation('VaultPut')
+      .requireField(rel.properties(), 'doc', false, VAULT_GUARD.exists)
+      .hset(rel.properties(), 'doc', JSON.stringify(properties));
+    await this.#committer.commit(properties.name, mutation);
+    this.#cache.set(properties.name, properties);
+    return properties;
+  }
+
+  /** Replaces the properties of a live vault, if they are still `current` (compare-and-set). */
+  async replace(
+    current: VaultRecord,
+    next: VaultProperties,
+    operation: 'VaultPut' | 'VaultPatch',
+  ): Promise<VaultProperties> {
+    const mutation = new Mutation(operation)
+      .requireFieldValue(rel.properties(), 'doc', current.rawDoc, VAULT_GUARD.changed)
+      .requireField(rel.properties(), 'deleted', false, VAULT_GUARD.changed)
+      .hset(rel.properties(), 'doc', JSON.stringify(next));
+    await this.#committer.commit(next.name, mutation);
+    this.#cache.set(next.name, next);
+    return next;
+  }
+
+  /** Soft-deletes a live vault whose properties are still `current`: it and its objects stay, unreachable. */
+  async softDelete(current: VaultRecord, deletion: VaultDeletion): Promise<void> {
+    const name = current.properties.name;
+    const mutation = new Mutation('VaultDelete')
+      .requireFieldValue(rel.properties(), 'doc', current.rawDoc, VAULT_GUARD.changed)
+      .requireField(rel.properties(), 'deleted', false, VAULT_GUARD.changed)
+      .hset(rel.properties(), 'deleted', deletionJson(deletion));
+    await this.#committer.commit(name, mutation);
+    this.#cache.delete(name);
+  }
+
+  /** Brings back a vault soft-deleted by `deletion`, with all its objects. */
+  async recover(name: string, deletion: VaultDeletion): Promise<VaultProperties> {
+    const mutation = new Mutation('VaultRecover')
+      .requireFieldValue(rel.properties(), 'deleted', deletionJson(deletion), VAULT_GUARD.notDeleted)
+      .hdel(rel.properties(), 'deleted');
+    await this.#committer.commit(name, mutation);
+    this.#cache.delete(name);
+    return this.get(name);
+  }
+
+  /**
+   * Removes a vault soft-deleted by `deletion` and every key it has, in one mutation whose entry lists each
+   * key deleted. The keys found by SCAN cannot grow before the commit: writes to a deleted vault are refused
+   * by the committer's live-vault guard, and the only other changes (recover, purge) are guarded on `deleted`.
+   */
+  async purge(name: string, deletion: VaultDeletion): Promise<void> {
+    const mutation = new Mutation('VaultPurge').requireFieldValue(
+      rel.properties(),
+      'deleted',
+      deletionJson(deletion),
+      VAULT_GUARD.notDeleted,
+    );
+    for (const key of await purgeableVaultKeys(this.#redis, name)) mutation.del(key);
+    await this.#committer.commit(name, mutation);
+    this.#cache.delete(name);
+  }
+
+  /** Drops a cached vault (for whoever changes vaults outside this registry, such as a replicator). */
+  forget(name: string): void {
+    this.#cache.delete(name);
   }
 }

@@ -5,12 +5,21 @@ import { Authorizer } from '../../access/authorizer.ts';
 import { RegionMetrics } from '../../region-metrics.ts';
 import { type Authenticator, createApp, type InfraRoute } from '../app.ts';
 import type { DataRoute } from '../data-route.ts';
+import { type ArmRoute, routeOperations } from '../management/arm-route.ts';
+import { vaultRoutes } from '../management/vault-routes.ts';
 import { VaultHostResolver } from '../vault-host.ts';
+import { keyCryptoRoutes } from './key-crypto-routes.ts';
+import { keyRoutes } from './key-routes.ts';
 import { secretRoutes } from './secret-routes.ts';
 
 // Every route the server serves must be a catalogue operation or a declared infrastructure route,
 // so that nothing can bypass the read-only gate, the metrics or fault rules that key on operations.
-const dataRoutes: DataRoute[] = secretRoutes({} as never);
+const dataRoutes: DataRoute[] = [
+  ...secretRoutes({} as never),
+  ...keyRoutes({} as never),
+  ...keyCryptoRoutes({} as never),
+];
+const managementRoutes: ArmRoute[] = vaultRoutes({} as never);
 const infra: InfraRoute[] = ['/health', '/metrics', '/admin/time'].map((path) => ({
   method: 'GET' as const,
   path,
@@ -23,6 +32,7 @@ function servedRoutes(): { method: string; path: string }[] {
     tenantId: 't',
     dataRoutes,
     infraRoutes: infra,
+    managementRoutes,
     vaults: {} as never,
     hosts: new VaultHostResolver('vaultover'),
     authenticator: {} as Authenticator,
@@ -49,17 +59,50 @@ describe('route catalogue', () => {
     const served = servedRoutes();
     const declared = new Set([
       ...dataRoutes.map((r) => `${r.method} ${r.path}`),
+      ...managementRoutes.map((r) => `${r.method} ${r.path}`),
       ...infra.map((r) => `${r.method} ${r.path}`),
     ]);
-    expect(served.length).toBe(dataRoutes.length + infra.length);
+    expect(served.length).toBe(dataRoutes.length + infra.length + managementRoutes.length);
     for (const route of served)
       expect(declared, `${route.method} ${route.path}`).toContain(`${route.method} ${route.path}`);
     for (const route of dataRoutes) expect(findOperation(route.operation), route.operation).toBeDefined();
   });
 
   it('gives every secrets operation of the catalogue a route', () => {
-    const routed = new Set(dataRoutes.map((r) => r.operation));
+    const routed = new Set(dataRoutes.map((r) => r.operation).filter((name) => name.startsWith('Secret')));
     const secretOperations = OPERATIONS.filter((o) => o.name.startsWith('Secret')).map((o) => o.name);
     expect([...routed].sort()).toEqual([...secretOperations].sort());
+  });
+
+  it('gives every key operation of the catalogue, and RandomBytesGet, a route', () => {
+    const isKeys = (name: string) => name.startsWith('Key') || name === 'RandomBytesGet';
+    const routed = new Set(dataRoutes.map((r) => r.operation).filter(isKeys));
+    const keyOperations = OPERATIONS.filter((o) => isKeys(o.name)).map((o) => o.name);
+    expect(keyOperations.length).toBeGreaterThanOrEqual(23);
+    expect([...routed].sort()).toEqual([...keyOperations].sort());
+  });
+
+  it('serves each data path and method once, literal segments before parameters', () => {
+    const keys = dataRoutes.map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    const index = (method: string, path: string) => keys.indexOf(`${method} ${path}`);
+    expect(index('POST', '/keys/restore')).toBeLessThan(index('POST', '/keys/:name/create'));
+    expect(index('GET', '/keys/:name/versions')).toBeLessThan(index('GET', '/keys/:name{/:version}'));
+    expect(index('GET', '/keys/:name/rotationpolicy')).toBeLessThan(index('GET', '/keys/:name{/:version}'));
+    expect(index('PUT', '/keys/:name/rotationpolicy')).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('management route catalogue', () => {
+  it('gives every vault operation of the catalogue a route, and routes only management operations', () => {
+    const routed = managementRoutes.flatMap(routeOperations);
+    for (const name of routed) expect(findOperation(name)?.plane, name).toBe('management');
+    const vaultOperations = OPERATIONS.filter((o) => o.plane === 'management').map((o) => o.name);
+    expect([...new Set(routed)].sort()).toEqual([...vaultOperations].sort());
+  });
+
+  it('serves each management path and method once', () => {
+    const keys = managementRoutes.map((r) => `${r.method} ${r.path.toLowerCase()}`);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -1,0 +1,156 @@
+import { isIP } from 'node:net';
+import {
+  BadParameterError,
+  invalidRequestContent,
+  isVaultError,
+  type OperationName,
+  operation,
+} from '@vaultover/vault';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { Authorizer } from '../../access/authorizer.ts';
+import type { RegionMetrics } from '../../region-metrics.ts';
+import type { Authenticator } from '../app.ts';
+import { sendError } from '../error-reply.ts';
+import { readJsonBody } from '../json-body.ts';
+import { requestOrigin } from '../request-origin.ts';
+import type { VaultHostResolver } from '../vault-host.ts';
+import { requireArmApiVersion } from './arm-api-versions.ts';
+import {
+  armChallenge,
+  authenticationMissing,
+  authorizationFailed,
+  invalidAuthenticationToken,
+  invalidSubscriptionId,
+  resourceGroupNotFound,
+} from './arm-errors.ts';
+import type { ArmRoute } from './arm-route.ts';
+
+/** What the management plane needs from the region node. */
+export interface ArmDeps {
+  region: string;
+  hosts: VaultHostResolver;
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  metrics: RegionMetrics;
+  logger: Logger;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// ARM's rule for resource group names: 1–90 of letters, digits, `_-.()`, not ending with a period.
+const RESOURCE_GROUP = /^[\w\-.()]{0,89}[\w\-()]$/;
+
+/**
+ * Serves one management route: no vault from the Host (the path names it), ARM's api-versions, ARM's
+ * errors. Bearer tokens are the same as the data plane's: the ARM client sends its token directly (no
+ * challenge) for scope `<endpoint>/.default`, and Vaultover tokens are accepted whatever scope was asked.
+ */
+export function armHandler(route: ArmRoute, deps: ArmDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const started = performance.now();
+    let name: OperationName = route.operation;
+    let status: number;
+    try {
+      const principal = await authenticate(req, deps);
+      const apiVersion = requireArmApiVersion(
+        query(req)['api-version'],
+        route.apiFamily ?? 'keyvault',
+        deps.region,
+      );
+      const params = req.params as Record<string, string | undefined>;
+      const subscriptionId = requireSubscription(params.subscriptionId ?? '');
+      if (params.resourceGroupName !== undefined) requireResourceGroup(params.resourceGroupName);
+      const body = route.hasBody ? await readArmBody(req) : undefined;
+      if (route.alternative?.when(body)) name = route.alternative.operation;
+      authorize(deps, principal, name, req.path);
+      const origin = requestOrigin(req.headers.host);
+      const reply = await route.handle({
+        principal,
+        apiVersion,
+        subscriptionId,
+        params,
+        query: query(req),
+        body,
+        origin,
+        path: req.path,
+        vaultUri: (vault) => vaultUri(origin, vault, deps.hosts),
+      });
+      status = reply.status;
+      sendJson(res, status, reply.body);
+    } catch (error) {
+      if (isVaultError(error) && error.status === 401)
+        res.setHeader('WWW-Authenticate', armChallenge(error.message));
+      status = sendError(res, error, (e) => deps.logger.error({ err: e, operation: name }, 'request failed'));
+    }
+    deps.metrics.observe(name, status, (performance.now() - started) / 1000);
+  };
+}
+
+async function authenticate(req: Request, deps: ArmDeps): Promise<string> {
+  if (!req.headers.authorization) throw authenticationMissing();
+  try {
+    return await deps.authenticator.authenticate(req.headers.authorization);
+  } catch (error) {
+    if (isVaultError(error) && error.status === 401) throw invalidAuthenticationToken(error.message);
+    throw error;
+  }
+}
+
+function authorize(deps: ArmDeps, principal: string, name: OperationName, scope: string): void {
+  const op = operation(name);
+  if (deps.authorizer.allows(principal, op)) return;
+  const missingSpecial = op.special !== undefined && deps.authorizer.rolesAllow(principal, op);
+  throw authorizationFailed(principal, op, scope, missingSpecial);
+}
+
+function requireSubscription(subscriptionId: string): string {
+  if (!GUID.test(subscriptionId)) throw invalidSubscriptionId(subscriptionId);
+  return subscriptionId.toLowerCase();
+}
+
+function requireResourceGroup(resourceGroup: string): void {
+  if (!RESOURCE_GROUP.test(resourceGroup)) throw resourceGroupNotFound(resourceGroup);
+}
+
+/** The body as JSON; ARM calls a body it cannot read "invalid request content". */
+async function readArmBody(req: Request): Promise<unknown> {
+  try {
+    return await readJsonBody(req);
+  } catch (error) {
+    if (error instanceof BadParameterError) throw invalidRequestContent(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Where a vault's data plane answers, as seen from this request: `<vault>.<host>:<port>` where host is
+ * the one the client used (`localhost` when it used an IP, which cannot carry a vault label).
+ */
+export function vaultUri(origin: string, vault: string, hosts: VaultHostResolver): string {
+  const url = new URL(origin);
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const host = isIP(hostname) ? 'localhost' : (hosts.split(hostname)?.host ?? hostname.toLowerCase());
+  return `https://${vault}.${host}${url.port ? `:${url.port}` : ''}/`;
+}
+
+function query(req: Request): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(req.query as Record<string, unknown>)) {
+    if (typeof value === 'string') values[key] = value;
+  }
+  return values;
+}
+
+function sendJson(res: Response, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    })
+    .end(json);
+}

@@ -1,0 +1,153 @@
+import type { KeyStore } from '@vaultover/vault';
+import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
+import { pageBody, pageRequest } from '../paging.ts';
+import {
+  deletedKeyBundle,
+  deletedKeyItem,
+  keyBundle,
+  keyItem,
+  rotationPolicyBody,
+} from '../wire/key-wire.ts';
+
+const name = (context: RequestContext) => context.params.name ?? '';
+
+/**
+ * The keys lifecycle REST API (reference/keyvault-api.md §2); cryptography is in key-crypto-routes.ts.
+ * Order matters: literal segments before parameters (`/keys/restore`, `/keys/{n}/versions`,
+ * `/keys/{n}/rotationpolicy` before `/keys/{n}/{version}`).
+ */
+export function keyRoutes(keys: KeyStore): DataRoute[] {
+  return [
+    {
+      method: 'POST',
+      path: '/keys/restore',
+      operation: 'KeyRestore',
+      hasBody: true,
+      handle: async (c) => ok(keyBundle(c.base, c.vault, await keys.restore(c.vault.name, c.body))),
+    },
+    {
+      method: 'GET',
+      path: '/keys',
+      operation: 'KeyList',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await keys.list(c.vault.name, request);
+        return ok(
+          pageBody(
+            c,
+            '/keys',
+            page,
+            request,
+            page.items.map((k) => keyItem(c.base, c.vault, k)),
+          ),
+        );
+      },
+    },
+    {
+      method: 'GET',
+      path: '/keys/:name/versions',
+      operation: 'KeyListVersions',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await keys.listVersions(c.vault.name, name(c), request);
+        const items = page.items.map((k) => keyItem(c.base, c.vault, k, true));
+        return ok(pageBody(c, `/keys/${name(c)}/versions`, page, request, items));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/keys/:name/create',
+      operation: 'KeyCreate',
+      hasBody: true,
+      handle: async (c) => ok(keyBundle(c.base, c.vault, await keys.create(c.vault.name, name(c), c.body))),
+    },
+    {
+      method: 'POST',
+      path: '/keys/:name/backup',
+      operation: 'KeyBackup',
+      handle: async (c) => ok({ value: (await keys.backup(c.vault.name, name(c))).toString('base64url') }),
+    },
+    {
+      method: 'POST',
+      path: '/keys/:name/rotate',
+      operation: 'KeyRotate',
+      handle: async (c) => ok(keyBundle(c.base, c.vault, await keys.rotate(c.vault.name, name(c)))),
+    },
+    {
+      method: 'GET',
+      path: '/keys/:name/rotationpolicy',
+      operation: 'KeyRotationPolicyGet',
+      handle: async (c) =>
+        ok(rotationPolicyBody(c.base, name(c), await keys.rotationPolicy(c.vault.name, name(c)))),
+    },
+    {
+      method: 'PUT',
+      path: '/keys/:name/rotationpolicy',
+      operation: 'KeyRotationPolicySet',
+      hasBody: true,
+      handle: async (c) =>
+        ok(rotationPolicyBody(c.base, name(c), await keys.setRotationPolicy(c.vault.name, name(c), c.body))),
+    },
+    {
+      method: 'PUT',
+      path: '/keys/:name',
+      operation: 'KeyImport',
+      hasBody: true,
+      handle: async (c) => ok(keyBundle(c.base, c.vault, await keys.import(c.vault.name, name(c), c.body))),
+    },
+    {
+      method: 'GET',
+      path: '/keys/:name{/:version}',
+      operation: 'KeyGet',
+      handle: async (c) =>
+        ok(keyBundle(c.base, c.vault, await keys.get(c.vault.name, name(c), c.params.version))),
+    },
+    {
+      method: 'PATCH',
+      path: '/keys/:name{/:version}',
+      operation: 'KeyUpdate',
+      hasBody: true,
+      handle: async (c) =>
+        ok(keyBundle(c.base, c.vault, await keys.update(c.vault.name, name(c), c.params.version, c.body))),
+    },
+    {
+      method: 'DELETE',
+      path: '/keys/:name',
+      operation: 'KeyDelete',
+      handle: async (c) => ok(deletedKeyBundle(c.base, c.vault, await keys.delete(c.vault.name, name(c)))),
+    },
+    {
+      method: 'GET',
+      path: '/deletedkeys',
+      operation: 'KeyListDeleted',
+      handle: async (c) => {
+        const request = pageRequest(c);
+        const page = await keys.listDeleted(c.vault.name, request);
+        const items = page.items.map((k) => deletedKeyItem(c.base, c.vault, k));
+        return ok(pageBody(c, '/deletedkeys', page, request, items));
+      },
+    },
+    {
+      method: 'GET',
+      path: '/deletedkeys/:name',
+      operation: 'KeyGetDeleted',
+      handle: async (c) =>
+        ok(deletedKeyBundle(c.base, c.vault, await keys.getDeleted(c.vault.name, name(c)))),
+    },
+    {
+      method: 'POST',
+      path: '/deletedkeys/:name/recover',
+      operation: 'KeyRecover',
+      handle: async (c) => ok(keyBundle(c.base, c.vault, await keys.recover(c.vault.name, name(c)))),
+    },
+    {
+      method: 'DELETE',
+      path: '/deletedkeys/:name',
+      operation: 'KeyPurge',
+      handle: async (c) => {
+        await keys.purge(c.vault.name, name(c));
+        return noContent();
+      },
+    },
+  ];
+}

@@ -1,0 +1,235 @@
+import type { Sealer } from '../crypto/sealer.ts';
+import { restoreInput } from '../object-input.ts';
+import type { ObjectRepository } from '../store/object-repository.ts';
+import type { Page, PageRequest } from '../store/paging.ts';
+import { parseInput, requireObjectName } from '../validation.ts';
+import { keyBackupBlob, keyBackupContents } from './key-backup.ts';
+import { type DeletedKey, type KeyDoc, type KeyVersion, privateKeyContext } from './key-doc.ts';
+import { keyCreateInput, keyImportInput, keyUpdateInput } from './key-input.ts';
+import { generateKeyMaterial, type KeyMaterial, materialOf, privateKeyFromJwk } from './key-material.ts';
+import {
+  createSpec,
+  keyOperationsOf,
+  refuseReleasePolicy,
+  requireImportableJwk,
+  requireImportedKeySize,
+  requireKeyType,
+} from './key-rules.ts';
+import type { KeyType } from './key-types.ts';
+import {
+  approximateDays,
+  DEFAULT_ROTATION_POLICY,
+  ROTATION_POLICY_SLOT,
+  type RotationPolicy,
+  rotationPolicyFrom,
+  rotationPolicyInput,
+} from './rotation-policy.ts';
+
+interface NewAttributes {
+  enabled?: boolean | undefined;
+  nbf?: number | undefined;
+  exp?: number | undefined;
+  exportable?: boolean | undefined;
+}
+
+/** Everything about a new version except its material. */
+interface VersionPlan {
+  kty: KeyType;
+  keyOps: KeyDoc['keyOps'];
+  attributes?: NewAttributes | undefined;
+  tags?: Record<string, string> | undefined;
+}
+
+const DAY_SECONDS = 86_400;
+
+/**
+ * The keys of every vault in a region: creation and import of key pairs, their lifecycle and their
+ * rotation policy, over the generic versioned object repository. Private keys are sealed before they
+ * reach a document (so also the change log) and are opened only by KeyCryptography and backup.
+ */
+export class KeyStore {
+  readonly #repository: ObjectRepository<KeyDoc>;
+  readonly #sealer: Sealer;
+
+  constructor(repository: ObjectRepository<KeyDoc>, sealer: Sealer) {
+    this.#repository = repository;
+    this.#sealer = sealer;
+  }
+
+  /** `POST /keys/{name}/create`: generates a key pair (off the event loop) and stores it as a new version. */
+  async create(vault: string, name: string, body: unknown): Promise<KeyVersion> {
+    requireObjectName(name);
+    const input = parseInput(keyCreateInput, body, 'key');
+    const kty = requireKeyType(input.kty);
+    const spec = createSpec(input, kty);
+    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
+    const plan = {
+      kty,
+      keyOps: keyOperationsOf(kty, input.key_ops),
+      attributes: input.attributes,
+      tags: input.tags,
+    };
+    return this.#addVersion(vault, name, plan, await generateKeyMaterial(spec), 'KeyCreate');
+  }
+
+  /** `PUT /keys/{name}`: imports a key pair from a JWK with its private parts. */
+  async import(vault: string, name: string, body: unknown): Promise<KeyVersion> {
+    requireObjectName(name);
+    const input = parseInput(keyImportInput, body, 'key import');
+    const { kty, family } = requireImportableJwk(input.key);
+    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
+    const material = materialOf(privateKeyFromJwk(input.key, family));
+    requireImportedKeySize(material.keySize);
+    const stored: KeyType = input.Hsm ? (family === 'rsa' ? 'RSA-HSM' : 'EC-HSM') : kty;
+    const keyOps = keyOperationsOf(stored, input.key.key_ops);
+    const plan = { kty: stored, keyOps, attributes: input.attributes, tags: input.tags };
+    return this.#addVersion(vault, name, plan, material, 'KeyImport');
+  }
+
+  /** A version's public part and properties (latest when empty). A disabled key can still be read. */
+  async get(vault: string, name: string, version?: string): Promise<KeyVersion> {
+    return this.#repository.version(vault, requireObjectName(name), version);
+  }
+
+  list(vault: string, page: PageRequest): Promise<Page<KeyVersion>> {
+    return this.#repository.listLive(vault, page);
+  }
+
+  async listVersions(vault: string, name: string, page: PageRequest): Promise<Page<KeyVersion>> {
+    return this.#repository.listVersions(vault, requireObjectName(name), page);
+  }
+
+  /** `PATCH /keys/{name}/{version}`: key_ops, enabled, nbf, exp and tags; the material never changes. */
+  async update(vault: string, name: string, version: string | undefined, body: unknown): Promise<KeyVersion> {
+    requireObjectName(name);
+    const input = parseInput(keyUpdateInput, body, 'key properties');
+    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
+    const now = this.#repository.nowSeconds();
+    return this.#repository.update(
+      vault,
+      name,
+      version,
+      (doc) => ({
+        ...doc,
+        keyOps: input.key_ops ? [...new Set(input.key_ops)] : doc.keyOps,
+        tags: input.tags ?? doc.tags,
+        attributes: {
+          ...doc.attributes,
+          enabled: input.attributes?.enabled ?? doc.attributes.enabled,
+          nbf: input.attributes?.nbf ?? doc.attributes.nbf,
+          exp: input.attributes?.exp ?? doc.attributes.exp,
+          updated: now,
+        },
+      }),
+      'KeyUpdate',
+    );
+  }
+
+  async delete(vault: string, name: string): Promise<DeletedKey> {
+    return this.#repository.softDelete(vault, requireObjectName(name), 'KeyDelete');
+  }
+
+  async getDeleted(vault: string, name: string): Promise<DeletedKey> {
+    return this.#repository.deleted(vault, requireObjectName(name));
+  }
+
+  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedKey>> {
+    return this.#repository.listDeleted(vault, page);
+  }
+
+  async recover(vault: string, name: string): Promise<KeyVersion> {
+    return this.#repository.recover(vault, requireObjectName(name), 'KeyRecover');
+  }
+
+  async purge(vault: string, name: string): Promise<void> {
+    return this.#repository.purge(vault, requireObjectName(name), 'KeyPurge');
+  }
+
+  /** A new version with a fresh key pair of the same type, size or curve, operations and tags. */
+  async rotate(vault: string, name: string): Promise<KeyVersion> {
+    const latest = await this.#repository.latest(vault, requireObjectName(name));
+    const { doc } = latest;
+    const policy = await this.#repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
+    const spec =
+      'crv' in doc.publicJwk
+        ? { family: 'ec' as const, curve: doc.publicJwk.crv }
+        : { family: 'rsa' as const, size: doc.keySize ?? 2048 };
+    const material = await generateKeyMaterial(spec);
+    // After the generation (which can take seconds), so that exp is exactly created + expiryTime.
+    const now = this.#repository.nowSeconds();
+    const lifetime = policy?.expiryTime
+      ? Math.round(approximateDays(policy.expiryTime) * DAY_SECONDS)
+      : undefined;
+    const plan: VersionPlan = {
+      kty: doc.kty,
+      keyOps: doc.keyOps,
+      tags: doc.tags,
+      attributes: { enabled: true, exp: lifetime === undefined ? undefined : now + lifetime },
+    };
+    return this.#addVersion(vault, name, plan, material, 'KeyRotate', now);
+  }
+
+  /** The key's rotation policy, or the service's default when none was set. */
+  async rotationPolicy(vault: string, name: string): Promise<RotationPolicy> {
+    const policy = await this.#repository.attachment<RotationPolicy>(
+      vault,
+      requireObjectName(name),
+      ROTATION_POLICY_SLOT,
+    );
+    return policy ?? DEFAULT_ROTATION_POLICY;
+  }
+
+  async setRotationPolicy(vault: string, name: string, body: unknown): Promise<RotationPolicy> {
+    requireObjectName(name);
+    const input = parseInput(rotationPolicyInput, body, 'rotation policy');
+    const previous = await this.#repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
+    const policy = rotationPolicyFrom(input, this.#repository.nowSeconds(), previous);
+    return this.#repository.setAttachment(vault, name, ROTATION_POLICY_SLOT, policy, 'KeyRotationPolicySet');
+  }
+
+  /** An opaque, encrypted blob holding every version (private keys included) and the rotation policy. */
+  async backup(vault: string, name: string): Promise<Buffer> {
+    const exported = await this.#repository.export(vault, requireObjectName(name));
+    return keyBackupBlob(this.#sealer, vault, name, exported);
+  }
+
+  /** Restores a backup into `vault` under its original name; 409 when that name is in use. */
+  async restore(vault: string, body: unknown): Promise<KeyVersion> {
+    const input = parseInput(restoreInput, body, 'restore request');
+    const { name, object } = keyBackupContents(this.#sealer, vault, Buffer.from(input.value, 'base64url'));
+    return this.#repository.import(vault, name, object, 'KeyRestore');
+  }
+
+  #addVersion(
+    vault: string,
+    name: string,
+    plan: VersionPlan,
+    material: KeyMaterial,
+    operation: 'KeyCreate' | 'KeyImport' | 'KeyRotate',
+    now = this.#repository.nowSeconds(),
+  ): Promise<KeyVersion> {
+    const created = this.#repository.create(
+      vault,
+      name,
+      (version) => ({
+        kty: plan.kty,
+        keyOps: plan.keyOps,
+        publicJwk: material.publicJwk,
+        privateKey: this.#sealer.seal(material.privateKeyDer, privateKeyContext(vault, name, version)),
+        keySize: material.keySize,
+        exportable: plan.attributes?.exportable,
+        tags: plan.tags,
+        attributes: {
+          enabled: plan.attributes?.enabled ?? true,
+          nbf: plan.attributes?.nbf,
+          exp: plan.attributes?.exp,
+          created: now,
+          updated: now,
+        },
+      }),
+      operation,
+    );
+    // The clear DER is sealed into the document by now (or never will be): wipe it either way.
+    return created.finally(() => material.privateKeyDer.fill(0));
+  }
+}

@@ -1,0 +1,78 @@
+import https from 'node:https';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import {
+  CryptographyClient,
+  type CryptographyClientOptions,
+  KeyClient,
+  type KeyClientOptions,
+} from '@azure/keyvault-keys';
+import { credentialFor, loopbackLookup } from './clients.ts';
+import type { TestRegion } from './region.ts';
+
+/** Client options as secretClient() sets them: the region's CA, resource check off, no retries. */
+function clientOptions(region: TestRegion, vaultUrl: string) {
+  const host = new URL(vaultUrl).hostname;
+  const plain = host === 'localhost' || host === '127.0.0.1';
+  return {
+    disableChallengeResourceVerification: true,
+    retryOptions: { maxRetries: 0 },
+    ...(plain
+      ? { tlsOptions: { ca: region.ca } }
+      : { agent: new https.Agent({ ca: region.ca, lookup: loopbackLookup, keepAlive: false }) }),
+  };
+}
+
+/** The real KeyClient of `@azure/keyvault-keys` against a test region (see secretClient). */
+export function keyClient(
+  region: TestRegion,
+  principal: string,
+  vaultUrl: string = region.url,
+  options: KeyClientOptions = {},
+): KeyClient {
+  return new KeyClient(vaultUrl, credentialFor(region, principal), {
+    ...clientOptions(region, vaultUrl),
+    ...options,
+  });
+}
+
+/** A CryptographyClient for a key id (versioned or not), trusting the region as keyClient does. */
+export function cryptographyClient(
+  region: TestRegion,
+  principal: string,
+  keyId: string,
+  options: CryptographyClientOptions = {},
+): CryptographyClient {
+  return new CryptographyClient(keyId, credentialFor(region, principal), {
+    ...clientOptions(region, keyId),
+    ...options,
+  });
+}
+
+/** One request the SDK sent: method and path (no query), as the server received it before normalising. */
+export interface LoggedRequest {
+  method: string;
+  path: string;
+}
+
+/**
+ * A `perCall` pipeline policy that records every request a client sends (retries and the challenge's
+ * unauthenticated first attempt happen after it, so each SDK call logs once), to tell local from
+ * remote cryptography: a local operation sends nothing.
+ */
+export function requestLog(): { policy: PipelinePolicy; requests: LoggedRequest[]; take(): LoggedRequest[] } {
+  const requests: LoggedRequest[] = [];
+  const policy: PipelinePolicy = {
+    name: 'vaultover-test-request-log',
+    sendRequest: (request, next) => {
+      requests.push({ method: request.method, path: new URL(request.url).pathname });
+      return next(request);
+    },
+  };
+  return {
+    policy,
+    requests,
+    take() {
+      return requests.splice(0, requests.length);
+    },
+  };
+}
