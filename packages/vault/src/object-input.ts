@@ -26,3 +26,23 @@ export const restoreInput = z.object({
     .string({ error: 'is required: the backup blob, base64url' })
     .regex(/^[A-Za-z0-9_-]*$/, 'must be base64url'),
 });
+
+/** The attributes every object kind accepts in a create or update body. */
+export interface AttributesPatch {
+  enabled?: boolean | undefined;
+  nbf?: number | undefined;
+  exp?: number | undefined;
+}
+
+/** Attributes after an update: given fields replace, absent ones stay, `updated` moves to `now`. */
+export function patchAttributes<
+  A extends { enabled: boolean; nbf?: number | undefined; exp?: number | undefined },
+>(current: A, patch: AttributesPatch | undefined, now: number): A & { updated: number } {
+  return {
+    ...current,
+    enabled: patch?.enabled ?? current.enabled,
+    nbf: patch?.nbf ?? current.nbf,
+    exp: patch?.exp ?? current.exp,
+    updated: now,
+  };
+}

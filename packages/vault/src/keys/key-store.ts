@@ -1,5 +1,13 @@
+import {
+  refuseManaged,
+  unmanagedDeleted,
+  unmanagedDoc,
+  unmanagedLatest,
+  withoutManaged,
+} from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import { restoreInput } from '../object-input.ts';
+import { KEY } from '../object-kind.ts';
+import { patchAttributes, restoreInput } from '../object-input.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
@@ -110,44 +118,42 @@ export class KeyStore {
       name,
       version,
       (doc) => ({
-        ...doc,
+        ...unmanagedDoc(KEY, name, doc, 'update'),
         keyOps: input.key_ops ? [...new Set(input.key_ops)] : doc.keyOps,
         tags: input.tags ?? doc.tags,
-        attributes: {
-          ...doc.attributes,
-          enabled: input.attributes?.enabled ?? doc.attributes.enabled,
-          nbf: input.attributes?.nbf ?? doc.attributes.nbf,
-          exp: input.attributes?.exp ?? doc.attributes.exp,
-          updated: now,
-        },
+        attributes: patchAttributes(doc.attributes, input.attributes, now),
       }),
       'KeyUpdate',
     );
   }
 
   async delete(vault: string, name: string): Promise<DeletedKey> {
-    return this.#repository.softDelete(vault, requireObjectName(name), 'KeyDelete');
+    await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'delete');
+    return this.#repository.softDelete(vault, name, 'KeyDelete');
   }
 
   async getDeleted(vault: string, name: string): Promise<DeletedKey> {
     return this.#repository.deleted(vault, requireObjectName(name));
   }
 
-  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedKey>> {
-    return this.#repository.listDeleted(vault, page);
+  /** Deleted keys, without the managed keys of deleted certificates (listed as certificates only). */
+  async listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedKey>> {
+    return withoutManaged(await this.#repository.listDeleted(vault, page));
   }
 
   async recover(vault: string, name: string): Promise<KeyVersion> {
-    return this.#repository.recover(vault, requireObjectName(name), 'KeyRecover');
+    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'recover');
+    return this.#repository.recover(vault, name, 'KeyRecover');
   }
 
   async purge(vault: string, name: string): Promise<void> {
-    return this.#repository.purge(vault, requireObjectName(name), 'KeyPurge');
+    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'purge');
+    return this.#repository.purge(vault, name, 'KeyPurge');
   }
 
   /** A new version with a fresh key pair of the same type, size or curve, operations and tags. */
   async rotate(vault: string, name: string): Promise<KeyVersion> {
-    const latest = await this.#repository.latest(vault, requireObjectName(name));
+    const latest = await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'rotate');
     const { doc } = latest;
     const policy = await this.#repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
     const spec =
@@ -190,6 +196,8 @@ export class KeyStore {
   /** An opaque, encrypted blob holding every version (private keys included) and the rotation policy. */
   async backup(vault: string, name: string): Promise<Buffer> {
     const exported = await this.#repository.export(vault, requireObjectName(name));
+    const head = exported.versions[exported.head];
+    if (head) refuseManaged(KEY, name, head, 'backup');
     return keyBackupBlob(this.#sealer, vault, name, exported);
   }
 

@@ -1,6 +1,13 @@
+import {
+  refuseManaged,
+  unmanagedDeleted,
+  unmanagedDoc,
+  unmanagedLatest,
+  withoutManaged,
+} from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { objectDisabled } from '../object-errors.ts';
-import { restoreInput } from '../object-input.ts';
+import { patchAttributes, restoreInput } from '../object-input.ts';
 import { SECRET } from '../object-kind.ts';
 import { decodeBackup, encodeBackup } from '../store/backup-blob.ts';
 import type {
@@ -95,44 +102,44 @@ export class SecretStore {
       name,
       version,
       (doc) => ({
-        ...doc,
+        ...unmanagedDoc(SECRET, name, doc, 'update'),
         contentType: input.contentType ?? doc.contentType,
         tags: input.tags ?? doc.tags,
-        attributes: {
-          ...doc.attributes,
-          enabled: input.attributes?.enabled ?? doc.attributes.enabled,
-          nbf: input.attributes?.nbf ?? doc.attributes.nbf,
-          exp: input.attributes?.exp ?? doc.attributes.exp,
-          updated: now,
-        },
+        attributes: patchAttributes(doc.attributes, input.attributes, now),
       }),
       'SecretUpdate',
     );
   }
 
   async delete(vault: string, name: string): Promise<DeletedSecret> {
-    return this.#repository.softDelete(vault, requireObjectName(name), 'SecretDelete');
+    await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'delete');
+    return this.#repository.softDelete(vault, name, 'SecretDelete');
   }
 
   async getDeleted(vault: string, name: string): Promise<DeletedSecret> {
     return this.#repository.deleted(vault, requireObjectName(name));
   }
 
+  /** Deleted secrets, without the managed secrets of deleted certificates (listed as certificates only). */
   async listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedSecret>> {
-    return this.#repository.listDeleted(vault, page);
+    return withoutManaged(await this.#repository.listDeleted(vault, page));
   }
 
   async recover(vault: string, name: string): Promise<SecretVersion> {
-    return this.#repository.recover(vault, requireObjectName(name), 'SecretRecover');
+    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'recover');
+    return this.#repository.recover(vault, name, 'SecretRecover');
   }
 
   async purge(vault: string, name: string): Promise<void> {
-    return this.#repository.purge(vault, requireObjectName(name), 'SecretPurge');
+    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'purge');
+    return this.#repository.purge(vault, name, 'SecretPurge');
   }
 
   /** An opaque, encrypted blob holding every version of the secret. */
   async backup(vault: string, name: string): Promise<Buffer> {
     const exported = await this.#repository.export(vault, requireObjectName(name));
+    const head = exported.versions[exported.head];
+    if (head) refuseManaged(SECRET, name, head, 'backup');
     const versions: Record<string, SecretDoc> = {};
     for (const [version, doc] of Object.entries(exported.versions)) {
       versions[version] = {

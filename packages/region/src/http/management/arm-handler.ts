@@ -14,6 +14,7 @@ import type { Authenticator } from '../app.ts';
 import { sendError } from '../error-reply.ts';
 import { readJsonBody } from '../json-body.ts';
 import { requestOrigin } from '../request-origin.ts';
+import { sendJson } from '../send-json.ts';
 import type { VaultHostResolver } from '../vault-host.ts';
 import { requireArmApiVersion } from './arm-api-versions.ts';
 import {
@@ -139,18 +140,4 @@ function query(req: Request): Record<string, string | undefined> {
     if (typeof value === 'string') values[key] = value;
   }
   return values;
-}
-
-function sendJson(res: Response, status: number, body: unknown): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const json = JSON.stringify(body);
-  res
-    .writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': Buffer.byteLength(json),
-    })
-    .end(json);
 }

@@ -12,7 +12,8 @@ export function secretBundle(base: string, vault: VaultProperties, secret: Secre
     contentType: doc.contentType,
     attributes: wireAttributes(doc.attributes, vault),
     tags: doc.tags,
-    kid: doc.kid,
+    // A certificate's managed secret stores its key's path; the id is on the request's own origin.
+    kid: doc.kid === undefined ? undefined : new URL(doc.kid, base).href,
     managed: doc.managed,
   });
 }

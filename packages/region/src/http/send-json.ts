@@ -1,0 +1,16 @@
+import type { Response } from 'express';
+
+/** Writes a JSON reply directly (no body for `undefined`): express's res.json costs a noticeable share of a fast GET. */
+export function sendJson(res: Response, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status).end();
+    return;
+  }
+  const json = JSON.stringify(body);
+  res
+    .writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(json),
+    })
+    .end(json);
+}
