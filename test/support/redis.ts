@@ -26,6 +26,9 @@ export interface TestRedisOptions {
    * names, own queue prefix for vault-lifecycle, which replays into 0 under names of its own).
    * Keys: keys-sdk 11, keys-crypto-sdk 12, keys-private-material 13, keys-bad-input 14,
    * key-change-log 15 (replaying into 5 under vault names of its own, `kcl-*`).
+   * Certificates: certificates-sdk and certificates-lifecycle-sdk 9 (own certificate names, no time
+   * shifts), certificates-bad-input 3 (in a vault of its own, `certbad`), certificate-change-log 15
+   * (vault names `ccl-*`, replaying into 5).
    */
   externalDb: number;
 }

@@ -9,6 +9,7 @@ import { TokenAuthenticator } from './access/token-authenticator.ts';
 import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
 import { createApp } from './http/app.ts';
 import { vaultRoutes } from './http/management/vault-routes.ts';
+import { certificateRoutes } from './http/routes/certificate-routes.ts';
 import { keyCryptoRoutes } from './http/routes/key-crypto-routes.ts';
 import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
@@ -95,6 +96,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       ...secretRoutes(service.secrets),
       ...keyRoutes(service.keys),
       ...keyCryptoRoutes(service.keyCrypto),
+      ...certificateRoutes(service.certificates, service.certificateLifecycle),
     ],
     infraRoutes: infraRoutes({
       region: options.region,

@@ -7,6 +7,20 @@ export {
   operation,
   type SpecialPermission,
 } from './catalogue.ts';
+// Certificates (with their managed key and secret).
+export type {
+  CertificateDoc,
+  CertificateOperation,
+  CertificateVersion,
+  DeletedCertificate,
+} from './certificates/certificate-doc.ts';
+export type { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
+export type { CertificatePolicy } from './certificates/certificate-policy.ts';
+export type {
+  CertificateStore,
+  CertificateWithPolicy,
+  PendingOperation,
+} from './certificates/certificate-store.ts';
 export {
   type Clock,
   MAX_CLOCK_TIME_MS,

@@ -1,4 +1,7 @@
 import type { Redis } from 'ioredis';
+import type { CertificateDoc } from './certificates/certificate-doc.ts';
+import { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
+import { CertificateStore } from './certificates/certificate-store.ts';
 import type { Clock } from './clock.ts';
 import { Sealer } from './crypto/sealer.ts';
 import { InlineCryptoEngine, SplitCryptoEngine } from './keys/crypto/crypto-engine.ts';
@@ -6,7 +9,7 @@ import { CryptoWorkerPool, defaultCryptoWorkers } from './keys/crypto/crypto-wor
 import { KeyCryptography } from './keys/key-cryptography.ts';
 import type { KeyDoc } from './keys/key-doc.ts';
 import { KeyStore } from './keys/key-store.ts';
-import { KEY, SECRET } from './object-kind.ts';
+import { CERTIFICATE, KEY, SECRET } from './object-kind.ts';
 import { type SecretDoc, SecretStore } from './secrets/secret-store.ts';
 import {
   PurgeScheduler,
@@ -50,6 +53,10 @@ export interface VaultService {
   readonly keys: KeyStore;
   /** Cryptography with stored keys (encrypt, decrypt, wrap, unwrap, sign, verify) and random bytes. */
   readonly keyCrypto: KeyCryptography;
+  /** Certificates: creation (self-signed), import, reads, policy and the creation operation. */
+  readonly certificates: CertificateStore;
+  /** Certificates' properties, soft delete, recovery, purge, backup and restore (with their key and secret). */
+  readonly certificateLifecycle: CertificateLifecycle;
   readonly scheduler: PurgeScheduler | undefined;
   /** The management plane: vaults as resources (create, update, soft delete, recover, purge, list). */
   readonly management: VaultManager;
@@ -74,6 +81,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const repositories: Record<string, ObjectRepository<VersionDoc>> = {
     [SECRET.id]: new ObjectRepository<SecretDoc>(SECRET, deps),
     [KEY.id]: new ObjectRepository<KeyDoc>(KEY, deps),
+    [CERTIFICATE.id]: new ObjectRepository<CertificateDoc>(CERTIFICATE, deps),
   };
   const management = new VaultManager({
     registry: vaults,
@@ -85,6 +93,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   });
   scheduler?.start(async (job) => {
     if (job.kind === VAULT_PURGE_KIND) return management.purges.purgeScheduled(job.name, job.deletion);
+    // A certificate's purge takes its managed key and secret with it, in one mutation.
+    if (job.kind === CERTIFICATE.id) return certificateLifecycle.purge(job.vault, job.name, job.deletion);
     const repository = repositories[job.kind];
     if (!repository) throw new Error(`no repository for scheduled purge of a ${job.kind}`);
     await repository.purge(job.vault, job.name, `${repository.kind.title}Purge`, job.deletion);
@@ -96,11 +106,24 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const engine =
     workers === 0 ? new InlineCryptoEngine() : new SplitCryptoEngine(new CryptoWorkerPool(workers));
   const keyCrypto = new KeyCryptography(keyRepository, sealer, engine);
+  const certificateDeps = {
+    certificates: repositories[CERTIFICATE.id] as ObjectRepository<CertificateDoc>,
+    keys: keyRepository,
+    secrets: repositories[SECRET.id] as ObjectRepository<SecretDoc>,
+    committer,
+    sealer,
+    vaults,
+    clock: options.clock,
+  };
+  const certificates = new CertificateStore(certificateDeps);
+  const certificateLifecycle = new CertificateLifecycle(certificateDeps, scheduler);
   const service: VaultService = {
     vaults,
     secrets,
     keys,
     keyCrypto,
+    certificates,
+    certificateLifecycle,
     scheduler,
     management,
     async reconcilePurges(vault) {
@@ -111,6 +134,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
         do {
           const page = await repository.listDeleted(vault, { skipToken });
           for (const item of page.items) {
+            // A certificate's managed key and secret are purged with it, by its own job.
+            if ((item.doc as { managed?: boolean }).managed) continue;
             await scheduler.schedule({
               vault,
               kind: repository.kind.id,

@@ -6,8 +6,8 @@ import {
   withoutManaged,
 } from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import { KEY } from '../object-kind.ts';
 import { patchAttributes, restoreInput } from '../object-input.ts';
+import { KEY } from '../object-kind.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
 import { parseInput, requireObjectName } from '../validation.ts';

@@ -17,7 +17,10 @@ const name = (context: RequestContext) => context.params.name ?? '';
  * parameters (`/certificates/restore`, `/certificates/{n}/versions|policy|pending|create|import|backup`
  * before `/certificates/{n}/{version}`). Issuers, contacts, merge and cancellation are not modelled.
  */
-export function certificateRoutes(certificates: CertificateStore, lifecycle: CertificateLifecycle): DataRoute[] {
+export function certificateRoutes(
+  certificates: CertificateStore,
+  lifecycle: CertificateLifecycle,
+): DataRoute[] {
   return [
     {
       method: 'POST',
@@ -120,7 +123,12 @@ export function certificateRoutes(certificates: CertificateStore, lifecycle: Cer
       operation: 'CertificateUpdate',
       hasBody: true,
       handle: async (c) => {
-        const { certificate, policy } = await lifecycle.update(c.vault.name, name(c), c.params.version, c.body);
+        const { certificate, policy } = await lifecycle.update(
+          c.vault.name,
+          name(c),
+          c.params.version,
+          c.body,
+        );
         return ok(certificateBundle(c.base, c.vault, certificate, policy));
       },
     },

@@ -8,6 +8,7 @@ import type { DataRoute } from '../data-route.ts';
 import { type ArmRoute, routeOperations } from '../management/arm-route.ts';
 import { vaultRoutes } from '../management/vault-routes.ts';
 import { VaultHostResolver } from '../vault-host.ts';
+import { certificateRoutes } from './certificate-routes.ts';
 import { keyCryptoRoutes } from './key-crypto-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { secretRoutes } from './secret-routes.ts';
@@ -18,6 +19,7 @@ const dataRoutes: DataRoute[] = [
   ...secretRoutes({} as never),
   ...keyRoutes({} as never),
   ...keyCryptoRoutes({} as never),
+  ...certificateRoutes({} as never, {} as never),
 ];
 const managementRoutes: ArmRoute[] = vaultRoutes({} as never);
 const infra: InfraRoute[] = ['/health', '/metrics', '/admin/time'].map((path) => ({
@@ -90,6 +92,28 @@ describe('route catalogue', () => {
     expect(index('GET', '/keys/:name/versions')).toBeLessThan(index('GET', '/keys/:name{/:version}'));
     expect(index('GET', '/keys/:name/rotationpolicy')).toBeLessThan(index('GET', '/keys/:name{/:version}'));
     expect(index('PUT', '/keys/:name/rotationpolicy')).toBeGreaterThanOrEqual(0);
+  });
+
+  it('gives every certificate operation of the catalogue a route, literal segments first', () => {
+    const isCertificates = (name: string) => name.startsWith('Certificate');
+    const routed = dataRoutes.map((r) => r.operation).filter(isCertificates);
+    const certificateOperations = OPERATIONS.filter((o) => isCertificates(o.name)).map((o) => o.name);
+    expect(certificateOperations.length).toBeGreaterThanOrEqual(17);
+    expect([...new Set(routed)].sort()).toEqual([...certificateOperations].sort());
+    const keys = dataRoutes.map((r) => `${r.method} ${r.path}`);
+    const index = (method: string, path: string) => keys.indexOf(`${method} ${path}`);
+    const get = index('GET', '/certificates/:name{/:version}');
+    for (const literal of ['versions', 'policy', 'pending'])
+      expect(index('GET', `/certificates/:name/${literal}`), literal).toBeLessThan(get);
+    expect(index('PATCH', '/certificates/:name/policy')).toBeLessThan(
+      index('PATCH', '/certificates/:name{/:version}'),
+    );
+    expect(index('DELETE', '/certificates/:name/pending')).toBeLessThan(
+      index('DELETE', '/certificates/:name'),
+    );
+    expect(index('POST', '/certificates/restore')).toBeLessThan(index('POST', '/certificates/:name/create'));
+    for (const action of ['create', 'import', 'backup'])
+      expect(index('POST', `/certificates/:name/${action}`), action).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import type { DeletedObject, ObjectVersion, VersionDoc } from '../store/object-repository.ts';
+
+/**
+ * A stored certificate version: the certificate itself (public). Its key pair is the managed key of
+ * the same name and version (sealed there), its secret form (PFX or PEM) the managed secret.
+ */
+export interface CertificateDoc extends VersionDoc {
+  /** The X.509 certificate, DER, base64. */
+  cer: string;
+  /** SHA-1 thumbprint of the DER, base64url (the wire's `x5t`). */
+  x5t: string;
+}
+
+export type CertificateVersion = ObjectVersion<CertificateDoc>;
+export type DeletedCertificate = DeletedObject<CertificateDoc>;
+
+/** Slot of the certificate's creation operation (what `GET /certificates/{name}/pending` shows). */
+export const OPERATION_SLOT = 'pending';
+
+/** The creation operation of a certificate, kept as the `pending` attachment of the certificate object. */
+export interface CertificateOperation {
+  issuer: { name: string; cty?: string; cert_transparency?: boolean };
+  /** The PKCS#10 request of the new key, DER, base64. */
+  csr: string;
+  cancellation_requested: boolean;
+  status: 'inProgress' | 'completed' | 'failed' | 'cancelled';
+  status_details?: string;
+  request_id: string;
+}
+
+export function thumbprintOf(der: Buffer): string {
+  return createHash('sha1').update(der).digest('base64url');
+}

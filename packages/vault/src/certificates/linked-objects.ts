@@ -1,0 +1,199 @@
+import { ConflictError, NotFoundError } from '../errors.ts';
+import {
+  deletedObjectNotFound,
+  objectAlreadyExists,
+  objectIsDeleted,
+  objectNotFound,
+} from '../object-errors.ts';
+import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
+import { type Committer, GuardFailedError } from '../store/committer.ts';
+import { Mutation } from '../store/mutation.ts';
+import type { Deletion } from '../store/object-repository.ts';
+import { rel } from '../store/vault-keys.ts';
+import { LinkedChangedError } from './certificate-errors.ts';
+
+// A certificate and its managed key and secret change together: every change here is ONE mutation
+// touching the three objects (one change entry), so no reader, replica or crash ever sees a
+// certificate without its key, or a key whose certificate is gone. The writes follow the layout of
+// ObjectRepository (vault-keys.ts): `v:<version>`, `head`, `deleted`, `a:<slot>`, live/deleted indexes.
+
+export const LINKED: readonly ObjectKind[] = [CERTIFICATE, KEY, SECRET];
+const KINDS: Record<string, ObjectKind> = { certificate: CERTIFICATE, key: KEY, secret: SECRET };
+
+/** One new version of each object, with the heads the key and secret must still have (null: absent). */
+export interface NewVersion {
+  name: string;
+  version: string;
+  docs: Record<ObjectKind['id'], unknown>;
+  expectedHeads: { key: string | null; secret: string | null };
+  /** Certificate attachments to write (value) or remove (null). */
+  attachments: Record<string, unknown | null>;
+}
+
+const field = { version: (v: string) => `v:${v}`, attachment: (slot: string) => `a:${slot}` };
+
+/** Adds a version to the three objects; the certificate must not be deleted, the others not foreign. */
+export function newVersionMutation(change: NewVersion, operation: string): Mutation {
+  const mutation = new Mutation(operation);
+  const { name, version } = change;
+  for (const kind of LINKED) {
+    const object = rel.object(kind.id, name);
+    mutation.requireMember(rel.deleted(kind.id), name, false, `${kind.id}:deleted`);
+    if (kind !== CERTIFICATE) {
+      const head = change.expectedHeads[kind.id as 'key' | 'secret'];
+      if (head === null) mutation.requireField(object, 'head', false, `${kind.id}:taken`);
+      else mutation.requireFieldValue(object, 'head', head, `${kind.id}:changed`);
+    }
+    mutation
+      .hset(object, field.version(version), JSON.stringify(change.docs[kind.id]))
+      .hset(object, 'head', version)
+      .zadd(rel.live(kind.id), name);
+  }
+  const certificate = rel.object(CERTIFICATE.id, name);
+  for (const [slot, value] of Object.entries(change.attachments)) {
+    if (value === null) mutation.hdel(certificate, field.attachment(slot));
+    else mutation.hset(certificate, field.attachment(slot), JSON.stringify(value));
+  }
+  return mutation;
+}
+
+/** Rewrites one version of some of the objects, each only if it still holds `before` (compare-and-set). */
+export function versionUpdateMutation(
+  name: string,
+  version: string,
+  changes: { kind: ObjectKind; before: unknown; after: unknown }[],
+  operation: string,
+): Mutation {
+  const mutation = new Mutation(operation);
+  for (const { kind, before, after } of changes) {
+    const object = rel.object(kind.id, name);
+    mutation
+      .requireFieldValue(object, field.version(version), JSON.stringify(before), `${kind.id}:changed`)
+      .requireField(object, 'deleted', false, `${kind.id}:missing`)
+      .hset(object, field.version(version), JSON.stringify(after));
+  }
+  return mutation;
+}
+
+/** Soft-deletes the three objects with one deletion record. */
+export function softDeleteMutation(name: string, deletion: Deletion): Mutation {
+  const mutation = new Mutation('CertificateDelete');
+  for (const kind of LINKED) {
+    mutation
+      .requireMember(rel.live(kind.id), name, true, `${kind.id}:missing`)
+      .zrem(rel.live(kind.id), name)
+      .zadd(rel.deleted(kind.id), name)
+      .hset(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion));
+  }
+  return mutation;
+}
+
+/** Brings the three objects back from exactly this deletion. */
+export function recoverMutation(name: string, deletion: Deletion): Mutation {
+  const mutation = new Mutation('CertificateRecover');
+  for (const kind of LINKED) {
+    mutation
+      .requireFieldValue(
+        rel.object(kind.id, name),
+        'deleted',
+        JSON.stringify(deletion),
+        `${kind.id}:not-deleted`,
+      )
+      .zrem(rel.deleted(kind.id), name)
+      .zadd(rel.live(kind.id), name)
+      .hdel(rel.object(kind.id, name), 'deleted');
+  }
+  return mutation;
+}
+
+/** Removes the three objects for good, if they are still in exactly this deletion. */
+export function purgeMutation(name: string, deletion: Deletion, operation: string): Mutation {
+  const mutation = new Mutation(operation);
+  for (const kind of LINKED) {
+    mutation
+      .requireMember(rel.deleted(kind.id), name, true, `${kind.id}:not-deleted`)
+      .requireFieldValue(
+        rel.object(kind.id, name),
+        'deleted',
+        JSON.stringify(deletion),
+        `${kind.id}:not-deleted`,
+      )
+      .del(rel.object(kind.id, name))
+      .zrem(rel.deleted(kind.id), name);
+  }
+  return mutation;
+}
+
+/** Every version of the three objects (a restore): refused when any of the names is in use. */
+export function restoreMutation(
+  name: string,
+  head: string,
+  versions: Record<ObjectKind['id'], Record<string, unknown>>,
+  attachments: Record<string, unknown>,
+): Mutation {
+  const mutation = new Mutation('CertificateRestore');
+  for (const kind of LINKED) {
+    const object = rel.object(kind.id, name);
+    mutation
+      .requireMember(rel.live(kind.id), name, false, `${kind.id}:exists`)
+      .requireMember(rel.deleted(kind.id), name, false, `${kind.id}:deleted`);
+    for (const [version, doc] of Object.entries(versions[kind.id])) {
+      mutation.hset(object, field.version(version), JSON.stringify(doc));
+    }
+    if (kind === CERTIFICATE) {
+      for (const [slot, value] of Object.entries(attachments))
+        mutation.hset(object, field.attachment(slot), JSON.stringify(value));
+    }
+    mutation.hset(object, 'head', head).zadd(rel.live(kind.id), name);
+  }
+  return mutation;
+}
+
+/** Adds the writing of a certificate attachment to `mutation`. */
+export function withAttachment(mutation: Mutation, name: string, slot: string, value: unknown): Mutation {
+  return mutation.hset(rel.object(CERTIFICATE.id, name), field.attachment(slot), JSON.stringify(value));
+}
+
+/** Removes a certificate attachment if it still holds `current`. */
+export function removeAttachmentMutation(
+  name: string,
+  slot: string,
+  current: unknown,
+  operation: string,
+): Mutation {
+  const object = rel.object(CERTIFICATE.id, name);
+  return new Mutation(operation)
+    .requireMember(rel.live(CERTIFICATE.id), name, true, 'certificate:missing')
+    .requireFieldValue(object, field.attachment(slot), JSON.stringify(current), 'certificate:changed')
+    .hdel(object, field.attachment(slot));
+}
+
+/** Commits a linked mutation, turning a failed guard into the error the real service gives. */
+export async function commitLinked(committer: Committer, vault: string, name: string, mutation: Mutation) {
+  try {
+    await committer.commit(vault, mutation);
+  } catch (error) {
+    if (!(error instanceof GuardFailedError)) throw error;
+    throw guardError(error.reason, name);
+  }
+}
+
+function guardError(reason: string, name: string): Error {
+  const [kindId = '', what] = reason.split(':');
+  const kind = KINDS[kindId] ?? CERTIFICATE;
+  if (what === 'deleted') return objectIsDeleted(kind, name);
+  if (what === 'missing') return objectNotFound(CERTIFICATE, name);
+  if (what === 'not-deleted') return deletedObjectNotFound(CERTIFICATE, name);
+  if (what === 'exists') return objectAlreadyExists(kind, name);
+  if (what === 'taken') return nameTaken(kind, name);
+  if (what === 'changed') return new LinkedChangedError(name);
+  return new NotFoundError('CertificateNotFound', `Certificate ${name}: ${reason}`);
+}
+
+/** A key or secret of the certificate's name exists that no certificate manages (Key Vault FAQ: a conflict). */
+export function nameTaken(kind: ObjectKind, name: string): ConflictError {
+  return new ConflictError(
+    `A ${kind.noun} with the name ${name} already exists and is not managed by a certificate; ` +
+      `a certificate needs its name free for its managed key and secret.`,
+  );
+}

@@ -1,0 +1,85 @@
+import { type KeyObject, X509Certificate } from 'node:crypto';
+import type { Sealer } from '../crypto/sealer.ts';
+import { type KeyDoc, privateKeyContext } from '../keys/key-doc.ts';
+import { materialOf } from '../keys/key-material.ts';
+import { DEFAULT_EC_OPERATIONS, DEFAULT_RSA_OPERATIONS } from '../keys/key-types.ts';
+import { type SecretDoc, valueContext } from '../secrets/secret-store.ts';
+import type { Attributes } from '../store/object-repository.ts';
+import { type CertificateDoc, thumbprintOf } from './certificate-doc.ts';
+import type { CertificatePolicy } from './certificate-policy.ts';
+import { buildPem } from './pem.ts';
+import { buildPkcs12 } from './pkcs12.ts';
+
+// The three documents of a new certificate version: the certificate, its managed key (the private
+// key sealed for its place) and its managed secret (PFX or PEM, sealed). As in the real service the
+// three share name, version and validity; the secret carries the private key only when exportable.
+
+export interface VersionMaterial {
+  certificateDer: Buffer;
+  privateKey: KeyObject;
+}
+
+export interface VersionDocs {
+  certificate: CertificateDoc;
+  key: KeyDoc;
+  secret: SecretDoc;
+}
+
+export interface VersionPlace {
+  vault: string;
+  name: string;
+  version: string;
+  now: number;
+  enabled: boolean;
+  tags?: Record<string, string> | undefined;
+}
+
+export async function versionDocs(
+  sealer: Sealer,
+  place: VersionPlace,
+  policy: CertificatePolicy,
+  material: VersionMaterial,
+): Promise<VersionDocs> {
+  const { vault, name, version } = place;
+  const certificate = new X509Certificate(material.certificateDer);
+  const attributes: Attributes = {
+    enabled: place.enabled,
+    nbf: Math.floor(new Date(certificate.validFrom).getTime() / 1000),
+    exp: Math.floor(new Date(certificate.validTo).getTime() / 1000),
+    created: place.now,
+    updated: place.now,
+  };
+  const key = materialOf(material.privateKey);
+  const exported = policy.key_props.exportable ? key.privateKeyDer : undefined;
+  const value =
+    policy.secret_props.contentType === 'application/x-pem-file'
+      ? buildPem(material.certificateDer, exported)
+      : (await buildPkcs12(material.certificateDer, exported)).toString('base64');
+  const docs: VersionDocs = {
+    certificate: {
+      cer: material.certificateDer.toString('base64'),
+      x5t: thumbprintOf(material.certificateDer),
+      attributes,
+      tags: place.tags,
+    },
+    key: {
+      kty: policy.key_props.kty,
+      keyOps: [...(policy.key_props.kty.startsWith('RSA') ? DEFAULT_RSA_OPERATIONS : DEFAULT_EC_OPERATIONS)],
+      publicJwk: key.publicJwk,
+      privateKey: sealer.seal(key.privateKeyDer, privateKeyContext(vault, name, version)),
+      keySize: key.keySize,
+      managed: true,
+      attributes: { ...attributes },
+    },
+    secret: {
+      value: sealer.seal(value, valueContext(vault, name, version)),
+      contentType: policy.secret_props.contentType,
+      managed: true,
+      // Relative: the wire turns it into a URL on the request's own origin.
+      kid: `/keys/${name}/${version}`,
+      attributes: { ...attributes },
+    },
+  };
+  key.privateKeyDer.fill(0);
+  return docs;
+}

@@ -1,0 +1,140 @@
+import { pkijs } from './x509-provider.ts';
+
+// PKCS#12 (PFX) with pkijs: the managed secret of an `application/x-pkcs12` certificate, and the
+// files clients import. Only the container is handled here; keys stay PKCS#8 DER for node:crypto.
+
+const KEY_BAG = '1.2.840.113549.1.12.10.1.1';
+const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
+const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+/** OpenSSL's default MAC iteration count. */
+const MAC_ITERATIONS = 2048;
+
+/** The contents of a PFX: its private key (PKCS#8 DER) if it has one, and its certificates (DER). */
+export interface Pkcs12Contents {
+  privateKeyDer: Buffer | undefined;
+  certificates: Buffer[];
+}
+
+/** Why a PFX could not be read: its structure, or a password that does not open it. */
+export class Pkcs12Error extends Error {
+  readonly reason: 'malformed' | 'password' | 'unsupported';
+  constructor(reason: Pkcs12Error['reason'], message: string) {
+    super(message);
+    this.name = 'Pkcs12Error';
+    this.reason = reason;
+  }
+}
+
+/**
+ * A password-less PFX holding `certificateDer` and, when given, its private key: what the real
+ * service stores in a certificate's managed secret. The bags are not encrypted (the secret itself is
+ * sealed at rest); the MAC uses the empty password, which OpenSSL, .NET and Node all accept.
+ */
+export async function buildPkcs12(certificateDer: Buffer, privateKeyDer?: Buffer): Promise<Buffer> {
+  const bags: pkijs.SafeBag[] = [
+    new pkijs.SafeBag({
+      bagId: CERT_BAG,
+      bagValue: new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(certificateDer) }),
+    }),
+  ];
+  if (privateKeyDer) {
+    bags.unshift(
+      new pkijs.SafeBag({ bagId: KEY_BAG, bagValue: pkijs.PrivateKeyInfo.fromBER(privateKeyDer) }),
+    );
+  }
+  const pfx = new pkijs.PFX({
+    parsedValue: {
+      integrityMode: 0,
+      authenticatedSafe: new pkijs.AuthenticatedSafe({
+        parsedValue: {
+          safeContents: [{ privacyMode: 0, value: new pkijs.SafeContents({ safeBags: bags }) }],
+        },
+      }),
+    },
+  });
+  await pfx.parsedValue?.authenticatedSafe?.makeInternalValues({ safeContents: [{}] });
+  await pfx.makeInternalValues({
+    password: new ArrayBuffer(0),
+    iterations: MAC_ITERATIONS,
+    pbkdf2HashAlgorithm: 'SHA-256',
+    hmacHashAlgorithm: 'SHA-256',
+  });
+  return Buffer.from(pfx.toSchema().toBER(false));
+}
+
+/** Reads a PFX; `password` opens its MAC and encrypted parts (PBES2, as OpenSSL 3 and Windows write them). */
+export async function readPkcs12(der: Buffer, password = ''): Promise<Pkcs12Contents> {
+  const secret = toArrayBuffer(Buffer.from(password, 'utf8'));
+  const pfx = parse(() => pkijs.PFX.fromBER(der));
+  const hasMac = pfx.macData !== undefined;
+  try {
+    await pfx.parseInternalValues({ password: secret, checkIntegrity: hasMac });
+  } catch (error) {
+    throw isIntegrityFailure(error)
+      ? new Pkcs12Error('password', 'the password does not open the PKCS#12 content')
+      : new Pkcs12Error('malformed', 'the PKCS#12 structure cannot be read');
+  }
+  const safe = pfx.parsedValue?.authenticatedSafe;
+  if (!safe) throw new Pkcs12Error('malformed', 'the PKCS#12 content has no authenticated safe');
+  await decrypt(() =>
+    safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password: secret })) }),
+  );
+  const contents: Pkcs12Contents = { privateKeyDer: undefined, certificates: [] };
+  for (const { value } of safe.parsedValue?.safeContents ?? []) {
+    for (const bag of value.safeBags) await readBag(bag, secret, contents);
+  }
+  return contents;
+}
+
+async function readBag(bag: pkijs.SafeBag, password: ArrayBuffer, into: Pkcs12Contents): Promise<void> {
+  if (bag.bagId === KEY_BAG && !into.privateKeyDer) {
+    into.privateKeyDer = berOf(bag.bagValue as pkijs.PrivateKeyInfo);
+  } else if (bag.bagId === SHROUDED_KEY_BAG && !into.privateKeyDer) {
+    // parseInternalValues is protected in the typings but is the documented way to decrypt the bag.
+    const shrouded = bag.bagValue as unknown as {
+      parseInternalValues(parameters: { password: ArrayBuffer }): Promise<void>;
+      parsedValue?: pkijs.PrivateKeyInfo;
+    };
+    await decrypt(() => shrouded.parseInternalValues({ password }));
+    if (shrouded.parsedValue) into.privateKeyDer = berOf(shrouded.parsedValue);
+  } else if (bag.bagId === CERT_BAG) {
+    const value = (bag.bagValue as pkijs.CertBag).parsedValue;
+    if (value instanceof pkijs.Certificate) into.certificates.push(berOf(value));
+  }
+}
+
+/** Runs a decryption step; legacy PKCS#12 ciphers (3DES, RC2) are named as such rather than as corruption. */
+async function decrypt(step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    const message = (error as Error).message ?? '';
+    if (/contentEncryptionAlgorithm|Unknown/i.test(message)) {
+      throw new Pkcs12Error(
+        'unsupported',
+        'the PKCS#12 content uses a legacy cipher (3DES or RC2); only PBES2 (AES) is supported',
+      );
+    }
+    throw new Pkcs12Error('password', 'the password does not open the PKCS#12 content');
+  }
+}
+
+function parse<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw new Pkcs12Error('malformed', 'the content is not a PKCS#12 structure');
+  }
+}
+
+function isIntegrityFailure(error: unknown): boolean {
+  return /Integrity/i.test((error as Error).message ?? '');
+}
+
+function berOf(value: { toSchema(): { toBER(sizeOnly?: boolean): ArrayBuffer } }): Buffer {
+  return Buffer.from(value.toSchema().toBER(false));
+}
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
