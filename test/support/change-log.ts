@@ -13,6 +13,13 @@ export interface ChangeEntry {
   ops: unknown[][];
 }
 
+/** What must stay unchanged when nothing may be written. */
+interface Snapshot {
+  log: ChangeEntry[];
+  state: string;
+  position: number;
+}
+
 /**
  * Reading, replaying and checking a vault's change log at the store level: `db` holds the vault,
  * `replica` (another database of the same server) is where entries are replayed.
@@ -117,13 +124,30 @@ export class ChangeLogProbe {
 
   /** Runs something that must not write (a read, or a refused mutation): state, log and position stay. */
   async expectNothingWritten(vault: string, action: () => Promise<unknown>): Promise<void> {
-    const log = await this.entries(vault);
-    const state = await this.stateOf(this.#db, vault);
-    const positionBefore = await this.position(vault);
+    const before = await this.#snapshot(vault);
     await action().catch(() => undefined);
-    expect(await this.entries(vault)).toEqual(log);
-    expect(await this.stateOf(this.#db, vault)).toBe(state);
-    expect(await this.position(vault)).toBe(positionBefore);
+    await this.#expectUnchanged(vault, before);
+  }
+
+  /** Runs a mutation that must be refused with `status`: state, log and position stay. */
+  async expectRefused(vault: string, status: number, action: () => Promise<unknown>): Promise<void> {
+    const before = await this.#snapshot(vault);
+    await expect(action()).rejects.toMatchObject({ status });
+    await this.#expectUnchanged(vault, before);
+  }
+
+  async #snapshot(vault: string): Promise<Snapshot> {
+    return {
+      log: await this.entries(vault),
+      state: await this.stateOf(this.#db, vault),
+      position: await this.position(vault),
+    };
+  }
+
+  async #expectUnchanged(vault: string, before: Snapshot): Promise<void> {
+    expect(await this.entries(vault)).toEqual(before.log);
+    expect(await this.stateOf(this.#db, vault)).toBe(before.state);
+    expect(await this.position(vault)).toBe(before.position);
   }
 }
 

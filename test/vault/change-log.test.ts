@@ -1,17 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createVaultService,
-  logKeys,
-  SimulatedClock,
-  type VaultService,
-  vaultPrefix,
-} from '@vaultover/vault';
+import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChangeLogProbe } from '../support/change-log.ts';
 import { eventually, pollUntil } from '../support/poll.ts';
 import { startTestRedis, type TestRedis } from '../support/redis.ts';
-import { canonical, dumpKeys } from '../support/redis-dump.ts';
 
 // The change log of a vault, at the store level (no HTTP): every mutation appends exactly one entry
 // in the same atomic step, and the entries alone rebuild the vault's keys byte for byte.
@@ -26,12 +20,14 @@ let clock: SimulatedClock;
 let service: VaultService;
 const queue = { name: 'purge', prefix: `{vo-purge-test-${randomBytes(4).toString('hex')}}` };
 let purgeQueue: Queue;
+let probe: ChangeLogProbe;
 
 beforeAll(async () => {
   redis = await startTestRedis('change-log', { externalDb: 4 });
   db = redis.client();
   replica = redis.client(redis.kind === 'external' ? 5 : 1);
   clock = new SimulatedClock();
+  probe = new ChangeLogProbe(db, replica, clock);
   service = createVaultService({
     redis: db,
     clock,
@@ -50,107 +46,14 @@ afterAll(async () => {
 /** A vault name of its own for each test, so that tests and runs never share a log. */
 const freshVault = (label: string) => `cl-${label}-${randomBytes(3).toString('hex')}`;
 
-interface Entry {
-  id: string;
-  v: string;
-  op: string;
-  t: string;
-  keys: string[];
-  ops: unknown[][];
-}
-
-async function entries(vault: string): Promise<Entry[]> {
-  const raw = await db.xrange(logKeys(vault).stream, '-', '+');
-  return raw.map(([id, fields]) => {
-    const record: Record<string, string> = {};
-    for (let i = 0; i < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
-    return {
-      id,
-      v: record.v ?? '',
-      op: record.op ?? '',
-      t: record.t ?? '',
-      keys: JSON.parse(record.keys ?? '[]') as string[],
-      ops: JSON.parse(record.ops ?? '[]') as unknown[][],
-    };
-  });
-}
-
-async function position(vault: string): Promise<number> {
-  return Number((await db.get(logKeys(vault).position)) ?? 0);
-}
-
-/** The vault's keys except its log and position, with the vault prefix stripped. */
-async function stateOf(client: Redis, vault: string): Promise<string> {
-  const log = logKeys(vault);
-  const dumps = await dumpKeys(client, `${vaultPrefix(vault)}*`);
-  return canonical(
-    dumps.filter((d) => d.key !== log.stream && d.key !== log.position),
-    vaultPrefix(vault),
-  );
-}
-
-/** Applies every entry's ops, in order, to the vault's (emptied) keyspace in the replica database. */
-async function replay(vault: string): Promise<void> {
-  const prefix = vaultPrefix(vault);
-  const stale = (await dumpKeys(replica, `${prefix}*`)).map((d) => d.key);
-  if (stale.length > 0) await replica.del(...stale);
-  for (const entry of await entries(vault)) {
-    const key = (index: unknown) => {
-      const relative = entry.keys[index as number];
-      if (relative === undefined)
-        throw new Error(`entry ${entry.id} names key index ${index} it does not have`);
-      return prefix + relative;
-    };
-    for (const [kind, index, ...args] of entry.ops) {
-      const [a, b] = args as string[];
-      if (kind === 'hset') await replica.hset(key(index), a as string, b as string);
-      else if (kind === 'hdel') await replica.hdel(key(index), a as string);
-      else if (kind === 'del') await replica.del(key(index));
-      else if (kind === 'zadd') await replica.zadd(key(index), 0, a as string);
-      else if (kind === 'zrem') await replica.zrem(key(index), a as string);
-      else if (kind === 'set') await replica.set(key(index), a as string);
-      else throw new Error(`entry ${entry.id} has an unknown op ${String(kind)}`);
-    }
-  }
-}
-
-async function expectReplayReproduces(vault: string): Promise<void> {
-  await replay(vault);
-  const original = await stateOf(db, vault);
-  expect(original).not.toBe('');
-  expect(await stateOf(replica, vault)).toBe(original);
-}
-
-/** Runs one mutation and checks that it appended exactly one well-formed entry carrying the new state. */
-async function expectOneEntry<T>(vault: string, op: string, action: () => Promise<T>): Promise<T> {
-  const before = await entries(vault);
-  const positionBefore = await position(vault);
-  const earliest = clock.now();
-  const result = await action();
-  const after = await entries(vault);
-  expect(after.length, `${op} appends exactly one entry`).toBe(before.length + 1);
-  const entry = after.at(-1) as Entry;
-  expect(entry.op).toBe(op);
-  expect(entry.v).toBe('1');
-  expect(entry.id).toBe(`${positionBefore + 1}-0`);
-  expect(await position(vault)).toBe(positionBefore + 1);
-  expect(Number(entry.t)).toBeGreaterThanOrEqual(earliest);
-  expect(Number(entry.t)).toBeLessThanOrEqual(clock.now());
-  expect(entry.ops.length).toBeGreaterThan(0);
-  await expectReplayReproduces(vault);
-  return result;
-}
-
-/** Runs a mutation that must be refused: it throws `status`, and neither state nor log changes. */
-async function expectNothingWritten(vault: string, status: number, action: () => Promise<unknown>) {
-  const log = await entries(vault);
-  const state = await stateOf(db, vault);
-  const positionBefore = await position(vault);
-  await expect(action()).rejects.toMatchObject({ status });
-  expect(await entries(vault)).toEqual(log);
-  expect(await stateOf(db, vault)).toBe(state);
-  expect(await position(vault)).toBe(positionBefore);
-}
+// Reading, replaying and checking the log is shared with the key and certificate change-log tests.
+const entries = (vault: string) => probe.entries(vault);
+const position = (vault: string) => probe.position(vault);
+const expectReplayReproduces = (vault: string) => probe.expectReplayReproduces(vault);
+const expectOneEntry = async <T>(vault: string, op: string, action: () => Promise<T>): Promise<T> =>
+  (await probe.expectOneEntry(vault, op, action)).result;
+const expectNothingWritten = (vault: string, status: number, action: () => Promise<unknown>) =>
+  probe.expectRefused(vault, status, action);
 
 async function purgeJobsPending(): Promise<number> {
   const counts = await purgeQueue.getJobCounts(
