@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { startControlApi } from './control-api.ts';
+import { onCleanup, startEchoServer, startProxy } from './test-helpers.ts';
+
+async function setUp() {
+  const echo = await startEchoServer();
+  const proxy = await startProxy(echo.port, { name: 'primary-redis' });
+  const api = await startControlApi([proxy]);
+  onCleanup(api.close);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return { proxy, call, upstream: `127.0.0.1:${echo.port}` };
+}
+
+describe('control API', () => {
+  it('shows proxies as toxiproxy does', async () => {
+    const { proxy, call, upstream } = await setUp();
+    const view = {
+      name: 'primary-redis',
+      listen: `127.0.0.1:${proxy.listenPort}`,
+      upstream,
+      enabled: true,
+      toxics: [],
+    };
+    expect(await call('GET', '/proxies')).toEqual({ status: 200, body: { 'primary-redis': view } });
+    expect(await call('GET', '/proxies/primary-redis')).toEqual({ status: 200, body: view });
+    expect(await call('GET', '/proxies/nope')).toEqual({
+      status: 404,
+      body: { error: 'proxy not found: nope', status: 404 },
+    });
+  });
+
+  it('creates, reads, updates and deletes toxics', async () => {
+    const { proxy, call } = await setUp();
+    const created = await call('POST', '/proxies/primary-redis/toxics', {
+      type: 'latency',
+      attributes: { latency: 50 },
+    });
+    const toxic = {
+      name: 'latency_downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 50, jitter: 0 },
+    };
+    expect(created).toEqual({ status: 200, body: toxic });
+    expect(await call('GET', '/proxies/primary-redis/toxics')).toEqual({ status: 200, body: [toxic] });
+    const updated = await call('POST', '/proxies/primary-redis/toxics/latency_downstream', {
+      attributes: { jitter: 10 },
+    });
+    expect(updated.body.attributes).toEqual({ latency: 50, jitter: 10 });
+    expect(proxy.toxic('latency_downstream').attributes).toEqual({ latency: 50, jitter: 10 });
+    expect(await call('DELETE', '/proxies/primary-redis/toxics/latency_downstream')).toEqual({
+      status: 204,
+      body: undefined,
+    });
+    expect(proxy.toxics()).toEqual([]);
+  });
+
+  it('answers errors with toxiproxy codes', async () => {
+    const { call } = await setUp();
+    const toxics = '/proxies/primary-redis/toxics';
+    await call('POST', toxics, { name: 'cut', type: 'blackhole', stream: 'both' });
+    expect((await call('POST', toxics, { name: 'cut', type: 'blackhole' })).status).toBe(409);
+    expect((await call('POST', toxics, { type: 'nonsense' })).body.status).toBe(400);
+    expect((await call('POST', toxics, { type: 'latency', attributes: { latency: -1 } })).status).toBe(400);
+    expect((await call('POST', toxics, { type: 'latency', stream: 'sideways' })).status).toBe(400);
+    expect((await call('POST', toxics, { type: 'latency', toxicity: 2 })).status).toBe(400);
+    expect((await call('POST', toxics, '{not json')).status).toBe(400);
+    expect((await call('GET', `${toxics}/missing`)).body).toEqual({
+      error: 'toxic not found: missing',
+      status: 404,
+    });
+    expect((await call('DELETE', `${toxics}/missing`)).status).toBe(404);
+    expect((await call('GET', '/elsewhere')).status).toBe(404);
+    expect((await call('POST', '/proxies/primary-redis', { enabled: 'no' })).status).toBe(400);
+  });
+
+  it('disables and enables a proxy; POST /reset removes toxics and enables all', async () => {
+    const { proxy, call } = await setUp();
+    const disabled = await call('POST', '/proxies/primary-redis', { enabled: false });
+    expect(disabled.body.enabled).toBe(false);
+    expect(proxy.enabled).toBe(false);
+    await call('POST', '/proxies/primary-redis/toxics', { type: 'bandwidth', attributes: { rate: 1 } });
+    expect(await call('POST', '/reset')).toEqual({ status: 204, body: undefined });
+    expect(proxy.enabled).toBe(true);
+    expect(proxy.toxics()).toEqual([]);
+  });
+});

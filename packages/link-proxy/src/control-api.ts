@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { BadRequestError, LinkProxyError, ProxyNotFoundError } from './errors.ts';
+import { readJsonObject, sendError, sendJson } from './http-json.ts';
+import type { LinkProxy } from './link-proxy.ts';
+
+/** A request handler for node:http, mountable by the control process. */
+export type ControlApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+class RouteNotFoundError extends LinkProxyError {
+  readonly code = 'ROUTE_NOT_FOUND';
+  readonly status = 404;
+}
+
+class MethodNotAllowedError extends LinkProxyError {
+  readonly code = 'METHOD_NOT_ALLOWED';
+  readonly status = 405;
+}
+
+/**
+ * toxiproxy's HTTP API over a fixed set of proxies (no proxy creation: Vaultover owns the topology).
+ * Routes: GET /proxies; GET|POST|PATCH /proxies/{p}; GET|POST /proxies/{p}/toxics;
+ * GET|POST|PATCH|DELETE /proxies/{p}/toxics/{t}; POST /reset.
+ */
+export function createControlApi(proxies: Iterable<LinkProxy>): ControlApiHandler {
+  const byName = new Map([...proxies].map((proxy) => [proxy.name, proxy]));
+  const proxyNamed = (name: string) => {
+    const proxy = byName.get(name);
+    if (!proxy) throw new ProxyNotFoundError(name);
+    return proxy;
+  };
+  const route = async (request: IncomingMessage, response: ServerResponse) => {
+    const method = request.method ?? 'GET';
+    const path = new URL(request.url ?? '/', 'http://control').pathname;
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const write = method === 'POST' || method === 'PATCH';
+    const body = write ? await readJsonObject(request) : {};
+    const [root, proxyName, sub, toxicName, ...rest] = parts;
+    if (rest.length > 0) throw new RouteNotFoundError(`no route ${path}`);
+
+    if (root === 'reset' && parts.length === 1) {
+      if (method !== 'POST') throw new MethodNotAllowedError('use POST /reset');
+      for (const proxy of byName.values()) {
+        proxy.removeAllToxics();
+        await proxy.setEnabled(true);
+      }
+      return sendJson(response, 204);
+    }
+    if (root !== 'proxies') throw new RouteNotFoundError(`no route ${path}`);
+    if (proxyName === undefined) {
+      if (method !== 'GET') throw new MethodNotAllowedError('proxies are fixed; only GET /proxies');
+      return sendJson(response, 200, Object.fromEntries([...byName].map(([n, p]) => [n, p.toJSON()])));
+    }
+    const proxy = proxyNamed(proxyName);
+    if (sub === undefined) {
+      if (method === 'GET') return sendJson(response, 200, proxy.toJSON());
+      if (!write) throw new MethodNotAllowedError('use GET or POST');
+      if ('enabled' in body && typeof body.enabled !== 'boolean') {
+        throw new BadRequestError('"enabled" must be a boolean');
+      }
+      if (typeof body.enabled === 'boolean') await proxy.setEnabled(body.enabled);
+      return sendJson(response, 200, proxy.toJSON());
+    }
+    if (sub !== 'toxics') throw new RouteNotFoundError(`no route ${path}`);
+    if (toxicName === undefined) {
+      if (method === 'GET') return sendJson(response, 200, proxy.toxics());
+      if (method !== 'POST') throw new MethodNotAllowedError('use GET or POST');
+      return sendJson(response, 200, proxy.addToxic(body));
+    }
+    if (method === 'GET') return sendJson(response, 200, proxy.toxic(toxicName));
+    if (write) return sendJson(response, 200, proxy.updateToxic(toxicName, body));
+    if (method === 'DELETE') {
+      proxy.removeToxic(toxicName);
+      return sendJson(response, 204);
+    }
+    throw new MethodNotAllowedError('use GET, POST, PATCH or DELETE');
+  };
+  return (request, response) => {
+    route(request, response).catch((error: unknown) => sendError(response, error));
+  };
+}
+
+/** Serves the control API on host:port (default 127.0.0.1, a free port). Resolves once listening. */
+export async function startControlApi(
+  proxies: Iterable<LinkProxy>,
+  options: { host?: string; port?: number } = {},
+): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
+  const host = options.host ?? '127.0.0.1';
+  const server = createServer(createControlApi(proxies));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : 0;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return { server, url: `http://${host}:${port}`, close };
+}

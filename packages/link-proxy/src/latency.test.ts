@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
+
+describe('latency toxic', () => {
+  it('delays a round trip by at least the configured latency, on an already open connection', async () => {
+    const echo = await startEchoServer();
+    const proxy = await startProxy(echo.port);
+    const client = await connectTo(proxy.listenPort);
+    // Added after connect: toxics apply to existing connections at once.
+    proxy.addToxic({ type: 'latency', stream: 'both', attributes: { latency: 100 } });
+    const started = performance.now();
+    const reply = readBytes(client, 5);
+    client.write('hello');
+    expect((await reply).toString()).toBe('hello');
+    // Up and down: 2 × 100 ms; a generous lower bound only, no upper bound.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
+  it('keeps byte order under jitter', async () => {
+    const echo = await startEchoServer();
+    const proxy = await startProxy(echo.port, { seed: 42 });
+    proxy.addToxic({ type: 'latency', stream: 'upstream', attributes: { latency: 20, jitter: 20 } });
+    const client = await connectTo(proxy.listenPort);
+    const chunks = Array.from({ length: 40 }, (_, i) => Buffer.from(`chunk-${String(i).padStart(3, '0')};`));
+    const expected = Buffer.concat(chunks);
+    const reply = readBytes(client, expected.length);
+    for (const chunk of chunks) {
+      client.write(chunk);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await reply).toString()).toBe(expected.toString());
+  });
+
+  it('removing the toxic releases held data at once, in order', async () => {
+    const echo = await startEchoServer();
+    const proxy = await startProxy(echo.port);
+    proxy.addToxic({ name: 'slow', type: 'latency', attributes: { latency: 60_000 } });
+    const client = await connectTo(proxy.listenPort);
+    const reply = readBytes(client, 6);
+    client.write('abc');
+    client.write('def');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    proxy.removeToxic('slow');
+    expect((await reply).toString()).toBe('abcdef');
+  });
+});

@@ -1,0 +1,40 @@
+import { type Scheduler, systemScheduler } from './scheduler.ts';
+import type { Random } from './seeded-random.ts';
+import type { ToxicConfig } from './toxic.ts';
+
+/** Options of a LinkProxy. Only `name` and `upstream` are required. */
+export interface LinkProxyOptions {
+  name: string;
+  /** `host:port` to forward to. */
+  upstream: string;
+  /** Default '127.0.0.1' (loopback only). */
+  listenHost?: string;
+  /** Default 0: a free port, kept across disable/enable. */
+  listenPort?: number;
+  /** Default true. */
+  enabled?: boolean;
+  /** Default: the real clock. */
+  scheduler?: Scheduler;
+  /** Default: seededRandom(seed). Used for jitter and toxicity. */
+  random?: Random;
+  /** Seed of the default RNG. Default 1. */
+  seed?: number;
+}
+
+/** Defaults of the optional LinkProxyOptions, defined once. */
+export const LINK_PROXY_DEFAULTS = {
+  listenHost: '127.0.0.1',
+  listenPort: 0,
+  enabled: true,
+  scheduler: systemScheduler,
+  seed: 1,
+} as const;
+
+/** A proxy as the control API shows it (toxiproxy's JSON shape). */
+export interface ProxyView {
+  name: string;
+  listen: string;
+  upstream: string;
+  enabled: boolean;
+  toxics: ToxicConfig[];
+}

@@ -1,0 +1,87 @@
+import type { Socket } from 'node:net';
+import type { ToxicStage } from './toxic.ts';
+
+/** Byte counters of one direction; shared by all links of a proxy and read as plain data. */
+export interface DirectionCounters {
+  /** Bytes read from the sending side. */
+  receivedBytes: number;
+  /** Bytes written to the receiving side (less than received while toxics hold or swallow). */
+  sentBytes: number;
+}
+
+interface StageEntry {
+  readonly name: string;
+  readonly stage: ToxicStage;
+}
+
+/**
+ * One direction of one connection:  source > stage > stage > … > destination.
+ * The stage list changes at run time, so a toxic added now acts on the very next chunk.
+ */
+export class Link {
+  readonly #source: Socket;
+  readonly #destination: Socket;
+  readonly #counters: DirectionCounters;
+  readonly #stages: StageEntry[] = [];
+  #waitingForDrain = false;
+
+  constructor(source: Socket, destination: Socket, counters: DirectionCounters) {
+    this.#source = source;
+    this.#destination = destination;
+    this.#counters = counters;
+    source.on('data', (chunk: Buffer) => {
+      counters.receivedBytes += chunk.length;
+      this.#passFrom(-1, chunk);
+    });
+  }
+
+  /** Appends a stage, or replaces the stage of that name in place after flushing it. */
+  setStage(name: string, stage: ToxicStage): void {
+    const index = this.#stages.findIndex((entry) => entry.name === name);
+    if (index < 0) return void this.#stages.push({ name, stage });
+    this.#flushAt(index);
+    this.#stages[index] = { name, stage };
+  }
+
+  /** Flushes the stage's held chunks onward, then removes it. */
+  removeStage(name: string): void {
+    const index = this.#stages.findIndex((entry) => entry.name === name);
+    if (index < 0) return;
+    this.#flushAt(index);
+    this.#stages.splice(index, 1);
+  }
+
+  /** Cancels every stage's timers; held chunks are dropped (the connection is closing). */
+  dispose(): void {
+    for (const { stage } of this.#stages.splice(0)) stage.flush(() => {});
+  }
+
+  #flushAt(index: number): void {
+    const entry = this.#stages[index];
+    entry?.stage.flush((chunk) => this.#passFrom(this.#stages.indexOf(entry), chunk));
+  }
+
+  /** Hands a chunk to the stage after `index` (-1: the first), or to the destination after the last. */
+  #passFrom(index: number, chunk: Buffer): void {
+    const nextEntry = this.#stages[index + 1];
+    if (nextEntry) {
+      nextEntry.stage.push(chunk, (out) => {
+        const position = this.#stages.indexOf(nextEntry);
+        // A stage already removed has flushed; a late emission from it is dropped.
+        if (position >= 0) this.#passFrom(position, out);
+      });
+      return;
+    }
+    if (this.#destination.destroyed) return;
+    this.#counters.sentBytes += chunk.length;
+    if (!this.#destination.write(chunk) && !this.#waitingForDrain) {
+      // Backpressure straight through: stop reading until the receiver drains.
+      this.#waitingForDrain = true;
+      this.#source.pause();
+      this.#destination.once('drain', () => {
+        this.#waitingForDrain = false;
+        this.#source.resume();
+      });
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { afterEach } from 'vitest';
+import { LinkProxy } from './link-proxy.ts';
+import type { LinkProxyOptions } from './link-proxy-options.ts';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+/** Runs `cleanup` after the current test, in reverse order of registration. */
+export function onCleanup(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+/** A TCP echo server on a free loopback port; `received` counts the bytes it got. Closed after the test. */
+export async function startEchoServer(): Promise<{ port: number; received: () => number }> {
+  let received = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('data', (chunk) => {
+      received += chunk.length;
+      socket.write(chunk);
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onCleanup(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('echo server has no port');
+  return { port: address.port, received: () => received };
+}
+
+/** A started LinkProxy to 127.0.0.1:upstreamPort, closed after the test. */
+export async function startProxy(
+  upstreamPort: number,
+  options: Partial<LinkProxyOptions> = {},
+): Promise<LinkProxy> {
+  const proxy = new LinkProxy({ name: 'test', upstream: `127.0.0.1:${upstreamPort}`, ...options });
+  onCleanup(() => proxy.close());
+  await proxy.start();
+  return proxy;
+}
+
+/** A connected client socket, destroyed after the test. Rejects with the socket error (e.g. ECONNREFUSED). */
+export async function connectTo(port: number): Promise<Socket> {
+  const socket = connect({ host: '127.0.0.1', port });
+  onCleanup(() => void socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  socket.setNoDelay(true);
+  return socket;
+}
+
+/** Resolves with the first `length` bytes the socket receives from now on. */
+export function readBytes(socket: Socket, length: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size < length) return;
+      socket.off('data', onData);
+      socket.off('error', reject);
+      resolve(Buffer.concat(chunks).subarray(0, length));
+    };
+    socket.on('data', onData);
+    socket.once('error', reject);
+  });
+}
+
+/** 'pending' if the promise has not settled within ms (real time), else its outcome. */
+export async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'pending' | 'settled'> {
+  let timer: NodeJS.Timeout | undefined;
+  const pending = new Promise<'pending'>((resolve) => {
+    timer = setTimeout(() => resolve('pending'), ms);
+  });
+  const settled = promise.then(
+    () => 'settled' as const,
+    () => 'settled' as const,
+  );
+  const state = await Promise.race([pending, settled]);
+  clearTimeout(timer);
+  return state;
+}
+
+/** Polls check until true; fails with `what` after timeoutMs. */
+export async function pollUntil(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

@@ -1,0 +1,23 @@
+import { nonNegative } from '../attributes.ts';
+import type { ToxicDefinition } from '../toxic.ts';
+
+/** Settings of the `timeout` toxic. */
+export interface TimeoutAttributes {
+  /** ms after which the connection is closed; 0 holds it open forever. Default 0. */
+  timeout: number;
+}
+
+/** toxiproxy's `timeout`: swallows all data; after `timeout` ms (if > 0) resets the connection. */
+export const timeoutToxic: ToxicDefinition<TimeoutAttributes> = {
+  type: 'timeout',
+  parseAttributes: (input) => ({ timeout: nonNegative(input, 'timeout', 0, 'timeout') }),
+  createStage({ timeout }, { scheduler, resetConnection }) {
+    const timer = timeout > 0 ? scheduler.setTimeout(resetConnection, timeout) : null;
+    return {
+      push() {},
+      flush() {
+        if (timer !== null) scheduler.clearTimeout(timer);
+      },
+    };
+  },
+};

@@ -1,0 +1,9 @@
+import type { Redis } from 'ioredis';
+import { vaultDigest } from './digest.ts';
+
+/** Digests of several vaults, by name. */
+export async function digestAll(redis: Redis, vaults: readonly string[]): Promise<Record<string, string>> {
+  const digests: Record<string, string> = {};
+  for (const vault of [...vaults].sort()) digests[vault] = await vaultDigest(redis, vault);
+  return digests;
+}

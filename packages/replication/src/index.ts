@@ -1,0 +1,12 @@
+export { type ApplyResult, applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
+export { positionOf, type RawEntry, toWireEntry, type WireEntry } from './change-entry.ts';
+export { vaultDigest } from './digest.ts';
+export { digestAll } from './digest-all.ts';
+export { ReplicationError, type ReplicationErrorCode } from './errors.ts';
+export { REPLICATOR_DEFAULTS, type ReplicatorOptions } from './options.ts';
+export { ackKey, checkpointKey, isStateKey } from './replication-keys.ts';
+export { Replicator, type ReplicatorEvents } from './replicator.ts';
+export { fullResync, type ResyncResult } from './resync.ts';
+export { type ReplicationRedis, replicationRedis } from './scripts.ts';
+export type { ReplicationState, ReplicationStatus, VaultReplicationStatus } from './status.ts';
+export { type TrimOptions, type TrimResult, trimBelowAcknowledged } from './trim.ts';

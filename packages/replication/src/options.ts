@@ -1,0 +1,52 @@
+import { type Clock, systemClock } from '@vaultover/vault';
+import type { Redis } from 'ioredis';
+
+/** Options of a Replicator. */
+export interface ReplicatorOptions {
+  /** This (secondary) region's name: in status, metrics and the acknowledgement keys on the primary. */
+  region: string;
+  /**
+   * Creates a new client of the primary's Redis (later: through the link proxy). Called for each of the
+   * replicator's two connections (blocking reads; commands) and again whenever one is dropped after a
+   * failure, so it must return a fresh client each time. The replicator disconnects clients it drops.
+   */
+  primary: () => Redis;
+  /** The secondary's own Redis. */
+  secondary: Redis;
+  /** Entries per stream per XREAD. Default 512. */
+  batchSize?: number;
+  /** XREAD BLOCK timeout. Default 1000. */
+  blockMs?: number;
+  /** How often the primary's vault index and streams' bounds are re-read. Default 1000. */
+  refreshMs?: number;
+  /** Slack beyond blockMs before a read is declared hung (partition) and its connection dropped. Default 2000. */
+  readTimeoutMs?: number;
+  /** Deadline of any other primary command (snapshots included). Default 10000. */
+  commandTimeoutMs?: number;
+  /** First back-off after a link failure, doubled up to maxBackoffMs. Default 100. */
+  backoffMs?: number;
+  /** Default 2000. */
+  maxBackoffMs?: number;
+  clock?: Clock;
+}
+
+/** The options with every default applied. */
+export type ResolvedReplicatorOptions = Required<ReplicatorOptions>;
+
+/** The defaults, defined once. */
+export const REPLICATOR_DEFAULTS = {
+  batchSize: 512,
+  blockMs: 1000,
+  refreshMs: 1000,
+  readTimeoutMs: 2000,
+  commandTimeoutMs: 10_000,
+  backoffMs: 100,
+  maxBackoffMs: 2000,
+  clock: systemClock,
+} as const;
+
+/** Applies the defaults. */
+export function resolveOptions(options: ReplicatorOptions): ResolvedReplicatorOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...REPLICATOR_DEFAULTS, ...defined } as ResolvedReplicatorOptions;
+}

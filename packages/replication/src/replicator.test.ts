@@ -1,0 +1,304 @@
+import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBlackholeProxy } from './blackhole-proxy.ts';
+import { positionOf } from './change-entry.ts';
+import { vaultDigest } from './digest.ts';
+import { ackKey, checkpointKey } from './replication-keys.ts';
+import type { Replicator } from './replicator.ts';
+import { body, converged, type Harness, REGION, request, startHarness, until } from './test-harness.ts';
+import { trimBelowAcknowledged } from './trim.ts';
+
+// The replicator against two real Redis servers, with the real vault service writing on the primary.
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const secrets = () => h.service.secrets;
+
+async function checkpoint(vault: string): Promise<number> {
+  return Number((await h.secondary.hget(checkpointKey(vault), 'position')) ?? 0);
+}
+
+async function firstId(vault: string): Promise<string> {
+  const [first] = await h.primary.xrange(logKeys(vault).stream, '-', '+', 'COUNT', 1);
+  return first?.[0] ?? '';
+}
+
+describe('Replicator', () => {
+  it('replicates secrets and vault lifecycle, and picks up vaults created later', async () => {
+    await h.createVault('life-a');
+    await secrets().set('life-a', 's1', { value: 'v1' });
+    const replicator = h.replicator();
+    try {
+      await converged(h, replicator, ['life-a']);
+      // Mixed operations, including a vault created after the start, deleted, recovered and purged.
+      await secrets().set('life-a', 's1', { value: 'v2' });
+      await secrets().set('life-a', 's2', { value: 'x' });
+      await secrets().delete('life-a', 's2');
+      await secrets().recover('life-a', 's2');
+      await secrets().delete('life-a', 's1');
+      await secrets().purge('life-a', 's1');
+      await h.createVault('life-b');
+      await secrets().set('life-b', 'only', { value: 'y' });
+      await h.createVault('life-c');
+      await h.service.management.delete(request('life-c'));
+      await h.createVault('life-d');
+      await h.service.management.delete(request('life-d'));
+      await h.service.management.purges.purge('westeurope', 'life-d');
+      await h.service.management.delete(request('life-b'));
+      await h.service.management.createOrUpdate(request('life-b'), body({ createMode: 'recover' }));
+      await converged(h, replicator, ['life-a', 'life-b', 'life-c']);
+      // life-d lived and was purged between two reads of the index: never seen, and its state (none) matches.
+      expect(await h.secondary.keys('vo:{life-d}:*')).toEqual([]);
+      expect(await vaultDigest(h.secondary, 'life-d')).toBe(await vaultDigest(h.primary, 'life-d'));
+      const status = await replicator.status({ digests: true });
+      expect(status).toMatchObject({
+        region: REGION,
+        role: 'secondary',
+        state: 'streaming',
+        link: 'up',
+        lagEntries: 0,
+      });
+      expect(status.lagSeconds).toBe(0);
+      expect(status.lastError).toBeNull();
+      expect(status.digests['life-b']).toBe(await vaultDigest(h.primary, 'life-b'));
+      expect(status.lastAppliedPosition).toBe(status.lastPosition);
+      // The secondary's vault index follows its props keys; purged life-d is gone.
+      expect(await h.secondary.zrange(VAULT_INDEX_KEY, '0', '-1')).toEqual(
+        expect.arrayContaining(['life-a', 'life-b', 'life-c']),
+      );
+      expect(await h.secondary.zscore(VAULT_INDEX_KEY, 'life-d')).toBeNull();
+      // Acknowledged positions are recorded on the primary.
+      expect(Number(await h.primary.get(ackKey('life-a', REGION)))).toBe(await checkpoint('life-a'));
+      // A purge of a vault the replicator follows empties it on the secondary (its checkpoint stays).
+      await h.service.management.delete(request('life-c'));
+      await h.service.management.purges.purge('westeurope', 'life-c');
+      await converged(h, replicator, ['life-c']);
+      expect(await h.secondary.keys('vo:{life-c}:*')).toEqual([checkpointKey('life-c')]);
+      expect(await h.secondary.zscore(VAULT_INDEX_KEY, 'life-c')).toBeNull();
+    } finally {
+      await replicator.stop();
+    }
+  });
+
+  it('converges through repeated abrupt kills during a write load, never applying twice', async () => {
+    const vaults = ['kill-a', 'kill-b'];
+    for (const v of vaults) await h.createVault(v);
+    const applied = new Map<string, number>();
+    const lastPosition = new Map<string, number>();
+    let regressions = 0;
+    let writing = true;
+    const load = (async () => {
+      let i = 0;
+      while (writing) {
+        const vault = vaults[i % 2] as string;
+        await secrets().set(vault, `s${i % 17}`, { value: `v${i}` });
+        if (i % 11 === 0) {
+          await secrets().delete(vault, `s${i % 17}`);
+          await secrets().purge(vault, `s${i % 17}`);
+        }
+        i += 1;
+      }
+      return i;
+    })();
+    // A watcher: the checkpoint never goes back.
+    let watching = true;
+    const watcher = (async () => {
+      const seen = new Map<string, number>();
+      while (watching) {
+        for (const v of vaults) {
+          const now = await checkpoint(v);
+          if (now < (seen.get(v) ?? 0)) regressions += 1;
+          seen.set(v, now);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    let replicator: Replicator | undefined;
+    let roundsApplying = 0;
+    for (let round = 0; round < 20; round++) {
+      const secondary = h.secondaryClient();
+      replicator = h.replicator({ batchSize: 7, secondary });
+      let appliedThisRound = false;
+      replicator.on('applied', (e) => {
+        if (!appliedThisRound) roundsApplying += 1;
+        appliedThisRound = true;
+        applied.set(e.vault, (applied.get(e.vault) ?? 0) + e.applied);
+        if (e.position <= (lastPosition.get(e.vault) ?? 0) && e.applied > 0) regressions += 1;
+        lastPosition.set(e.vault, e.position);
+      });
+      await new Promise((r) => setTimeout(r, 40 + Math.random() * 120));
+      // No graceful shutdown: every connection cut, mid-read or mid-apply.
+      replicator.kill();
+      secondary.disconnect();
+    }
+    writing = false;
+    const writes = await load;
+    expect(writes).toBeGreaterThan(20);
+    replicator = h.replicator();
+    replicator.on('applied', (e) => applied.set(e.vault, (applied.get(e.vault) ?? 0) + e.applied));
+    try {
+      await converged(h, replicator, vaults);
+    } finally {
+      await replicator.stop();
+      watching = false;
+      await watcher;
+    }
+    expect(regressions).toBe(0);
+    expect(roundsApplying).toBeGreaterThan(5); // the kills really interrupted streaming
+    for (const v of vaults) {
+      const position = Number(await h.primary.get(logKeys(v).position));
+      expect(await checkpoint(v)).toBe(position);
+      // Every entry applied at most once (a kill between the apply and its event can only lower the count).
+      expect(applied.get(v) ?? 0).toBeLessThanOrEqual(position);
+    }
+  });
+
+  it('resyncs from a snapshot when the stream was trimmed past its checkpoint', async () => {
+    const vault = 'trim-a';
+    await h.createVault(vault);
+    await secrets().set(vault, 'first', { value: '1' });
+    let replicator = h.replicator();
+    await converged(h, replicator, [vault]);
+    await replicator.stop();
+    for (let i = 0; i < 350; i++) await secrets().set(vault, `s${i % 40}`, { value: `v${i}` });
+    await secrets().delete(vault, 's3');
+    const before = await checkpoint(vault);
+    const result = await trimBelowAcknowledged(h.primary, vault, { secondaries: [REGION], hardCap: 10 });
+    expect(result.acknowledged).toBe(before);
+    expect(positionOf(await firstId(vault))).toBeGreaterThan(before + 1);
+    const resyncs: number[] = [];
+    replicator = h.replicator();
+    replicator.on('resync', (e) => resyncs.push(e.position));
+    try {
+      await converged(h, replicator, [vault]);
+      expect(resyncs.length).toBe(1);
+      expect((await replicator.status()).resyncsTotal).toBe(1);
+      // Streaming resumes after the snapshot's position.
+      await secrets().set(vault, 'after', { value: 'z' });
+      await converged(h, replicator, [vault]);
+      expect(resyncs.length).toBe(1);
+    } finally {
+      await replicator.stop();
+    }
+  });
+
+  it('trims only what every secondary acknowledged', async () => {
+    const vault = 'trim-rule';
+    await h.createVault(vault);
+    for (let i = 0; i < 9; i++) await secrets().set(vault, 's', { value: `v${i}` });
+    await h.primary.set(ackKey(vault, 'r1'), 5);
+    await h.primary.set(ackKey(vault, 'r2'), 8);
+    const options = { secondaries: ['r1', 'r2', 'r3'], hardCap: 1000 };
+    expect(await trimBelowAcknowledged(h.primary, vault, options)).toEqual({ acknowledged: 0, trimmed: 0 });
+    await h.primary.set(ackKey(vault, 'r3'), 9);
+    expect(await trimBelowAcknowledged(h.primary, vault, options)).toEqual({ acknowledged: 5, trimmed: 5 });
+    expect(await firstId(vault)).toBe('6-0');
+  });
+
+  it('stops a vault on a malformed entry with lastError, while another vault keeps replicating', async () => {
+    await h.createVault('bad-a');
+    await h.createVault('bad-b');
+    const replicator = h.replicator();
+    try {
+      await converged(h, replicator, ['bad-a', 'bad-b']);
+      const position = await h.primary.incr(logKeys('bad-a').position);
+      await h.primary.xadd(
+        logKeys('bad-a').stream,
+        `${position}-0`,
+        'v',
+        '9',
+        'op',
+        'Bogus',
+        't',
+        '1',
+        'keys',
+        '[]',
+        'ops',
+        '[]',
+      );
+      await secrets().set('bad-b', 'still', { value: 'flows' });
+      const status = await until(
+        'bad-a stopped',
+        () => replicator.status(),
+        (s) => s.vaults['bad-a']?.state === 'stopped',
+      );
+      expect(status.lastError).toMatch(/bad-a.*unknown format version 9/);
+      expect(status.vaults['bad-a']?.lastError).toMatch(/unknown format version/);
+      expect(await checkpoint('bad-a')).toBe(position - 1);
+      await until(
+        'bad-b replicated',
+        async () => [await vaultDigest(h.primary, 'bad-b'), await vaultDigest(h.secondary, 'bad-b')],
+        ([a, b]) => a === b,
+      );
+      expect((await replicator.status()).link).toBe('up');
+    } finally {
+      await replicator.stop();
+      // Forget bad-a in both regions, so that later tests start clean.
+      await h.primary.zrem(VAULT_INDEX_KEY, 'bad-a');
+      await h.secondary.del(checkpointKey('bad-a'));
+    }
+  });
+
+  it('survives a partition that hangs reads (blackhole), then converges', async () => {
+    await h.createVault('hole-a');
+    const url = new URL(h.primaryUrl);
+    const proxy = await startBlackholeProxy(url.hostname, Number(url.port));
+    const replicator = h.replicator({ primary: () => h.client(proxy.url) });
+    try {
+      await secrets().set('hole-a', 's', { value: 'before' });
+      await converged(h, replicator, ['hole-a']);
+      proxy.setBlackhole(true);
+      for (let i = 0; i < 20; i++) await secrets().set('hole-a', 's', { value: `during ${i}` });
+      const down = await until(
+        'disconnected',
+        () => replicator.status(),
+        (s) => s.state === 'disconnected',
+      );
+      expect(down.link).toBe('down');
+      expect(down.lastError).toMatch(/no answer/);
+      proxy.setBlackhole(false);
+      await converged(h, replicator, ['hole-a']);
+      expect((await replicator.status()).link).toBe('up');
+    } finally {
+      await replicator.stop();
+      await proxy.close();
+    }
+  });
+
+  it('reports disconnected while the primary Redis is down, then recovers', async () => {
+    await h.createVault('down-a');
+    await secrets().set('down-a', 's', { value: 'before' });
+    const replicator = h.replicator();
+    try {
+      await converged(h, replicator, ['down-a']);
+      // Save on shutdown, so that the restarted primary keeps its data (the embedded servers run without persistence).
+      await h.primary.config('SET', 'save', '3600 1');
+      await h.provider.stopInstance('primary', 'SIGTERM');
+      const down = await until(
+        'disconnected',
+        () => replicator.status(),
+        (s) => s.state === 'disconnected',
+      );
+      expect(down.link).toBe('down');
+      expect(down.lastError).not.toBeNull();
+      await h.provider.restartInstance('primary');
+      await until(
+        'primary back',
+        () => h.primary.ping().catch(() => 'no'),
+        (p) => p === 'PONG',
+      );
+      await secrets().set('down-a', 's', { value: 'after' });
+      await converged(h, replicator, ['down-a']);
+      const up = await replicator.status();
+      expect(up).toMatchObject({ state: 'streaming', link: 'up', lastError: null });
+    } finally {
+      await replicator.stop();
+    }
+  });
+});

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
+import { createVaultService, logKeys, SimulatedClock, type VaultService } from '@vaultover/vault';
+import { Redis } from 'ioredis';
+import { vaultDigest } from './digest.ts';
+import type { ReplicatorOptions } from './options.ts';
+import { Replicator } from './replicator.ts';
+
+/** Two embedded Redis servers ("primary", "secondary"), a vault service writing on the primary, and replicators. */
+export interface Harness {
+  provider: RedisProvider;
+  primaryUrl: string;
+  secondaryUrl: string;
+  primary: Redis;
+  secondary: Redis;
+  service: VaultService;
+  clients: Redis[];
+  /** A fresh primary client, as the replicator's factory (no auto-reconnect: the replicator reconnects). */
+  primaryClient(): Redis;
+  /** A fresh secondary client (for replicators that a test kills, secondary connection included). */
+  secondaryClient(): Redis;
+  /** A client of any Redis URL, closed with the harness. */
+  client(url: string): Redis;
+  replicator(options?: Partial<ReplicatorOptions>): Replicator;
+  createVault(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const REGION = 'northeurope';
+const request = (name: string) => ({ resourceGroup: 'rg', name, principal: 'tester' });
+const body = (properties: Record<string, unknown> = {}) => ({
+  location: 'westeurope',
+  properties: { tenantId: '00000000-0000-0000-0000-000000000000', sku: { name: 'standard' }, ...properties },
+});
+
+export async function startHarness(): Promise<Harness> {
+  const provider = createRedisProvider({ kind: 'embedded' });
+  const [p, s] = await provider.start(['primary', 'secondary']);
+  if (!p || !s) throw new Error('redis did not start');
+  const clients: Redis[] = [];
+  const client = (url: string) => {
+    const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+    redis.on('error', () => undefined);
+    clients.push(redis);
+    return redis;
+  };
+  const primary = new Redis(p.url);
+  const secondary = new Redis(s.url);
+  const service = createVaultService({
+    redis: primary,
+    clock: new SimulatedClock(),
+    masterKey: randomBytes(32),
+    location: 'westeurope',
+    cryptoWorkers: 0,
+  });
+  const replicators: Replicator[] = [];
+  return {
+    provider,
+    primaryUrl: p.url,
+    secondaryUrl: s.url,
+    primary,
+    secondary,
+    service,
+    clients,
+    primaryClient: () => client(p.url),
+    secondaryClient: () => client(s.url),
+    client,
+    replicator(options = {}) {
+      const replicator = new Replicator({
+        region: REGION,
+        primary: () => client(p.url),
+        secondary,
+        blockMs: 200,
+        refreshMs: 200,
+        readTimeoutMs: 500,
+        commandTimeoutMs: 2000,
+        backoffMs: 20,
+        maxBackoffMs: 200,
+        ...options,
+      });
+      replicators.push(replicator);
+      replicator.start();
+      return replicator;
+    },
+    async createVault(name) {
+      await service.management.createOrUpdate(request(name), body());
+    },
+    async close() {
+      for (const r of replicators) r.kill();
+      await service.close();
+      for (const c of clients) c.disconnect();
+      primary.disconnect();
+      secondary.disconnect();
+      await provider.stop();
+    },
+  };
+}
+
+export { body, request };
+
+/** Polls until `check` holds or the deadline passes (then throws with the last value). */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  ms = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await probe();
+    if (check(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+}
+
+/**
+ * Waits until the replicator follows the primary (link up, streaming) and, for each of `vaults`, has
+ * applied up to the primary's position with equal digests in both regions.
+ */
+export async function converged(
+  h: Harness,
+  replicator: Replicator,
+  vaults: readonly string[],
+): Promise<void> {
+  await until(
+    'applied up to the primary and equal digests',
+    async () => {
+      const status = await replicator.status();
+      const rows = await Promise.all(
+        vaults.map(async (v) => ({
+          vault: v,
+          position: Number((await h.primary.get(logKeys(v).position)) ?? 0),
+          applied: status.vaults[v]?.appliedPosition,
+          equal: (await vaultDigest(h.primary, v)) === (await vaultDigest(h.secondary, v)),
+        })),
+      );
+      return { state: status.state, link: status.link, rows, error: status.lastError };
+    },
+    (s) => s.state === 'streaming' && s.rows.every((r) => r.applied === r.position && r.equal),
+  );
+}
