@@ -15,6 +15,7 @@ export {
   type VaultoverCredentialOptions,
 } from './auth/index.ts';
 export { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from './http/api-version.ts';
-export { type RegionNode, SERVICE_VERSION, startRegionNode } from './region-node.ts';
+export { REPLICATION_DEFAULTS, type RegionNode, SERVICE_VERSION, startRegionNode } from './region-node.ts';
 export type { RegionNodeOptions } from './region-options.ts';
+export type { NodeReplicationStatus, ReplicationSummary } from './replication/node-replication.ts';
 export { ensureTlsMaterial } from './tls/index.ts';

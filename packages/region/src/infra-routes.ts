@@ -11,6 +11,7 @@ import type { Authorizer } from './access/authorizer.ts';
 import type { Authenticator, InfraRoute } from './http/app.ts';
 import { readJsonBody } from './http/json-body.ts';
 import type { RegionMetrics } from './region-metrics.ts';
+import { type NodeReplication, type ReplicationSummary, summaryOf } from './replication/node-replication.ts';
 
 export interface InfraDeps {
   region: string;
@@ -21,11 +22,12 @@ export interface InfraDeps {
   metrics: RegionMetrics;
   authenticator: Authenticator;
   authorizer: Authorizer;
+  replication: NodeReplication;
 }
 
 const HEALTH_TIMEOUT_MS = 1000;
 
-/** `/health`, `/metrics` and the admin controls (time). */
+/** `/health`, `/metrics`, `/replication/status` and the admin controls (time). */
 export function infraRoutes(deps: InfraDeps): InfraRoute[] {
   return [
     { method: 'GET', path: '/health', handle: (_req, res) => health(deps, res) },
@@ -34,6 +36,15 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
       path: '/metrics',
       handle: async (_req, res) => {
         res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+      },
+    },
+    {
+      method: 'GET',
+      path: '/replication/status',
+      handle: async (req, res) => {
+        // Admin only: digests and positions describe every vault of the region.
+        await requireAdministrator(deps, req);
+        res.json(await deps.replication.status({ digests: true }));
       },
     },
     {
@@ -78,13 +89,24 @@ async function health(deps: InfraDeps, res: Response): Promise<void> {
     reachable = false;
     deps.metrics.redisErrors.inc();
   }
+  const latencyMs = reachable ? Math.round((performance.now() - started) * 100) / 100 : null;
   res.status(reachable ? 200 : 503).json({
     status: reachable ? 'ok' : 'unhealthy',
     region: deps.region,
     role: deps.role,
-    mode: 'read-write',
-    redis: { reachable, latencyMs: reachable ? Math.round((performance.now() - started) * 100) / 100 : null },
+    mode: deps.role === 'primary' ? 'read-write' : 'standby',
+    redis: { reachable, latencyMs },
+    replication: reachable ? await replicationSummary(deps) : null,
   });
+}
+
+/** The replication summary of `/health`; null when it cannot be had in time (health must answer). */
+async function replicationSummary(deps: InfraDeps): Promise<ReplicationSummary | null> {
+  try {
+    return summaryOf(await withTimeout(deps.replication.status({ digests: false }), HEALTH_TIMEOUT_MS));
+  } catch {
+    return null;
+  }
 }
 
 function timeOf(clock: SimulatedClock) {

@@ -1,4 +1,11 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** What the replication gauges show at a scrape; null ⇒ unknown (not applicable, or not yet connected). */
+export interface ReplicationGaugeValues {
+  lagSeconds: number | null;
+  lagEntries: number | null;
+  link: 'up' | 'down' | null;
+}
 
 /**
  * Metrics of one region node, on its own registry (no global state). Labels are bounded sets:
@@ -9,6 +16,11 @@ export class RegionMetrics {
   readonly requests: Counter<'operation' | 'status'>;
   readonly duration: Histogram<'operation'>;
   readonly redisErrors: Counter;
+  /** Replication (issue 4): labelled by region only (the registry's default label), never by vault. */
+  readonly replicationApplyLag: Histogram;
+  readonly replicationApplied: Counter;
+  readonly replicationResyncs: Counter;
+  #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
 
   constructor(region: string) {
     this.registry.setDefaultLabels({ region });
@@ -31,6 +43,56 @@ export class RegionMetrics {
       help: "Errors talking to the region's Redis.",
       registers,
     });
+    this.replicationApplyLag = new Histogram({
+      name: 'vaultover_replication_apply_lag_seconds',
+      help: "Replication lag of each applied batch: apply time minus the primary's commit time of its last entry.",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.replicationApplied = new Counter({
+      name: 'vaultover_replication_applied_total',
+      help: 'Change entries applied from the primary.',
+      registers,
+    });
+    this.replicationResyncs = new Counter({
+      name: 'vaultover_replication_resyncs_total',
+      help: 'Full resyncs of a vault from a snapshot of the primary (its stream was trimmed past our checkpoint).',
+      registers,
+    });
+    // Gauges are read from the replicator's status at scrape time, so they are never stale.
+    const read = () => this.#replicationGauges?.();
+    new Gauge({
+      name: 'vaultover_replication_lag_seconds',
+      help: "Commit-time distance between the primary's newest change and the last applied one.",
+      registers,
+      async collect() {
+        const value = (await read())?.lagSeconds;
+        if (value != null) this.set(value);
+      },
+    });
+    new Gauge({
+      name: 'vaultover_replication_lag_entries',
+      help: 'Changes committed on the primary and not yet applied here.',
+      registers,
+      async collect() {
+        const value = (await read())?.lagEntries;
+        if (value != null) this.set(value);
+      },
+    });
+    new Gauge({
+      name: 'vaultover_replication_link_up',
+      help: "1 while the replication link to the primary's Redis is up, else 0.",
+      registers,
+      async collect() {
+        const link = (await read())?.link;
+        if (link != null) this.set(link === 'up' ? 1 : 0);
+      },
+    });
+  }
+
+  /** Where the replication gauges read their values at each scrape. */
+  watchReplication(read: () => Promise<ReplicationGaugeValues>): void {
+    this.#replicationGauges = read;
   }
 
   observe(operation: string, status: number, seconds: number): void {

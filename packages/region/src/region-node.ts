@@ -3,7 +3,7 @@ import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { Authorizer } from './access/authorizer.ts';
 import { TokenAuthenticator } from './access/token-authenticator.ts';
 import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
@@ -17,11 +17,17 @@ import { VaultHostResolver } from './http/vault-host.ts';
 import { infraRoutes } from './infra-routes.ts';
 import { RegionMetrics } from './region-metrics.ts';
 import type { RegionNodeOptions } from './region-options.ts';
+import type { NodeReplication } from './replication/node-replication.ts';
+import { PrimaryReplication } from './replication/primary-replication.ts';
+import { SecondaryReplication } from './replication/secondary-replication.ts';
 import { ensureTlsMaterial } from './tls/index.ts';
 import { vaultCertificates } from './vault-certificates.ts';
 
 /** Reported in `x-ms-keyvault-service-version`. */
 export const SERVICE_VERSION = 'vaultover-0.1.0';
+
+/** Replication defaults: trim every 5 s; keep at most about a million entries per stream whatever the acks. */
+export const REPLICATION_DEFAULTS = { trimIntervalMs: 5000, hardCap: 1_000_000 } as const;
 
 /** A running region node. */
 export interface RegionNode {
@@ -51,36 +57,48 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const metrics = new RegionMetrics(options.region);
   redis.on('error', () => metrics.redisErrors.inc());
 
+  const secondary = options.role === 'secondary';
   const service = createVaultService({
     redis,
     clock,
     masterKey: loadMasterKey({ key: options.masterKey, dataDir: options.dataDir }),
     location: options.region,
     tenantId,
-    queue: {
-      connection: { url: options.queueRedisUrl ?? options.redisUrl },
-      toRealMs: (ms) => clock.toRealMs(ms),
-      onError: (err, job) =>
-        logger.warn(
-          { err, vault: job.vault, kind: job.kind },
-          'could not schedule a purge; it is scheduled at next start',
-        ),
-    },
+    // A standby's purges arrive as the primary's purge entries: purging on its own would fork its state.
+    queue: secondary
+      ? undefined
+      : {
+          connection: { url: options.queueRedisUrl ?? options.redisUrl },
+          toRealMs: (ms) => clock.toRealMs(ms),
+          onError: (err, job) =>
+            logger.warn(
+              { err, vault: job.vault, kind: job.kind },
+              'could not schedule a purge; it is scheduled at next start',
+            ),
+        },
   });
+  let replication: NodeReplication | undefined;
   const release = async () => {
+    await replication?.close();
     await service.close();
     redis.disconnect();
   };
   try {
-    // A configured vault that was soft-deleted through the management plane stays deleted.
-    for (const vault of options.vaults) await service.vaults.ensure(vault);
+    // A configured vault that was soft-deleted through the management plane stays deleted. A standby
+    // creates none: its vaults are the primary's, replicated (a local create would fork them).
+    if (!secondary) for (const vault of options.vaults) await service.vaults.ensure(vault);
     // Every vault, configured or created at run time: repair the name index, plan the purges of
-    // deleted vaults and of the deleted objects of live ones.
+    // deleted vaults and of the deleted objects of live ones (a standby has no purge queue: index only).
     await service.management.reconcile();
   } catch (error) {
     await release();
     throw error;
   }
+  replication = startReplication(options, redis, metrics, logger);
+  metrics.watchReplication(async () => {
+    const status = await replication?.status({ digests: false });
+    return status ?? { lagSeconds: null, lagEntries: null, link: null };
+  });
 
   const authorizer = new Authorizer(options.principals);
   const authenticator = new TokenAuthenticator(
@@ -107,6 +125,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       metrics,
       authenticator,
       authorizer,
+      replication,
     }),
     vaults: service.vaults,
     hosts,
@@ -115,6 +134,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     metrics,
     logger,
     serviceVersion: SERVICE_VERSION,
+    standby: secondary,
   });
 
   // Vaults created at run time get their certificate at their first handshake (SNI).
@@ -145,6 +165,33 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       await release();
     },
   };
+}
+
+/** The replication side of the node: a replicator on a secondary, positions and trimming on a primary. */
+function startReplication(
+  options: RegionNodeOptions,
+  redis: Redis,
+  metrics: RegionMetrics,
+  logger: Logger,
+): NodeReplication {
+  const settings = options.replication ?? {};
+  if (options.role === 'secondary') {
+    return new SecondaryReplication({
+      region: options.region,
+      redisUrl: options.redisUrl,
+      primaryRedisUrl: settings.primaryRedisUrl,
+      metrics,
+      logger,
+    });
+  }
+  return new PrimaryReplication({
+    region: options.region,
+    redis,
+    secondaries: settings.secondaries ?? [],
+    trimIntervalMs: settings.trimIntervalMs ?? REPLICATION_DEFAULTS.trimIntervalMs,
+    hardCap: settings.hardCap ?? REPLICATION_DEFAULTS.hardCap,
+    logger,
+  });
 }
 
 /**

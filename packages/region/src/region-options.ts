@@ -32,4 +32,11 @@ export interface RegionNodeOptions {
   logger?: Logger;
   /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */
   clock?: SimulatedClock;
+  /** Replication settings. A secondary pulls from `primaryRedisUrl` (in the embedded topology, the link proxy in front of the primary's Redis). A primary trims its streams below what `secondaries` acknowledged. */
+  replication?: {
+    primaryRedisUrl?: string;
+    secondaries?: string[];
+    trimIntervalMs?: number;
+    hardCap?: number;
+  };
 }

@@ -19,6 +19,38 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       setExitCode(await runUp(options));
     });
   program
+    .command('region')
+    .description(
+      'run ONE region node in the foreground (what `up` runs per region; also for regions on other hosts); ' +
+        'prints "vaultover region ready <json>" on stdout when it serves',
+    )
+    .requiredOption('-n, --name <region>', 'region name from the config, e.g. westeurope')
+    .option('-c, --config <file>', 'deployment config (YAML or JSON); default: built-in defaults')
+    .option('--redis-url <url>', "the region's Redis (default: redis.urls.<region> of the config)")
+    .option('--port <port>', "HTTPS port (default: the config's; 0 picks a free one)", port)
+    .option(
+      '--primary-redis-url <url>',
+      "secondary only: the primary's Redis (or a link proxy in front of it)",
+    )
+    .option(
+      '--secondaries <names>',
+      "primary only: comma-separated secondaries (default: the config's)",
+      list,
+    )
+    .action(
+      async (options: {
+        name: string;
+        config?: string;
+        redisUrl?: string;
+        port?: number;
+        primaryRedisUrl?: string;
+        secondaries?: string[];
+      }) => {
+        const { runRegion } = await import('../commands/region-command.ts');
+        setExitCode(await runRegion(options));
+      },
+    );
+  program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
     .action(async () => {
@@ -43,4 +75,18 @@ function positiveInteger(value: string): number {
   if (!Number.isSafeInteger(number) || number <= 0)
     throw new InvalidArgumentError('expected a positive integer');
   return number;
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number) || number < 0 || number > 65_535)
+    throw new InvalidArgumentError('expected a port from 0 to 65535');
+  return number;
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }

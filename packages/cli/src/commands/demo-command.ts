@@ -21,7 +21,12 @@ export async function runDemo(say: Say = sayOnStderr): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vaultover-demo-'));
   const config: VaultoverConfig = {
     ...validateConfig(
-      { vaults: [{ name: 'vaultover', retentionDays: 7 }], logLevel: 'warn' },
+      {
+        // One in-process region keeps the demo fast; `vaultover up` runs the replicated pair.
+        regions: [{ name: 'westeurope', role: 'primary' }],
+        vaults: [{ name: 'vaultover', retentionDays: 7 }],
+        logLevel: 'warn',
+      },
       'the demo config',
     ),
     dataDir,

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, isAlive, runCliProcess, startCli, waitUntil } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
 
-// The real CLI as a child process: embedded Redis, HTTPS region node, the real SDK client.
+// The real CLI as a child process: embedded Redis, one child process per region, the real SDK client.
 
-const READY_TIMEOUT_MS = 20_000;
+const READY_TIMEOUT_MS = 30_000;
 const EMBEDDED = { VAULTOVER_REDIS: 'embedded' };
 
 let cwd: string;
@@ -30,9 +30,20 @@ afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-function httpsGet(url: string, ca: string): Promise<{ status: number; body: string }> {
+/** The fields of `GET /replication/status` this test reads. */
+interface ReplicationStatus {
+  region: string;
+  role: string;
+  lagEntries: number | null;
+  link: string;
+  lastError: string | null;
+  digests: Record<string, string>;
+}
+
+function httpsGet(url: string, ca: string, token?: string): Promise<{ status: number; body: string }> {
+  const headers = token === undefined ? {} : { authorization: `Bearer ${token}` };
   return new Promise((resolve, reject) => {
-    get(url, { ca }, (res) => {
+    get(url, { ca, headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => {
         body += chunk.toString();
@@ -42,30 +53,52 @@ function httpsGet(url: string, ca: string): Promise<{ status: number; body: stri
   });
 }
 
+async function readyEndpoints(cli: CliProcess): Promise<Endpoints> {
+  const line = await cli.waitForLine('vaultover ready ', READY_TIMEOUT_MS);
+  expect(cli.stdout()).toBe(`${line}\n`);
+  return JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
+}
+
 describe('vaultover up', () => {
-  it('serves until SIGINT, then stops everything it started', async () => {
+  it('runs the default pair as separate processes until SIGINT, then stops everything it started', async () => {
     up = startCli(['up', '--config', 'deploy.yaml'], cwd, EMBEDDED);
-    const line = await up.waitForLine('vaultover ready ', READY_TIMEOUT_MS);
-    const endpoints = JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
+    const endpoints = await readyEndpoints(up);
     const endpointsFile = join(cwd, '.vaultover', 'endpoints.json');
     expect(JSON.parse(await readFile(endpointsFile, 'utf8'))).toEqual(endpoints);
-    expect(up.stdout()).toBe(`${line}\n`);
     expect(endpoints).toMatchObject({
-      regions: { westeurope: { role: 'primary' } },
+      regions: { westeurope: { role: 'primary' }, northeurope: { role: 'secondary' } },
       control: null,
       dataDir: join(cwd, 'state'),
       caFile: join(cwd, 'state', 'tls', 'ca.pem'),
       pid: up.child.pid,
+      links: { proxies: { northeurope: 'westeurope-to-northeurope' } },
     });
-    const region = endpoints.regions.westeurope?.url as string;
-    expect(endpoints.gateway).toBe(region);
-    expect(endpoints.metrics).toEqual([`${region}/metrics`]);
-    expect(endpoints.vaults).toEqual({ shop: region.replace('localhost', 'shop.localhost') });
+    expect(endpoints.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const primary = endpoints.regions.westeurope?.url as string;
+    const secondary = endpoints.regions.northeurope?.url as string;
+    expect(endpoints.gateway).toBe(primary);
+    expect(endpoints.metrics).toEqual([`${primary}/metrics`, `${secondary}/metrics`]);
+    expect(endpoints.vaults).toEqual({ shop: primary.replace('localhost', 'shop.localhost') });
+
+    // Two region processes of their own, three redis-servers (two regions and the control Redis).
+    const regionPids = Object.values(endpoints.regions).map(({ pid }) => pid);
+    const redisPids = Object.values(endpoints.redis).map(({ pid }) => pid as number);
+    expect(Object.keys(endpoints.redis).sort()).toEqual(['control', 'northeurope', 'westeurope']);
+    expect(new Set([...regionPids, up.child.pid]).size).toBe(3);
+    expect(new Set(redisPids).size).toBe(3);
+    for (const pid of [...regionPids, ...redisPids]) expect(isAlive(pid)).toBe(true);
 
     const ca = await readFile(endpoints.caFile, 'utf8');
-    const health = await httpsGet(`${region}/health`, ca);
-    expect(health.status).toBe(200);
-    expect(health.body).toContain('"region":"westeurope"');
+    for (const [name, { url, role }] of Object.entries(endpoints.regions)) {
+      const health = await httpsGet(`${url}/health`, ca);
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.body)).toMatchObject({ region: name, role });
+    }
+    const proxies = (await (await fetch(`${endpoints.links.api}/proxies`)).json()) as Record<string, unknown>;
+    expect(proxies['westeurope-to-northeurope']).toMatchObject({
+      enabled: true,
+      upstream: new URL(endpoints.redis.westeurope?.url as string).host,
+    });
 
     const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
     const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
@@ -76,16 +109,45 @@ describe('vaultover up', () => {
     await client.setSecret('db-password', 'hunter2');
     expect((await client.getSecret('db-password')).value).toBe('hunter2');
 
-    const redisPid = endpoints.redis.westeurope?.pid as number;
-    expect(isAlive(redisPid)).toBe(true);
+    // Replicated through the link proxy: the secondary catches up and holds the same vault state.
+    const status = async (url: string) =>
+      JSON.parse((await httpsGet(`${url}/replication/status`, ca, token)).body) as ReplicationStatus;
+    const deadline = Date.now() + 10_000;
+    let caughtUp: ReplicationStatus = await status(secondary);
+    while (!(caughtUp.lagEntries === 0 && caughtUp.digests.shop !== undefined)) {
+      if (Date.now() > deadline) throw new Error(`secondary did not catch up: ${JSON.stringify(caughtUp)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      caughtUp = await status(secondary);
+    }
+    expect(caughtUp).toMatchObject({ region: 'northeurope', role: 'secondary', link: 'up', lastError: null });
+    expect(caughtUp.digests.shop).toBe((await status(primary)).digests.shop);
+
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
     expect(existsSync(endpointsFile)).toBe(false);
-    await waitUntil(() => !isAlive(redisPid), 5_000, `redis-server ${redisPid} to be gone`);
-    expect(up.stderr()).toContain('vaultover: starting redis for westeurope');
-    expect(up.stderr()).toContain(`vaultover: westeurope ready at ${region}`);
+    for (const pid of [...regionPids, ...redisPids]) {
+      await waitUntil(() => !isAlive(pid), 5_000, `process ${pid} to be gone`);
+    }
+    expect(up.stderr()).toContain('vaultover: starting redis for westeurope, northeurope, control');
+    expect(up.stderr()).toContain(`vaultover: westeurope ready at ${primary}`);
+    expect(up.stderr()).toContain(`vaultover: northeurope ready at ${secondary}`);
     expect(up.stderr()).toContain(`export NODE_EXTRA_CA_CERTS=${endpoints.caFile}`);
     expect(up.stderr()).toContain('vaultover: stopped');
+  });
+
+  it('leaves no region process and no redis-server behind when the supervisor is SIGKILLed', async () => {
+    up = startCli(['up', '--config', 'deploy.yaml'], cwd, EMBEDDED);
+    const endpoints = await readyEndpoints(up);
+    const pids = [
+      ...Object.values(endpoints.regions).map(({ pid }) => pid),
+      ...Object.values(endpoints.redis).map(({ pid }) => pid as number),
+    ];
+    expect(pids).toHaveLength(5);
+    up.child.kill('SIGKILL');
+    await up.exited;
+    for (const pid of pids) await waitUntil(() => !isAlive(pid), 10_000, `process ${pid} to be gone`);
+    // The stale endpoints file names a dead pid: the next `up` in this directory replaces it.
+    await rm(join(cwd, '.vaultover', 'endpoints.json'), { force: true });
   });
 
   it('exits 1 with the reason when start-up fails, leaving no Redis behind', async () => {

@@ -2,14 +2,13 @@ import { createRedisProvider } from '@vaultover/local-redis';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { loadConfig } from '../config/index.ts';
+import { childProcessRegionRunner } from '../topology/child-process-region-runner.ts';
 import { buildEndpoints } from '../topology/endpoints.ts';
-import { inProcessRegionRunner } from '../topology/in-process-region-runner.ts';
 import { redisProviderOptions } from '../topology/redis-mode.ts';
 import { startTopology, type Topology } from '../topology/topology.ts';
 import { endpointsPath, removeEndpointsFile, writeEndpointsFile } from '../up/endpoints-file.ts';
 import { assertNoOtherInstance } from '../up/instance-guard.ts';
 import { sayReadyHints } from '../up/ready-hints.ts';
-import { createRegionLogger } from '../up/region-logger.ts';
 import { listenForShutdown, type ShutdownSignals } from '../up/shutdown-signals.ts';
 
 /** Options of `vaultover up`. */
@@ -30,11 +29,13 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   await assertNoOtherInstance(endpointsFile);
   const redis = createRedisProvider({ ...redisProviderOptions(config), logger: { info: say } });
   const shutdown = listenForShutdown((signal) => {
-    say(`${signal} again: exiting now without cleaning up (embedded redis dies with this process)`);
+    say(
+      `${signal} again: exiting now without cleaning up (embedded redis and the region processes die with this process)`,
+    );
     process.exit(FORCED_EXIT_CODE);
   });
   try {
-    const runner = inProcessRegionRunner(config, createRegionLogger(config.logLevel));
+    const runner = childProcessRegionRunner(config, { say });
     const topology = await startTopology({ config, redis, runner, say });
     if (!shutdown.received()) {
       const endpoints = buildEndpoints(config, topology, process.pid);

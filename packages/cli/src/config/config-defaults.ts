@@ -30,7 +30,11 @@ export const CONFIG_DEFAULTS = {
   timeScale: 1,
   logLevel: 'info' as LogLevel,
   redisMode: 'embedded' as RedisMode,
-  regions: [{ name: 'westeurope', ...REGION_DEFAULTS }],
+  // A real Azure region pair: the primary replicates to its paired secondary.
+  regions: [
+    { name: 'westeurope', role: 'primary' as RegionRole, port: 0 },
+    { name: 'northeurope', role: 'secondary' as RegionRole, port: 0 },
+  ],
   vaults: [{ name: 'vaultover', ...VAULT_DEFAULTS }],
   hostnames: [] as string[],
   principals: DEFAULT_PRINCIPALS as Record<string, Principal>,

@@ -17,21 +17,29 @@ export function checkCrossFields(config: Checked, ctx: Context): void {
 }
 
 function checkRegions({ regions }: Checked, ctx: Context): void {
-  // A later issue adds the secondary region; until then only a lone primary makes sense.
-  if (regions.length !== 1) {
+  const seen = new Set<string>();
+  regions.forEach(({ name }, index) => {
+    if (seen.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regions', index, 'name'],
+        message: `duplicate region "${name}"`,
+      });
+    }
+    // `control` names the control Redis beside the regions' (endpoints.json's redis map).
+    if (name === 'control') {
+      ctx.addIssue({ code: 'custom', path: ['regions', index, 'name'], message: '"control" is reserved' });
+    }
+    seen.add(name);
+  });
+  // Replication has one source: every secondary pulls from the one primary.
+  const primaries = regions.filter(({ role }) => role === 'primary').map(({ name }) => name);
+  if (primaries.length !== 1) {
+    const found = primaries.length === 0 ? 'none' : `${primaries.length} (${primaries.join(', ')})`;
     ctx.addIssue({
       code: 'custom',
       path: ['regions'],
-      message: `expected exactly one region (the primary) for now, got ${regions.length}`,
-    });
-    return;
-  }
-  const role = regions[0]?.role;
-  if (role !== 'primary') {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['regions', 0, 'role'],
-      message: `expected "primary" (the only region must be the primary), got "${role}"`,
+      message: `expected exactly one region with role "primary", got ${found}`,
     });
   }
 }
@@ -67,5 +75,13 @@ function checkRedis({ redis, regions }: Checked, ctx: Context): void {
         message: `expected a URL for region ${name}`,
       });
     }
+  }
+  // The control Redis (failover state) is started beside the regions' and must come from somewhere too.
+  if (redis.urls.control === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['redis', 'urls', 'control'],
+      message: 'expected a URL for the control Redis',
+    });
   }
 }

@@ -3,6 +3,7 @@ export {
   LOG_LEVELS,
   type LogLevel,
   REDIS_MODES,
+  REGION_ROLES,
   type RedisMode,
   type RegionRole,
 } from './config-defaults.ts';

@@ -43,7 +43,10 @@ describe('loadConfig', () => {
       timeScale: 1,
       logLevel: 'info',
       redis: { mode: 'embedded' },
-      regions: [{ name: 'westeurope', role: 'primary', port: 0 }],
+      regions: [
+        { name: 'westeurope', role: 'primary', port: 0 },
+        { name: 'northeurope', role: 'secondary', port: 0 },
+      ],
       vaults: [{ name: 'vaultover', retentionDays: 90, purgeProtection: false }],
       defaultVault: 'vaultover',
       hostnames: [],
@@ -158,13 +161,34 @@ describe('validateConfig', () => {
     expect(config.vaults.map((vault) => vault.retentionDays)).toEqual([7, 90]);
   });
 
-  it('wants exactly one region, the primary, for now', () => {
+  it('wants exactly one primary and unique region names', () => {
     expect(errorOf({ regions: [] })).toContain(
-      'regions: expected exactly one region (the primary) for now, got 0',
+      'regions: expected exactly one region with role "primary", got none',
     );
     expect(errorOf({ regions: [{ name: 'northeurope', role: 'secondary' }] })).toContain(
-      'regions.0.role: expected "primary"',
+      'regions: expected exactly one region with role "primary", got none',
     );
+    expect(errorOf({ regions: [{ name: 'westeurope' }, { name: 'northeurope' }] })).toContain(
+      'regions: expected exactly one region with role "primary", got 2 (westeurope, northeurope)',
+    );
+    expect(
+      errorOf({ regions: [{ name: 'westeurope' }, { name: 'westeurope', role: 'secondary' }] }),
+    ).toContain('regions.1.name: duplicate region "westeurope"');
+    const three = validateConfig(
+      {
+        regions: [
+          { name: 'eastus', role: 'secondary' },
+          { name: 'westus', role: 'primary' },
+          { name: 'centralus', role: 'secondary' },
+        ],
+      },
+      'x',
+    );
+    expect(three.regions.map(({ name, role }) => `${name}:${role}`)).toEqual([
+      'eastus:secondary',
+      'westus:primary',
+      'centralus:secondary',
+    ]);
   });
 
   it('checks enums, numbers and the master key', () => {
@@ -180,13 +204,18 @@ describe('validateConfig', () => {
   });
 
   it('checks external Redis URLs against the regions', () => {
-    expect(errorOf({ redis: { mode: 'external', urls: { northeurope: 'redis://h:1' } } })).toContain(
-      'redis.urls.westeurope: expected a URL for region westeurope',
-    );
+    const partial = errorOf({ redis: { mode: 'external', urls: { northeurope: 'redis://h:1' } } });
+    expect(partial).toContain('redis.urls.westeurope: expected a URL for region westeurope');
+    expect(partial).toContain('redis.urls.control: expected a URL for the control Redis');
     expect(errorOf({ redis: { mode: 'embedded', urls: { westeurope: 'redis://h:1' } } })).toContain(
       'redis.urls: only used with mode: external',
     );
-    const redis = { mode: 'external', urls: { westeurope: 'redis://10.0.0.5:6379' } };
+    const urls = {
+      westeurope: 'redis://10.0.0.5:6379',
+      northeurope: 'redis://10.0.0.6:6379',
+      control: 'redis://10.0.0.7:6379',
+    };
+    const redis = { mode: 'external', urls };
     expect(validateConfig({ redis }, 'x').redis).toEqual(redis);
   });
 

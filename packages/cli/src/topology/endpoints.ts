@@ -5,7 +5,8 @@ import type { Topology } from './topology.ts';
 export interface Endpoints {
   /** The default vault on the primary (a real gateway comes with the control process). */
   gateway: string;
-  regions: Record<string, { url: string; role: string }>;
+  /** Every region node; pid is its OS process (a chaos target). */
+  regions: Record<string, { url: string; role: string; pid: number }>;
   /** CA certificate to trust (NODE_EXTRA_CA_CERTS). */
   caFile: string;
   metrics: string[];
@@ -13,8 +14,10 @@ export interface Endpoints {
   control: string | null;
   /** Each vault's own host name on the primary. */
   vaults: Record<string, string>;
-  /** Each region's Redis; pid is null when Vaultover does not own the process. */
+  /** Each region's Redis and `control`; pid is null when Vaultover does not own the process. */
   redis: Record<string, { url: string; pid: number | null }>;
+  /** The replication link proxies: their HTTP control API and each secondary's proxy name. */
+  links: { api: string; proxies: Record<string, string> };
   dataDir: string;
   /** The `vaultover up` process. */
   pid: number;
@@ -26,7 +29,9 @@ export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid:
   if (!primary) throw new Error('a topology without regions has no endpoints');
   return {
     gateway: primary.url,
-    regions: Object.fromEntries(topology.regions.map(({ name, url, role }) => [name, { url, role }])),
+    regions: Object.fromEntries(
+      topology.regions.map(({ name, url, role, pid }) => [name, { url, role, pid }]),
+    ),
     caFile: primary.caFile,
     metrics: topology.regions.map(({ url }) => `${url}/metrics`),
     control: null,
@@ -34,6 +39,7 @@ export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid:
     redis: Object.fromEntries(
       topology.redis.map(({ name, url, pid }) => [name, { url: redacted(url), pid }]),
     ),
+    links: { api: topology.links.api, proxies: { ...topology.links.proxies } },
     dataDir: config.dataDir,
     pid,
   };

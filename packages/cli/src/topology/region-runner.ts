@@ -1,12 +1,25 @@
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { RegionRole } from '../config/index.ts';
 
+/**
+ * How a region node takes part in replication (the shape of RegionNodeOptions.replication): a
+ * secondary pulls from `primaryRedisUrl` (the link proxy in front of the primary's Redis); the primary
+ * keeps its streams until every one of `secondaries` has acknowledged them.
+ */
+export interface RegionReplication {
+  primaryRedisUrl?: string;
+  secondaries?: string[];
+  trimIntervalMs?: number;
+  hardCap?: number;
+}
+
 /** What a runner needs to start one region. */
 export interface RegionLaunch {
   name: string;
   role: RegionRole;
   port: number;
   redis: RedisInstance;
+  replication: RegionReplication;
 }
 
 /** A started region, wherever it runs. */
@@ -17,13 +30,15 @@ export interface RunningRegion {
   readonly url: string;
   /** Absolute path of the CA certificate clients must trust. */
   readonly caFile: string;
+  /** OS pid of the process serving it (chaos targets it; the in-process runner reports its own). */
+  readonly pid: number;
   /** Stops it; resolves once it no longer serves. */
   stop(): Promise<void>;
 }
 
 /**
- * Starts region nodes. The in-process runner is the only one today; a child-process runner (one OS
- * process per region, as DESIGN §2 wants) will implement the same interface.
+ * Starts region nodes: in this process (the demo, unit tests) or one OS process per region (`up`, as
+ * DESIGN §2 wants).
  */
 export interface RegionRunner {
   start(launch: RegionLaunch): Promise<RunningRegion>;

@@ -1,5 +1,6 @@
 import { LocalRedisError } from '@vaultover/local-redis';
 import { CliError } from '../cli/cli-error.ts';
+import { ChildRegionError } from './child-region-error.ts';
 import type { StopFailure } from './stop-stack.ts';
 
 /** Start-up failed at `step`; what had started was stopped again (or `cleanup` says what was not). */
@@ -14,8 +15,8 @@ function reasonOf(error: unknown): string {
 }
 
 function hintOf(error: unknown): string {
-  // Redis errors already say what to do.
-  if (error instanceof LocalRedisError) return '';
+  // Redis errors already say what to do, and a region child's reason carries the child's own hint.
+  if (error instanceof LocalRedisError || error instanceof ChildRegionError) return '';
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
     return ' (the port is taken: set another regions[].port, or 0 for a free one, and run again)';

@@ -33,13 +33,16 @@ function fakeRedis(events: string[]): RedisProvider {
 function fakeRunner(events: string[], failure?: Error): RegionRunner {
   return {
     async start(launch: RegionLaunch) {
-      events.push(`region start ${launch.name} on ${launch.redis.url}`);
+      events.push(
+        `region start ${launch.name} on ${launch.redis.url} replication ${JSON.stringify(launch.replication)}`,
+      );
       if (failure) throw failure;
       return {
         name: launch.name,
         role: launch.role,
         url: 'https://localhost:8443',
         caFile: '/ca.pem',
+        pid: 4242,
         stop: async () => {
           events.push(`region stop ${launch.name}`);
         },
@@ -49,7 +52,7 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
 }
 
 describe('startTopology', () => {
-  it('starts redis, then the region on it, and stops them in reverse order', async () => {
+  it('starts redis, a link per secondary, then the regions primary first, and stops in reverse', async () => {
     const events: string[] = [];
     const said: string[] = [];
     const config = await loadConfig({ cwd: '/tmp' });
@@ -59,16 +62,29 @@ describe('startTopology', () => {
       runner: fakeRunner(events),
       say: (line) => said.push(line),
     });
-    expect(topology.regions.map((region) => region.name)).toEqual(['westeurope']);
+    expect(topology.regions.map((region) => region.name)).toEqual(['westeurope', 'northeurope']);
+    expect(topology.redis.map((instance) => instance.name)).toEqual(['westeurope', 'northeurope', 'control']);
+    expect(topology.links.proxies).toEqual({ northeurope: 'westeurope-to-northeurope' });
+    expect(topology.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const proxies = (await (await fetch(`${topology.links.api}/proxies`)).json()) as Record<
+      string,
+      { upstream: string; listen: string }
+    >;
+    const proxy = proxies['westeurope-to-northeurope'];
+    expect(proxy?.upstream).toBe('127.0.0.1:7000');
+    const proxyPort = Number(proxy?.listen.split(':').at(-1));
     expect(await topology.stop()).toEqual([]);
     expect(await topology.stop()).toEqual([]);
     expect(events).toEqual([
-      'redis start westeurope',
-      'region start westeurope on redis://127.0.0.1:7000',
+      'redis start westeurope,northeurope,control',
+      'region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
+      `region start northeurope on redis://127.0.0.1:7001 replication {"primaryRedisUrl":"redis://127.0.0.1:${proxyPort}"}`,
+      'region stop northeurope',
       'region stop westeurope',
       'redis stop',
     ]);
     expect(said).toContain('westeurope ready at https://localhost:8443');
+    await expect(fetch(`${topology.links.api}/proxies`)).rejects.toThrow();
   });
 
   it('stops the Redis it started when a region fails, and names the failed step', async () => {

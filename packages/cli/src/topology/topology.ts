@@ -1,9 +1,13 @@
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
 import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
-import type { RegionRunner, RunningRegion } from './region-runner.ts';
+import type { RegionReplication, RegionRunner, RunningRegion } from './region-runner.ts';
+import { type ReplicationLinks, startReplicationLinks } from './replication-links.ts';
 import { StartupError } from './startup-error.ts';
 import { type StopFailure, StopStack } from './stop-stack.ts';
+
+/** Name of the control Redis (failover state), started beside the regions' own. */
+export const CONTROL_REDIS = 'control';
 
 /** What a topology is started from. */
 export interface TopologyOptions {
@@ -13,33 +17,54 @@ export interface TopologyOptions {
   say: Say;
 }
 
-/** A running deployment: one Redis and one region node per region. */
+/** A running deployment: one Redis and one region node per region, a control Redis, the links. */
 export interface Topology {
+  /** Every region's Redis, then the control Redis. */
   readonly redis: readonly RedisInstance[];
   /** Primary first. */
   readonly regions: readonly RunningRegion[];
-  /** Stops regions, then Redis. Idempotent; resolves with what failed to stop. */
+  readonly links: Pick<ReplicationLinks, 'api' | 'proxies'>;
+  /** Stops regions, links, then Redis. Idempotent; resolves with what failed to stop. */
   stop(): Promise<StopFailure[]>;
 }
 
 /**
- * Starts Redis for every region, then each region node, primary first. If any step fails, stops
- * what had started and throws a StartupError naming the step.
+ * Starts Redis for every region (and the control Redis), a link proxy per secondary in front of the
+ * primary's Redis, then each region node, primary first. If any step fails, stops what had started
+ * and throws a StartupError naming the step.
  */
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   const stack = new StopStack();
   const started = { step: 'start', regions: [] as RunningRegion[] };
   try {
     const redis = await startRedis(options, stack, started);
-    for (const region of primaryFirst(options.config.regions)) {
+    const [primary, ...secondaries] = primaryFirst(options.config.regions);
+    if (!primary) throw new Error('the config has no primary region');
+    started.step = 'start the replication link proxies';
+    const secondaryNames = secondaries.map(({ name }) => name);
+    const links = await startReplicationLinks(instanceFor(redis, primary.name), secondaryNames, stack);
+    for (const region of [primary, ...secondaries]) {
       started.step = `start region ${region.name}`;
       options.say(`starting region ${region.name} (${region.role})…`);
-      const running = await options.runner.start({ ...region, redis: instanceFor(redis, region.name) });
+      const replication: RegionReplication =
+        region === primary
+          ? { secondaries: secondaryNames }
+          : { primaryRedisUrl: links.primaryUrlFor(region.name) };
+      const running = await options.runner.start({
+        ...region,
+        redis: instanceFor(redis, region.name),
+        replication,
+      });
       stack.push(`region ${region.name}`, () => running.stop());
       started.regions.push(running);
       options.say(`${region.name} ready at ${running.url}`);
     }
-    return { redis, regions: started.regions, stop: () => stack.stopAll() };
+    return {
+      redis,
+      regions: started.regions,
+      links: { api: links.api, proxies: links.proxies },
+      stop: () => stack.stopAll(),
+    };
   } catch (error) {
     throw new StartupError(started.step, error, await stack.stopAll());
   }
@@ -50,7 +75,7 @@ async function startRedis(
   stack: StopStack,
   started: { step: string },
 ): Promise<RedisInstance[]> {
-  const names = config.regions.map((region) => region.name);
+  const names = [...config.regions.map((region) => region.name), CONTROL_REDIS];
   started.step = `start redis (${redis.kind}) for ${names.join(', ')}`;
   say(`starting redis for ${names.join(', ')} (${redis.kind})…`);
   // Pushed before start: a partial start leaves instances that only stop() knows about.

@@ -15,6 +15,12 @@ export function sayReadyHints(
   say(
     `ready; endpoints in .vaultover/endpoints.json (default vault "${config.defaultVault}" at ${endpoints.gateway})`,
   );
+  for (const [name, { url, role, pid }] of Object.entries(endpoints.regions)) {
+    say(`region ${name} (${role}, pid ${pid}) at ${url}`);
+  }
+  if (Object.keys(endpoints.links.proxies).length > 0) {
+    say(`replication links (toxiproxy-style API): curl -s ${endpoints.links.api}/proxies`);
+  }
   say(`trust the local CA:  export NODE_EXTRA_CA_CERTS=${shellQuote(endpoints.caFile)}`);
   say(`get a token:         vaultover token admin${configFlag}   (principals: ${principals})`);
   say(

@@ -11,6 +11,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { Authorizer } from '../access/authorizer.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
+import { standbyRefusal } from '../replication/standby-refusal.ts';
 import { requireApiVersion } from './api-version.ts';
 import type { DataRoute, RequestContext } from './data-route.ts';
 import { sendError } from './error-reply.ts';
@@ -50,6 +51,8 @@ export interface AppDeps {
   metrics: RegionMetrics;
   logger: Logger;
   serviceVersion: string;
+  /** A standby secondary: every data-plane and management request is refused (503) after authentication. */
+  standby?: boolean;
 }
 
 /** The region node's express app: common headers, infrastructure routes, the data plane, errors. */
@@ -117,6 +120,8 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     let status: number;
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
+      // After the 401 challenge (SDKs need it to get a token at all), before anything reads the vault.
+      if (deps.standby) throw standbyRefusal(deps.region);
       const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
       const vaultName = deps.hosts.resolve(req.hostname);
       if (!vaultName) throw vaultNotFound(req.hostname);

@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authorizer } from '../../access/authorizer.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
+import { standbyRefusal } from '../../replication/standby-refusal.ts';
 import type { Authenticator } from '../app.ts';
 import { sendError } from '../error-reply.ts';
 import { readJsonBody } from '../json-body.ts';
@@ -35,6 +36,8 @@ export interface ArmDeps {
   authorizer: Authorizer;
   metrics: RegionMetrics;
   logger: Logger;
+  /** A standby secondary refuses every management request (503) after authentication. */
+  standby?: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,6 +56,7 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
     let status: number;
     try {
       const principal = await authenticate(req, deps);
+      if (deps.standby) throw standbyRefusal(deps.region);
       const apiVersion = requireArmApiVersion(
         query(req)['api-version'],
         route.apiFamily ?? 'keyvault',

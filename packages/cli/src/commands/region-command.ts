@@ -1,0 +1,135 @@
+import { type RegionNode, startRegionNode } from '@vaultover/region';
+import { CliError, EXIT } from '../cli/cli-error.ts';
+import { type Say, sayOnStderr } from '../cli/say.ts';
+import { writeStdout } from '../cli/stdout.ts';
+import { loadConfig } from '../config/index.ts';
+import { decodeRegionLaunch, REGION_LAUNCH_ENV, type RegionLaunchSpec } from '../region/region-launch.ts';
+import { regionNodeOptions } from '../region/region-node-options.ts';
+import { REGION_READY_PREFIX, type RegionReady } from '../region/region-ready-line.ts';
+import { StartupError } from '../topology/startup-error.ts';
+import { createRegionLogger } from '../up/region-logger.ts';
+import { listenForShutdown } from '../up/shutdown-signals.ts';
+
+/** Options of `vaultover region`. */
+export interface RegionOptions {
+  name: string;
+  config?: string | undefined;
+  redisUrl?: string | undefined;
+  port?: number | undefined;
+  primaryRedisUrl?: string | undefined;
+  secondaries?: string[] | undefined;
+}
+
+const FORCED_EXIT_CODE = 130;
+const ORPHANED = 'supervisor gone (stdin closed)';
+const ORPHAN_CLOSE_MS = 1_000;
+
+/**
+ * `vaultover region`: runs ONE region node in the foreground until SIGINT/SIGTERM (or, when a
+ * supervisor started it, until the supervisor's stdin pipe closes), after printing one
+ * `vaultover region ready <json>` line. Resolves with the exit code; start-up failures throw.
+ */
+export async function runRegion(
+  options: RegionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  say: Say = sayOnStderr,
+): Promise<number> {
+  const supervisedLaunch = env[REGION_LAUNCH_ENV];
+  const spec =
+    supervisedLaunch === undefined ? await standaloneLaunch(options) : decodeRegionLaunch(supervisedLaunch);
+  if (spec.placement.name !== options.name) {
+    throw new CliError(
+      `--name ${options.name} does not match ${REGION_LAUNCH_ENV} (${spec.placement.name})`,
+      {
+        exitCode: EXIT.usage,
+      },
+    );
+  }
+  const shutdown = listenForShutdown((signal) => {
+    say(`${signal} again: exiting now`);
+    process.exit(FORCED_EXIT_CODE);
+  });
+  try {
+    // A supervised child must not outlive its supervisor, even a SIGKILLed one: the supervisor holds
+    // the write end of our stdin, so EOF means it is gone.
+    const orphaned = supervisedLaunch === undefined ? new Promise<never>(() => {}) : stdinClosed();
+    const { config, placement } = spec;
+    const logger = createRegionLogger(config.logLevel).child({ region: placement.name });
+    let node: RegionNode;
+    try {
+      node = await startRegionNode(regionNodeOptions(config, placement, logger));
+    } catch (error) {
+      throw new StartupError(`start region ${placement.name}`, error, []);
+    }
+    const ready: RegionReady = { name: placement.name, url: node.url, caFile: node.caFile, pid: process.pid };
+    await writeStdout(`${REGION_READY_PREFIX}${JSON.stringify(ready)}\n`);
+    const reason = await Promise.race([shutdown.requested, orphaned.then(() => ORPHANED)]);
+    say(`region ${placement.name}: ${reason}, stopping`);
+    // An orphan's Redis is usually dying with the supervisor: closing must not wait on it for long.
+    if (reason !== ORPHANED) {
+      await node.close();
+    } else if (!(await closesWithin(node.close(), ORPHAN_CLOSE_MS))) {
+      say(`region ${placement.name}: close timed out`);
+    }
+    return 0;
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+async function closesWithin(closing: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const closed = await Promise.race([closing.then(() => true), timedOut]);
+  clearTimeout(timer);
+  return closed;
+}
+
+function stdinClosed(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => resolve();
+    process.stdin.once('end', done);
+    process.stdin.once('close', done);
+    process.stdin.once('error', done);
+    process.stdin.resume();
+  });
+}
+
+/** A region started by hand (e.g. on another host): its config file names it, flags place it. */
+async function standaloneLaunch(options: RegionOptions): Promise<RegionLaunchSpec> {
+  const config = await loadConfig({ file: options.config });
+  const region = config.regions.find(({ name }) => name === options.name);
+  if (!region) {
+    const names = config.regions.map(({ name }) => name).join(', ');
+    throw new CliError(`region ${options.name} is not in the config (regions: ${names})`, {
+      exitCode: EXIT.usage,
+    });
+  }
+  const redisUrl = options.redisUrl ?? config.redis.urls?.[region.name];
+  if (redisUrl === undefined) {
+    throw new CliError(
+      `no Redis for region ${region.name}: pass --redis-url or set redis.urls.${region.name} in the config`,
+      { exitCode: EXIT.usage },
+    );
+  }
+  if (region.role === 'secondary' && options.primaryRedisUrl === undefined) {
+    throw new CliError(
+      `region ${region.name} is a secondary: pass --primary-redis-url (the primary's Redis, or a proxy in front of it)`,
+      { exitCode: EXIT.usage },
+    );
+  }
+  const secondaries =
+    options.secondaries ?? config.regions.filter(({ role }) => role === 'secondary').map(({ name }) => name);
+  return {
+    config,
+    placement: {
+      name: region.name,
+      role: region.role,
+      port: options.port ?? region.port,
+      redisUrl,
+      replication: region.role === 'primary' ? { secondaries } : { primaryRedisUrl: options.primaryRedisUrl },
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { RegionNodeOptions } from '@vaultover/region';
+import type { Logger } from 'pino';
+import type { RegionRole, VaultoverConfig } from '../config/index.ts';
+import type { RegionReplication } from '../topology/region-runner.ts';
+
+/** One region of a config, placed: its port, its Redis and its part in replication. */
+export interface RegionPlacement {
+  name: string;
+  role: RegionRole;
+  port: number;
+  redisUrl: string;
+  replication: RegionReplication;
+}
+
+/** The region node's options for `placement` under `config`; every runner starts nodes from these. */
+export function regionNodeOptions(
+  config: VaultoverConfig,
+  placement: RegionPlacement,
+  logger: Logger,
+): RegionNodeOptions {
+  return {
+    region: placement.name,
+    role: placement.role,
+    port: placement.port,
+    hostnames: config.hostnames,
+    dataDir: config.dataDir,
+    redisUrl: placement.redisUrl,
+    vaults: config.vaults,
+    defaultVault: config.defaultVault,
+    principals: config.principals,
+    tenantId: config.tenantId,
+    timeScale: config.timeScale,
+    masterKey: config.masterKey,
+    logger,
+    replication: placement.replication,
+  };
+}

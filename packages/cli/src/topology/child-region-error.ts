@@ -1,0 +1,11 @@
+import { CliError } from '../cli/cli-error.ts';
+
+/** A region child process failed to start or to stop; the message carries what the child said. */
+export class ChildRegionError extends CliError {
+  readonly region: string;
+
+  constructor(region: string, message: string) {
+    super(message);
+    this.region = region;
+  }
+}

@@ -1,0 +1,49 @@
+import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
+import type { RedisInstance } from '@vaultover/local-redis';
+import type { StopStack } from './stop-stack.ts';
+
+/** The link proxies between the secondaries and the primary's Redis, and their control API. */
+export interface ReplicationLinks {
+  /** Base URL of the toxiproxy-style HTTP API (loopback). */
+  readonly api: string;
+  /** Proxy name per secondary region. */
+  readonly proxies: Readonly<Record<string, string>>;
+  /** The URL a secondary's replicator uses to reach the primary's Redis, through its own proxy. */
+  primaryUrlFor(secondary: string): string;
+}
+
+/**
+ * One proxy per secondary (so a test can partition one link and not the others), each in front of the
+ * primary's Redis, and the control API over all of them. Every started piece is pushed on `stack`.
+ */
+export async function startReplicationLinks(
+  primary: RedisInstance,
+  secondaries: readonly string[],
+  stack: StopStack,
+): Promise<ReplicationLinks> {
+  const proxies = new Map<string, LinkProxy>();
+  for (const secondary of secondaries) {
+    const proxy = new LinkProxy({
+      name: `${primary.name}-to-${secondary}`,
+      upstream: `${primary.host}:${primary.port}`,
+    });
+    await proxy.start();
+    stack.push(`link proxy ${secondary}`, () => proxy.close());
+    proxies.set(secondary, proxy);
+  }
+  const api = await startControlApi(proxies.values());
+  stack.push('link control API', () => api.close());
+  return {
+    api: api.url,
+    proxies: Object.fromEntries([...proxies].map(([secondary, proxy]) => [secondary, proxy.name])),
+    primaryUrlFor(secondary) {
+      const proxy = proxies.get(secondary);
+      if (!proxy) throw new Error(`no link proxy for ${secondary}`);
+      // Keep the primary URL's credentials and options: only the address changes.
+      const url = new URL(primary.url);
+      url.hostname = '127.0.0.1';
+      url.port = String(proxy.listenPort);
+      return url.toString();
+    },
+  };
+}

@@ -1,0 +1,114 @@
+import { digestAll, type RawEntry, toWireEntry, trimBelowAcknowledged } from '@vaultover/replication';
+import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { NodeReplication, NodeReplicationStatus } from './node-replication.ts';
+
+export interface PrimaryReplicationOptions {
+  region: string;
+  /** The primary's own Redis (its change streams). */
+  redis: Redis;
+  /** Regions replicating from this one; none ⇒ no trimming beyond the committer's own cap. */
+  secondaries: readonly string[];
+  trimIntervalMs: number;
+  hardCap: number;
+  logger: Logger;
+}
+
+/**
+ * The primary side: reports its own positions and digests (what secondaries must converge to), and trims
+ * every vault's stream below what every secondary acknowledged, periodically. The timer is unref'd: a
+ * trim is never a reason to keep the process alive, and a missed one only keeps entries a little longer.
+ */
+export class PrimaryReplication implements NodeReplication {
+  readonly #options: PrimaryReplicationOptions;
+  readonly #timer: NodeJS.Timeout | undefined;
+  #trimming: Promise<void> | undefined;
+  #lastError: string | null = null;
+  /**
+   * Each vault's newest commit time as last read. Trimming removes every acknowledged entry, so a caught-up
+   * stream is empty and no longer tells its newest commit time; the status keeps reporting it from here
+   * (lost on restart until the next write: the position counter survives, the time has nowhere else to be).
+   */
+  readonly #newestCommit = new Map<string, number>();
+
+  constructor(options: PrimaryReplicationOptions) {
+    this.#options = options;
+    if (options.secondaries.length > 0) {
+      this.#timer = setInterval(() => {
+        // A slow trim is not stacked under the next tick.
+        this.#trimming ??= this.trimAll().finally(() => {
+          this.#trimming = undefined;
+        });
+      }, options.trimIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  /** One trimming pass over every indexed vault; failures are logged and reported in status, never thrown. */
+  async trimAll(): Promise<void> {
+    const { redis, secondaries, hardCap, logger } = this.#options;
+    try {
+      for (const vault of await redis.zrange(VAULT_INDEX_KEY, '0', '-1')) {
+        this.#remember(vault, await redis.xrevrange(logKeys(vault).stream, '+', '-', 'COUNT', 1));
+        await trimBelowAcknowledged(redis, vault, { secondaries, hardCap });
+      }
+      this.#lastError = null;
+    } catch (error) {
+      this.#lastError = `trimming failed: ${(error as Error).message}`;
+      logger.warn({ err: error }, 'could not trim the change streams; retrying at the next interval');
+    }
+  }
+
+  async status(options: { digests: boolean }): Promise<NodeReplicationStatus> {
+    const { redis, region, secondaries } = this.#options;
+    const vaults = await redis.zrange(VAULT_INDEX_KEY, '0', '-1');
+    let lastPosition = 0;
+    let lastCommit = 0;
+    if (vaults.length > 0) {
+      // One round trip: each vault's position and its newest entry's commit time.
+      const pipeline = redis.pipeline();
+      for (const vault of vaults) {
+        pipeline.get(logKeys(vault).position);
+        pipeline.xrevrange(logKeys(vault).stream, '+', '-', 'COUNT', 1);
+      }
+      const results = (await pipeline.exec()) ?? [];
+      vaults.forEach((vault, i) => {
+        const [positionError, position] = results[2 * i] ?? [null, null];
+        const [entryError, entries] = results[2 * i + 1] ?? [null, null];
+        if (positionError) throw positionError;
+        if (entryError) throw entryError;
+        lastPosition += Number(position ?? 0);
+        lastCommit = Math.max(lastCommit, this.#remember(vault, entries as RawEntry[] | null));
+      });
+    }
+    return {
+      region,
+      role: 'primary',
+      state: secondaries.length > 0 && vaults.length > 0 ? 'streaming' : 'idle',
+      lastPosition,
+      lastCommitTime: lastCommit > 0 ? new Date(lastCommit).toISOString() : null,
+      lastAppliedPosition: null,
+      lastAppliedTime: null,
+      lagEntries: null,
+      lagSeconds: null,
+      link: null,
+      lastError: this.#lastError,
+      digests: options.digests ? await digestAll(redis, vaults) : {},
+    };
+  }
+
+  /** Records the commit time of `newest` (an XREVRANGE COUNT 1 reply) and returns the vault's newest known. */
+  #remember(vault: string, newest: RawEntry[] | null): number {
+    const entry = newest?.[0];
+    const time = entry ? Number(toWireEntry(entry).t) || 0 : 0;
+    const known = Math.max(time, this.#newestCommit.get(vault) ?? 0);
+    if (known > 0) this.#newestCommit.set(vault, known);
+    return known;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#trimming;
+  }
+}
