@@ -1,18 +1,13 @@
-import {
-  refuseManaged,
-  unmanagedDeleted,
-  unmanagedDoc,
-  unmanagedLatest,
-  withoutManaged,
-} from '../certificates/managed-guard.ts';
+import { refuseManaged, unmanagedDoc, unmanagedLatest } from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { patchAttributes, restoreInput } from '../object-input.ts';
 import { KEY } from '../object-kind.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
+import { StandaloneLifecycle } from '../store/standalone-lifecycle.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import { keyBackupBlob, keyBackupContents } from './key-backup.ts';
-import { type DeletedKey, type KeyDoc, type KeyVersion, privateKeyContext } from './key-doc.ts';
+import { type KeyDoc, type KeyVersion, privateKeyContext } from './key-doc.ts';
 import { keyCreateInput, keyImportInput, keyUpdateInput } from './key-input.ts';
 import { generateKeyMaterial, type KeyMaterial, materialOf, privateKeyFromJwk } from './key-material.ts';
 import {
@@ -55,12 +50,11 @@ const DAY_SECONDS = 86_400;
  * rotation policy, over the generic versioned object repository. Private keys are sealed before they
  * reach a document (so also the change log) and are opened only by KeyCryptography and backup.
  */
-export class KeyStore {
-  readonly #repository: ObjectRepository<KeyDoc>;
+export class KeyStore extends StandaloneLifecycle<KeyDoc> {
   readonly #sealer: Sealer;
 
   constructor(repository: ObjectRepository<KeyDoc>, sealer: Sealer) {
-    this.#repository = repository;
+    super(repository);
     this.#sealer = sealer;
   }
 
@@ -96,15 +90,15 @@ export class KeyStore {
 
   /** A version's public part and properties (latest when empty). A disabled key can still be read. */
   async get(vault: string, name: string, version?: string): Promise<KeyVersion> {
-    return this.#repository.version(vault, requireObjectName(name), version);
+    return this.repository.version(vault, requireObjectName(name), version);
   }
 
   list(vault: string, page: PageRequest): Promise<Page<KeyVersion>> {
-    return this.#repository.listLive(vault, page);
+    return this.repository.listLive(vault, page);
   }
 
   async listVersions(vault: string, name: string, page: PageRequest): Promise<Page<KeyVersion>> {
-    return this.#repository.listVersions(vault, requireObjectName(name), page);
+    return this.repository.listVersions(vault, requireObjectName(name), page);
   }
 
   /** `PATCH /keys/{name}/{version}`: key_ops, enabled, nbf, exp and tags; the material never changes. */
@@ -112,8 +106,8 @@ export class KeyStore {
     requireObjectName(name);
     const input = parseInput(keyUpdateInput, body, 'key properties');
     refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
-    const now = this.#repository.nowSeconds();
-    return this.#repository.update(
+    const now = this.repository.nowSeconds();
+    return this.repository.update(
       vault,
       name,
       version,
@@ -127,42 +121,18 @@ export class KeyStore {
     );
   }
 
-  async delete(vault: string, name: string): Promise<DeletedKey> {
-    await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'delete');
-    return this.#repository.softDelete(vault, name, 'KeyDelete');
-  }
-
-  async getDeleted(vault: string, name: string): Promise<DeletedKey> {
-    return this.#repository.deleted(vault, requireObjectName(name));
-  }
-
-  /** Deleted keys, without the managed keys of deleted certificates (listed as certificates only). */
-  async listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedKey>> {
-    return withoutManaged(await this.#repository.listDeleted(vault, page));
-  }
-
-  async recover(vault: string, name: string): Promise<KeyVersion> {
-    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'recover');
-    return this.#repository.recover(vault, name, 'KeyRecover');
-  }
-
-  async purge(vault: string, name: string): Promise<void> {
-    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'purge');
-    return this.#repository.purge(vault, name, 'KeyPurge');
-  }
-
   /** A new version with a fresh key pair of the same type, size or curve, operations and tags. */
   async rotate(vault: string, name: string): Promise<KeyVersion> {
-    const latest = await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'rotate');
+    const latest = await unmanagedLatest(this.repository, vault, requireObjectName(name), 'rotate');
     const { doc } = latest;
-    const policy = await this.#repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
+    const policy = await this.repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
     const spec =
       'crv' in doc.publicJwk
         ? { family: 'ec' as const, curve: doc.publicJwk.crv }
         : { family: 'rsa' as const, size: doc.keySize ?? 2048 };
     const material = await generateKeyMaterial(spec);
     // After the generation (which can take seconds), so that exp is exactly created + expiryTime.
-    const now = this.#repository.nowSeconds();
+    const now = this.repository.nowSeconds();
     const lifetime = policy?.expiryTime
       ? Math.round(approximateDays(policy.expiryTime) * DAY_SECONDS)
       : undefined;
@@ -177,7 +147,7 @@ export class KeyStore {
 
   /** The key's rotation policy, or the service's default when none was set. */
   async rotationPolicy(vault: string, name: string): Promise<RotationPolicy> {
-    const policy = await this.#repository.attachment<RotationPolicy>(
+    const policy = await this.repository.attachment<RotationPolicy>(
       vault,
       requireObjectName(name),
       ROTATION_POLICY_SLOT,
@@ -188,14 +158,14 @@ export class KeyStore {
   async setRotationPolicy(vault: string, name: string, body: unknown): Promise<RotationPolicy> {
     requireObjectName(name);
     const input = parseInput(rotationPolicyInput, body, 'rotation policy');
-    const previous = await this.#repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
-    const policy = rotationPolicyFrom(input, this.#repository.nowSeconds(), previous);
-    return this.#repository.setAttachment(vault, name, ROTATION_POLICY_SLOT, policy, 'KeyRotationPolicySet');
+    const previous = await this.repository.attachment<RotationPolicy>(vault, name, ROTATION_POLICY_SLOT);
+    const policy = rotationPolicyFrom(input, this.repository.nowSeconds(), previous);
+    return this.repository.setAttachment(vault, name, ROTATION_POLICY_SLOT, policy, 'KeyRotationPolicySet');
   }
 
   /** An opaque, encrypted blob holding every version (private keys included) and the rotation policy. */
   async backup(vault: string, name: string): Promise<Buffer> {
-    const exported = await this.#repository.export(vault, requireObjectName(name));
+    const exported = await this.repository.export(vault, requireObjectName(name));
     const head = exported.versions[exported.head];
     if (head) refuseManaged(KEY, name, head, 'backup');
     return keyBackupBlob(this.#sealer, vault, name, exported);
@@ -205,7 +175,7 @@ export class KeyStore {
   async restore(vault: string, body: unknown): Promise<KeyVersion> {
     const input = parseInput(restoreInput, body, 'restore request');
     const { name, object } = keyBackupContents(this.#sealer, vault, Buffer.from(input.value, 'base64url'));
-    return this.#repository.import(vault, name, object, 'KeyRestore');
+    return this.repository.import(vault, name, object, 'KeyRestore');
   }
 
   #addVersion(
@@ -214,9 +184,9 @@ export class KeyStore {
     plan: VersionPlan,
     material: KeyMaterial,
     operation: 'KeyCreate' | 'KeyImport' | 'KeyRotate',
-    now = this.#repository.nowSeconds(),
+    now = this.repository.nowSeconds(),
   ): Promise<KeyVersion> {
-    const created = this.#repository.create(
+    const created = this.repository.create(
       vault,
       name,
       (version) => ({

@@ -1,10 +1,4 @@
-import {
-  refuseManaged,
-  unmanagedDeleted,
-  unmanagedDoc,
-  unmanagedLatest,
-  withoutManaged,
-} from '../certificates/managed-guard.ts';
+import { refuseManaged, unmanagedDoc } from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { objectDisabled } from '../object-errors.ts';
 import { patchAttributes, restoreInput } from '../object-input.ts';
@@ -17,6 +11,7 @@ import type {
   VersionDoc,
 } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
+import { StandaloneLifecycle } from '../store/standalone-lifecycle.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import { secretSetInput, secretUpdateInput } from './secret-input.ts';
 
@@ -38,20 +33,19 @@ export type DeletedSecret = DeletedObject<SecretDoc>;
  * The secrets of every vault in a region: validation, sealing of values, and the service's rules,
  * over the generic versioned object repository.
  */
-export class SecretStore {
-  readonly #repository: ObjectRepository<SecretDoc>;
+export class SecretStore extends StandaloneLifecycle<SecretDoc> {
   readonly #sealer: Sealer;
 
   constructor(repository: ObjectRepository<SecretDoc>, sealer: Sealer) {
-    this.#repository = repository;
+    super(repository);
     this.#sealer = sealer;
   }
 
   async set(vault: string, name: string, body: unknown): Promise<SecretVersion> {
     requireObjectName(name);
     const input = parseInput(secretSetInput, body, 'secret');
-    const now = this.#repository.nowSeconds();
-    return this.#repository.create(
+    const now = this.repository.nowSeconds();
+    return this.repository.create(
       vault,
       name,
       (version) => ({
@@ -72,7 +66,7 @@ export class SecretStore {
 
   /** The value and properties of a version (latest when empty). A disabled secret is refused, as in the real service. */
   async get(vault: string, name: string, version?: string): Promise<OpenSecret> {
-    const secret = await this.#repository.version(vault, requireObjectName(name), version);
+    const secret = await this.repository.version(vault, requireObjectName(name), version);
     if (!secret.doc.attributes.enabled) throw objectDisabled(SECRET, 'get');
     return {
       ...secret,
@@ -81,11 +75,11 @@ export class SecretStore {
   }
 
   async list(vault: string, page: PageRequest): Promise<Page<SecretVersion>> {
-    return this.#repository.listLive(vault, page);
+    return this.repository.listLive(vault, page);
   }
 
   async listVersions(vault: string, name: string, page: PageRequest): Promise<Page<SecretVersion>> {
-    return this.#repository.listVersions(vault, requireObjectName(name), page);
+    return this.repository.listVersions(vault, requireObjectName(name), page);
   }
 
   async updateProperties(
@@ -96,8 +90,8 @@ export class SecretStore {
   ): Promise<SecretVersion> {
     requireObjectName(name);
     const input = parseInput(secretUpdateInput, body, 'secret properties');
-    const now = this.#repository.nowSeconds();
-    return this.#repository.update(
+    const now = this.repository.nowSeconds();
+    return this.repository.update(
       vault,
       name,
       version,
@@ -111,33 +105,9 @@ export class SecretStore {
     );
   }
 
-  async delete(vault: string, name: string): Promise<DeletedSecret> {
-    await unmanagedLatest(this.#repository, vault, requireObjectName(name), 'delete');
-    return this.#repository.softDelete(vault, name, 'SecretDelete');
-  }
-
-  async getDeleted(vault: string, name: string): Promise<DeletedSecret> {
-    return this.#repository.deleted(vault, requireObjectName(name));
-  }
-
-  /** Deleted secrets, without the managed secrets of deleted certificates (listed as certificates only). */
-  async listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedSecret>> {
-    return withoutManaged(await this.#repository.listDeleted(vault, page));
-  }
-
-  async recover(vault: string, name: string): Promise<SecretVersion> {
-    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'recover');
-    return this.#repository.recover(vault, name, 'SecretRecover');
-  }
-
-  async purge(vault: string, name: string): Promise<void> {
-    await unmanagedDeleted(this.#repository, vault, requireObjectName(name), 'purge');
-    return this.#repository.purge(vault, name, 'SecretPurge');
-  }
-
   /** An opaque, encrypted blob holding every version of the secret. */
   async backup(vault: string, name: string): Promise<Buffer> {
-    const exported = await this.#repository.export(vault, requireObjectName(name));
+    const exported = await this.repository.export(vault, requireObjectName(name));
     const head = exported.versions[exported.head];
     if (head) refuseManaged(SECRET, name, head, 'backup');
     const versions: Record<string, SecretDoc> = {};
@@ -161,7 +131,7 @@ export class SecretStore {
         value: this.#sealer.seal(doc.value, valueContext(vault, contents.name, version)),
       };
     }
-    return this.#repository.import(vault, contents.name, { head: contents.head, versions }, 'SecretRestore');
+    return this.repository.import(vault, contents.name, { head: contents.head, versions }, 'SecretRestore');
   }
 }
 
