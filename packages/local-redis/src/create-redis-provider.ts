@@ -2,9 +2,15 @@ import { createContainersProvider } from './containers-provider.ts';
 import { createEmbeddedProvider } from './embedded-provider.ts';
 import { RedisConfigError } from './errors.ts';
 import { createExternalProvider } from './external-provider.ts';
-import type { RedisProvider, RedisProviderKind, RedisProviderOptions } from './redis-provider.ts';
+import type {
+  RedisDurability,
+  RedisProvider,
+  RedisProviderKind,
+  RedisProviderOptions,
+} from './redis-provider.ts';
 
 const KINDS: readonly RedisProviderKind[] = ['embedded', 'external', 'containers'];
+const DURABILITIES: readonly RedisDurability[] = ['none', 'aof-everysec', 'aof-always'];
 
 function kindFromEnv(): RedisProviderKind {
   const value = process.env.VAULTOVER_REDIS?.trim() || 'embedded';
@@ -30,7 +36,17 @@ export function createRedisProvider(options: RedisProviderOptions = {}): RedisPr
   switch (kind) {
     case 'embedded': {
       const redisServerPath = options.redisServerPath ?? 'redis-server';
-      return createEmbeddedProvider({ redisServerPath, baseDir: options.baseDir, startTimeoutMs, logger });
+      const durability = options.durability ?? 'none';
+      if (!DURABILITIES.includes(durability)) {
+        throw new RedisConfigError(`durability '${durability}' is not one of: ${DURABILITIES.join(', ')}`);
+      }
+      return createEmbeddedProvider({
+        redisServerPath,
+        baseDir: options.baseDir,
+        startTimeoutMs,
+        durability,
+        logger,
+      });
     }
     case 'external':
       return createExternalProvider({ urls: options.urls ?? urlsFromEnv(), startTimeoutMs });

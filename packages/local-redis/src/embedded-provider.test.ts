@@ -123,6 +123,69 @@ describe('embedded provider', () => {
     expect(await readdir(baseDir)).toEqual([]);
   });
 
+  describe('durability', () => {
+    /** Writes keys and a stream, SIGKILLs redis-server, restarts it, and reads everything back. */
+    async function crashAndRestart(options: RedisProviderOptions) {
+      const { provider, baseDir } = await embedded(options);
+      const [before] = await provider.start(['westeurope']);
+      if (!before?.pid) throw new Error('expected an instance with a pid');
+      await withClient(before.url, async (client) => {
+        await client.set('secret', 'acknowledged');
+        await client.hset('vault:hash', { a: '1', b: '2' });
+        await client.xadd('changes', '1-1', 'op', 'set', 'name', 'secret');
+        await client.xadd('changes', '2-1', 'op', 'delete', 'name', 'secret');
+      });
+      await provider.stopInstance('westeurope', 'SIGKILL');
+      await pollUntil('the killed redis is gone', () => !isProcessAlive(before.pid as number));
+      const after = await provider.restartInstance('westeurope');
+      const seen = await withClient(after.url, async (client) => ({
+        secret: await client.get('secret'),
+        hash: await client.hgetall('vault:hash'),
+        stream: await client.xrange('changes', '-', '+'),
+      }));
+      return { provider, baseDir, seen };
+    }
+
+    it("with 'aof-always', keys and streams survive SIGKILL + restartInstance; stop() removes the dir", async () => {
+      const { provider, baseDir, seen } = await crashAndRestart({ durability: 'aof-always' });
+      expect(seen.secret).toBe('acknowledged');
+      expect(seen.hash).toEqual({ a: '1', b: '2' });
+      expect(seen.stream).toEqual([
+        ['1-1', ['op', 'set', 'name', 'secret']],
+        ['2-1', ['op', 'delete', 'name', 'secret']],
+      ]);
+      const [dir] = await readdir(baseDir);
+      expect(await readdir(join(baseDir, dir as string))).toContain('appendonly');
+
+      await provider.stop();
+      expect(await readdir(baseDir)).toEqual([]);
+    });
+
+    it("with 'aof-everysec', a Redis process crash loses nothing already written", async () => {
+      const { seen } = await crashAndRestart({ durability: 'aof-everysec' });
+      expect(seen.secret).toBe('acknowledged');
+      expect(seen.stream).toHaveLength(2);
+    });
+
+    it("with the default 'none', a SIGKILLed instance comes back empty and writes no files", async () => {
+      const { provider, baseDir, seen } = await crashAndRestart({});
+      expect(seen).toEqual({ secret: null, hash: {}, stream: [] });
+      const [dir] = await readdir(baseDir);
+      expect(await readdir(join(baseDir, dir as string))).toEqual([]);
+      await provider.stop();
+      expect(await readdir(baseDir)).toEqual([]);
+    });
+
+    it('rejects an unknown durability', () => {
+      expect(() =>
+        createRedisProvider({
+          kind: 'embedded',
+          durability: 'fsync-sometimes' as RedisProviderOptions['durability'],
+        }),
+      ).toThrow(RedisConfigError);
+    });
+  });
+
   it('refuses to start the same name twice', async () => {
     const { provider } = await embedded();
     await expect(provider.start(['a', 'a'])).rejects.toBeInstanceOf(RedisConfigError);

@@ -10,7 +10,7 @@ import {
 import { findExecutable } from './find-executable.ts';
 import { findFreePort } from './free-port.ts';
 import { type RedisProcess, startRedisProcess } from './redis-process.ts';
-import type { RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
+import type { RedisDurability, RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
 import { assertNewNames, startAll } from './start-all.ts';
 
 const BIND_ATTEMPTS = 5;
@@ -20,6 +20,7 @@ export interface EmbeddedOptions {
   redisServerPath: string;
   baseDir?: string;
   startTimeoutMs: number;
+  durability: RedisDurability;
   logger?: RedisLogger;
 }
 
@@ -54,6 +55,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
       port,
       dir,
       startTimeoutMs: options.startTimeoutMs,
+      durability: options.durability,
     });
     entry.port = port;
     options.logger?.info(

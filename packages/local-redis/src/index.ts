@@ -11,6 +11,7 @@ export {
   UnsupportedRedisOperationError,
 } from './errors.ts';
 export type {
+  RedisDurability,
   RedisInstance,
   RedisLogger,
   RedisProvider,

@@ -1,7 +1,22 @@
 import { Redis } from 'ioredis';
 
+const LOADING_RETRY_MS = 50;
+
+export interface PingOptions {
+  /**
+   * Keep asking while redis answers `LOADING` (it is still reading its AOF/RDB at startup), until a real
+   * PONG or timeoutMs. Without it a LOADING reply is a failure like any other.
+   */
+  waitWhileLoading?: boolean;
+}
+
+function isLoadingError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('LOADING');
+}
+
 /** Connects once, sends PING and disconnects; rejects with the client's error when there is no PONG. */
-export async function pingRedis(url: string, timeoutMs: number): Promise<void> {
+export async function pingRedis(url: string, timeoutMs: number, options: PingOptions = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
@@ -9,13 +24,23 @@ export async function pingRedis(url: string, timeoutMs: number): Promise<void> {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     enableOfflineQueue: false,
+    // Our own PING loop decides readiness (ioredis's INFO-based check would hide LOADING from it).
+    enableReadyCheck: false,
   });
   // Without a listener ioredis prints "Unhandled error event"; the failure reaches us through connect().
   client.on('error', () => {});
   try {
     await client.connect();
-    const reply = await client.ping();
-    if (reply !== 'PONG') throw new Error(`unexpected reply to PING: ${reply}`);
+    for (;;) {
+      try {
+        const reply = await client.ping();
+        if (reply !== 'PONG') throw new Error(`unexpected reply to PING: ${reply}`);
+        return;
+      } catch (error) {
+        if (!options.waitWhileLoading || !isLoadingError(error) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, LOADING_RETRY_MS));
+      }
+    }
   } finally {
     client.disconnect();
   }

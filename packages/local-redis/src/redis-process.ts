@@ -3,6 +3,7 @@ import { RedisNotInstalledError, RedisPortInUseError, RedisStartError } from './
 import { OutputTail } from './output-tail.ts';
 import { disownPid, ownPid } from './owned-pids.ts';
 import { pingRedis } from './ping.ts';
+import type { RedisDurability } from './redis-provider.ts';
 import { withDeadline } from './with-deadline.ts';
 import { PID_LINE_PREFIX, WRAPPER_SCRIPT } from './wrapper-script.ts';
 
@@ -15,7 +16,11 @@ export interface RedisProcessOptions {
   port: number;
   dir: string;
   startTimeoutMs: number;
+  durability: RedisDurability;
 }
+
+/** Sub-directory of the data dir that holds the AOF files (base + incremental + manifest). */
+export const AOF_DIR_NAME = 'appendonly';
 
 /** A redis-server we started (through the wrapper), ready to answer PING. */
 export interface RedisProcess {
@@ -24,11 +29,23 @@ export interface RedisProcess {
   stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
 }
 
-// The wrapper adds --dir itself, as it needs the dir too.
-function redisArgs({ port }: RedisProcessOptions): string[] {
+/** Persistence flags: none at all, or an AOF (with an RDB preamble) in the data dir. */
+function persistenceArgs(durability: RedisDurability): string[] {
+  if (durability === 'none') return ['--save', '', '--appendonly', 'no'];
+  const fsync = durability === 'aof-always' ? 'always' : 'everysec';
+  return [
+    ...['--save', '', '--appendonly', 'yes', '--appendfsync', fsync],
+    ...['--appenddirname', AOF_DIR_NAME, '--aof-use-rdb-preamble', 'yes'],
+  ];
+}
+
+// The wrapper adds --dir itself, as it needs the dir too; the AOF dir is relative to it.
+function redisArgs({ port, durability }: RedisProcessOptions): string[] {
   return [
     ...['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes'],
-    ...['--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+    ...persistenceArgs(durability),
+    '--daemonize',
+    'no',
   ];
 }
 
@@ -116,9 +133,12 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   const child = spawn('/bin/sh', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const w = watch(child);
   const url = `redis://127.0.0.1:${options.port}`;
-  // A failed PING after the ready line counts as not answering in time.
+  // A failed PING after the ready line counts as not answering in time. While redis loads its AOF, PING
+  // answers LOADING: pingRedis keeps asking until a real PONG or the deadline.
   const answered = w.ready.then(async (pid) => {
-    await pingRedis(url, Math.max(500, startTimeoutMs - (Date.now() - startedAt)));
+    await pingRedis(url, Math.max(500, startTimeoutMs - (Date.now() - startedAt)), {
+      waitWhileLoading: true,
+    });
     return { pid };
   });
   const outcome = await withDeadline(

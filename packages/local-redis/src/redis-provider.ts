@@ -34,6 +34,16 @@ export interface RedisLogger {
   info(message: string): void;
 }
 
+/**
+ * What an embedded Redis keeps across a crash of its process (SIGKILL) and restartInstance:
+ * - 'none': nothing (no RDB, no AOF). Fastest; a killed instance comes back empty.
+ * - 'aof-everysec': AOF, fsynced once a second. A Redis process crash loses nothing acknowledged (the
+ *   kernel still holds what was written); an OS crash or power loss may lose up to about a second.
+ * - 'aof-always': AOF, fsynced before each write is acknowledged. No acknowledged write is lost on a crash
+ *   of Redis or of the OS; each write costs an fsync.
+ */
+export type RedisDurability = 'none' | 'aof-everysec' | 'aof-always';
+
 /** Options of createRedisProvider; every field has a default. */
 export interface RedisProviderOptions {
   /** Default: env VAULTOVER_REDIS, else 'embedded'. */
@@ -44,6 +54,8 @@ export interface RedisProviderOptions {
   redisServerPath?: string;
   /** Embedded only: where each instance's temp data dir is created. Default os.tmpdir(). */
   baseDir?: string;
+  /** Embedded only: persistence of each instance, see RedisDurability. Default 'none'. */
+  durability?: RedisDurability;
   /** Containers only. Default 'redis:7-alpine'. */
   image?: string;
   /** How long one instance may take to answer PING. Default 10000. */

@@ -27,7 +27,12 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   const config = await loadConfig({ file: options.config, cwd });
   const endpointsFile = endpointsPath(cwd);
   await assertNoOtherInstance(endpointsFile);
-  const redis = createRedisProvider({ ...redisProviderOptions(config), logger: { info: say } });
+  // Acknowledged writes must survive a kill -9 of a region's Redis (embedded only; costs an fsync per write).
+  const redis = createRedisProvider({
+    ...redisProviderOptions(config),
+    durability: 'aof-always',
+    logger: { info: say },
+  });
   const shutdown = listenForShutdown((signal) => {
     say(
       `${signal} again: exiting now without cleaning up (embedded redis and the region processes die with this process)`,
