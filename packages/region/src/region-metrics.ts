@@ -20,6 +20,7 @@ export class RegionMetrics {
   readonly replicationApplyLag: Histogram;
   readonly replicationApplied: Counter;
   readonly replicationResyncs: Counter;
+  readonly replicationSyncTimeouts: Counter;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
 
   constructor(region: string) {
@@ -57,6 +58,11 @@ export class RegionMetrics {
     this.replicationResyncs = new Counter({
       name: 'vaultover_replication_resyncs_total',
       help: 'Full resyncs of a vault from a snapshot of the primary (its stream was trimmed past our checkpoint).',
+      registers,
+    });
+    this.replicationSyncTimeouts = new Counter({
+      name: 'vaultover_replication_sync_timeouts_total',
+      help: 'Writes committed by this primary in sync mode but not acknowledged by every secondary in time (answered 503).',
       registers,
     });
     // Gauges are read from the replicator's status at scrape time, so they are never stale.

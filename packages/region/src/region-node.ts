@@ -20,14 +20,22 @@ import type { RegionNodeOptions } from './region-options.ts';
 import type { NodeReplication } from './replication/node-replication.ts';
 import { PrimaryReplication } from './replication/primary-replication.ts';
 import { SecondaryReplication } from './replication/secondary-replication.ts';
+import { SyncReplication } from './replication/sync-replication.ts';
 import { ensureTlsMaterial } from './tls/index.ts';
 import { vaultCertificates } from './vault-certificates.ts';
 
 /** Reported in `x-ms-keyvault-service-version`. */
 export const SERVICE_VERSION = 'vaultover-0.1.0';
 
-/** Replication defaults: trim every 5 s; keep at most about a million entries per stream whatever the acks. */
-export const REPLICATION_DEFAULTS = { trimIntervalMs: 5000, hardCap: 1_000_000 } as const;
+/**
+ * Replication defaults: trim every 5 s; keep at most about a million entries per stream whatever the acks;
+ * in sync mode, fail a write that not every secondary acknowledged within 5 s.
+ */
+export const REPLICATION_DEFAULTS = {
+  trimIntervalMs: 5000,
+  hardCap: 1_000_000,
+  syncTimeoutMs: 5000,
+} as const;
 
 /** A running region node. */
 export interface RegionNode {
@@ -100,6 +108,18 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     return status ?? { lagSeconds: null, lagEntries: null, link: null };
   });
 
+  const settings = options.replication ?? {};
+  const sync =
+    !secondary && settings.mode === 'sync'
+      ? new SyncReplication({
+          region: options.region,
+          redis,
+          secondaries: settings.secondaries ?? [],
+          timeoutMs: settings.syncTimeoutMs ?? REPLICATION_DEFAULTS.syncTimeoutMs,
+          metrics,
+        })
+      : undefined;
+
   const authorizer = new Authorizer(options.principals);
   const authenticator = new TokenAuthenticator(
     new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
@@ -135,6 +155,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     logger,
     serviceVersion: SERVICE_VERSION,
     standby: secondary,
+    afterWrite: sync && ((vault) => sync.waitForSecondaries(vault)),
   });
 
   // Vaults created at run time get their certificate at their first handshake (SNI).

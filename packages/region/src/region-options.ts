@@ -38,5 +38,9 @@ export interface RegionNodeOptions {
     secondaries?: string[];
     trimIntervalMs?: number;
     hardCap?: number;
+    /** `async` (default): a primary answers once its own write is done. `sync`: only once every secondary acknowledged it. */
+    mode?: 'async' | 'sync';
+    /** Sync mode: how long a write waits for the secondaries' acknowledgements before it fails with 503. Default 5000. */
+    syncTimeoutMs?: number;
   };
 }

@@ -53,6 +53,8 @@ export interface AppDeps {
   serviceVersion: string;
   /** A standby secondary: every data-plane and management request is refused (503) after authentication. */
   standby?: boolean;
+  /** Sync replication (primary): called after a successful write, before the answer; throws to fail it (503). */
+  afterWrite?: (vault: string) => Promise<void>;
 }
 
 /** The region node's express app: common headers, infrastructure routes, the data plane, errors. */
@@ -142,6 +144,7 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
         principal,
       };
       const reply = await route.handle(context);
+      if (op.class === 'write' && reply.status < 400) await deps.afterWrite?.(vault.name);
       status = reply.status;
       sendJson(res, status, reply.body);
     } catch (error) {
