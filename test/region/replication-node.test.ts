@@ -1,108 +1,31 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RestError } from '@azure/core-rest-pipeline';
-import { LinkProxy } from '@vaultover/link-proxy';
-import {
-  DEFAULT_PRINCIPALS,
-  type RegionNode,
-  type RegionNodeOptions,
-  startRegionNode,
-} from '@vaultover/region';
+import type { LinkProxy } from '@vaultover/link-proxy';
 import { logKeys } from '@vaultover/vault';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { rawRequest, secretClient } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { eventually } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
+import { PRIMARY, type RegionPair, SECONDARY, startRegionPair } from '../support/region-pair.ts';
 
 // A primary and a standby secondary region node in-process, each on its own Redis and data directory,
 // the secondary replicating through a link proxy in front of the primary's Redis. Both share the master
 // key (sealed values must open in either region); each keeps its own TLS CA and token signing key, so a
 // client talks to each region with that region's CA and credential (as TestRegion helpers do).
 
-const PRIMARY = 'westeurope';
-const SECONDARY = 'northeurope';
-const masterKey = randomBytes(32).toString('base64');
-
-interface Side {
-  region: TestRegion;
-  redis: TestRedis;
-}
-
-let primary: Side;
-let secondary: Side;
+let primary: TestRegion;
+let secondary: TestRegion;
 let proxy: LinkProxy;
-
-async function startSide(
-  name: string,
-  role: 'primary' | 'secondary',
-  replication: RegionNodeOptions['replication'],
-  redis: TestRedis,
-): Promise<Side> {
-  const dataDir = await mkdtemp(join(tmpdir(), `vaultover-repl-${name}-`));
-  const node: RegionNode = await startRegionNode({
-    region: name,
-    role,
-    dataDir,
-    redisUrl: redis.url,
-    vaults: [{ name: DEFAULT_VAULT }],
-    defaultVault: DEFAULT_VAULT,
-    principals: DEFAULT_PRINCIPALS,
-    logger: pino({ level: 'silent' }),
-    masterKey,
-    replication,
-  });
-  const region: TestRegion = {
-    node,
-    redis,
-    dataDir,
-    ca: await readFile(node.caFile, 'utf8'),
-    port: node.port,
-    url: node.url,
-    region: name,
-    vaultUrl: (vault) => `https://${vault}.localhost:${node.port}`,
-    async close() {
-      await node.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-  return { region, redis };
-}
+let pair: RegionPair;
 
 beforeAll(async () => {
-  const [primaryRedis, secondaryRedis] = await Promise.all([
-    startTestRedis(PRIMARY, { externalDb: 7 }),
-    startTestRedis(SECONDARY, { externalDb: 10 }),
-  ]);
-  const upstream = new URL(primaryRedis.url);
-  proxy = new LinkProxy({ name: `${PRIMARY}-redis`, upstream: `${upstream.hostname}:${upstream.port}` });
-  await proxy.start();
-  const db = upstream.pathname.replace('/', '');
-  primary = await startSide(
-    PRIMARY,
-    'primary',
-    { secondaries: [SECONDARY], trimIntervalMs: 200 },
-    primaryRedis,
-  );
-  secondary = await startSide(
-    SECONDARY,
-    'secondary',
-    { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` },
-    secondaryRedis,
-  );
+  pair = await startRegionPair({ secondaries: [SECONDARY], trimIntervalMs: 200 });
+  ({ primary, secondary, proxy } = pair);
 }, 60_000);
 
 afterAll(async () => {
-  await secondary?.region.close();
-  await primary?.region.close();
-  await proxy?.close();
-  await secondary?.redis.stop();
-  await primary?.redis.stop();
+  await pair?.close();
 });
 
 interface Status {
@@ -120,8 +43,8 @@ interface Status {
   digests: Record<string, string>;
 }
 
-async function status(side: Side): Promise<Status> {
-  const response = await rawRequest(side.region, { path: '/replication/status', principal: 'admin' });
+async function status(region: TestRegion): Promise<Status> {
+  const response = await rawRequest(region, { path: '/replication/status', principal: 'admin' });
   expect(response.status).toBe(200);
   return response.json as Status;
 }
@@ -142,15 +65,15 @@ async function converged(): Promise<Status> {
 
 describe('replication between two region nodes', () => {
   it('replicates secrets, keys and certificates written with the SDKs at the primary', async () => {
-    const secrets = secretClient(primary.region, 'admin');
+    const secrets = secretClient(primary, 'admin');
     await secrets.setSecret('db-password', 's3cr3t');
     await secrets.setSecret('db-password', 'rotated');
     await secrets.setSecret('to-delete', 'x');
     await (await secrets.beginDeleteSecret('to-delete', FAST_POLL)).pollUntilDone();
-    const keys = keyClient(primary.region, 'admin');
+    const keys = keyClient(primary, 'admin');
     await keys.createEcKey('signing', { curve: 'P-256' });
     await keys.createRsaKey('wrapping', { keySize: 2048 });
-    const certificates = certificateClient(primary.region, 'admin');
+    const certificates = certificateClient(primary, 'admin');
     const poller = await certificates.beginCreateCertificate(
       'web',
       { issuerName: 'Self', subject: 'CN=web.example' },
@@ -205,13 +128,13 @@ describe('replication between two region nodes', () => {
     expect(p.lastCommitTime).toBe(s.lastCommitTime);
 
     // The summary in /health.
-    const health = await rawRequest(secondary.region, { path: '/health' });
+    const health = await rawRequest(secondary, { path: '/health' });
     expect(health.json).toMatchObject({
       role: 'secondary',
       mode: 'standby',
       replication: { state: 'streaming', link: 'up', lagEntries: 0, lagSeconds: expect.any(Number) },
     });
-    const primaryHealth = await rawRequest(primary.region, { path: '/health' });
+    const primaryHealth = await rawRequest(primary, { path: '/health' });
     expect(primaryHealth.json).toMatchObject({ replication: { state: 'streaming', link: null } });
   });
 
@@ -224,14 +147,14 @@ describe('replication between two region nodes', () => {
       intervalMs: 100,
     });
     // Trimming never touches state: the next write still replicates on top.
-    await secretClient(primary.region, 'admin').setSecret('after-trim', 'v');
+    await secretClient(primary, 'admin').setSecret('after-trim', 'v');
     await converged();
   });
 
   it('keeps the status admin-only', async () => {
-    const anonymous = await rawRequest(secondary.region, { path: '/replication/status' });
+    const anonymous = await rawRequest(secondary, { path: '/replication/status' });
     expect(anonymous.status).toBe(401);
-    const reader = await rawRequest(secondary.region, { path: '/replication/status', principal: 'reader' });
+    const reader = await rawRequest(secondary, { path: '/replication/status', principal: 'reader' });
     expect(reader.status).toBe(403);
   });
 
@@ -239,7 +162,7 @@ describe('replication between two region nodes', () => {
     const standbyMessage =
       `Region ${SECONDARY} is a standby secondary: it serves replication only. ` +
       'Send requests to the primary region (or the global endpoint).';
-    const secrets = secretClient(secondary.region, 'admin');
+    const secrets = secretClient(secondary, 'admin');
     for (const call of [() => secrets.getSecret('db-password'), () => secrets.setSecret('new', 'value')]) {
       const error = await call().then(
         () => undefined,
@@ -249,10 +172,10 @@ describe('replication between two region nodes', () => {
       expect(error).toMatchObject({ statusCode: 503, code: 'ServiceUnavailable', message: standbyMessage });
     }
     // The 401 challenge still comes first (SDKs need it to get a token), then the refusal.
-    const anonymous = await rawRequest(secondary.region, { path: '/secrets/db-password?api-version=7.5' });
+    const anonymous = await rawRequest(secondary, { path: '/secrets/db-password?api-version=7.5' });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers['www-authenticate']).toBeDefined();
-    const management = await rawRequest(secondary.region, {
+    const management = await rawRequest(secondary, {
       path: '/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.KeyVault/vaults?api-version=2024-11-01',
       principal: 'admin',
     });
@@ -263,7 +186,7 @@ describe('replication between two region nodes', () => {
   });
 
   it('exposes the replication metrics, labelled by region only', async () => {
-    const response = await rawRequest(secondary.region, { path: '/metrics' });
+    const response = await rawRequest(secondary, { path: '/metrics' });
     expect(response.status).toBe(200);
     for (const name of [
       'vaultover_replication_lag_seconds',
@@ -292,14 +215,14 @@ describe('replication between two region nodes', () => {
   it('reports a partitioned link down, and converges again once healed', async () => {
     proxy.addToxic({ name: 'partition', type: 'blackhole', stream: 'both' });
     try {
-      await secretClient(primary.region, 'admin').setSecret('during-partition', 'queued');
+      await secretClient(primary, 'admin').setSecret('during-partition', 'queued');
       await eventually(
         async () => {
           expect(await status(secondary)).toMatchObject({ link: 'down', state: 'disconnected' });
         },
         { timeoutMs: 15_000, intervalMs: 100 },
       );
-      const metrics = await rawRequest(secondary.region, { path: '/metrics' });
+      const metrics = await rawRequest(secondary, { path: '/metrics' });
       expect(metrics.text).toContain(`vaultover_replication_link_up{region="${SECONDARY}"} 0`);
       expect((await status(secondary)).lastError).toEqual(expect.any(String));
     } finally {

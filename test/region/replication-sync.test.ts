@@ -1,94 +1,29 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { LinkProxy } from '@vaultover/link-proxy';
-import { DEFAULT_PRINCIPALS, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import type { LinkProxy } from '@vaultover/link-proxy';
 import { vaultPrefix } from '@vaultover/vault';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest } from '../support/clients.ts';
 import { eventually } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
+import { PRIMARY, type RegionPair, SECONDARY, startRegionPair } from '../support/region-pair.ts';
 
 // Sync replication mode: a primary and a standby secondary in-process (as in replication-node.test.ts),
 // the secondary pulling through a link proxy. In sync mode a write is answered 200 only once the
 // secondary applied it, and 503 when the secondary did not acknowledge it within syncTimeoutMs.
 
-const PRIMARY = 'westeurope';
-const SECONDARY = 'northeurope';
 const SYNC_TIMEOUT_MS = 500;
-const masterKey = randomBytes(32).toString('base64');
 
 let primary: TestRegion;
 let secondary: TestRegion;
 let proxy: LinkProxy;
-
-async function startSide(
-  name: string,
-  role: 'primary' | 'secondary',
-  replication: RegionNodeOptions['replication'],
-  redis: TestRedis,
-): Promise<TestRegion> {
-  const dataDir = await mkdtemp(join(tmpdir(), `vaultover-sync-${name}-`));
-  const node = await startRegionNode({
-    region: name,
-    role,
-    dataDir,
-    redisUrl: redis.url,
-    vaults: [{ name: DEFAULT_VAULT }],
-    defaultVault: DEFAULT_VAULT,
-    principals: DEFAULT_PRINCIPALS,
-    logger: pino({ level: 'silent' }),
-    masterKey,
-    replication,
-  });
-  return {
-    node,
-    redis,
-    dataDir,
-    ca: await readFile(node.caFile, 'utf8'),
-    port: node.port,
-    url: node.url,
-    region: name,
-    vaultUrl: (vault) => `https://${vault}.localhost:${node.port}`,
-    async close() {
-      await node.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+let pair: RegionPair;
 
 beforeAll(async () => {
-  const [primaryRedis, secondaryRedis] = await Promise.all([
-    startTestRedis(PRIMARY, { externalDb: 7 }),
-    startTestRedis(SECONDARY, { externalDb: 10 }),
-  ]);
-  const upstream = new URL(primaryRedis.url);
-  proxy = new LinkProxy({ name: `${PRIMARY}-redis`, upstream: `${upstream.hostname}:${upstream.port}` });
-  await proxy.start();
-  const db = upstream.pathname.replace('/', '');
-  primary = await startSide(
-    PRIMARY,
-    'primary',
-    { secondaries: [SECONDARY], mode: 'sync', syncTimeoutMs: SYNC_TIMEOUT_MS },
-    primaryRedis,
-  );
-  secondary = await startSide(
-    SECONDARY,
-    'secondary',
-    { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` },
-    secondaryRedis,
-  );
+  pair = await startRegionPair({ secondaries: [SECONDARY], mode: 'sync', syncTimeoutMs: SYNC_TIMEOUT_MS });
+  ({ primary, secondary, proxy } = pair);
 }, 60_000);
 
 afterAll(async () => {
-  await secondary?.close();
-  await primary?.close();
-  await proxy?.close();
-  await secondary?.redis.stop();
-  await primary?.redis.stop();
+  await pair?.close();
 });
 
 /** Sets a secret at the primary with one raw request (no SDK retries of a 503). */

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LinkProxy } from '@vaultover/link-proxy';
+import { DEFAULT_PRINCIPALS, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import { pino } from 'pino';
+import { startTestRedis, type TestRedis } from './redis.ts';
+import { DEFAULT_VAULT, type TestRegion } from './region.ts';
+
+export const PRIMARY = 'westeurope';
+export const SECONDARY = 'northeurope';
+
+/** A primary and a standby secondary region, the secondary pulling through a link proxy. */
+export interface RegionPair {
+  primary: TestRegion;
+  secondary: TestRegion;
+  proxy: LinkProxy;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the pair in-process, each region on its own Redis and data directory. Both share the master
+ * key (sealed values must open in either region); each keeps its own TLS CA and token signing key, so
+ * a client talks to each region with that region's CA and credential (as TestRegion helpers do).
+ */
+export async function startRegionPair(
+  primaryReplication: RegionNodeOptions['replication'],
+): Promise<RegionPair> {
+  const masterKey = randomBytes(32).toString('base64');
+  const [primaryRedis, secondaryRedis] = await Promise.all([
+    startTestRedis(PRIMARY, { externalDb: 7 }),
+    startTestRedis(SECONDARY, { externalDb: 10 }),
+  ]);
+  const upstream = new URL(primaryRedis.url);
+  const proxy = new LinkProxy({
+    name: `${PRIMARY}-redis`,
+    upstream: `${upstream.hostname}:${upstream.port}`,
+  });
+  await proxy.start();
+  const db = upstream.pathname.replace('/', '');
+  const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey);
+  const secondary = await startRegion(
+    SECONDARY,
+    'secondary',
+    { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` },
+    secondaryRedis,
+    masterKey,
+  );
+  return {
+    primary,
+    secondary,
+    proxy,
+    async close() {
+      await secondary.close();
+      await primary.close();
+      await proxy.close();
+      await secondaryRedis.stop();
+      await primaryRedis.stop();
+    },
+  };
+}
+
+async function startRegion(
+  name: string,
+  role: 'primary' | 'secondary',
+  replication: RegionNodeOptions['replication'],
+  redis: TestRedis,
+  masterKey: string,
+): Promise<TestRegion> {
+  const dataDir = await mkdtemp(join(tmpdir(), `vaultover-pair-${name}-`));
+  const node = await startRegionNode({
+    region: name,
+    role,
+    dataDir,
+    redisUrl: redis.url,
+    vaults: [{ name: DEFAULT_VAULT }],
+    defaultVault: DEFAULT_VAULT,
+    principals: DEFAULT_PRINCIPALS,
+    logger: pino({ level: 'silent' }),
+    masterKey,
+    replication,
+  });
+  return {
+    node,
+    redis,
+    dataDir,
+    ca: await readFile(node.caFile, 'utf8'),
+    port: node.port,
+    url: node.url,
+    region: name,
+    vaultUrl: (vault) => `https://${vault}.localhost:${node.port}`,
+    async close() {
+      await node.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
