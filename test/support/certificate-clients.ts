@@ -1,6 +1,5 @@
-import https from 'node:https';
 import { CertificateClient, type CertificateClientOptions } from '@azure/keyvault-certificates';
-import { credentialFor, loopbackLookup } from './clients.ts';
+import { clientOptions, credentialFor } from './clients.ts';
 import type { TestRegion } from './region.ts';
 
 /**
@@ -14,14 +13,8 @@ export function certificateClient(
   vaultUrl: string = region.url,
   options: CertificateClientOptions = {},
 ): CertificateClient {
-  const host = new URL(vaultUrl).hostname;
-  const plain = host === 'localhost' || host === '127.0.0.1';
   return new CertificateClient(vaultUrl, credentialFor(region, principal), {
-    disableChallengeResourceVerification: true,
-    retryOptions: { maxRetries: 0 },
-    ...(plain
-      ? { tlsOptions: { ca: region.ca } }
-      : { agent: new https.Agent({ ca: region.ca, lookup: loopbackLookup, keepAlive: false }) }),
+    ...clientOptions(region, vaultUrl),
     ...options,
   });
 }

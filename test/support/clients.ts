@@ -49,16 +49,23 @@ export function secretClient(
   vaultUrl: string = region.url,
   options: SecretClientOptions = {},
 ): SecretClient {
+  return new SecretClient(vaultUrl, credentialFor(region, principal), {
+    ...clientOptions(region, vaultUrl),
+    ...options,
+  });
+}
+
+/** Options every SDK client of the tests gets: the region's CA, the challenge's resource check off, no retries. */
+export function clientOptions(region: TestRegion, vaultUrl: string) {
   const host = new URL(vaultUrl).hostname;
   const plain = host === 'localhost' || host === '127.0.0.1';
-  return new SecretClient(vaultUrl, credentialFor(region, principal), {
+  return {
     disableChallengeResourceVerification: true,
     retryOptions: { maxRetries: 0 },
     ...(plain
       ? { tlsOptions: { ca: region.ca } }
       : { agent: new https.Agent({ ca: region.ca, lookup: loopbackLookup, keepAlive: false }) }),
-    ...options,
-  });
+  };
 }
 
 export interface RawRequest {

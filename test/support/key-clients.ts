@@ -1,4 +1,3 @@
-import https from 'node:https';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   CryptographyClient,
@@ -6,21 +5,8 @@ import {
   KeyClient,
   type KeyClientOptions,
 } from '@azure/keyvault-keys';
-import { credentialFor, loopbackLookup } from './clients.ts';
+import { clientOptions, credentialFor } from './clients.ts';
 import type { TestRegion } from './region.ts';
-
-/** Client options as secretClient() sets them: the region's CA, resource check off, no retries. */
-function clientOptions(region: TestRegion, vaultUrl: string) {
-  const host = new URL(vaultUrl).hostname;
-  const plain = host === 'localhost' || host === '127.0.0.1';
-  return {
-    disableChallengeResourceVerification: true,
-    retryOptions: { maxRetries: 0 },
-    ...(plain
-      ? { tlsOptions: { ca: region.ca } }
-      : { agent: new https.Agent({ ca: region.ca, lookup: loopbackLookup, keepAlive: false }) }),
-  };
-}
 
 /** The real KeyClient of `@azure/keyvault-keys` against a test region (see secretClient). */
 export function keyClient(
