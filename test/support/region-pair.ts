@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { DEFAULT_PRINCIPALS, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { startTestRedis, type TestRedis } from './redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from './region.ts';
 
@@ -26,7 +26,9 @@ export interface RegionPair {
  */
 export async function startRegionPair(
   primaryReplication: RegionNodeOptions['replication'],
+  options: { logger?: Logger } = {},
 ): Promise<RegionPair> {
+  const logger = options.logger ?? pino({ level: 'silent' });
   const masterKey = randomBytes(32).toString('base64');
   const [primaryRedis, secondaryRedis] = await Promise.all([
     startTestRedis(PRIMARY, { externalDb: 7 }),
@@ -39,13 +41,14 @@ export async function startRegionPair(
   });
   await proxy.start();
   const db = upstream.pathname.replace('/', '');
-  const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey);
+  const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey, logger);
   const secondary = await startRegion(
     SECONDARY,
     'secondary',
     { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` },
     secondaryRedis,
     masterKey,
+    logger,
   );
   return {
     primary,
@@ -67,6 +70,7 @@ async function startRegion(
   replication: RegionNodeOptions['replication'],
   redis: TestRedis,
   masterKey: string,
+  logger: Logger,
 ): Promise<TestRegion> {
   const dataDir = await mkdtemp(join(tmpdir(), `vaultover-pair-${name}-`));
   const node = await startRegionNode({
@@ -77,7 +81,7 @@ async function startRegion(
     vaults: [{ name: DEFAULT_VAULT }],
     defaultVault: DEFAULT_VAULT,
     principals: DEFAULT_PRINCIPALS,
-    logger: pino({ level: 'silent' }),
+    logger: logger.child({ region: name }),
     masterKey,
     replication,
   });
