@@ -29,6 +29,8 @@ export interface TestRedisOptions {
    * Certificates: certificates-sdk and certificates-lifecycle-sdk 9 (own certificate names, no time
    * shifts), certificates-bad-input 3 (in a vault of its own, `certbad`), certificate-change-log 15
    * (vault names `ccl-*`, replaying into 5).
+   * Read-only mode: read-only-mode 3 (vault `romode`, ARM vaults `roarm*`/`rogone*`/`ronew*`, object
+   * names suffixed per run; no time shifts).
    */
   externalDb: number;
 }

@@ -1,7 +1,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS, type Principal, type RegionNode, startRegionNode } from '@vaultover/region';
+import {
+  DEFAULT_PRINCIPALS,
+  type Principal,
+  type RegionNode,
+  type RegionNodeOptions,
+  startRegionNode,
+} from '@vaultover/region';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
 import { startTestRedis, type TestRedis } from './redis.ts';
@@ -18,6 +24,8 @@ export interface TestRegionOptions {
   logger?: Logger;
   /** Principals of the node; DEFAULT_PRINCIPALS by default. */
   principals?: Record<string, Principal>;
+  /** Further node options (control link, read-only profile…), over the defaults above. */
+  node?: Partial<RegionNodeOptions>;
 }
 
 /** A region node on its own Redis, data directory and port. */
@@ -55,6 +63,7 @@ export async function startTestRegion(options: TestRegionOptions): Promise<TestR
       defaultVault: DEFAULT_VAULT,
       principals: options.principals ?? DEFAULT_PRINCIPALS,
       logger: options.logger ?? pino({ level: 'silent' }),
+      ...options.node,
     });
     return {
       node,

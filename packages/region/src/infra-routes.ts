@@ -8,8 +8,11 @@ import {
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Authorizer } from './access/authorizer.ts';
+import type { ControlLink } from './control-link/control-link.ts';
 import type { Authenticator, InfraRoute } from './http/app.ts';
 import { readJsonBody } from './http/json-body.ts';
+import { modeAdminRoutes } from './mode/mode-admin-routes.ts';
+import type { ModeGate } from './mode/mode-gate.ts';
 import type { RegionMetrics } from './region-metrics.ts';
 import { type NodeReplication, type ReplicationSummary, summaryOf } from './replication/node-replication.ts';
 
@@ -23,14 +26,38 @@ export interface InfraDeps {
   authenticator: Authenticator;
   authorizer: Authorizer;
   replication: NodeReplication;
+  gate: ModeGate;
+  /** The link to the control Redis (fencing), when the node runs under a control process. */
+  controlLink?: ControlLink | undefined;
+}
+
+/** A health failure injected through `POST /admin/health` (chaos: the node serves, its /health fails). */
+interface InjectedHealth {
+  failing: boolean;
 }
 
 const HEALTH_TIMEOUT_MS = 1000;
 
-/** `/health`, `/metrics`, `/replication/status` and the admin controls (time). */
+/** `/health`, `/metrics`, `/replication/status` and the admin controls (time, mode). */
 export function infraRoutes(deps: InfraDeps): InfraRoute[] {
+  const injected: InjectedHealth = { failing: false };
   return [
-    { method: 'GET', path: '/health', handle: (_req, res) => health(deps, res) },
+    { method: 'GET', path: '/health', handle: (_req, res) => health(deps, injected, res) },
+    {
+      method: 'POST',
+      path: '/admin/health',
+      handle: async (req, res) => {
+        await requireAdministrator(deps, req);
+        const body = (await readJsonBody(req)) as { fail?: unknown } | undefined;
+        if (typeof body?.fail !== 'boolean') {
+          throw new BadParameterError(
+            'Give {"fail": true} to make /health fail, {"fail": false} to restore it.',
+          );
+        }
+        injected.failing = body.fail;
+        res.json({ failing: injected.failing });
+      },
+    },
     {
       method: 'GET',
       path: '/metrics',
@@ -77,10 +104,16 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
         res.json({ ...timeOf(deps.clock), rescheduledPurges: rescheduled });
       },
     },
+    ...modeAdminRoutes({ gate: deps.gate, requireAdministrator: (req) => requireAdministrator(deps, req) }),
   ];
 }
 
-async function health(deps: InfraDeps, res: Response): Promise<void> {
+/**
+ * `/health`: 200 with `status: "ok"` when the node can serve: its Redis answers, it has not lost the write
+ * lease it is supposed to hold (a writer cut off from the control store is no use as a primary), and no
+ * failure was injected. 503 with `status: "unhealthy"` and the reasons otherwise.
+ */
+async function health(deps: InfraDeps, injected: InjectedHealth, res: Response): Promise<void> {
   const started = performance.now();
   let reachable = true;
   try {
@@ -90,12 +123,20 @@ async function health(deps: InfraDeps, res: Response): Promise<void> {
     deps.metrics.redisErrors.inc();
   }
   const latencyMs = reachable ? Math.round((performance.now() - started) * 100) / 100 : null;
-  res.status(reachable ? 200 : 503).json({
-    status: reachable ? 'ok' : 'unhealthy',
+  const problems = [
+    ...(reachable ? [] : ['its Redis does not answer']),
+    ...(deps.controlLink?.leaseLost ? ['it lost its write lease (the control store is unreachable)'] : []),
+    ...(injected.failing ? ['a health failure was injected (POST /admin/health)'] : []),
+  ];
+  res.status(problems.length === 0 ? 200 : 503).json({
+    status: problems.length === 0 ? 'ok' : 'unhealthy',
+    problems,
     region: deps.region,
     role: deps.role,
-    mode: deps.role === 'primary' ? 'read-write' : 'standby',
+    mode: deps.gate.state.mode,
+    epoch: deps.gate.state.epoch,
     redis: { reachable, latencyMs },
+    control: deps.controlLink?.status() ?? null,
     replication: reachable ? await replicationSummary(deps) : null,
   });
 }

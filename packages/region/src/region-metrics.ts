@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { REGION_MODES, type RegionMode } from './mode/region-mode.ts';
 
 /** What the replication gauges show at a scrape; null ⇒ unknown (not applicable, or not yet connected). */
 export interface ReplicationGaugeValues {
@@ -21,9 +22,14 @@ export class RegionMetrics {
   readonly replicationApplied: Counter;
   readonly replicationResyncs: Counter;
   readonly replicationSyncTimeouts: Counter;
+  /** Operations refused because the region is read-only (failover, issue 5). */
+  readonly readOnlyRejections: Counter<'operation' | 'region'>;
+  readonly #region: string;
+  #mode: (() => RegionMode) | undefined;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
 
   constructor(region: string) {
+    this.#region = region;
     this.registry.setDefaultLabels({ region });
     const registers = [this.registry];
     this.requests = new Counter({
@@ -65,6 +71,24 @@ export class RegionMetrics {
       help: 'Writes committed by this primary in sync mode but not acknowledged by every secondary in time (answered 503).',
       registers,
     });
+    this.readOnlyRejections = new Counter({
+      name: 'vaultover_readonly_rejections_total',
+      help: 'Requests refused with 503 because the region is read-only and the operation is not in its allowlist.',
+      labelNames: ['operation', 'region'],
+      registers,
+    });
+    const mode = () => this.#mode?.();
+    new Gauge({
+      name: 'vaultover_region_mode',
+      help: "The region's mode: one series per mode, 1 for the current one, 0 for the others.",
+      labelNames: ['region', 'mode'],
+      registers,
+      collect() {
+        const current = mode();
+        if (current === undefined) return;
+        for (const m of REGION_MODES) this.set({ region, mode: m }, m === current ? 1 : 0);
+      },
+    });
     // Gauges are read from the replicator's status at scrape time, so they are never stale.
     const read = () => this.#replicationGauges?.();
     new Gauge({
@@ -99,6 +123,15 @@ export class RegionMetrics {
   /** Where the replication gauges read their values at each scrape. */
   watchReplication(read: () => Promise<ReplicationGaugeValues>): void {
     this.#replicationGauges = read;
+  }
+
+  /** Where the mode gauge reads the current mode at each scrape. */
+  watchMode(read: () => RegionMode): void {
+    this.#mode = read;
+  }
+
+  readOnlyRejected(operation: string): void {
+    this.readOnlyRejections.inc({ operation, region: this.#region });
   }
 
   observe(operation: string, status: number, seconds: number): void {

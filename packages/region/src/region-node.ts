@@ -7,6 +7,7 @@ import { type Logger, pino } from 'pino';
 import { Authorizer } from './access/authorizer.ts';
 import { TokenAuthenticator } from './access/token-authenticator.ts';
 import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
+import { ControlLink } from './control-link/control-link.ts';
 import { createApp } from './http/app.ts';
 import { vaultRoutes } from './http/management/vault-routes.ts';
 import { certificateRoutes } from './http/routes/certificate-routes.ts';
@@ -15,6 +16,7 @@ import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
 import { VaultHostResolver } from './http/vault-host.ts';
 import { infraRoutes } from './infra-routes.ts';
+import { ModeGate, type RegionModeControl } from './mode/mode-gate.ts';
 import { RegionMetrics } from './region-metrics.ts';
 import type { RegionNodeOptions } from './region-options.ts';
 import type { NodeReplication } from './replication/node-replication.ts';
@@ -44,6 +46,8 @@ export interface RegionNode {
   readonly port: number;
   readonly caFile: string;
   readonly clock: SimulatedClock;
+  /** What the region serves: read it, set() it, raise its write fence (the control link does; tests too). */
+  readonly mode: RegionModeControl;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,23 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   });
   const metrics = new RegionMetrics(options.region);
   redis.on('error', () => metrics.redisErrors.inc());
+  const gate = new ModeGate({
+    region: options.region,
+    role: options.role,
+    readOnlyProfile: options.readOnlyProfile,
+    onReadOnlyRejection: (operation) => metrics.readOnlyRejected(operation),
+  });
+  metrics.watchMode(() => gate.state.mode);
+  gate.on('change', (state, previous) => {
+    if (state.mode !== previous.mode || state.epoch !== previous.epoch)
+      logger.info(
+        { mode: state.mode, epoch: state.epoch, previousMode: previous.mode },
+        'region mode changed',
+      );
+  });
+
+  // Under a control process, serve nothing until the failover state says what this region is.
+  if (options.control) gate.set({ mode: 'standby', epoch: 0 });
 
   const secondary = options.role === 'secondary';
   const service = createVaultService({
@@ -72,21 +93,33 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     masterKey: loadMasterKey({ key: options.masterKey, dataDir: options.dataDir }),
     location: options.region,
     tenantId,
+    // A secondary's vaults change under it (replication): never serve cached properties.
+    cacheVaults: !secondary,
     // A standby's purges arrive as the primary's purge entries: purging on its own would fork its state.
     queue: secondary
       ? undefined
       : {
           connection: { url: options.queueRedisUrl ?? options.redisUrl },
           toRealMs: (ms) => clock.toRealMs(ms),
+          // Purges are writes: they wait while this region may not write (see gate 'writable' below).
+          held: !gate.writable,
           onError: (err, job) =>
             logger.warn(
-              { err, vault: job.vault, kind: job.kind },
+              { err, vault: job?.vault, kind: job?.kind },
               'could not schedule a purge; it is scheduled at next start',
             ),
         },
   });
+  gate.on('writable', (writable) => {
+    if (writable) service.scheduler?.release();
+    else void service.scheduler?.hold();
+  });
+  const controlLink = options.control
+    ? new ControlLink({ region: options.region, target: gate, logger, ...options.control })
+    : undefined;
   let replication: NodeReplication | undefined;
   const release = async () => {
+    await controlLink?.close();
     await replication?.close();
     await service.close();
     redis.disconnect();
@@ -103,6 +136,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     throw error;
   }
   replication = startReplication(options, redis, metrics, logger);
+  await controlLink?.start();
   metrics.watchReplication(async () => {
     const status = await replication?.status({ digests: false });
     return status ?? { lagSeconds: null, lagEntries: null, link: null };
@@ -146,6 +180,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       authenticator,
       authorizer,
       replication,
+      gate,
+      controlLink,
     }),
     vaults: service.vaults,
     hosts,
@@ -154,7 +190,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     metrics,
     logger,
     serviceVersion: SERVICE_VERSION,
-    standby: secondary,
+    gate,
     afterWrite: sync && ((vault) => sync.waitForSecondaries(vault)),
   });
 
@@ -178,6 +214,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     port,
     caFile: tls.caFile,
     clock,
+    mode: gate,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

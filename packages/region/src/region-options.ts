@@ -1,4 +1,4 @@
-import type { SimulatedClock, VaultSpec } from '@vaultover/vault';
+import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
 import type { Principal } from './access/principals.ts';
 
@@ -30,8 +30,22 @@ export interface RegionNodeOptions {
   /** Base64 of 32 bytes; otherwise generated into the data directory. */
   masterKey?: string;
   logger?: Logger;
+  /** Which operations the region serves when read-only (after a failover); `2016` by default. */
+  readOnlyProfile?: ReadOnlyProfile;
   /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */
   clock?: SimulatedClock;
+  /**
+   * The control Redis of a failover deployment. With it, the node takes its mode and epoch from the
+   * failover state there and, as the writer, renews its write lease (fencing); until it has read them it
+   * serves nothing. Without it, the role decides: a primary read-write, a secondary standby.
+   */
+  control?: {
+    redisUrl: string;
+    /** Must match the control process's. Default 2000. */
+    leaseMs?: number;
+    /** Default leaseMs / 4. */
+    renewIntervalMs?: number;
+  };
   /** Replication settings. A secondary pulls from `primaryRedisUrl` (in the embedded topology, the link proxy in front of the primary's Redis). A primary trims its streams below what `secondaries` acknowledged. */
   replication?: {
     primaryRedisUrl?: string;

@@ -38,6 +38,13 @@ export type { KeyStore } from './keys/key-store.ts';
 export type { KeyOperation, KeyType } from './keys/key-types.ts';
 export type { RotationPolicy } from './keys/rotation-policy.ts';
 export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
+export {
+  DEFAULT_READ_ONLY_PROFILE,
+  READ_ONLY_PROFILES,
+  type ReadOnlyProfile,
+  readOnlyAllowlist,
+  servedWhileReadOnly,
+} from './read-only-profiles.ts';
 export { MAX_SECRET_VALUE_BYTES } from './secrets/secret-input.ts';
 export type {
   DeletedSecret,

@@ -43,6 +43,11 @@ export interface VaultServiceOptions {
    * spare core, up to 4.
    */
   cryptoWorkers?: number | undefined;
+  /**
+   * Whether vault properties may be cached (default true). False where a replicator changes the vaults
+   * behind the service's back: a secondary serving reads after a failover.
+   */
+  cacheVaults?: boolean | undefined;
 }
 
 /** The vault domain of one region, wired: registry, stores and the purge scheduler. */
@@ -72,7 +77,9 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     location: options.location ?? 'local',
     tenantId: options.tenantId ?? '00000000-0000-0000-0000-000000000000',
   };
-  const vaults = new VaultRegistry(redis, committer, () => options.clock.now(), defaults);
+  const vaults = new VaultRegistry(redis, committer, () => options.clock.now(), defaults, {
+    caching: options.cacheVaults ?? true,
+  });
   const sealer = new Sealer(options.masterKey);
   const scheduler = options.queue
     ? new PurgeScheduler({ clock: options.clock, ...options.queue })

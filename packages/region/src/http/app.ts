@@ -10,8 +10,9 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authorizer } from '../access/authorizer.ts';
+import { EPOCH_HEADER, requestEpoch } from '../mode/epoch-header.ts';
+import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
-import { standbyRefusal } from '../replication/standby-refusal.ts';
 import { requireApiVersion } from './api-version.ts';
 import type { DataRoute, RequestContext } from './data-route.ts';
 import { sendError } from './error-reply.ts';
@@ -51,8 +52,8 @@ export interface AppDeps {
   metrics: RegionMetrics;
   logger: Logger;
   serviceVersion: string;
-  /** A standby secondary: every data-plane and management request is refused (503) after authentication. */
-  standby?: boolean;
+  /** The region's mode: asked about every data-plane and management request, after authentication. */
+  gate: ModeGate;
   /** Sync replication (primary): called after a successful write, before the answer; throws to fail it (503). */
   afterWrite?: (vault: string) => Promise<void>;
 }
@@ -123,7 +124,7 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       // After the 401 challenge (SDKs need it to get a token at all), before anything reads the vault.
-      if (deps.standby) throw standbyRefusal(deps.region);
+      deps.gate.admit(op.name, requestEpoch(req.headers[EPOCH_HEADER]));
       const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
       const vaultName = deps.hosts.resolve(req.hostname);
       if (!vaultName) throw vaultNotFound(req.hostname);

@@ -32,10 +32,6 @@ export interface NodeReplication {
 
 /** The `/health` summary of a status. */
 export function summaryOf(status: NodeReplicationStatus): ReplicationSummary {
-  return {
-    state: status.state,
-    link: status.link,
-    lagEntries: status.lagEntries,
-    lagSeconds: status.lagSeconds,
-  };
+  const { region: _region, role: _role, lastError: _lastError, digests: _digests, ...summary } = status;
+  return summary;
 }

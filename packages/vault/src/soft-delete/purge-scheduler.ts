@@ -31,9 +31,15 @@ export interface PurgeSchedulerOptions {
   queueName?: string;
   /**
    * Told when scheduling fails after a deletion was committed. The deletion stands (it was acknowledged);
-   * `reconcile` at the next start schedules the purge. Default: rethrow.
+   * `reconcile` at the next start schedules the purge; `job` is absent when the worker itself failed.
+   * Default: rethrow.
    */
-  onError?: (error: unknown, job: PurgeJob) => void;
+  onError?: (error: unknown, job?: PurgeJob) => void;
+  /**
+   * Start with due purges held back until release(): a region that may not be the writer (it learns its
+   * mode from the control store after it starts) must not purge in the meantime. Default false.
+   */
+  held?: boolean;
 }
 
 /**
@@ -44,9 +50,12 @@ export class PurgeScheduler implements DeletionListener {
   readonly #queue: Queue<PurgeJob>;
   readonly #options: PurgeSchedulerOptions;
   #worker: Worker<PurgeJob> | undefined;
+  #held: boolean;
+  #running = false;
 
   constructor(options: PurgeSchedulerOptions) {
     this.#options = options;
+    this.#held = options.held ?? false;
     this.#queue = new Queue<PurgeJob>(options.queueName ?? 'purge', {
       connection: options.connection,
       prefix: options.prefix ?? '{vo-purge}',
@@ -97,7 +106,38 @@ export class PurgeScheduler implements DeletionListener {
       connection: this.#options.connection,
       prefix: this.#queue.opts.prefix,
       concurrency: 4,
+      autorun: false,
     });
+    if (!this.#held) this.#run_();
+  }
+
+  /**
+   * Holds due purges back: purges are writes, and a region that is failed over (read-only) or lost its
+   * write lease must not write. They stay due in the queue and run after release(). Waits for purges
+   * already running to finish.
+   */
+  async hold(): Promise<void> {
+    if (this.#held) return;
+    this.#held = true;
+    if (this.#running) await this.#worker?.pause();
+  }
+
+  /** Runs due purges again after hold(). */
+  release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    if (this.#running) this.#worker?.resume();
+    else this.#run_();
+  }
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  #run_(): void {
+    if (!this.#worker || this.#running) return;
+    this.#running = true;
+    this.#worker.run().catch((error) => this.#options.onError?.(error));
   }
 
   /**

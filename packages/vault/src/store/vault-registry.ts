@@ -40,21 +40,33 @@ export class VaultRegistry {
   readonly #clockNow: () => number;
   readonly #defaults: VaultDefaults;
   readonly #cache = new Map<string, VaultProperties>();
+  readonly #caching: boolean;
 
-  constructor(redis: VaultRedis, committer: Committer, clockNow: () => number, defaults: VaultDefaults) {
+  /**
+   * `caching: false` for a region whose vaults change under it (a secondary, written by its replicator):
+   * every request then reads the vault's properties from Redis.
+   */
+  constructor(
+    redis: VaultRedis,
+    committer: Committer,
+    clockNow: () => number,
+    defaults: VaultDefaults,
+    options: { caching?: boolean } = {},
+  ) {
     this.#redis = redis;
     this.#committer = committer;
     this.#clockNow = clockNow;
     this.#defaults = defaults;
+    this.#caching = options.caching ?? true;
   }
 
   /** Properties of the live vault `name`, or VaultNotFound (also for a soft-deleted one). */
   async get(name: string): Promise<VaultProperties> {
-    const cached = this.#cache.get(name);
+    const cached = this.#caching ? this.#cache.get(name) : undefined;
     if (cached) return cached;
     const record = await this.read(name);
     if (!record || record.deletion) throw vaultNotFound(name);
-    this.#cache.set(name, record.properties);
+    if (this.#caching) this.#cache.set(name, record.properties);
     return record.properties;
   }
 

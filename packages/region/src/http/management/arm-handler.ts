@@ -9,8 +9,9 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authorizer } from '../../access/authorizer.ts';
+import { EPOCH_HEADER, requestEpoch } from '../../mode/epoch-header.ts';
+import type { ModeGate } from '../../mode/mode-gate.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
-import { standbyRefusal } from '../../replication/standby-refusal.ts';
 import type { Authenticator } from '../app.ts';
 import { sendError } from '../error-reply.ts';
 import { readJsonBody } from '../json-body.ts';
@@ -36,8 +37,8 @@ export interface ArmDeps {
   authorizer: Authorizer;
   metrics: RegionMetrics;
   logger: Logger;
-  /** A standby secondary refuses every management request (503) after authentication. */
-  standby?: boolean;
+  /** The region's mode: asked about every management request, after authentication. */
+  gate: ModeGate;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,7 +57,10 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
     let status: number;
     try {
       const principal = await authenticate(req, deps);
-      if (deps.standby) throw standbyRefusal(deps.region);
+      const epoch = requestEpoch(req.headers[EPOCH_HEADER]);
+      // A route with an alternative (VaultPut: create or recover) is named by its body, read below: its
+      // refusal must name the operation asked for. Neither reads the vault before the gate.
+      if (!route.alternative) deps.gate.admit(name, epoch);
       const apiVersion = requireArmApiVersion(
         query(req)['api-version'],
         route.apiFamily ?? 'keyvault',
@@ -66,7 +70,10 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
       const subscriptionId = requireSubscription(params.subscriptionId ?? '');
       if (params.resourceGroupName !== undefined) requireResourceGroup(params.resourceGroupName);
       const body = route.hasBody ? await readArmBody(req) : undefined;
-      if (route.alternative?.when(body)) name = route.alternative.operation;
+      if (route.alternative) {
+        if (route.alternative.when(body)) name = route.alternative.operation;
+        deps.gate.admit(name, epoch);
+      }
       authorize(deps, principal, name, req.path);
       const origin = requestOrigin(req.headers.host);
       const reply = await route.handle({

@@ -2,6 +2,7 @@ import { findOperation, OPERATIONS } from '@vaultover/vault';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { Authorizer } from '../../access/authorizer.ts';
+import { ModeGate } from '../../mode/mode-gate.ts';
 import { RegionMetrics } from '../../region-metrics.ts';
 import { type Authenticator, createApp, type InfraRoute } from '../app.ts';
 import type { DataRoute } from '../data-route.ts';
@@ -42,6 +43,7 @@ function servedRoutes(): { method: string; path: string }[] {
     metrics: new RegionMetrics('test'),
     logger: pino({ level: 'silent' }),
     serviceVersion: 'test',
+    gate: new ModeGate({ region: 'test', role: 'primary' }),
   });
   const stack = (
     app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }

@@ -1,0 +1,164 @@
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { RegionModeControl } from '../mode/mode-gate.ts';
+import type { RegionMode } from '../mode/region-mode.ts';
+import { CONTROL_KEYS } from './control-keys.ts';
+
+const RENEW_LEASE = readFileSync(new URL('./lua/renew-lease.lua', import.meta.url), 'utf8');
+
+/** What the link drives: the region's mode gate. */
+export type ModeTarget = Pick<RegionModeControl, 'state' | 'set' | 'setWriteFence'>;
+
+export interface ControlLinkOptions {
+  region: string;
+  /** The control Redis (failover state and write lease). */
+  redisUrl: string;
+  target: ModeTarget;
+  logger: Logger;
+  /** How long a renewed lease lasts. Default 2000. */
+  leaseMs?: number;
+  /** How often the lease is renewed and the assignment read. Default leaseMs / 4. */
+  renewIntervalMs?: number;
+}
+
+export const CONTROL_LINK_DEFAULTS = { leaseMs: 2000 } as const;
+
+/** `/health`'s view of the link. */
+export interface ControlLinkStatus {
+  link: 'up' | 'down';
+  epoch: number | null;
+  /** Whether this region holds the write lease now. */
+  lease: 'held' | 'none';
+  /** Milliseconds the held lease has left (as this region counts them), else null. */
+  leaseRemainingMs: number | null;
+  writer: boolean;
+}
+
+/**
+ * The region's side of fencing: every `renewIntervalMs`, one script reads the region's assigned mode and
+ * epoch from the control Redis and, when the region is the writer, renews its lease. Writes stop when the
+ * lease runs out by this region's own monotonic clock, counted from the moment the renewal was SENT (so
+ * the region's view always ends before the key's TTL in Redis), minus a tenth for timer lateness: the
+ * control process waits for the key to expire before it promotes anyone, so the two never overlap.
+ */
+export class ControlLink {
+  readonly #options: Required<ControlLinkOptions>;
+  #redis: Redis | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #fenceTimer: NodeJS.Timeout | undefined;
+  #leaseUntil = 0;
+  #writer = false;
+  #linkUp = false;
+  #epoch: number | null = null;
+  #closed = false;
+
+  constructor(options: ControlLinkOptions) {
+    const leaseMs = options.leaseMs ?? CONTROL_LINK_DEFAULTS.leaseMs;
+    this.#options = { ...options, leaseMs, renewIntervalMs: options.renewIntervalMs ?? leaseMs / 4 };
+    // Until the control Redis has told this region what to be, it serves nothing and writes nothing.
+    options.target.setWriteFence('this region has not yet obtained its write lease from the control store');
+  }
+
+  /** Reads the assignment once (bounded by the renew interval), then keeps renewing in the background. */
+  async start(): Promise<void> {
+    await this.#renew();
+    this.#schedule();
+  }
+
+  status(): ControlLinkStatus {
+    const remaining = this.#leaseUntil - performance.now();
+    const held = this.#writer && remaining > 0;
+    return {
+      link: this.#linkUp ? 'up' : 'down',
+      epoch: this.#epoch,
+      lease: held ? 'held' : 'none',
+      leaseRemainingMs: held ? Math.round(remaining) : null,
+      writer: this.#writer,
+    };
+  }
+
+  /** Whether the region is the assigned writer but cannot write (its lease ran out): it is unhealthy. */
+  get leaseLost(): boolean {
+    return this.#writer && performance.now() >= this.#leaseUntil;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    clearTimeout(this.#fenceTimer);
+    this.#redis?.disconnect();
+  }
+
+  #schedule(): void {
+    if (this.#closed) return;
+    this.#timer = setTimeout(async () => {
+      await this.#renew();
+      this.#schedule();
+    }, this.#options.renewIntervalMs);
+  }
+
+  async #renew(): Promise<void> {
+    const sentAt = performance.now();
+    try {
+      const [held, epoch, modes] = (await this.#client().eval(
+        RENEW_LEASE,
+        2,
+        CONTROL_KEYS.failover,
+        CONTROL_KEYS.lease,
+        this.#options.region,
+        String(this.#options.leaseMs),
+      )) as [number, string, string];
+      this.#linkUp = true;
+      this.#apply(held === 1, epoch, modes, sentAt);
+    } catch (error) {
+      if (this.#linkUp) this.#options.logger.warn({ err: error }, 'control store unreachable');
+      this.#linkUp = false;
+      // A connection that timed out may still deliver the late reply to the next command: start afresh.
+      this.#redis?.disconnect();
+      this.#redis = undefined;
+    }
+  }
+
+  #apply(held: boolean, epochText: string, modesJson: string, sentAt: number): void {
+    if (epochText === '') return; // no failover state yet: stay fenced until the control process writes it
+    const epoch = Number(epochText);
+    const mode = (JSON.parse(modesJson || '{}') as Record<string, RegionMode>)[this.#options.region];
+    this.#epoch = epoch;
+    if (mode && this.#isNewer(mode, epoch)) this.#options.target.set({ mode, epoch });
+    this.#writer = held;
+    if (!held) {
+      this.#leaseUntil = 0;
+      this.#options.target.setWriteFence(`this region is not the writer at epoch ${epoch}`);
+      return;
+    }
+    const leaseMs = this.#options.leaseMs;
+    this.#leaseUntil = sentAt + leaseMs - leaseMs / 10;
+    this.#options.target.setWriteFence(null);
+    clearTimeout(this.#fenceTimer);
+    this.#fenceTimer = setTimeout(
+      () =>
+        this.#options.target.setWriteFence('this region lost its write lease (control store unreachable)'),
+      this.#leaseUntil - performance.now(),
+    );
+  }
+
+  /** Whether the assignment changes anything: the gate refuses older epochs, and a push may have come first. */
+  #isNewer(mode: RegionMode, epoch: number): boolean {
+    const current = this.#options.target.state;
+    return epoch > current.epoch || (epoch === current.epoch && mode !== current.mode);
+  }
+
+  #client(): Redis {
+    this.#redis ??= new Redis(this.#options.redisUrl, {
+      lazyConnect: false,
+      connectTimeout: this.#options.renewIntervalMs,
+      commandTimeout: this.#options.renewIntervalMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: true,
+      retryStrategy: () => null,
+    });
+    this.#redis.on('error', () => {});
+    return this.#redis;
+  }
+}

@@ -1,0 +1,60 @@
+import { ConflictError, type OperationName, ServiceUnavailableError } from '@vaultover/vault';
+
+// Every refusal is a 503 ServiceUnavailable: the request is fine, this region just does not serve it now,
+// and the SDKs retry 503 (which is what users come to watch). Messages never carry object names or values.
+
+/** The real service's refusal of an operation outside the read-only allowlist, word for word (DESIGN §8). */
+export class ReadOnlyRefusalError extends ServiceUnavailableError {
+  readonly operation: OperationName;
+
+  constructor(operation: OperationName) {
+    super(`Operation "${operation}" is unavailable: the service is currently in a read-only state.`);
+    this.operation = operation;
+  }
+}
+
+export class RegionOfflineError extends ServiceUnavailableError {
+  constructor(region: string) {
+    super(`Region ${region} is offline: it serves no requests. Retry later, or use another region.`);
+  }
+}
+
+/**
+ * A write routed under another failover epoch than the region's: the router's view is stale (or the
+ * region's is), and accepting it could let two regions take writes for the same epoch.
+ */
+export class EpochMismatchError extends ServiceUnavailableError {
+  readonly requestEpoch: number;
+  readonly regionEpoch: number;
+
+  constructor(region: string, requestEpoch: number, regionEpoch: number) {
+    super(
+      `The request was routed under epoch ${requestEpoch} but region ${region} is at epoch ${regionEpoch}; ` +
+        'it was not applied. Retry.',
+    );
+    this.requestEpoch = requestEpoch;
+    this.regionEpoch = regionEpoch;
+  }
+}
+
+/** A write while the write fence is up: the region could not renew its write lease (fencing, DESIGN §4). */
+export class WriteFencedError extends ServiceUnavailableError {
+  constructor(region: string) {
+    super(`Region ${region} lost its write lease and does not accept writes until it holds it again. Retry.`);
+  }
+}
+
+/** A mode change under an older epoch than the gate's: a late or duplicated order must not undo a newer one. */
+export class StaleEpochError extends ConflictError {
+  readonly requestedEpoch: number;
+  readonly currentEpoch: number;
+
+  constructor(requestedEpoch: number, currentEpoch: number) {
+    super(
+      `Epoch ${requestedEpoch} is older than the region's current epoch ${currentEpoch}; ` +
+        'a mode change needs an epoch at least as high as the current one.',
+    );
+    this.requestedEpoch = requestedEpoch;
+    this.currentEpoch = currentEpoch;
+  }
+}
