@@ -31,6 +31,8 @@ export interface TestRedisOptions {
    * (vault names `ccl-*`, replaying into 5).
    * Read-only mode: read-only-mode 3 (vault `romode`, ARM vaults `roarm*`/`rogone*`/`ronew*`, object
    * names suffixed per run; no time shifts).
+   * Global endpoint: gateway and gateway-windows 3 (secret names `gw-*` and `gww-*`, vault `gw-vault`; no
+   * time shifts).
    */
   externalDb: number;
 }

@@ -61,10 +61,13 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     ensureSigningKey(options.dataDir),
   ]);
   // Auto-pipelining: commands of concurrent requests issued in the same tick share one write.
+  // No re-sending after a reconnect: a commit whose reply was lost may have run, and running it again
+  // would fail its guards and answer a successful write with an error (seen under kill -9 of Redis).
   const redis = new Redis(options.redisUrl, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     enableAutoPipelining: true,
+    autoResendUnfulfilledCommands: false,
   });
   const metrics = new RegionMetrics(options.region);
   redis.on('error', () => metrics.redisErrors.inc());
@@ -104,10 +107,12 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
           // Purges are writes: they wait while this region may not write (see gate 'writable' below).
           held: !gate.writable,
           onError: (err, job) =>
-            logger.warn(
-              { err, vault: job?.vault, kind: job?.kind },
-              'could not schedule a purge; it is scheduled at next start',
-            ),
+            job
+              ? logger.warn(
+                  { err, vault: job.vault, kind: job.kind },
+                  'could not schedule a purge; it is scheduled at next start',
+                )
+              : logger.warn({ err }, 'purge queue error'),
         },
   });
   gate.on('writable', (writable) => {

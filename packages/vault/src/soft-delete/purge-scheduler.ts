@@ -60,6 +60,8 @@ export class PurgeScheduler implements DeletionListener {
       connection: options.connection,
       prefix: options.prefix ?? '{vo-purge}',
     });
+    // BullMQ prints errors nobody listens to on stderr, outside the region's logger: route them there.
+    this.#queue.on('error', (error) => this.#options.onError?.(error));
   }
 
   static jobId(job: Omit<PurgeJob, 'deletion'> & { deletion: Pick<Deletion, 'deletedDate'> }): string {
@@ -108,6 +110,7 @@ export class PurgeScheduler implements DeletionListener {
       concurrency: 4,
       autorun: false,
     });
+    this.#worker.on('error', (error) => this.#options.onError?.(error));
     if (!this.#held) this.#run_();
   }
 

@@ -1,0 +1,178 @@
+import {
+  BadParameterError,
+  ForbiddenError,
+  isVaultError,
+  NotFoundError,
+  ServiceUnavailableError,
+  type VaultError,
+} from '@vaultover/vault';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EventLog } from '../events/event-log.ts';
+import type { FailoverStore } from '../failover/failover-store.ts';
+import type { Orchestrator } from '../orchestrator/orchestrator.ts';
+import type { RegionAdmin } from '../regions/region-admin.ts';
+import type { RegionProcesses, RegionProcessFault } from './region-processes.ts';
+import type { StatusReporter } from './status-report.ts';
+
+/** Who may use the control API: a bearer token naming an administrator. */
+export interface ControlAuth {
+  /** The principal named by a valid token; throws a 401 VaultError otherwise. */
+  authenticate(authorization: string | undefined): Promise<string>;
+  isAdministrator(principal: string): boolean;
+  readonly challenge: string;
+}
+
+export interface ControlApiDeps {
+  auth: ControlAuth;
+  status: StatusReporter;
+  events: EventLog;
+  store: FailoverStore;
+  orchestrator: Pick<Orchestrator, 'forceFailover' | 'forceFailback' | 'decide'>;
+  admin: RegionAdmin;
+  /** Region name → URL of its node. */
+  urls: ReadonlyMap<string, string>;
+  processes: RegionProcesses | undefined;
+  registry: Registry;
+  logger: Logger;
+}
+
+type Handler = (req: Request) => Promise<{ status?: number; body: unknown }>;
+
+/** The control API (DESIGN §8, docs/control-api.md): JSON, administrators only, except /metrics. */
+export function controlApi(deps: ControlApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.registry.contentType).send(await deps.registry.metrics());
+  });
+  const route = (method: 'get' | 'post', path: string, handler: Handler) =>
+    app[method](path, async (req, res) => {
+      try {
+        const principal = await deps.auth.authenticate(req.headers.authorization);
+        if (!deps.auth.isAdministrator(principal)) {
+          throw new ForbiddenError(
+            `Principal ${principal} is not an administrator; the control API needs one.`,
+          );
+        }
+        const reply = await handler(req);
+        res.status(reply.status ?? 200).json(reply.body);
+      } catch (error) {
+        sendControlError(res, error, deps);
+      }
+    });
+
+  route('get', '/api/status', async () => ({ body: await deps.status.report() }));
+  route('get', '/api/events', async (req) => ({ body: { value: await deps.events.list(eventsQuery(req)) } }));
+  route('post', '/api/failover', async () => {
+    const accepted = await deps.orchestrator.forceFailover();
+    await deps.events.append('control', { action: 'failover', ...accepted });
+    return { status: 202, body: { accepted: true, ...accepted } };
+  });
+  route('post', '/api/failback', async () => {
+    const accepted = await deps.orchestrator.forceFailback();
+    await deps.events.append('control', { action: 'failback', ...accepted });
+    return { status: 202, body: { accepted: true, ...accepted } };
+  });
+  for (const action of ['pause', 'resume'] as const) {
+    route('post', `/api/monitor/${action}`, async () => {
+      await deps.store.setPaused(action === 'pause');
+      await deps.events.append('control', { action: `monitor-${action}` });
+      if (action === 'resume') await deps.orchestrator.decide();
+      return { body: { paused: action === 'pause' } };
+    });
+  }
+  for (const fault of ['crash', 'restart', 'redis/stop', 'redis/start'] as const) {
+    route('post', `/api/regions/:region/${fault}`, async (req) =>
+      processFault(deps, regionOf(deps, req), fault),
+    );
+  }
+  for (const verdict of ['fail', 'ok'] as const) {
+    route('post', `/api/regions/:region/health/${verdict}`, async (req) => {
+      const region = regionOf(deps, req);
+      await deps.admin.setHealth(deps.urls.get(region) as string, verdict === 'fail');
+      await deps.events.append('fault', { region, fault: `health-${verdict}` });
+      return { body: { region, health: verdict } };
+    });
+  }
+  app.use((req: Request, res: Response) =>
+    sendControlError(
+      res,
+      new NotFoundError('NotFound', `${req.method} ${req.path.slice(0, 200)} is not a control API route.`),
+      deps,
+    ),
+  );
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) =>
+    sendControlError(res, error, deps),
+  );
+  return app;
+}
+
+async function processFault(
+  deps: ControlApiDeps,
+  region: string,
+  fault: RegionProcessFault,
+): Promise<{ body: unknown }> {
+  const processes = deps.processes;
+  if (!processes) {
+    throw new ServiceUnavailableError(
+      'This control process does not supervise the region processes (it was started alone); ' +
+        'run it under `vaultover up` to crash, restart or stop Redis.',
+    );
+  }
+  const actions: Record<RegionProcessFault, () => Promise<void>> = {
+    crash: () => processes.crash(region),
+    restart: () => processes.restart(region),
+    'redis/stop': () => processes.stopRedis(region),
+    'redis/start': () => processes.startRedis(region),
+  };
+  await actions[fault]();
+  await deps.events.append('fault', { region, fault: fault.replace('/', '-') });
+  return { body: { region, fault } };
+}
+
+function regionOf(deps: ControlApiDeps, req: Request): string {
+  const region = String(req.params.region);
+  if (!deps.urls.has(region)) {
+    throw new NotFoundError(
+      'RegionNotFound',
+      `No region is named ${region.slice(0, 60)}; regions: ${[...deps.urls.keys()].join(', ')}.`,
+    );
+  }
+  return region;
+}
+
+function eventsQuery(req: Request): { since?: string; limit?: number } {
+  const since = typeof req.query.since === 'string' ? req.query.since : undefined;
+  if (since !== undefined && !/^\d+-\d+$/.test(since)) {
+    throw new BadParameterError('"since" must be an event id such as 1700000000000-0.');
+  }
+  const limitText = typeof req.query.limit === 'string' ? req.query.limit : undefined;
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0 && limit <= 10_000)) {
+    throw new BadParameterError('"limit" must be a whole number from 1 to 10000.');
+  }
+  return { ...(since ? { since } : {}), ...(limit ? { limit } : {}) };
+}
+
+function sendControlError(
+  res: Response,
+  error: unknown,
+  deps: Pick<ControlApiDeps, 'auth' | 'logger'>,
+): void {
+  if (isVaultError(error)) {
+    const vaultError = error as VaultError;
+    if (vaultError.status === 401) res.setHeader('WWW-Authenticate', deps.auth.challenge);
+    res.status(vaultError.status).json({ error: { code: vaultError.code, message: vaultError.message } });
+    return;
+  }
+  deps.logger.error({ err: error }, 'control API request failed');
+  res.status(500).json({
+    error: {
+      code: 'InternalServerError',
+      message: 'The control process failed to process the request; see its log.',
+    },
+  });
+}

@@ -1,0 +1,56 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { FAILOVER_STATES, type FailoverState } from './failover/failover-state.ts';
+
+/** The control process's metrics (DESIGN §7): labels are region names, states and results, never object names. */
+export class ControlMetrics {
+  readonly registry: Registry;
+  readonly regionUp: Gauge<'region'>;
+  readonly failoverState: Gauge<'state'>;
+  readonly failovers: Counter;
+  readonly failoverDuration: Histogram;
+  readonly healthChecks: Counter<'region' | 'result'>;
+  readonly epoch: Gauge;
+
+  constructor(registry = new Registry()) {
+    this.registry = registry;
+    this.regionUp = new Gauge({
+      name: 'vaultover_region_up',
+      help: '1 while the health monitor judges the region up, 0 once it is down (after its thresholds).',
+      labelNames: ['region'],
+      registers: [registry],
+    });
+    this.failoverState = new Gauge({
+      name: 'vaultover_failover_state',
+      help: 'The failover state machine: 1 for the current state, 0 for the others.',
+      labelNames: ['state'],
+      registers: [registry],
+    });
+    this.failovers = new Counter({
+      name: 'vaultover_failovers_total',
+      help: 'Failovers completed (the secondary serving read-only).',
+      registers: [registry],
+    });
+    this.failoverDuration = new Histogram({
+      name: 'vaultover_failover_duration_seconds',
+      help: 'From the start of failing over until the secondary served (window plus lease wait).',
+      buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300],
+      registers: [registry],
+    });
+    this.healthChecks = new Counter({
+      name: 'vaultover_health_checks_total',
+      help: "Health probes of each region by result ('ok' or 'fail').",
+      labelNames: ['region', 'result'],
+      registers: [registry],
+    });
+    this.epoch = new Gauge({
+      name: 'vaultover_failover_epoch',
+      help: 'Epoch of the failover state: bumped by every transition.',
+      registers: [registry],
+    });
+  }
+
+  showState(state: FailoverState): void {
+    for (const name of FAILOVER_STATES) this.failoverState.set({ state: name }, name === state.state ? 1 : 0);
+    this.epoch.set(state.epoch);
+  }
+}

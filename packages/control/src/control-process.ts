@@ -1,0 +1,226 @@
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  Authorizer,
+  CONTROL_KEYS,
+  DEFAULT_TENANT_ID,
+  ensureSigningKey,
+  ensureTlsMaterial,
+  TokenAuthenticator,
+  VaultoverCredential,
+} from '@vaultover/region';
+import { TokenVerifier } from '@vaultover/region/auth';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { controlApi } from './api/control-api.ts';
+import { StatusReporter } from './api/status-report.ts';
+import { systemClock } from './clock/control-clock.ts';
+import { ControlMetrics } from './control-metrics.ts';
+import type { ControlOptions, ControlRegion } from './control-options.ts';
+import { EventLog } from './events/event-log.ts';
+import type { FailoverState } from './failover/failover-state.ts';
+import { FailoverStore } from './failover/failover-store.ts';
+import { startGateway } from './gateway/gateway.ts';
+import { HealthMonitor } from './monitor/health-monitor.ts';
+import { httpsProbe } from './monitor/health-probe.ts';
+import { FAILOVER_DEFAULTS } from './orchestrator/failover-settings.ts';
+import { Orchestrator } from './orchestrator/orchestrator.ts';
+import { TransitionQueue } from './orchestrator/transition-queue.ts';
+import { Transitions } from './orchestrator/transitions.ts';
+import { httpsRegionAdmin } from './regions/region-admin.ts';
+import { RouteTable } from './routing/route-table.ts';
+
+/** A running control process. */
+export interface ControlProcess {
+  /** The global endpoint: clients send every vault request here. */
+  readonly gatewayUrl: string;
+  /** The control API (and /metrics). */
+  readonly url: string;
+  readonly routes: RouteTable;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the control side: the failover state (created as `normal` on first start), the health monitor,
+ * the orchestrator and its transition worker, the global endpoint and the control API.
+ */
+export async function startControl(options: ControlOptions): Promise<ControlProcess> {
+  const logger = options.logger ?? pino({ name: 'control' });
+  const clock = options.clock ?? systemClock;
+  const settings = { ...FAILOVER_DEFAULTS, ...options.failover };
+  const { primary, secondary } = pairOf(options.regions);
+  const urls = new Map(options.regions.map((region) => [region.name, region.url]));
+  const tls = await ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: options.hostnames });
+  const ca = await readFile(tls.caFile);
+
+  const redis = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: null });
+  redis.on('error', () => {});
+  subscriber.on('error', () => {});
+  const store = new FailoverStore(redis);
+  const events = new EventLog(redis, clock);
+  const metrics = new ControlMetrics();
+  const initial: FailoverState = {
+    state: 'normal',
+    epoch: 1,
+    primary: primary.name,
+    secondary: secondary.name,
+    since: clock.now(),
+    lastFailover: null,
+  };
+  const routes = new RouteTable({ urls, clock, failureMode: settings.failureMode });
+  const showState = (state: FailoverState | undefined) => {
+    if (!state) return;
+    routes.update(state);
+    metrics.showState(state);
+  };
+  showState(
+    await store.ensure(initial, {
+      time: clock.now(),
+      kind: 'transition',
+      details: { to: 'normal', epoch: 1 },
+    }),
+  );
+
+  const monitor = new HealthMonitor({
+    regions: options.regions,
+    probe: httpsProbe(ca),
+    clock,
+    settings: options.monitor,
+  });
+  const credential = new VaultoverCredential({
+    dataDir: options.dataDir,
+    principal: options.adminPrincipal ?? 'admin',
+  });
+  const admin = httpsRegionAdmin({ ca, credential });
+  const positions = {
+    latest: async (region: string) => monitor.view(region)?.lastGood ?? undefined,
+  };
+  const transitions = new Transitions({
+    store,
+    events,
+    clock,
+    settings,
+    positions,
+    admin,
+    urls,
+    logger,
+    onFailedOver: (record, state) => {
+      if (state.state !== 'failed-over') return;
+      metrics.failovers.inc();
+      if (record.servingAt) {
+        metrics.failoverDuration.observe(
+          (Date.parse(record.servingAt) - Date.parse(record.startedAt)) / 1000,
+        );
+      }
+    },
+  });
+  const queue = new TransitionQueue({ connection: { url: options.controlRedisUrl }, transitions, logger });
+  const orchestrator = new Orchestrator({ store, events, monitor, queue, clock, settings, logger });
+
+  // Every control process sees every transition, its own or another's, within one pub/sub message.
+  await subscriber.subscribe(CONTROL_KEYS.changes);
+  const refresh = async () => showState(await store.load().catch(() => undefined));
+  subscriber.on('message', () => void refresh());
+  const refresher = setInterval(() => void refresh(), 1000);
+
+  monitor.on('probe', (region: string, result: { ok: boolean }) => {
+    metrics.healthChecks.inc({ region, result: result.ok ? 'ok' : 'fail' });
+    metrics.regionUp.set({ region }, monitor.view(region)?.healthy ? 1 : 0);
+  });
+  monitor.on('flip', (region: string, healthy: boolean) => {
+    metrics.regionUp.set({ region }, healthy ? 1 : 0);
+    orchestrator.noteFlip(region, healthy);
+    const view = monitor.view(region);
+    void events
+      .append('probe', { region, healthy, reason: view?.lastProbe?.reason ?? null })
+      .then(() => orchestrator.decide())
+      .catch((error) => logger.warn({ err: error }, 'could not act on a health flip'));
+  });
+  const decider = setInterval(
+    () => void orchestrator.decide().catch((error) => logger.warn({ err: error }, 'decision failed')),
+    monitor.settings.probeIntervalMs,
+  );
+  for (const region of options.regions) metrics.regionUp.set({ region: region.name }, 1);
+  monitor.start();
+
+  const gateway = await startGateway({
+    dataDir: options.dataDir,
+    hostnames: options.hostnames,
+    caFile: tls.caFile,
+    routeSource: routes,
+    registry: metrics.registry,
+    logger,
+    host: options.host,
+    port: options.gatewayPort,
+  });
+
+  const authorizer = new Authorizer(options.principals);
+  const signingKey = await ensureSigningKey(options.dataDir);
+  const authenticator = new TokenAuthenticator(
+    new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
+    options.tenantId ?? DEFAULT_TENANT_ID,
+  );
+  const app = controlApi({
+    auth: {
+      authenticate: (authorization) => authenticator.authenticate(authorization),
+      isAdministrator: (principal) => authorizer.isAdministrator(principal),
+      challenge: authenticator.challenge,
+    },
+    status: new StatusReporter(store, monitor, options.regions),
+    events,
+    store,
+    orchestrator,
+    admin,
+    urls,
+    processes: options.processes,
+    registry: metrics.registry,
+    logger,
+  });
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
+  await listen(server, options.apiPort ?? 0, options.host ?? '127.0.0.1');
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ gateway: gateway.url, control: `https://localhost:${port}` }, 'control process ready');
+
+  return {
+    gatewayUrl: gateway.url,
+    url: `https://localhost:${port}`,
+    routes,
+    async close() {
+      clearInterval(refresher);
+      clearInterval(decider);
+      await monitor.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await gateway.close();
+      await queue.close();
+      subscriber.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+function pairOf(regions: readonly ControlRegion[]): { primary: ControlRegion; secondary: ControlRegion } {
+  const primary = regions.find((region) => region.role === 'primary');
+  const secondary = regions.find((region) => region.role === 'secondary');
+  if (!primary || !secondary || regions.length !== 2) {
+    throw new Error(
+      'the control process fails over one pair: give exactly one primary and one secondary region',
+    );
+  }
+  return { primary, secondary };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import { CONTROL_KEYS } from '@vaultover/region';
+import type { Redis } from 'ioredis';
+import type { ControlClock } from '../clock/control-clock.ts';
+
+/** Kept events: the stream is trimmed to about this many. */
+export const EVENTS_MAX_LENGTH = 10_000;
+
+export type EventKind =
+  /** The failover state machine moved (details: from, to, epoch, …). */
+  | 'transition'
+  /** The monitor's verdict on a region flipped (details: region, healthy, after). */
+  | 'probe'
+  /** A fault was injected or lifted through the control API (details: region, fault). */
+  | 'fault'
+  /** A manual control: failover/failback requested, monitor paused/resumed. */
+  | 'control'
+  /** Something the orchestrator could not do, and why. */
+  | 'warning';
+
+export interface ControlEvent {
+  /** Stream id: pass it back as `since` to read what came after. */
+  id: string;
+  time: string;
+  kind: EventKind;
+  details: Record<string, unknown>;
+}
+
+/** Every transition, probe flip and fault, in the control Redis (a stream: ordered, shared, bounded). */
+export class EventLog {
+  readonly #redis: Redis;
+  readonly #clock: ControlClock;
+
+  constructor(redis: Redis, clock: ControlClock) {
+    this.#redis = redis;
+    this.#clock = clock;
+  }
+
+  async append(kind: EventKind, details: Record<string, unknown>): Promise<void> {
+    await this.#redis.xadd(
+      CONTROL_KEYS.events,
+      'MAXLEN',
+      '~',
+      EVENTS_MAX_LENGTH,
+      '*',
+      'time',
+      new Date(this.#clock.now()).toISOString(),
+      'kind',
+      kind,
+      'details',
+      JSON.stringify(details),
+    );
+  }
+
+  /** Events after `since` (exclusive; all when absent), oldest first, at most `limit`. */
+  async list(options: { since?: string; limit?: number } = {}): Promise<ControlEvent[]> {
+    const start = options.since ? `(${options.since}` : '-';
+    const entries = await this.#redis.xrange(CONTROL_KEYS.events, start, '+', 'COUNT', options.limit ?? 1000);
+    return entries.map(([id, fields]) => toEvent(id, fields));
+  }
+}
+
+function toEvent(id: string, fields: string[]): ControlEvent {
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i] as string, fields[i + 1] as string);
+  return {
+    id,
+    time: map.get('time') ?? '',
+    kind: (map.get('kind') ?? 'warning') as EventKind,
+    details: JSON.parse(map.get('details') ?? '{}') as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,84 @@
+/** The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`. */
+export const FAILOVER_STATES = ['normal', 'failing-over', 'failed-over', 'failing-back'] as const;
+export type FailoverStateName = (typeof FAILOVER_STATES)[number];
+
+/** What a failover left behind: changes the primary had committed that the secondary had not applied. */
+export interface RpoReport {
+  /** Changes lost to the failover (0 in sync mode). */
+  lostChanges: number;
+  /** The primary's newest commit the secondary never applied (ISO), or null when nothing was lost. */
+  newestLostCommitTime: string | null;
+  /** How old the lost changes were at promotion, in seconds (from the secondary's last applied commit). */
+  lostWindowSeconds: number | null;
+  /** Where the primary position came from: its last good health probe. */
+  primaryPosition: number | null;
+  secondaryAppliedPosition: number | null;
+}
+
+/** One failover, as reported in status and events. */
+export interface FailoverRecord {
+  from: string;
+  to: string;
+  reason: string;
+  forced: boolean;
+  /** ISO times. */
+  detectedAt: string | null;
+  startedAt: string;
+  servingAt: string | null;
+  failbackStartedAt: string | null;
+  endedAt: string | null;
+  rpo: RpoReport | null;
+}
+
+interface Base {
+  readonly epoch: number;
+  readonly primary: string;
+  readonly secondary: string;
+  /** When this state was entered (epoch ms, control clock). */
+  readonly since: number;
+}
+
+/** The discriminated union persisted in the control Redis. */
+export type FailoverState =
+  | (Base & { readonly state: 'normal'; readonly lastFailover: FailoverRecord | null })
+  | (Base & {
+      readonly state: 'failing-over';
+      readonly windowEndsAt: number;
+      readonly failover: FailoverRecord;
+    })
+  | (Base & { readonly state: 'failed-over'; readonly failover: FailoverRecord })
+  | (Base & {
+      readonly state: 'failing-back';
+      readonly windowEndsAt: number;
+      readonly failover: FailoverRecord;
+    });
+
+/** The region that serves clients in `state`, or null during a window. */
+export function servingRegion(state: FailoverState): string | null {
+  switch (state.state) {
+    case 'normal':
+      return state.primary;
+    case 'failed-over':
+      return state.secondary;
+    default:
+      return null;
+  }
+}
+
+/** The mode every region must be in: only the serving region serves, and only the primary writes. */
+export function assignedModes(state: FailoverState): Record<string, 'read-write' | 'read-only' | 'standby'> {
+  return {
+    [state.primary]: state.state === 'normal' ? 'read-write' : 'standby',
+    [state.secondary]: state.state === 'failed-over' ? 'read-only' : 'standby',
+  };
+}
+
+/** The one region allowed to write, or null. */
+export function writerOf(state: FailoverState): string | null {
+  return state.state === 'normal' ? state.primary : null;
+}
+
+/** The latest failover, finished or not. */
+export function latestFailover(state: FailoverState): FailoverRecord | null {
+  return state.state === 'normal' ? state.lastFailover : state.failover;
+}

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { RouteSource } from './route-source.ts';
+
+/** Options of {@link startGateway}. Only `dataDir` and `routeSource` are required. */
+export interface GatewayOptions {
+  /** Where to route each request. */
+  routeSource: RouteSource;
+  /**
+   * The deployment's data directory, shared with the region nodes: its `tls/` holds the CA whose
+   * certificates clients already trust, which the gateway reuses (and extends) rather than minting its own.
+   */
+  dataDir: string;
+  /** Address to bind. Default `127.0.0.1`. */
+  host?: string;
+  /** Port to listen on. Default 0: a free port. */
+  port?: number;
+  /** Extra host names (DNS or IP) for the certificate and for `<vault>.<host>` names, as the regions take. */
+  hostnames?: readonly string[];
+  /** CA the region nodes' certificates must chain to. Default: the CA in `dataDir`. */
+  caFile?: string;
+  /** Metrics go here (the control process exposes it on `/metrics`). Default: a registry of its own. */
+  registry?: Registry;
+  /** Default: silent. */
+  logger?: Logger;
+  /** A region that exchanges no byte for this long is answered for with 503. Default 30 000. */
+  upstreamTimeoutMs?: number;
+}
+
+/** Defaults of the optional GatewayOptions, defined once. */
+export const GATEWAY_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  hostnames: [] as readonly string[],
+  upstreamTimeoutMs: 30_000,
+} as const;

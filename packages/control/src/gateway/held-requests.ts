@@ -1,0 +1,74 @@
+import type { ServerResponse } from 'node:http';
+import type { RouteDecision, RouteSource } from './route-source.ts';
+
+interface Held {
+  readonly res: ServerResponse;
+  timer: NodeJS.Timeout | undefined;
+  release(decision: RouteDecision | undefined): void;
+}
+
+/**
+ * Requests the `hang` failure mode holds. One `change` listener serves them all (a listener per request
+ * would trip the emitter's leak warning under load); each also wakes at its window's `until`, re-armed
+ * on the source's clock, which may run slower or faster than the timers.
+ */
+export class HeldRequests {
+  readonly #source: RouteSource;
+  readonly #held = new Set<Held>();
+  readonly #onChange = () => {
+    for (const held of this.#held) this.#check(held);
+  };
+
+  constructor(source: RouteSource) {
+    this.#source = source;
+    source.on('change', this.#onChange);
+  }
+
+  get size(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Holds until the source decides anything but a `hang` window, or the window's `until` has passed on
+   * the source's clock (then the last decision, which may still say `hang`). Undefined when the client
+   * went away first. The caller pauses the request body: holding never reads it.
+   */
+  hold(res: ServerResponse, until: number): Promise<RouteDecision | undefined> {
+    return new Promise((resolve) => {
+      const held: Held = {
+        res,
+        timer: undefined,
+        release: (decision) => {
+          clearTimeout(held.timer);
+          res.off('close', onClose);
+          this.#held.delete(held);
+          resolve(decision);
+        },
+      };
+      const onClose = () => held.release(undefined);
+      res.on('close', onClose);
+      this.#held.add(held);
+      this.#arm(held, until);
+    });
+  }
+
+  /** Lets go of every held request (the gateway is closing; their connections are closed with it). */
+  close(): void {
+    this.#source.off('change', this.#onChange);
+    for (const held of this.#held) held.release(undefined);
+  }
+
+  #check(held: Held): void {
+    const decision = this.#source.decide();
+    if (decision.kind === 'fail' && decision.how === 'hang' && this.#source.now() < decision.until) {
+      this.#arm(held, decision.until);
+      return;
+    }
+    held.release(decision);
+  }
+
+  #arm(held: Held, until: number): void {
+    clearTimeout(held.timer);
+    held.timer = setTimeout(() => this.#check(held), Math.max(1, until - this.#source.now()));
+  }
+}

@@ -1,0 +1,42 @@
+import type { EventEmitter } from 'node:events';
+
+/** How the global endpoint fails requests during a failover or failback window. */
+export const FAILURE_MODES = ['status', 'reset', 'hang'] as const;
+export type FailureMode = (typeof FAILURE_MODES)[number];
+
+/** What the global endpoint does with a request that arrives now. */
+export type RouteDecision =
+  /** Forward to the region that serves, stamping the request with the epoch it was routed under. */
+  | {
+      readonly kind: 'forward';
+      readonly region: string;
+      /** The region node's base URL, e.g. https://localhost:PORT. */
+      readonly url: string;
+      /** The serving region's mode (`read-write`, `read-only`), sent back in `x-vaultover-mode`. */
+      readonly mode: string;
+      readonly epoch: number;
+    }
+  /** A transition window: fail the request the configured way until `until` (epoch ms, control clock). */
+  | {
+      readonly kind: 'fail';
+      readonly how: FailureMode;
+      /** Human-readable state, e.g. "failing over from westeurope to northeurope". */
+      readonly reason: string;
+      /** The transition, e.g. `failing-over` or `failing-back`, sent in `x-vaultover-mode`. */
+      readonly state?: string;
+      readonly until: number;
+      readonly epoch: number;
+    }
+  /** No region can serve (e.g. the primary is down and failover is paused): 503, no window to wait for. */
+  | { readonly kind: 'unavailable'; readonly reason: string; readonly epoch: number };
+
+/**
+ * Where the global endpoint asks how to route. `decide()` is called once per request and must be cheap
+ * (an in-memory read); the source emits `change` whenever a decision may have changed, which is what a
+ * request held by the `hang` failure mode waits for.
+ */
+export interface RouteSource extends Pick<EventEmitter, 'on' | 'off' | 'once'> {
+  decide(): RouteDecision;
+  /** Now, on the same clock as `until` (so a simulated clock can drive windows in tests). */
+  now(): number;
+}

@@ -1,0 +1,55 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { sendGatewayError } from './error-reply.ts';
+import type { RouteDecision } from './route-source.ts';
+
+type FailDecision = Extract<RouteDecision, { kind: 'fail' }>;
+type UnavailableDecision = Extract<RouteDecision, { kind: 'unavailable' }>;
+
+/** `x-vaultover-mode` of a window whose source names no state. */
+export const DEFAULT_WINDOW_MODE = 'transition';
+
+/** 503 with `Retry-After`: the seconds left in the window, rounded up, at least 1. */
+export function sendWindowError(res: ServerResponse, decision: FailDecision, now: number): void {
+  const seconds = Math.max(1, Math.ceil((decision.until - now) / 1000));
+  sendGatewayError(
+    res,
+    503,
+    'ServiceUnavailable',
+    `${sentence(decision.reason)}; retry after ${seconds} second${seconds === 1 ? '' : 's'}.`,
+    { mode: decision.state ?? DEFAULT_WINDOW_MODE, retryAfterSeconds: seconds },
+  );
+}
+
+/** 503 without `Retry-After`: no window says when it ends. */
+export function sendUnavailable(res: ServerResponse, decision: UnavailableDecision): void {
+  sendGatewayError(
+    res,
+    503,
+    'ServiceUnavailable',
+    `No region can serve the vault: ${decision.reason.replace(/\.$/, '')}. Retry later.`,
+    { mode: 'unavailable' },
+  );
+}
+
+/**
+ * Ends the client's connection with a TCP RST, as a load balancer dropping it would: the client sees
+ * ECONNRESET, not a clean close. For TLS the TCP handle belongs to the socket the TLS socket wraps
+ * (`_parent`, internal to Node: `resetAndDestroy()` on the TLS socket itself throws
+ * ERR_INVALID_HANDLE_TYPE); without one the connection is merely destroyed.
+ */
+export function resetConnection(socket: Socket): void {
+  const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
+  try {
+    tcp.resetAndDestroy();
+  } catch {
+    // Not a TCP handle: a plain close is the closest we can do.
+  }
+  socket.destroy();
+}
+
+// Reasons are phrases or sentences ("failing over from a to b", "The vault is failing over …").
+function sentence(reason: string): string {
+  const text = reason.trim().replace(/\.$/, '');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,26 @@
+export { REGION_PROCESS_FAULTS, type RegionProcesses } from './api/region-processes.ts';
+export type { ControlStatus } from './api/status-report.ts';
+export { type ControlClock, systemClock } from './clock/control-clock.ts';
+export type { ControlOptions, ControlRegion } from './control-options.ts';
+export { type ControlProcess, startControl } from './control-process.ts';
+export type { ControlEvent, EventKind } from './events/event-log.ts';
+export {
+  FAILOVER_STATES,
+  type FailoverRecord,
+  type FailoverState,
+  type FailoverStateName,
+  type RpoReport,
+} from './failover/failover-state.ts';
+export { FailoverStore } from './failover/failover-store.ts';
+export { GatewayError, GatewayListenError, UpstreamError } from './gateway/errors.ts';
+export { type Gateway, startGateway } from './gateway/gateway.ts';
+export { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway/gateway-metrics.ts';
+export { GATEWAY_DEFAULTS, type GatewayOptions } from './gateway/gateway-options.ts';
+export {
+  FAILURE_MODES,
+  type FailureMode,
+  type RouteDecision,
+  type RouteSource,
+} from './gateway/route-source.ts';
+export { MONITOR_DEFAULTS, type MonitorSettings } from './monitor/health-monitor.ts';
+export { FAILOVER_DEFAULTS, type FailoverSettings } from './orchestrator/failover-settings.ts';

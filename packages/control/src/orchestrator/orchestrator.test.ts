@@ -1,0 +1,130 @@
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventLog } from '../events/event-log.ts';
+import type { FailoverState } from '../failover/failover-state.ts';
+import { FailoverStore } from '../failover/failover-store.ts';
+import type { HealthMonitor } from '../monitor/health-monitor.ts';
+import { startControlRedis, type TestControlRedis } from '../test-support/control-redis.ts';
+import { ManualClock } from '../test-support/manual-clock.ts';
+import { FAILOVER_DEFAULTS } from './failover-settings.ts';
+import { Orchestrator, TransitionConflictError } from './orchestrator.ts';
+import type { TransitionJob } from './transitions.ts';
+
+let redis: TestControlRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startControlRedis();
+  client = redis.client();
+});
+afterAll(async () => redis?.stop());
+
+const base = { primary: 'westeurope', secondary: 'northeurope' };
+
+describe('Orchestrator', () => {
+  let clock: ManualClock;
+  let store: FailoverStore;
+  let healthy: Map<string, boolean>;
+  let queued: TransitionJob[];
+  let orchestrator: Orchestrator;
+
+  async function put(state: FailoverState): Promise<void> {
+    await client.flushall();
+    await store.ensure(state, { time: clock.now(), kind: 'transition', details: {} });
+  }
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    store = new FailoverStore(client);
+    healthy = new Map([
+      ['westeurope', true],
+      ['northeurope', true],
+    ]);
+    queued = [];
+    const monitor = {
+      settings: { recoveryThreshold: 5 },
+      view: (region: string) => ({ healthy: healthy.get(region) ?? false }),
+    } as unknown as HealthMonitor;
+    orchestrator = new Orchestrator({
+      store,
+      events: new EventLog(client, clock),
+      monitor,
+      queue: {
+        enqueue: async (job) => {
+          queued.push(job);
+          return `${job.kind}-${job.fromEpoch}`;
+        },
+      },
+      clock,
+      settings: { ...FAILOVER_DEFAULTS, minFailedOverMs: 10_000 },
+      logger: pino({ level: 'silent' }),
+    });
+    await put({ ...base, state: 'normal', epoch: 4, since: clock.now(), lastFailover: null });
+  });
+
+  it('queues a failover for the epoch it saw when the primary is down, with the detection time', async () => {
+    await orchestrator.decide();
+    expect(queued).toEqual([]);
+    healthy.set('westeurope', false);
+    orchestrator.noteFlip('westeurope', false);
+    await orchestrator.decide();
+    expect(queued).toEqual([
+      {
+        kind: 'failover',
+        fromEpoch: 4,
+        reason: 'westeurope failed its health checks',
+        forced: false,
+        detectedAt: new Date(clock.now()).toISOString(),
+      },
+    ]);
+  });
+
+  it('does nothing while paused, or when the secondary is down too', async () => {
+    healthy.set('westeurope', false);
+    await store.setPaused(true);
+    await orchestrator.decide();
+    await store.setPaused(false);
+    healthy.set('northeurope', false);
+    await orchestrator.decide();
+    expect(queued).toEqual([]);
+  });
+
+  it('fails back automatically only after minFailedOverMs with a healthy primary', async () => {
+    const failover = {
+      from: 'westeurope',
+      to: 'northeurope',
+      reason: 'r',
+      forced: false,
+      detectedAt: null,
+      startedAt: new Date(clock.now()).toISOString(),
+      servingAt: new Date(clock.now()).toISOString(),
+      failbackStartedAt: null,
+      endedAt: null,
+      rpo: null,
+    };
+    await put({ ...base, state: 'failed-over', epoch: 6, since: clock.now(), failover });
+    await clock.advance(9_999);
+    await orchestrator.decide();
+    expect(queued).toEqual([]);
+    await clock.advance(1);
+    healthy.set('westeurope', false);
+    await orchestrator.decide();
+    expect(queued).toEqual([]);
+    healthy.set('westeurope', true);
+    await orchestrator.decide();
+    expect(queued.map((job) => `${job.kind}-${job.fromEpoch}`)).toEqual(['failback-6']);
+  });
+
+  it('refuses forced transitions that cannot happen, with the reason', async () => {
+    await expect(orchestrator.forceFailback()).rejects.toThrow(
+      'Cannot fail back: the vault is normal (epoch 4); failback starts from failed-over.',
+    );
+    healthy.set('northeurope', false);
+    const refusal = orchestrator.forceFailover();
+    await expect(refusal).rejects.toBeInstanceOf(TransitionConflictError);
+    await expect(refusal).rejects.toMatchObject({ status: 409, code: 'Conflict' });
+    healthy.set('northeurope', true);
+    expect(await orchestrator.forceFailover()).toEqual({ jobId: 'failover-4', epoch: 4 });
+    expect(queued[0]).toMatchObject({ forced: true, fromEpoch: 4 });
+  });
+});

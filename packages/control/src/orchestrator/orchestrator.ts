@@ -1,0 +1,123 @@
+import { VaultError } from '@vaultover/vault';
+import type { Logger } from 'pino';
+import type { ControlClock } from '../clock/control-clock.ts';
+import type { EventLog } from '../events/event-log.ts';
+import type { FailoverState } from '../failover/failover-state.ts';
+import type { FailoverStore } from '../failover/failover-store.ts';
+import type { HealthMonitor } from '../monitor/health-monitor.ts';
+import type { FailoverSettings } from './failover-settings.ts';
+import type { TransitionQueue } from './transition-queue.ts';
+import type { TransitionJob } from './transitions.ts';
+
+/** A manual transition that cannot happen now; the API answers 409 with the reason. */
+export class TransitionConflictError extends VaultError {
+  constructor(message: string) {
+    super(409, 'Conflict', message);
+  }
+}
+
+export interface OrchestratorDeps {
+  store: FailoverStore;
+  events: EventLog;
+  monitor: HealthMonitor;
+  queue: Pick<TransitionQueue, 'enqueue'>;
+  clock: ControlClock;
+  settings: FailoverSettings;
+  logger: Logger;
+}
+
+/**
+ * Decides transitions: automatically from the monitor's verdicts (unless paused), or on request. It
+ * never moves the state itself; it queues the transition job for the epoch it saw, so deciding twice,
+ * or in two control processes, queues one job.
+ */
+export class Orchestrator {
+  readonly #deps: OrchestratorDeps;
+  readonly #downSince = new Map<string, string>();
+
+  constructor(deps: OrchestratorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Re-evaluates after every probe round: flips, the flapping guard's expiry, a resumed monitor. */
+  async decide(): Promise<void> {
+    const state = await this.#deps.store.load();
+    if (!state || (await this.#deps.store.paused())) return;
+    if (state.state === 'normal' && !this.#healthy(state.primary)) {
+      if (!this.#healthy(state.secondary)) return; // nowhere to go: the monitor's events say why
+      await this.#enqueue(state, 'failover', `${state.primary} failed its health checks`, false);
+    } else if (state.state === 'failed-over' && this.#failbackDue(state)) {
+      await this.#enqueue(state, 'failback', `${state.primary} is healthy again`, false);
+    }
+  }
+
+  /** Records when a region went down (for detection time). */
+  noteFlip(region: string, healthy: boolean): void {
+    if (healthy) this.#downSince.delete(region);
+    else this.#downSince.set(region, new Date(this.#deps.clock.now()).toISOString());
+  }
+
+  /** `POST /api/failover`: the job id, or a conflict saying why not. */
+  async forceFailover(): Promise<{ jobId: string; epoch: number }> {
+    const state = await this.#loaded();
+    if (state.state !== 'normal') {
+      throw new TransitionConflictError(
+        `Cannot fail over: the vault is ${state.state} (epoch ${state.epoch}).`,
+      );
+    }
+    if (!this.#healthy(state.secondary)) {
+      throw new TransitionConflictError(
+        `Cannot fail over: the secondary region ${state.secondary} is unhealthy.`,
+      );
+    }
+    const jobId = await this.#enqueue(state, 'failover', 'forced through the control API', true);
+    return { jobId, epoch: state.epoch };
+  }
+
+  /** `POST /api/failback`: forced failback skips the flapping guard, never the primary's health. */
+  async forceFailback(): Promise<{ jobId: string; epoch: number }> {
+    const state = await this.#loaded();
+    if (state.state !== 'failed-over') {
+      throw new TransitionConflictError(
+        `Cannot fail back: the vault is ${state.state} (epoch ${state.epoch}); failback starts from failed-over.`,
+      );
+    }
+    if (!this.#healthy(state.primary)) {
+      throw new TransitionConflictError(
+        `Cannot fail back: the primary region ${state.primary} is not healthy yet ` +
+          `(it needs ${this.#deps.monitor.settings.recoveryThreshold} good health checks in a row).`,
+      );
+    }
+    const jobId = await this.#enqueue(state, 'failback', 'forced through the control API', true);
+    return { jobId, epoch: state.epoch };
+  }
+
+  #failbackDue(state: Extract<FailoverState, { state: 'failed-over' }>): boolean {
+    const { settings, clock } = this.#deps;
+    return (
+      settings.autoFailback &&
+      this.#healthy(state.primary) &&
+      clock.now() - state.since >= settings.minFailedOverMs
+    );
+  }
+
+  #healthy(region: string): boolean {
+    return this.#deps.monitor.view(region)?.healthy ?? false;
+  }
+
+  async #loaded(): Promise<FailoverState> {
+    const state = await this.#deps.store.load();
+    if (!state) throw new TransitionConflictError('The failover state is not initialised yet.');
+    return state;
+  }
+
+  async #enqueue(
+    state: FailoverState,
+    kind: TransitionJob['kind'],
+    reason: string,
+    forced: boolean,
+  ): Promise<string> {
+    const detectedAt = kind === 'failover' ? (this.#downSince.get(state.primary) ?? null) : null;
+    return this.#deps.queue.enqueue({ kind, fromEpoch: state.epoch, reason, forced, detectedAt });
+  }
+}

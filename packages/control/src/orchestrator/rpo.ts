@@ -1,0 +1,48 @@
+import type { RpoReport } from '../failover/failover-state.ts';
+import type { RegionHealth } from '../monitor/health-probe.ts';
+
+/** The freshest health body of a region (a new probe when it answers, else the monitor's last good one). */
+export interface PositionsSource {
+  latest(region: string): Promise<RegionHealth | undefined>;
+}
+
+/**
+ * Changes the primary committed that the secondary has not applied, at the moment of promotion. The
+ * primary's position is the larger of its own last good probe and what the secondary's replicator last
+ * read from the primary's stream (when only the primary's node died, its Redis still answers the
+ * replicator, so nothing is lost). Positions are sums over vaults, so differences count changes.
+ */
+export async function measureRpo(
+  positions: PositionsSource,
+  primary: string,
+  secondary: string,
+): Promise<RpoReport> {
+  const [p, s] = await Promise.all([positions.latest(primary), positions.latest(secondary)]);
+  const primaryOwn = p?.replication?.lastPosition ?? null;
+  const seenBySecondary = s?.replication?.lastPosition ?? null;
+  const applied = s?.replication?.lastAppliedPosition ?? null;
+  const primaryPosition = maxOf(primaryOwn, seenBySecondary);
+  const lost = primaryPosition !== null && applied !== null ? Math.max(0, primaryPosition - applied) : 0;
+  const newest = lost > 0 ? newestOf(p?.replication?.lastCommitTime, s?.replication?.lastCommitTime) : null;
+  const appliedTime = s?.replication?.lastAppliedTime ?? null;
+  return {
+    lostChanges: lost,
+    newestLostCommitTime: newest,
+    lostWindowSeconds:
+      newest && appliedTime ? Math.max(0, (Date.parse(newest) - Date.parse(appliedTime)) / 1000) : null,
+    primaryPosition,
+    secondaryAppliedPosition: applied,
+  };
+}
+
+function maxOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
+}
+
+function newestOf(a: string | null | undefined, b: string | null | undefined): string | null {
+  const times = [a, b].filter((t): t is string => typeof t === 'string');
+  if (times.length === 0) return null;
+  return times.reduce((x, y) => (Date.parse(x) >= Date.parse(y) ? x : y));
+}

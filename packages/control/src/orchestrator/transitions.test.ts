@@ -1,0 +1,247 @@
+import { CONTROL_KEYS } from '@vaultover/region';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EventLog } from '../events/event-log.ts';
+import type { FailoverState } from '../failover/failover-state.ts';
+import { FailoverStore } from '../failover/failover-store.ts';
+import type { RegionHealth } from '../monitor/health-probe.ts';
+import type { RegionAdmin } from '../regions/region-admin.ts';
+import { startControlRedis, type TestControlRedis } from '../test-support/control-redis.ts';
+import { ManualClock } from '../test-support/manual-clock.ts';
+import { FAILOVER_DEFAULTS } from './failover-settings.ts';
+import { type TransitionJob, Transitions } from './transitions.ts';
+
+const settings = { ...FAILOVER_DEFAULTS, failoverWindowMs: 5000, failbackWindowMs: 3000 };
+const failoverJob: TransitionJob = {
+  kind: 'failover',
+  fromEpoch: 1,
+  reason: 'westeurope failed its health checks',
+  forced: false,
+  detectedAt: null,
+};
+
+let redis: TestControlRedis;
+let client: Redis;
+beforeAll(async () => {
+  redis = await startControlRedis();
+  client = redis.client();
+});
+afterAll(async () => redis?.stop());
+
+interface Fixture {
+  clock: ManualClock;
+  store: FailoverStore;
+  events: EventLog;
+  pushed: string[];
+  health: Map<string, RegionHealth>;
+  transitions(): Transitions;
+}
+
+function fixture(): Fixture {
+  const clock = new ManualClock();
+  const store = new FailoverStore(client);
+  const events = new EventLog(client, clock);
+  const pushed: string[] = [];
+  const health = new Map<string, RegionHealth>();
+  const admin: RegionAdmin = {
+    setMode: async (url, mode, epoch) => void pushed.push(`${url}=${mode}@${epoch}`),
+    setHealth: async () => {},
+  };
+  return {
+    clock,
+    store,
+    events,
+    pushed,
+    health,
+    transitions: () =>
+      new Transitions({
+        store,
+        events,
+        clock,
+        settings,
+        positions: { latest: async (region) => health.get(region) },
+        admin,
+        urls: new Map([
+          ['westeurope', 'https://w'],
+          ['northeurope', 'https://n'],
+        ]),
+        logger: pino({ level: 'silent' }),
+      }),
+  };
+}
+
+function positions(lastPosition: number, lastAppliedPosition: number | null): RegionHealth {
+  return {
+    status: 'ok',
+    region: 'r',
+    replication: {
+      lastPosition,
+      lastAppliedPosition,
+      lastCommitTime: '2026-11-23T07:59:59.000Z',
+      lastAppliedTime: '2026-11-23T07:59:58.500Z',
+    },
+  };
+}
+
+/** Lets the transition run until it sleeps on the clock again. */
+async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (clock.sleeping < sleepers) {
+    if (Date.now() > deadline) throw new Error('the transition never reached its next sleep');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+async function initialise(f: Fixture): Promise<FailoverState> {
+  await client.flushall();
+  return f.store.ensure(
+    {
+      state: 'normal',
+      epoch: 1,
+      primary: 'westeurope',
+      secondary: 'northeurope',
+      since: f.clock.now(),
+      lastFailover: null,
+    },
+    { time: f.clock.now(), kind: 'transition', details: { to: 'normal' } },
+  );
+}
+
+describe('Transitions', () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = fixture();
+    await initialise(f);
+  });
+
+  it('fails over through the window to read-only on the secondary, bumping the epoch at each step', async () => {
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(117, 117));
+    const run = f.transitions().run(failoverJob, new AbortController().signal);
+    await settle(f.clock);
+    expect(await f.store.load()).toMatchObject({ state: 'failing-over', epoch: 2 });
+    expect(await client.hget(CONTROL_KEYS.failover, 'writer')).toBe('');
+    expect(JSON.parse((await client.hget(CONTROL_KEYS.failover, 'modes')) ?? '')).toEqual({
+      westeurope: 'standby',
+      northeurope: 'standby',
+    });
+    await f.clock.advance(4999);
+    expect((await f.store.load())?.state).toBe('failing-over');
+    await f.clock.advance(1);
+    await run;
+    const state = await f.store.load();
+    expect(state).toMatchObject({ state: 'failed-over', epoch: 3 });
+    if (state?.state !== 'failed-over') throw new Error('unreachable');
+    expect(state.failover.rpo).toEqual({
+      lostChanges: 3,
+      newestLostCommitTime: '2026-11-23T07:59:59.000Z',
+      lostWindowSeconds: 0.5,
+      primaryPosition: 120,
+      secondaryAppliedPosition: 117,
+    });
+    expect(Date.parse(state.failover.servingAt ?? '') - Date.parse(state.failover.startedAt)).toBe(5000);
+    expect(f.pushed).toEqual([
+      'https://w=standby@2',
+      'https://n=standby@2',
+      'https://w=standby@3',
+      'https://n=read-only@3',
+    ]);
+    const transitions = (await f.events.list()).filter((e) => e.kind === 'transition');
+    expect(transitions.map((e) => e.details.to)).toEqual(['normal', 'failing-over', 'failed-over']);
+  });
+
+  it('waits out the write lease before promoting', async () => {
+    await client.set(CONTROL_KEYS.lease, 'westeurope:1', 'PX', 400);
+    const run = f.transitions().run(failoverJob, new AbortController().signal);
+    await settle(f.clock);
+    await f.clock.advance(5000);
+    await settle(f.clock); // now sleeping on the lease
+    expect((await f.store.load())?.state).toBe('failing-over');
+    // Real milliseconds pass for the lease key's TTL; the clock moves so the poll loop runs.
+    const deadline = Date.now() + 5000;
+    while ((await f.store.load())?.state === 'failing-over') {
+      if (Date.now() > deadline) throw new Error('never promoted after the lease expired');
+      await f.clock.advance(100);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await run;
+    expect(await client.pttl(CONTROL_KEYS.lease)).toBe(-2);
+    expect((await f.store.load())?.state).toBe('failed-over');
+  });
+
+  it('runs a transition once when two runners race for the same job, and a stale job does nothing', async () => {
+    const [a, b] = [f.transitions(), f.transitions()];
+    const runs = [
+      a.run(failoverJob, new AbortController().signal),
+      b.run(failoverJob, new AbortController().signal),
+    ];
+    await settle(f.clock, 2);
+    await f.clock.advance(5000);
+    await Promise.all(runs);
+    expect(await f.store.load()).toMatchObject({ state: 'failed-over', epoch: 3 });
+    await f.transitions().run(failoverJob, new AbortController().signal);
+    expect((await f.store.load())?.epoch).toBe(3);
+    const transitions = (await f.events.list()).filter((e) => e.kind === 'transition');
+    expect(transitions).toHaveLength(3);
+  });
+
+  it('resumes a failover whose first runner stopped mid-window, ending at the same window end', async () => {
+    const stop = new AbortController();
+    const first = f.transitions().run(failoverJob, stop.signal);
+    await settle(f.clock);
+    await f.clock.advance(2000);
+    stop.abort();
+    await first;
+    expect((await f.store.load())?.state).toBe('failing-over');
+    const resumed = f.transitions().run(failoverJob, new AbortController().signal);
+    await settle(f.clock);
+    await f.clock.advance(2999);
+    expect((await f.store.load())?.state).toBe('failing-over');
+    await f.clock.advance(1);
+    await resumed;
+    expect(await f.store.load()).toMatchObject({ state: 'failed-over', epoch: 3 });
+  });
+
+  it('fails back through its window to normal, and the primary writes again', async () => {
+    const failover = f.transitions().run(failoverJob, new AbortController().signal);
+    await settle(f.clock);
+    await f.clock.advance(5000);
+    await failover;
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(120, 117));
+    const failback = f
+      .transitions()
+      .run(
+        { ...failoverJob, kind: 'failback', fromEpoch: 3, reason: 'westeurope is healthy again' },
+        new AbortController().signal,
+      );
+    await settle(f.clock);
+    expect(await f.store.load()).toMatchObject({ state: 'failing-back', epoch: 4 });
+    await f.clock.advance(3000);
+    await failback;
+    const state = await f.store.load();
+    expect(state).toMatchObject({ state: 'normal', epoch: 5 });
+    expect(await client.hget(CONTROL_KEYS.failover, 'writer')).toBe('westeurope');
+    if (state?.state !== 'normal') throw new Error('unreachable');
+    expect(state.lastFailover?.endedAt).not.toBeNull();
+  });
+
+  it('stays failed over when the primary came back with fewer changes than the secondary applied', async () => {
+    const failover = f.transitions().run(failoverJob, new AbortController().signal);
+    await settle(f.clock);
+    await f.clock.advance(5000);
+    await failover;
+    f.health.set('westeurope', positions(10, null));
+    f.health.set('northeurope', positions(10, 117));
+    const failback = f
+      .transitions()
+      .run({ ...failoverJob, kind: 'failback', fromEpoch: 3 }, new AbortController().signal);
+    await settle(f.clock);
+    await f.clock.advance(3000);
+    await failback;
+    expect(await f.store.load()).toMatchObject({ state: 'failed-over', epoch: 5 });
+    const last = (await f.events.list()).at(-1);
+    expect(last?.details.aborted).toMatch(/westeurope holds 10 changes but northeurope applied 117/);
+  });
+});

@@ -1,0 +1,185 @@
+import type { Logger } from 'pino';
+import type { ControlClock } from '../clock/control-clock.ts';
+import type { EventLog } from '../events/event-log.ts';
+import { assignedModes, type FailoverRecord, type FailoverState } from '../failover/failover-state.ts';
+import type { FailoverStore } from '../failover/failover-store.ts';
+import type { RegionAdmin } from '../regions/region-admin.ts';
+import type { FailoverSettings } from './failover-settings.ts';
+import { measureRpo, type PositionsSource } from './rpo.ts';
+
+/** A failover or failback job: decided at `fromEpoch` (its id is the kind and that epoch). */
+export interface TransitionJob {
+  kind: 'failover' | 'failback';
+  fromEpoch: number;
+  reason: string;
+  forced: boolean;
+  /** When the monitor judged the primary down (ISO), for detection time. */
+  detectedAt: string | null;
+}
+
+export interface TransitionsDeps {
+  store: FailoverStore;
+  events: EventLog;
+  clock: ControlClock;
+  settings: FailoverSettings;
+  positions: PositionsSource;
+  admin: RegionAdmin;
+  /** Region name → base URL, for pushing modes. */
+  urls: ReadonlyMap<string, string>;
+  logger: Logger;
+  /** Called once the state machine reached failed-over / normal after a failback. */
+  onFailedOver?: (record: FailoverRecord, state: FailoverState) => void;
+}
+
+/**
+ * The steps of a transition. Each job re-reads the persisted state and does only what is left at the
+ * epoch it was decided at, so a job that runs twice, or is resumed by another control process after its
+ * first runner died mid-window, never moves the state machine twice: every move is a compare-and-set
+ * on the epoch.
+ */
+export class Transitions {
+  readonly #deps: TransitionsDeps;
+
+  constructor(deps: TransitionsDeps) {
+    this.#deps = deps;
+  }
+
+  async run(job: TransitionJob, signal: AbortSignal): Promise<void> {
+    if (job.kind === 'failover') await this.#failover(job, signal);
+    else await this.#failback(job, signal);
+  }
+
+  async #failover(job: TransitionJob, signal: AbortSignal): Promise<void> {
+    const { store, clock, settings } = this.#deps;
+    let state = await store.load();
+    if (state?.state === 'normal' && state.epoch === job.fromEpoch) {
+      const now = clock.now();
+      const record: FailoverRecord = {
+        from: state.primary,
+        to: state.secondary,
+        reason: job.reason,
+        forced: job.forced,
+        detectedAt: job.detectedAt,
+        startedAt: iso(now),
+        servingAt: null,
+        failbackStartedAt: null,
+        endedAt: null,
+        rpo: null,
+      };
+      const next: FailoverState = {
+        ...base(state, now),
+        state: 'failing-over',
+        windowEndsAt: now + settings.failoverWindowMs,
+        failover: record,
+      };
+      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+    }
+    if (state?.state !== 'failing-over' || state.epoch !== job.fromEpoch + 1) return;
+    await clock.sleep(state.windowEndsAt - clock.now(), signal);
+    await this.#waitForLeaseExpiry(signal);
+    if (signal.aborted) return;
+    const rpo = await measureRpo(this.#deps.positions, state.primary, state.secondary);
+    const now = clock.now();
+    const failover = { ...state.failover, servingAt: iso(now), rpo };
+    const next: FailoverState = { ...base(state, now), state: 'failed-over', failover };
+    const moved = await this.#move(state, next, { rpo });
+    if (moved === next) this.#deps.onFailedOver?.(failover, next);
+  }
+
+  async #failback(job: TransitionJob, signal: AbortSignal): Promise<void> {
+    const { store, clock, settings } = this.#deps;
+    let state = await store.load();
+    if (state?.state === 'failed-over' && state.epoch === job.fromEpoch) {
+      const now = clock.now();
+      const next: FailoverState = {
+        ...base(state, now),
+        state: 'failing-back',
+        windowEndsAt: now + settings.failbackWindowMs,
+        failover: { ...state.failover, failbackStartedAt: iso(now) },
+      };
+      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+    }
+    if (state?.state !== 'failing-back' || state.epoch !== job.fromEpoch + 1) return;
+    await clock.sleep(state.windowEndsAt - clock.now(), signal);
+    if (signal.aborted) return;
+    const now = clock.now();
+    const behind = await this.#primaryBehind(state);
+    if (behind) {
+      // The primary lost changes the secondary holds (its Redis came back without them): serving it
+      // read-write would fork the regions. Stay failed over and say so.
+      const next: FailoverState = { ...base(state, now), state: 'failed-over', failover: state.failover };
+      await this.#move(state, next, { aborted: behind });
+      return;
+    }
+    const next: FailoverState = {
+      ...base(state, now),
+      state: 'normal',
+      lastFailover: { ...state.failover, endedAt: iso(now) },
+    };
+    const moved = await this.#move(state, next, {});
+    if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
+  }
+
+  /** Compare-and-set with its transition event; pushes the new modes to the regions when it won. */
+  async #move(
+    from: FailoverState,
+    to: FailoverState,
+    details: Record<string, unknown>,
+  ): Promise<FailoverState | undefined> {
+    const event = {
+      time: to.since,
+      kind: 'transition' as const,
+      details: { from: from.state, to: to.state, epoch: to.epoch, ...details },
+    };
+    if (!(await this.#deps.store.transition(from, to, event))) return this.#deps.store.load();
+    this.#deps.logger.info({ from: from.state, to: to.state, epoch: to.epoch }, 'failover state moved');
+    await this.#pushModes(to);
+    return to;
+  }
+
+  /** Tells each region its mode now rather than at its next poll of the control store. */
+  async #pushModes(state: FailoverState): Promise<void> {
+    await Promise.all(
+      Object.entries(assignedModes(state)).map(async ([region, mode]) => {
+        const url = this.#deps.urls.get(region);
+        if (!url) return;
+        try {
+          await this.#deps.admin.setMode(url, mode, state.epoch);
+        } catch (error) {
+          // A crashed region learns its mode from the control store when it comes back.
+          this.#deps.logger.debug({ err: error, region }, 'could not push the mode');
+        }
+      }),
+    );
+  }
+
+  /** Nobody may be promoted while the old writer could still accept writes. */
+  async #waitForLeaseExpiry(signal: AbortSignal): Promise<void> {
+    const { store, clock } = this.#deps;
+    for (;;) {
+      const remaining = await store.leaseRemainingMs();
+      if (remaining <= 0 || signal.aborted) return;
+      await clock.sleep(Math.min(remaining, 100), signal);
+    }
+  }
+
+  /** A reason when the primary holds fewer changes than the secondary applied, else null. */
+  async #primaryBehind(state: FailoverState): Promise<string | null> {
+    const [primary, secondary] = await Promise.all([
+      this.#deps.positions.latest(state.primary),
+      this.#deps.positions.latest(state.secondary),
+    ]);
+    const have = primary?.replication?.lastPosition;
+    const applied = secondary?.replication?.lastAppliedPosition;
+    if (typeof have !== 'number' || typeof applied !== 'number' || have >= applied) return null;
+    return `${state.primary} holds ${have} changes but ${state.secondary} applied ${applied}: the primary lost data`;
+  }
+}
+
+function base(state: FailoverState, now: number) {
+  return { epoch: state.epoch + 1, primary: state.primary, secondary: state.secondary, since: now };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
