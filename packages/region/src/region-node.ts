@@ -61,13 +61,14 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     ensureSigningKey(options.dataDir),
   ]);
   // Auto-pipelining: commands of concurrent requests issued in the same tick share one write.
-  // No re-sending after a reconnect: a commit whose reply was lost may have run, and running it again
-  // would fail its guards and answer a successful write with an error (seen under kill -9 of Redis).
+  // ioredis re-sends commands left unanswered by a dropped connection. A commit whose reply was lost
+  // may thus run twice: the second run fails its guards and answers the client an error although the
+  // write happened (seen under kill -9 of Redis; the stored state is right). Turning re-sending off is
+  // worse: with auto-pipelining, ioredis 6 then stalls every later command after a reconnect.
   const redis = new Redis(options.redisUrl, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     enableAutoPipelining: true,
-    autoResendUnfulfilledCommands: false,
   });
   const metrics = new RegionMetrics(options.region);
   redis.on('error', () => metrics.redisErrors.inc());

@@ -40,6 +40,9 @@ interface PrimaryLinks {
 
 const LIFECYCLE = /^Vault(Put|Delete|Recover|Purge|Patch)$/;
 
+/** Most often the primary's positions are read for status (lag) while entries keep coming. */
+const POSITIONS_MS = 100;
+
 /**
  * Pulls every vault's change stream from the primary's Redis and applies it to the secondary's, one
  * atomic script per vault per batch that also advances the vault's checkpoint. One loop: refresh (vault
@@ -58,6 +61,9 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #stopped = false;
   #loop: Promise<void> | undefined;
   #nextRefresh = 0;
+  #nextPositions = 0;
+  /** The acknowledgement of the last applied batch, in flight while the next read waits. */
+  #pendingAck: Promise<unknown> | undefined;
   #appliedTotal = 0;
   #resyncsTotal = 0;
 
@@ -172,6 +178,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       blocking.on('error', () => undefined);
       this.#links = { command, blocking };
       this.#nextRefresh = 0;
+      this.#nextPositions = 0;
     }
     return this.#links;
   }
@@ -179,6 +186,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #dropLinks(): void {
     const links = this.#links;
     this.#links = undefined;
+    this.#pendingAck?.catch(() => undefined);
+    this.#pendingAck = undefined;
     links?.blocking.disconnect();
     links?.command.disconnect();
   }
@@ -195,14 +204,17 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /**
-   * Every iteration: the primary's position of every vault (one pipeline), so that lag is exact. Every
-   * refreshMs, also: the vault index (new vaults are picked up here: a vault's first entries are in a
-   * stream the blocking read does not name yet) and each stream's first id (trimmed below a checkpoint
-   * means resync).
+   * Every POSITIONS_MS at most, the primary's position of every vault (one pipeline), for the lag in
+   * status; not every iteration: under load that round trip would sit between every read and apply, and
+   * once a read comes back empty the secondary is level anyway. Every refreshMs, also: the vault index
+   * (new vaults are picked up here: a vault's first entries are in a stream the blocking read does not
+   * name yet) and each stream's first id (trimmed below a checkpoint means resync).
    */
   async #refresh(links: PrimaryLinks): Promise<void> {
     const now = this.#options.clock.now();
     const full = now >= this.#nextRefresh;
+    if (!full && now < this.#nextPositions) return;
+    this.#nextPositions = now + Math.min(POSITIONS_MS, this.#options.refreshMs);
     if (full) {
       this.#nextRefresh = now + this.#options.refreshMs;
       const names = await this.#command(links.command.zrange(VAULT_INDEX_KEY, '0', '-1'), 'vault index');
@@ -301,11 +313,16 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
     const streams = active.map((v) => logKeys(v.name).stream);
     const ids = active.map((v) => `${v.checkpoint.position}-0`);
-    const read = links.blocking.xread('COUNT', batchSize, 'BLOCK', block, 'STREAMS', ...streams, ...ids);
-    // A partition may hang the read forever: give up after the slack and reconnect.
-    const reply = (await withDeadline(read, block + readTimeoutMs, 'blocking read')) as
-      | [string, RawEntry[]][]
-      | null;
+    const read = withDeadline(
+      links.blocking.xread('COUNT', batchSize, 'BLOCK', block, 'STREAMS', ...streams, ...ids),
+      // A partition may hang the read forever: give up after the slack and reconnect.
+      block + readTimeoutMs,
+      'blocking read',
+    );
+    // The previous batch's acknowledgement travels while this read waits; its failure is this one's.
+    read.catch(() => undefined);
+    await this.#settleAck();
+    const reply = (await read) as [string, RawEntry[]][] | null;
     if (!reply) return;
     const acks = links.command.pipeline();
     let acked = 0;
@@ -343,8 +360,15 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         this.emit('vault-stopped', { vault: v.name, error });
       }
     }
-    // Acknowledged after the apply: a crash in between only delays trimming.
-    if (acked > 0) await this.#command(acks.exec(), 'acknowledge');
+    // Acknowledged after the apply (a crash in between only delays trimming), and not waited for here:
+    // the next read goes out at once, and settles this acknowledgement while it blocks.
+    if (acked > 0) this.#pendingAck = this.#command(acks.exec(), 'acknowledge');
+  }
+
+  async #settleAck(): Promise<void> {
+    const pending = this.#pendingAck;
+    this.#pendingAck = undefined;
+    await pending;
   }
 
   /** The secondary's vault index follows its `props` keys, as the primary's follows commits. */

@@ -16,7 +16,8 @@ export type ReplicationRedis = Redis & {
   replApplyBatch(numKeys: number, ...keysAndArgs: string[]): Reply;
   /** Binary variant (ioredis adds `…Buffer` to every defined command): DUMP payloads are bytes. */
   replSnapshotBuffer(posKey: string, streamKey: string, prefix: string): Promise<Buffer[]>;
-  replInstallSnapshot(checkpointKey: string, ...args: (string | Buffer)[]): Reply;
+  /** `args` is sent as one array (ioredis flattens it). */
+  replInstallSnapshot(checkpointKey: string, args: (string | Buffer)[]): Reply;
 };
 
 const defined = new WeakSet<Redis>();

@@ -150,7 +150,8 @@ export class ControlLink {
   }
 
   #client(): Redis {
-    this.#redis ??= new Redis(this.#options.redisUrl, {
+    if (this.#redis) return this.#redis;
+    this.#redis = new Redis(this.#options.redisUrl, {
       lazyConnect: false,
       connectTimeout: this.#options.renewIntervalMs,
       commandTimeout: this.#options.renewIntervalMs,
@@ -158,6 +159,7 @@ export class ControlLink {
       enableOfflineQueue: true,
       retryStrategy: () => null,
     });
+    // Once per connection: #renew asks for the client every interval.
     this.#redis.on('error', () => {});
     return this.#redis;
   }
