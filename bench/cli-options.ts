@@ -6,13 +6,15 @@ import { findSuite, SUITES } from './suites.ts';
 export const USAGE = `Usage: scripts/bench [suite…] [options]
 
 Suites: ${SUITES.map((s) => s.name).join(', ')} (default: ${SUITES[0]?.name})
-${SUITES.map((s) => `  ${s.name.padEnd(10)} ${s.description}`).join('\n')}
+${SUITES.map((s) => `  ${s.name.padEnd(12)} ${s.description}`).join('\n')}
 
 Options:
-  --duration S      measured seconds per run of a scenario (default 10)
+  --duration S      measured seconds per run of a scenario (default 10; replication lag: 30)
   --warmup S        unmeasured seconds before each window (default 2)
   --connections N   requests in flight at once (default 16)
   --runs R          runs per scenario, interleaved; figures are medians (default 3)
+  --rate N          replication: writes per second of the lag windows (default 1000)
+  --secrets N       replication: secrets in the full-resync vault (default 100000)
   --only TEXT,…     only scenarios whose name contains TEXT, e.g. --only "region GET"
   --profile         run the region node with --cpu-prof and print its top frames
   --out FILE        where to write the JSON results (default .vaultover/bench/<time>.json)
@@ -35,10 +37,12 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
     args: argv,
     allowPositionals: true,
     options: {
-      duration: { type: 'string', default: '10' },
+      duration: { type: 'string' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
       runs: { type: 'string', default: '3' },
+      rate: { type: 'string', default: '1000' },
+      secrets: { type: 'string', default: '100000' },
       only: { type: 'string', default: '' },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -52,7 +56,10 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
   }
   const resultsDir = join(root, '.vaultover', 'bench');
   const options: BenchOptions = {
-    durationS: positiveNumber('--duration', values.duration),
+    durationS: positiveNumber('--duration', values.duration ?? '10'),
+    durationExplicit: values.duration !== undefined,
+    rate: positiveInteger('--rate', values.rate),
+    resyncSecrets: positiveInteger('--secrets', values.secrets),
     warmupS: positiveNumber('--warmup', values.warmup, true),
     connections: positiveInteger('--connections', values.connections),
     runs: positiveInteger('--runs', values.runs),

@@ -5,6 +5,12 @@ import type { ProfileSummary } from './profile/profile-summary.ts';
 export interface BenchOptions {
   /** Measured seconds per run of a scenario. */
   durationS: number;
+  /** Whether --duration was given: suites with windows of their own length use it only then. */
+  durationExplicit: boolean;
+  /** Replication suite: writes per second of the lag windows. */
+  rate: number;
+  /** Replication suite: secrets in the vault of the full-resync scenario. */
+  resyncSecrets: number;
   /** Unmeasured seconds before each window. */
   warmupS: number;
   /** Requests in flight at once. */
@@ -46,6 +52,8 @@ export interface Verdict {
   value: number;
   target: number;
   pass: boolean;
+  /** The target is a ceiling (value ≤ target) rather than a floor. */
+  atMost?: boolean;
 }
 
 export interface SuiteResult {

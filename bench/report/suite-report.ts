@@ -43,7 +43,8 @@ function percent(value: number | undefined): string {
 
 function verdictLines(result: SuiteResult): string[] {
   return result.verdicts.map(
-    (v) => `${v.name} = ${v.value.toFixed(2)} (target ≥ ${v.target.toFixed(2)}): ${v.pass ? 'PASS' : 'MISS'}`,
+    (v) =>
+      `${v.name} = ${v.value.toFixed(2)} (target ${v.atMost ? '≤' : '≥'} ${v.target.toFixed(2)}): ${v.pass ? 'PASS' : 'MISS'}`,
   );
 }
 

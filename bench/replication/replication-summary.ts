@@ -1,0 +1,167 @@
+import type { Measurement } from '../load/measure-load.ts';
+import { median, medianCpu, summarizeScenario } from '../stats.ts';
+import type { BenchOptions, ScenarioResult, SuiteResult, Verdict } from '../suite.ts';
+import type { ThroughputMeasurement } from './max-throughput.ts';
+import type { LagMeasurement } from './measure-lag.ts';
+import { ms } from './progress-lines.ts';
+import type { ResyncMeasurement } from './resync-time.ts';
+
+// The replication suite's result: table rows, verdicts against the issue's targets, and notes.
+
+const RATIO_TARGET = 3;
+const LAG_P99_TARGET_MS = 10;
+const RESYNC_TARGET_S = 10;
+const BUSY_MACHINE_PERCENT = 25;
+
+export const NAMES = {
+  native: 'native REPLICAOF lag',
+  ours: 'vault replication lag',
+  commits: 'max writes: commits (primary)',
+  applied: 'max writes: applied (secondary)',
+  resync: 'full resync',
+} as const;
+
+/** Every window's measurement, by kind, in run order. */
+export interface Measured {
+  native: LagMeasurement[];
+  ours: LagMeasurement[];
+  throughput: ThroughputMeasurement[];
+}
+
+/** The full-resync runs over one seeded vault. */
+export interface ResyncRuns {
+  secrets: number;
+  seedMs: number;
+  /** The product's Replicator doing the whole resync. */
+  runs: ResyncMeasurement[];
+  /** The same steps with the install's arguments as one array (see array-installer.ts). */
+  arrayRuns: ResyncMeasurement[];
+}
+
+/** What the windows of one lag setting were, for the table's legend. */
+export interface RowSettings {
+  suite: string;
+  lagS: number;
+  valueBytes: number;
+}
+
+/** The table (medians over runs), the targets' verdicts, facts and notes. */
+export function summarize(
+  measured: Measured,
+  resyncs: ResyncRuns | undefined,
+  options: BenchOptions,
+  settings: RowSettings,
+): SuiteResult {
+  const { lagS } = settings;
+  const rows: [string, string, Measurement[]][] = [
+    [
+      NAMES.native,
+      `SET on a master at ${options.rate}/s for ${lagS} s; lag to the replica's SET (REPLICAOF)`,
+      measured.native,
+    ],
+    [
+      NAMES.ours,
+      `secrets.set on the primary at ${options.rate}/s for ${lagS} s; lag to the secondary's apply`,
+      measured.ours,
+    ],
+    [
+      NAMES.commits,
+      `${options.connections} closed-loop writers; req/s = commits/s, p50/p99 = commit latency`,
+      measured.throughput.map((t) => t.commits),
+    ],
+    [
+      NAMES.applied,
+      'same window; req/s = entries applied/s (checkpoint), p50/p99 = lag from ack',
+      measured.throughput.map((t) => t.applied),
+    ],
+  ];
+  const scenarios = rows
+    .filter(([, , runs]) => runs.length > 0)
+    .map(([name, description, runs]) => summarizeScenario(name, description, runs));
+  return {
+    suite: settings.suite,
+    scenarios,
+    verdicts: verdicts(scenarios, resyncs),
+    facts: facts(resyncs, settings.valueBytes),
+    notes: notes(measured, scenarios, resyncs),
+    profiles: [],
+  };
+}
+
+function verdicts(scenarios: ScenarioResult[], resyncs: ResyncRuns | undefined): Verdict[] {
+  const verdicts: Verdict[] = [];
+  const atMost = (name: string, value: number, target: number) =>
+    verdicts.push({ name, value, target, pass: value <= target, atMost: true });
+  const native = scenarios.find((s) => s.name === NAMES.native)?.median;
+  const ours = scenarios.find((s) => s.name === NAMES.ours)?.median;
+  if (ours && native && native.p99Ms > 0)
+    atMost('vault lag p99 / native REPLICAOF lag p99', ours.p99Ms / native.p99Ms, RATIO_TARGET);
+  if (ours) atMost('vault lag p99, ms', ours.p99Ms, LAG_P99_TARGET_MS);
+  if (resyncs) {
+    const seconds = (runs: ResyncMeasurement[]) => median(runs.map((r) => r.convergedMs)) / 1000;
+    atMost(
+      `full resync of ${resyncs.secrets} secrets to converged, s`,
+      seconds(resyncs.runs),
+      RESYNC_TARGET_S,
+    );
+    atMost(
+      `full resync of ${resyncs.secrets} secrets, install args as one array, s`,
+      seconds(resyncs.arrayRuns),
+      RESYNC_TARGET_S,
+    );
+  }
+  return verdicts;
+}
+
+function facts(resyncs: ResyncRuns | undefined, valueBytes: number): Record<string, string> {
+  const facts: Record<string, string> = { valueBytes: String(valueBytes) };
+  if (resyncs) facts.resyncSeedSeconds = (resyncs.seedMs / 1000).toFixed(1);
+  return facts;
+}
+
+function notes(measured: Measured, scenarios: ScenarioResult[], resyncs: ResyncRuns | undefined): string[] {
+  const notes: string[] = [];
+  const medianOf = (runs: LagMeasurement[], pick: (m: LagMeasurement) => number) =>
+    ms(median(runs.map(pick)));
+  for (const [name, runs] of [
+    [NAMES.native, measured.native],
+    [NAMES.ours, measured.ours],
+  ] as const) {
+    if (runs.length === 0) continue;
+    notes.push(
+      `${name}: from send (upper bound, adds the commit itself) p50 ${medianOf(runs, (m) => m.lag.fromSend.p50)} ` +
+        `p99 ${medianOf(runs, (m) => m.lag.fromSend.p99)}; from ack max ${medianOf(runs, (m) => m.lag.fromAck.max)}; ` +
+        `writer slip p99 ${medianOf(runs, (m) => m.lag.slip.p99)}; runs' p99 from ack: ${runs.map((m) => m.lag.fromAck.p99.toFixed(2)).join(' ')} ms`,
+    );
+  }
+  if (measured.throughput.length > 0) {
+    const t = measured.throughput;
+    notes.push(
+      `max writes: backlog at the window's end ${t.map((m) => m.backlogAtEnd).join(' ')} entries; ` +
+        `drained in ${t.map((m) => (m.drainMs < 0 ? 'never' : ms(m.drainMs))).join(' ')}; ` +
+        `applied/commits ${t.map((m) => (m.applied.requestsPerSecond / m.commits.requestsPerSecond).toFixed(2)).join(' ')}`,
+    );
+  }
+  if (resyncs) {
+    notes.push(resyncNote(`full resync of ${resyncs.secrets} secrets`, resyncs.runs));
+    notes.push(resyncNote('the same, install args as one array (not the product path)', resyncs.arrayRuns));
+  }
+  const busiest = Math.max(0, ...scenarios.map((s) => medianCpu(s.runs, 'other') ?? 0));
+  if (busiest > BUSY_MACHINE_PERCENT) {
+    notes.push(
+      `other processes used up to ${Math.round(busiest)}% of a core during the windows: the machine was not quiet, so the figures are noisy.`,
+    );
+  }
+  return notes;
+}
+
+function resyncNote(title: string, r: ResyncMeasurement[]): string {
+  const seconds = (pick: (m: ResyncMeasurement) => number) =>
+    r.map((m) => (pick(m) / 1000).toFixed(2)).join(' ');
+  const errors = [...new Set(r.flatMap((m) => m.errors))];
+  return (
+    `${title} (${r[0]?.keys ?? 0} keys): snapshot installed ${seconds((m) => m.resyncMs)} s, ` +
+    `converged ${seconds((m) => m.convergedMs)} s; digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
+    (errors.length > 0 ? `; errors: ${errors.join(' | ')}` : '')
+  );
+}

@@ -1,0 +1,154 @@
+import { arrayInstaller } from '../replication/array-installer.ts';
+import { measureThroughput } from '../replication/max-throughput.ts';
+import { awaitReplicating, measureLag } from '../replication/measure-lag.ts';
+import { describeLag, describeResync, describeThroughput } from '../replication/progress-lines.ts';
+import {
+  type ReplicationEnvironment,
+  startReplicationEnvironment,
+} from '../replication/replication-environment.ts';
+import { type Measured, NAMES, type ResyncRuns, summarize } from '../replication/replication-summary.ts';
+import { measureResync, type ResyncMeasurement, seedResyncVault } from '../replication/resync-time.ts';
+import type { BenchOptions, Suite, SuiteContext } from '../suite.ts';
+
+// Lag and throughput windows default to the issue's 30 s and ~10 s; --duration overrides both.
+const LAG_DEFAULT_S = 30;
+const THROUGHPUT_DEFAULT_S = 10;
+// Bytes of each secret value (and of each native SET): a password or connection string, not a blob.
+const VALUE_BYTES = 256;
+// After a lag window's last write, how long stragglers may take before they count as missing.
+const LAG_DRAIN_MS = 5000;
+const THROUGHPUT_DRAIN_MS = 60_000;
+const RESYNC_TIMEOUT_MS = 120_000;
+const READY_TIMEOUT_MS = 30_000;
+
+type Part = 'native' | 'ours' | 'throughput' | 'resync';
+
+/** Replication lag beside Redis's own, the most replicated writes/s, and full resync time. */
+export const replicationSuite: Suite = {
+  name: 'replication',
+  description: 'lag at a fixed write rate beside Redis REPLICAOF, max replicated writes/s, full resync time',
+  windows: (options) => selectParts(options).length * options.runs,
+  async run(context) {
+    const parts = selectParts(context.options);
+    if (parts.length === 0) throw new Error(`--only ${context.options.only.join(',')} matches no scenario`);
+    const env = await startReplicationEnvironment(context, VALUE_BYTES);
+    try {
+      const measured = await measureInterleaved(parts, env, context);
+      await env.stopSecondaryNode();
+      const resyncs = parts.includes('resync') ? await measureResyncs(env, context) : undefined;
+      const lagS = context.options.durationExplicit ? context.options.durationS : LAG_DEFAULT_S;
+      return summarize(measured, resyncs, context.options, {
+        suite: replicationSuite.name,
+        lagS,
+        valueBytes: VALUE_BYTES,
+      });
+    } finally {
+      await env.stop();
+    }
+  },
+};
+
+function selectParts(options: BenchOptions): Part[] {
+  const all: [Part, string[]][] = [
+    ['native', [NAMES.native]],
+    ['ours', [NAMES.ours]],
+    ['throughput', [NAMES.commits, NAMES.applied]],
+    ['resync', [NAMES.resync]],
+  ];
+  const wanted = options.only.map((text) => text.toLowerCase());
+  if (wanted.length === 0) return all.map(([part]) => part);
+  return all
+    .filter(([, names]) => names.some((name) => wanted.some((text) => name.toLowerCase().includes(text))))
+    .map(([part]) => part);
+}
+
+/** Each run measures native, ours and the saturation window in turn, so machine drift hits all alike. */
+async function measureInterleaved(
+  parts: Part[],
+  env: ReplicationEnvironment,
+  context: SuiteContext,
+): Promise<Measured> {
+  const { options } = context;
+  const measured: Measured = { native: [], ours: [], throughput: [] };
+  const lagMs = (options.durationExplicit ? options.durationS : LAG_DEFAULT_S) * 1000;
+  const secondaryPid = env.secondaryNode?.pid ?? 0;
+  await awaitReplicating(env.native, 'ready', READY_TIMEOUT_MS);
+  await awaitReplicating(env.ours, 'ready', READY_TIMEOUT_MS);
+  for (let run = 1; run <= options.runs; run++) {
+    const schedule = {
+      prefix: `r${run}`,
+      ratePerSecond: options.rate,
+      warmupMs: options.warmupS * 1000,
+      durationMs: lagMs,
+      drainMs: LAG_DRAIN_MS,
+    };
+    if (parts.includes('native')) {
+      const watched = pids({
+        server: env.nativeReplica.pid,
+        redis: env.nativeMaster.pid,
+        observer: env.native.observerPid,
+      });
+      const m = await measureLag(env.native, schedule, watched);
+      measured.native.push(m);
+      context.progress(`run ${run}/${options.runs} ${NAMES.native}: ${describeLag(m)}`);
+    }
+    if (parts.includes('ours')) {
+      const watched = pids({
+        server: secondaryPid,
+        redis: env.primary.pid,
+        'secondary redis': env.secondary.pid,
+        observer: env.ours.observerPid,
+      });
+      const m = await measureLag(env.ours, schedule, watched);
+      measured.ours.push(m);
+      context.progress(`run ${run}/${options.runs} ${NAMES.ours}: ${describeLag(m)}`);
+    }
+    if (parts.includes('throughput')) {
+      const watched = pids({
+        server: secondaryPid,
+        redis: env.primary.pid,
+        'secondary redis': env.secondary.pid,
+        observer: env.ours.observerPid,
+      });
+      const m = await measureThroughput(
+        env.ours,
+        {
+          prefix: `t${run}`,
+          concurrency: options.connections,
+          warmupMs: options.warmupS * 1000,
+          durationMs: (options.durationExplicit ? options.durationS : THROUGHPUT_DEFAULT_S) * 1000,
+          drainMs: THROUGHPUT_DRAIN_MS,
+        },
+        watched,
+      );
+      measured.throughput.push(m);
+      context.progress(`run ${run}/${options.runs} max writes: ${describeThroughput(m)}`);
+    }
+  }
+  return measured;
+}
+
+/** Seeds once (untimed), then resyncs an empty secondary `runs` times. */
+async function measureResyncs(env: ReplicationEnvironment, context: SuiteContext): Promise<ResyncRuns> {
+  const { options } = context;
+  context.progress(`seeding ${options.resyncSecrets} secrets into the primary (not timed)…`);
+  const seedMs = await seedResyncVault(env.primary, options.resyncSecrets, VALUE_BYTES, context.progress);
+  context.progress(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
+  const runs: ResyncMeasurement[] = [];
+  const arrayRuns: ResyncMeasurement[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    const m = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS);
+    runs.push(m);
+    context.progress(`run ${run}/${options.runs} ${NAMES.resync}: ${describeResync(m)}`);
+    const a = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS, arrayInstaller);
+    arrayRuns.push(a);
+    context.progress(
+      `run ${run}/${options.runs} ${NAMES.resync}, install args as one array: ${describeResync(a)}`,
+    );
+  }
+  return { secrets: options.resyncSecrets, seedMs, runs, arrayRuns };
+}
+
+function pids(named: Record<string, number | null>): Record<string, number> {
+  return Object.fromEntries(Object.entries(named).filter((e): e is [string, number] => (e[1] ?? 0) > 0));
+}
