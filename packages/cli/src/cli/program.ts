@@ -37,6 +37,10 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       "primary only: comma-separated secondaries (default: the config's)",
       list,
     )
+    .option(
+      '--control-redis-url <url>',
+      'the control Redis, when a control process fails this region over (write lease, assigned mode)',
+    )
     .action(
       async (options: {
         name: string;
@@ -45,11 +49,72 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
         port?: number;
         primaryRedisUrl?: string;
         secondaries?: string[];
+        controlRedisUrl?: string;
       }) => {
         const { runRegion } = await import('../commands/region-command.ts');
         setExitCode(await runRegion(options));
       },
     );
+  program
+    .command('control')
+    .description(
+      'run ONE control process in the foreground (health monitor, failover, global endpoint, control API; ' +
+        'what `up` runs); prints "vaultover control ready <json>" on stdout when it serves',
+    )
+    .option('-c, --config <file>', 'deployment config (YAML or JSON); default: built-in defaults')
+    .option(
+      '--endpoints <file>',
+      "a running `vaultover up`'s endpoints.json: region URLs and the control Redis",
+    )
+    .option('--region <name=url>', "a region node's URL (repeatable; overrides --endpoints)", collect, [])
+    .option(
+      '--control-redis-url <url>',
+      'the control Redis (default: from --endpoints, else redis.urls.control)',
+    )
+    .option(
+      '--port <port>',
+      "control API port (default: the config's control.port; 0 picks a free one)",
+      port,
+    )
+    .option('--gateway-port <port>', "global endpoint port (default: the config's control.gatewayPort)", port)
+    .action(async (options: ControlFlags) => {
+      const { runControl } = await import('../commands/control-command.ts');
+      setExitCode(await runControl(options));
+    });
+  addClientOptions(
+    program
+      .command('status')
+      .description("show the failover state, the serving region and each region's health (control API)")
+      .option('--json', "print the control API's JSON as it is"),
+  ).action(async (options: ClientFlags & { json?: boolean }) => {
+    const { runStatus } = await import('../commands/status-command.ts');
+    setExitCode(await runStatus(options));
+  });
+  for (const transition of ['failover', 'failback'] as const) {
+    addClientOptions(
+      program
+        .command(transition)
+        .description(
+          transition === 'failover'
+            ? 'force a failover to the secondary (exit 1 with the reason when refused)'
+            : 'force a failback to the primary (exit 1 with the reason when refused)',
+        ),
+    ).action(async (options: ClientFlags) => {
+      const { runTransition } = await import('../commands/transition-command.ts');
+      setExitCode(await runTransition(transition, options));
+    });
+  }
+  addClientOptions(
+    program
+      .command('events')
+      .description('print the control events (transitions, health flips, faults), one per line')
+      .option('-f, --follow', 'keep printing new events until Ctrl-C')
+      .option('--since <id>', 'only events after this event id')
+      .option('--limit <n>', 'at most this many events per request', positiveInteger),
+  ).action(async (options: ClientFlags & { follow?: boolean; since?: string; limit?: number }) => {
+    const { runEvents } = await import('../commands/events-command.ts');
+    setExitCode(await runEvents(options));
+  });
   program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
@@ -68,6 +133,35 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       setExitCode(await runToken(principal, options));
     });
   return program;
+}
+
+/** Flags of `vaultover control`. */
+interface ControlFlags {
+  config?: string;
+  endpoints?: string;
+  region?: string[];
+  controlRedisUrl?: string;
+  port?: number;
+  gatewayPort?: number;
+}
+
+/** Flags of the commands that use the control API of a running deployment. */
+interface ClientFlags {
+  endpoints?: string;
+  principal?: string;
+}
+
+function addClientOptions(command: Command): Command {
+  return command
+    .option(
+      '--endpoints <file>',
+      'endpoints.json of the deployment (default: .vaultover/endpoints.json here)',
+    )
+    .option('--principal <name>', 'principal for the token; needs the administrator role (default: admin)');
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function positiveInteger(value: string): number {

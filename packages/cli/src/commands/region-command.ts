@@ -1,5 +1,6 @@
 import { type RegionNode, startRegionNode } from '@vaultover/region';
 import { CliError, EXIT } from '../cli/cli-error.ts';
+import { closesWithin, stdinClosed } from '../cli/orphan-watch.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { loadConfig } from '../config/index.ts';
@@ -18,6 +19,7 @@ export interface RegionOptions {
   port?: number | undefined;
   primaryRedisUrl?: string | undefined;
   secondaries?: string[] | undefined;
+  controlRedisUrl?: string | undefined;
 }
 
 const FORCED_EXIT_CODE = 130;
@@ -77,26 +79,6 @@ export async function runRegion(
   }
 }
 
-async function closesWithin(closing: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const closed = await Promise.race([closing.then(() => true), timedOut]);
-  clearTimeout(timer);
-  return closed;
-}
-
-function stdinClosed(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => resolve();
-    process.stdin.once('end', done);
-    process.stdin.once('close', done);
-    process.stdin.once('error', done);
-    process.stdin.resume();
-  });
-}
-
 /** A region started by hand (e.g. on another host): its config file names it, flags place it. */
 async function standaloneLaunch(options: RegionOptions): Promise<RegionLaunchSpec> {
   const config = await loadConfig({ file: options.config });
@@ -130,6 +112,9 @@ async function standaloneLaunch(options: RegionOptions): Promise<RegionLaunchSpe
       port: options.port ?? region.port,
       redisUrl,
       replication: region.role === 'primary' ? { secondaries } : { primaryRedisUrl: options.primaryRedisUrl },
+      ...(options.controlRedisUrl === undefined
+        ? {}
+        : { control: { redisUrl: options.controlRedisUrl, leaseMs: config.failover.leaseMs } }),
     },
   };
 }

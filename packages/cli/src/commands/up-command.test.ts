@@ -67,7 +67,6 @@ describe('vaultover up', () => {
     expect(JSON.parse(await readFile(endpointsFile, 'utf8'))).toEqual(endpoints);
     expect(endpoints).toMatchObject({
       regions: { westeurope: { role: 'primary' }, northeurope: { role: 'secondary' } },
-      control: null,
       dataDir: join(cwd, 'state'),
       caFile: join(cwd, 'state', 'tls', 'ca.pem'),
       pid: up.child.pid,
@@ -76,17 +75,25 @@ describe('vaultover up', () => {
     expect(endpoints.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const primary = endpoints.regions.westeurope?.url as string;
     const secondary = endpoints.regions.northeurope?.url as string;
-    expect(endpoints.gateway).toBe(primary);
-    expect(endpoints.metrics).toEqual([`${primary}/metrics`, `${secondary}/metrics`]);
-    expect(endpoints.vaults).toEqual({ shop: primary.replace('localhost', 'shop.localhost') });
+    // The global endpoint and the control API are the control process's, not a region's.
+    const control = endpoints.control as string;
+    expect(control).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(endpoints.gateway).toMatch(/^https:\/\/localhost:\d+$/);
+    expect(new Set([endpoints.gateway, control, primary, secondary]).size).toBe(4);
+    expect(endpoints.metrics).toEqual([`${primary}/metrics`, `${secondary}/metrics`, `${control}/metrics`]);
+    expect(endpoints.vaults).toEqual({ shop: endpoints.gateway.replace('localhost', 'shop.localhost') });
 
-    // Two region processes of their own, three redis-servers (two regions and the control Redis).
-    const regionPids = Object.values(endpoints.regions).map(({ pid }) => pid);
+    // Two region processes and a control process of their own, three redis-servers (two regions and
+    // the control Redis).
+    const childPids = [
+      ...Object.values(endpoints.regions).map(({ pid }) => pid),
+      endpoints.controlPid as number,
+    ];
     const redisPids = Object.values(endpoints.redis).map(({ pid }) => pid as number);
     expect(Object.keys(endpoints.redis).sort()).toEqual(['control', 'northeurope', 'westeurope']);
-    expect(new Set([...regionPids, up.child.pid]).size).toBe(3);
+    expect(new Set([...childPids, up.child.pid]).size).toBe(4);
     expect(new Set(redisPids).size).toBe(3);
-    for (const pid of [...regionPids, ...redisPids]) expect(isAlive(pid)).toBe(true);
+    for (const pid of [...childPids, ...redisPids]) expect(isAlive(pid)).toBe(true);
 
     const ca = await readFile(endpoints.caFile, 'utf8');
     for (const [name, { url, role }] of Object.entries(endpoints.regions)) {
@@ -125,7 +132,7 @@ describe('vaultover up', () => {
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
     expect(existsSync(endpointsFile)).toBe(false);
-    for (const pid of [...regionPids, ...redisPids]) {
+    for (const pid of [...childPids, ...redisPids]) {
       await waitUntil(() => !isAlive(pid), 5_000, `process ${pid} to be gone`);
     }
     expect(up.stderr()).toContain('vaultover: starting redis for westeurope, northeurope, control');
@@ -140,9 +147,10 @@ describe('vaultover up', () => {
     const endpoints = await readyEndpoints(up);
     const pids = [
       ...Object.values(endpoints.regions).map(({ pid }) => pid),
+      endpoints.controlPid as number,
       ...Object.values(endpoints.redis).map(({ pid }) => pid as number),
     ];
-    expect(pids).toHaveLength(5);
+    expect(pids).toHaveLength(6);
     up.child.kill('SIGKILL');
     await up.exited;
     for (const pid of pids) await waitUntil(() => !isAlive(pid), 10_000, `process ${pid} to be gone`);
@@ -171,6 +179,20 @@ describe('vaultover up', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it('exits 2 before starting anything when the config has more regions than one failover pair', async () => {
+    await writeFile(
+      join(cwd, 'three.yaml'),
+      'regions:\n  - { name: westeurope }\n  - { name: northeurope, role: secondary }\n  - { name: uksouth, role: secondary }\n',
+    );
+    const { code, stdout, stderr } = await runCliProcess(['up', '--config', 'three.yaml'], cwd, EMBEDDED);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `vaultover: config ${join(cwd, 'three.yaml')} has 3 regions; vaultover up fails over one pair: ` +
+        'keep one primary and one secondary (or run the others with vaultover region)\n',
+    );
   });
 
   it('exits 2 naming the field on a bad config', async () => {

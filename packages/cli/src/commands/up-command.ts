@@ -1,8 +1,11 @@
 import { createRedisProvider } from '@vaultover/local-redis';
+import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
-import { loadConfig } from '../config/index.ts';
+import { loadConfig, type VaultoverConfig } from '../config/index.ts';
+import { childProcessControlRunner } from '../topology/child-process-control-runner.ts';
 import { childProcessRegionRunner } from '../topology/child-process-region-runner.ts';
+import type { ControlRunner } from '../topology/control-runner.ts';
 import { buildEndpoints } from '../topology/endpoints.ts';
 import { redisProviderOptions } from '../topology/redis-mode.ts';
 import { startTopology, type Topology } from '../topology/topology.ts';
@@ -25,6 +28,7 @@ const FORCED_EXIT_CODE = 130;
 export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise<number> {
   const cwd = process.cwd();
   const config = await loadConfig({ file: options.config, cwd });
+  const control = controlRunnerFor(config, say);
   const endpointsFile = endpointsPath(cwd);
   await assertNoOtherInstance(endpointsFile);
   // Acknowledged writes must survive a kill -9 of a region's Redis (embedded only; costs an fsync per write).
@@ -41,17 +45,51 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   });
   try {
     const runner = childProcessRegionRunner(config, { say });
-    const topology = await startTopology({ config, redis, runner, say });
+    const topology = await startTopology({ config, redis, runner, control, say });
     if (!shutdown.received()) {
       const endpoints = buildEndpoints(config, topology, process.pid);
       await writeEndpointsFile(endpointsFile, endpoints);
       await writeStdout(`vaultover ready ${JSON.stringify(endpoints)}\n`);
       sayReadyHints(say, config, endpoints, options.config);
+      keepEndpointsCurrent(topology, config, endpointsFile, say);
     }
     return await stopOnSignal(shutdown, topology, endpointsFile, say);
   } finally {
     shutdown.dispose();
   }
+}
+
+/**
+ * The control process fails over one pair: two regions get one; a single region runs without (nothing
+ * to fail over to); more than two are refused before anything starts.
+ */
+function controlRunnerFor(config: VaultoverConfig, say: Say): ControlRunner | undefined {
+  if (config.regions.length === 1) {
+    say('one region: no control process, no failover (clients talk to the region directly)');
+    return undefined;
+  }
+  if (config.regions.length > 2) {
+    throw new CliError(
+      `config${config.file ? ` ${config.file}` : ''} has ${config.regions.length} regions; vaultover up fails ` +
+        'over one pair: keep one primary and one secondary (or run the others with vaultover region)',
+      { exitCode: EXIT.usage },
+    );
+  }
+  return childProcessControlRunner(config, { say });
+}
+
+/** A restarted region or Redis has a new pid: endpoints.json must name the process that runs now. */
+function keepEndpointsCurrent(topology: Topology, config: VaultoverConfig, file: string, say: Say): void {
+  // Chained: of two restarts at once, the older picture must not land last.
+  let writing = Promise.resolve();
+  topology.onChange(() => {
+    writing = writing
+      .then(() => writeEndpointsFile(file, buildEndpoints(config, topology, process.pid)))
+      .catch((error: unknown) =>
+        say(`could not update ${file}: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    return writing;
+  });
 }
 
 async function stopOnSignal(

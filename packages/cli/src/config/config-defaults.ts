@@ -1,6 +1,9 @@
+// The one place the config reads the control package. Its index loads express, BullMQ and ioredis
+// (seconds): `vaultover token` would be lighter with a small settings entry point there.
+import { FAILOVER_DEFAULTS, FAILURE_MODES, MONITOR_DEFAULTS } from '@vaultover/control/settings';
 import { DEFAULT_TENANT_ID } from '@vaultover/region/auth';
 import { DEFAULT_PRINCIPALS, type Principal } from '@vaultover/region/principals';
-import { DEFAULT_RETENTION_DAYS } from '@vaultover/vault';
+import { DEFAULT_RETENTION_DAYS, type ReadOnlyProfile } from '@vaultover/vault';
 
 /** pino levels a region node can log at. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -12,6 +15,13 @@ export type RedisMode = (typeof REDIS_MODES)[number];
 
 export const REGION_ROLES = ['primary', 'secondary'] as const;
 export type RegionRole = (typeof REGION_ROLES)[number];
+
+/** How the global endpoint fails requests during a failover or failback window. */
+export { FAILURE_MODES };
+
+/** How a primary acknowledges writes: at once (`async`) or once every secondary applied them (`sync`). */
+export const REPLICATION_MODES = ['async', 'sync'] as const;
+export type ReplicationMode = (typeof REPLICATION_MODES)[number];
 
 /** Defaults of one `regions` entry. */
 export const REGION_DEFAULTS = { role: 'primary' as RegionRole, port: 0 };
@@ -38,4 +48,10 @@ export const CONFIG_DEFAULTS = {
   vaults: [{ name: 'vaultover', ...VAULT_DEFAULTS }],
   hostnames: [] as string[],
   principals: DEFAULT_PRINCIPALS as Record<string, Principal>,
+  // The control process owns these timings; the config only exposes them.
+  monitor: { ...MONITOR_DEFAULTS },
+  failover: { ...FAILOVER_DEFAULTS },
+  readOnlyProfile: '2016' as ReadOnlyProfile,
+  replication: { mode: 'async' as ReplicationMode, syncTimeoutMs: 5000 },
+  control: { port: 0, gatewayPort: 0 },
 };

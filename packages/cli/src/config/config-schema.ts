@@ -1,4 +1,5 @@
 import { principalsSchema } from '@vaultover/region/principals';
+import { READ_ONLY_PROFILES } from '@vaultover/vault';
 import { z } from 'zod';
 import {
   CONFIG_DEFAULTS,
@@ -6,8 +7,10 @@ import {
   REDIS_MODES,
   REGION_DEFAULTS,
   REGION_ROLES,
+  REPLICATION_MODES,
   VAULT_DEFAULTS,
 } from './config-defaults.ts';
+import { controlSchema, failoverSchema, monitorSchema } from './control-sections.ts';
 import { checkCrossFields } from './cross-field-checks.ts';
 import { vaultNameSchema } from './vault-name.ts';
 
@@ -50,6 +53,17 @@ const masterKeySchema = z
     message: 'expected 32 bytes in base64 (openssl rand -base64 32)',
   });
 
+const SYNC_TIMEOUT = 'expected a positive integer';
+
+const replicationSchema = z.strictObject({
+  mode: z.enum(REPLICATION_MODES).default(CONFIG_DEFAULTS.replication.mode),
+  syncTimeoutMs: z
+    .number()
+    .int({ error: SYNC_TIMEOUT })
+    .positive({ error: SYNC_TIMEOUT })
+    .default(CONFIG_DEFAULTS.replication.syncTimeoutMs),
+});
+
 /** The deployment config file, as written; see vaultover.example.yaml. */
 export const configSchema = z
   .strictObject({
@@ -72,6 +86,11 @@ export const configSchema = z
     hostnames: z.array(z.string().min(1)).default(() => [...CONFIG_DEFAULTS.hostnames]),
     principals: principalsSchema.default(() => structuredClone(CONFIG_DEFAULTS.principals)),
     masterKey: masterKeySchema.optional(),
+    monitor: monitorSchema.default(() => ({ ...CONFIG_DEFAULTS.monitor })),
+    failover: failoverSchema.default(() => ({ ...CONFIG_DEFAULTS.failover })),
+    readOnlyProfile: z.enum(READ_ONLY_PROFILES).default(CONFIG_DEFAULTS.readOnlyProfile),
+    replication: replicationSchema.default(() => ({ ...CONFIG_DEFAULTS.replication })),
+    control: controlSchema.default(() => ({ ...CONFIG_DEFAULTS.control })),
   })
   .superRefine(checkCrossFields)
   .transform(({ defaultVault, ...config }) => ({

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 
 interface Checked {
-  regions: { name: string; role: string }[];
+  regions: { name: string; role: string; port: number }[];
   vaults: { name: string }[];
   defaultVault?: string | undefined;
   redis: { mode: string; urls?: Record<string, string> | undefined };
+  control: { port: number; gatewayPort: number };
 }
 
 type Context = z.RefinementCtx<Checked>;
@@ -14,6 +15,26 @@ export function checkCrossFields(config: Checked, ctx: Context): void {
   checkRegions(config, ctx);
   checkVaults(config, ctx);
   checkRedis(config, ctx);
+  checkPorts(config, ctx);
+}
+
+/** Fixed ports must differ: two listeners on one port fail at start-up with a less helpful EADDRINUSE. */
+function checkPorts({ regions, control }: Checked, ctx: Context): void {
+  const owners = new Map<number, string>();
+  const claim = (port: number, owner: string, path: (string | number)[]) => {
+    if (port === 0) return;
+    const other = owners.get(port);
+    if (other !== undefined) {
+      ctx.addIssue({ code: 'custom', path, message: `port ${port} is already ${other}'s` });
+      return;
+    }
+    owners.set(port, owner);
+  };
+  regions.forEach(({ name, port }, index) => {
+    claim(port, `region ${name}`, ['regions', index, 'port']);
+  });
+  claim(control.port, 'the control API', ['control', 'port']);
+  claim(control.gatewayPort, 'the global endpoint', ['control', 'gatewayPort']);
 }
 
 function checkRegions({ regions }: Checked, ctx: Context): void {

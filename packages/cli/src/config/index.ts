@@ -4,8 +4,10 @@ export {
   type LogLevel,
   REDIS_MODES,
   REGION_ROLES,
+  REPLICATION_MODES,
   type RedisMode,
   type RegionRole,
+  type ReplicationMode,
 } from './config-defaults.ts';
 export { ConfigError } from './config-error.ts';
 export type { ConfigInput, ParsedConfig } from './config-schema.ts';

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FAILOVER_DEFAULTS, MONITOR_DEFAULTS } from '@vaultover/control';
 import { DEFAULT_PRINCIPALS } from '@vaultover/region';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
@@ -51,6 +52,18 @@ describe('loadConfig', () => {
       defaultVault: 'vaultover',
       hostnames: [],
       principals: DEFAULT_PRINCIPALS,
+      monitor: { probeIntervalMs: 1000, probeTimeoutMs: 500, failureThreshold: 3, recoveryThreshold: 5 },
+      failover: {
+        failoverWindowMs: 5000,
+        failbackWindowMs: 3000,
+        minFailedOverMs: 10_000,
+        autoFailback: true,
+        failureMode: 'status',
+        leaseMs: 2000,
+      },
+      readOnlyProfile: '2016',
+      replication: { mode: 'async', syncTimeoutMs: 5000 },
+      control: { port: 0, gatewayPort: 0 },
       file: null,
     });
   });
@@ -230,5 +243,82 @@ describe('validateConfig', () => {
     expect(validateConfig({ principals }, 'x').principals).toEqual({
       ci: { roles: ['Key Vault Secrets User'], permissions: [] },
     });
+  });
+});
+
+describe('validateConfig: failover sections', () => {
+  it('takes the control package defaults for every section left out', () => {
+    const config = validateConfig(
+      { monitor: { failureThreshold: 2 }, failover: { autoFailback: false } },
+      'x',
+    );
+    expect(config.monitor).toEqual({ ...MONITOR_DEFAULTS, failureThreshold: 2 });
+    expect(config.failover).toEqual({ ...FAILOVER_DEFAULTS, autoFailback: false });
+  });
+
+  it('reads short timings, sync replication and the current read-only profile', () => {
+    const config = validateConfig(
+      {
+        monitor: { probeIntervalMs: 100, probeTimeoutMs: 50, recoveryThreshold: 2 },
+        failover: { failoverWindowMs: 0, failureMode: 'hang', leaseMs: 300 },
+        readOnlyProfile: 'current',
+        replication: { mode: 'sync', syncTimeoutMs: 200 },
+        control: { port: 9000, gatewayPort: 9443 },
+      },
+      'x',
+    );
+    expect(config.monitor).toEqual({
+      probeIntervalMs: 100,
+      probeTimeoutMs: 50,
+      failureThreshold: 3,
+      recoveryThreshold: 2,
+    });
+    expect(config.failover).toMatchObject({ failoverWindowMs: 0, failureMode: 'hang', leaseMs: 300 });
+    expect(config.readOnlyProfile).toBe('current');
+    expect(config.replication).toEqual({ mode: 'sync', syncTimeoutMs: 200 });
+    expect(config.control).toEqual({ port: 9000, gatewayPort: 9443 });
+  });
+
+  it.each([
+    [{ monitor: { probeIntervalMs: 0 } }, 'monitor.probeIntervalMs: expected a positive integer, got 0'],
+    [{ monitor: { failureThreshold: 1.5 } }, 'monitor.failureThreshold: expected an integer, got 1.5'],
+    [{ failover: { leaseMs: -1 } }, 'failover.leaseMs: expected a positive integer, got -1'],
+    [
+      { failover: { failoverWindowMs: -5 } },
+      'failover.failoverWindowMs: expected a whole number of milliseconds, 0 or more, got -5',
+    ],
+    [{ failover: { autoFailback: 'yes' } }, 'failover.autoFailback: expected true or false, got "yes"'],
+    [
+      { failover: { failureMode: 'drop' } },
+      'failover.failureMode: expected one of "status", "reset", "hang", got "drop"',
+    ],
+    [{ readOnlyProfile: 2016 }, 'readOnlyProfile: expected one of "2016", "current", got 2016'],
+    [{ replication: { mode: 'semi' } }, 'replication.mode: expected one of "async", "sync", got "semi"'],
+    [{ replication: { syncTimeoutMs: 0 } }, 'replication.syncTimeoutMs: expected a positive integer, got 0'],
+    [
+      { control: { port: 70_000 } },
+      'control.port: expected a port from 0 to 65535 (0 picks a free one), got 70000',
+    ],
+    [{ monitor: { probeEveryMs: 5 } }, 'monitor.probeEveryMs: unknown field'],
+  ])('refuses %j', (raw, message) => {
+    expect(errorOf(raw)).toBe(`config error in vaultover.yaml: ${message}`);
+  });
+
+  it('wants the probe timeout below the probe interval', () => {
+    expect(errorOf({ monitor: { probeIntervalMs: 100 } })).toBe(
+      'config error in vaultover.yaml: monitor.probeTimeoutMs: expected less than monitor.probeIntervalMs (100), got 500',
+    );
+    expect(errorOf({ monitor: { probeIntervalMs: 200, probeTimeoutMs: 200 } })).toContain(
+      'monitor.probeTimeoutMs: expected less than monitor.probeIntervalMs (200), got 200',
+    );
+  });
+
+  it('refuses one fixed port for two listeners', () => {
+    expect(errorOf({ control: { port: 9000, gatewayPort: 9000 } })).toBe(
+      "config error in vaultover.yaml: control.gatewayPort: port 9000 is already the control API's",
+    );
+    expect(errorOf({ regions: [{ name: 'westeurope', port: 8443 }], control: { gatewayPort: 8443 } })).toBe(
+      "config error in vaultover.yaml: control.gatewayPort: port 8443 is already region westeurope's",
+    );
   });
 });

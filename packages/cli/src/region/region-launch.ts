@@ -27,6 +27,7 @@ const placementSchema = z.strictObject({
     trimIntervalMs: z.number().optional(),
     hardCap: z.number().optional(),
   }),
+  control: z.strictObject({ redisUrl: z.string().min(1), leaseMs: z.number().int().positive() }).optional(),
 });
 
 const launchSchema = z.object({

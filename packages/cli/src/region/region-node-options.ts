@@ -10,6 +10,14 @@ export interface RegionPlacement {
   port: number;
   redisUrl: string;
   replication: RegionReplication;
+  /** The control Redis, where the region renews its write lease and reads its assigned mode. */
+  control?: RegionControlLink | undefined;
+}
+
+/** RegionNodeOptions.control: absent when no control process watches the region (the demo). */
+export interface RegionControlLink {
+  redisUrl: string;
+  leaseMs: number;
 }
 
 /** The region node's options for `placement` under `config`; every runner starts nodes from these. */
@@ -32,6 +40,12 @@ export function regionNodeOptions(
     timeScale: config.timeScale,
     masterKey: config.masterKey,
     logger,
-    replication: placement.replication,
+    readOnlyProfile: config.readOnlyProfile,
+    replication: {
+      ...placement.replication,
+      // Only a primary waits for acknowledgements; a secondary's writes are replication's own.
+      ...(placement.role === 'primary' ? config.replication : {}),
+    },
+    ...(placement.control ? { control: placement.control } : {}),
   };
 }

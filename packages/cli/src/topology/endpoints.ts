@@ -3,16 +3,19 @@ import type { Topology } from './topology.ts';
 
 /** The `vaultover ready` JSON, also written to `.vaultover/endpoints.json` (DESIGN §8). */
 export interface Endpoints {
-  /** The default vault on the primary (a real gateway comes with the control process). */
+  /** The global endpoint (default vault): it routes to whichever region serves. */
   gateway: string;
-  /** Every region node; pid is its OS process (a chaos target). */
+  /** Every region node; pid is its current OS process (a chaos target; a restart changes it, never the URL). */
   regions: Record<string, { url: string; role: string; pid: number }>;
   /** CA certificate to trust (NODE_EXTRA_CA_CERTS). */
   caFile: string;
+  /** Every region's /metrics, then the control process's. */
   metrics: string[];
-  /** Control API URL; null until the control process exists. */
+  /** Control API URL; null when no control process runs (a single region). */
   control: string | null;
-  /** Each vault's own host name on the primary. */
+  /** The control process's OS pid (a chaos target too), or null. */
+  controlPid: number | null;
+  /** Each vault's own host name on the global endpoint. */
   vaults: Record<string, string>;
   /** Each region's Redis and `control`; pid is null when Vaultover does not own the process. */
   redis: Record<string, { url: string; pid: number | null }>;
@@ -27,15 +30,19 @@ export interface Endpoints {
 export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid: number): Endpoints {
   const primary = topology.regions[0];
   if (!primary) throw new Error('a topology without regions has no endpoints');
+  // Without a control process (one region) clients talk to the primary directly.
+  const gateway = topology.control?.gatewayUrl ?? primary.url;
+  const controlMetrics = topology.control ? [`${topology.control.url}/metrics`] : [];
   return {
-    gateway: primary.url,
+    gateway,
     regions: Object.fromEntries(
       topology.regions.map(({ name, url, role, pid }) => [name, { url, role, pid }]),
     ),
     caFile: primary.caFile,
-    metrics: topology.regions.map(({ url }) => `${url}/metrics`),
-    control: null,
-    vaults: Object.fromEntries(config.vaults.map(({ name }) => [name, vaultUrl(primary.url, name)])),
+    metrics: [...topology.regions.map(({ url }) => `${url}/metrics`), ...controlMetrics],
+    control: topology.control?.url ?? null,
+    controlPid: topology.control?.pid ?? null,
+    vaults: Object.fromEntries(config.vaults.map(({ name }) => [name, vaultUrl(gateway, name)])),
     redis: Object.fromEntries(
       topology.redis.map(({ name, url, pid }) => [name, { url: redacted(url), pid }]),
     ),
@@ -45,8 +52,8 @@ export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid:
   };
 }
 
-function vaultUrl(regionUrl: string, vault: string): string {
-  const url = new URL(regionUrl);
+function vaultUrl(baseUrl: string, vault: string): string {
+  const url = new URL(baseUrl);
   url.hostname = `${vault}.${url.hostname}`;
   return url.origin;
 }

@@ -15,13 +15,20 @@ export function inProcessRegionRunner(config: VaultoverConfig, logger: Logger): 
           logger.child({ region: launch.name }),
         ),
       );
+      let closing: Promise<void> | undefined;
+      const close = () => {
+        closing ??= node.close();
+        return closing;
+      };
       return {
         name: launch.name,
         role: launch.role,
         url: node.url,
         caFile: node.caFile,
         pid: process.pid,
-        stop: () => node.close(),
+        stop: close,
+        // There is no process of its own to kill: closing is the nearest thing to a crash.
+        kill: close,
       };
     },
   };

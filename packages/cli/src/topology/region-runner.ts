@@ -1,5 +1,6 @@
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { RegionRole } from '../config/index.ts';
+import type { RegionControlLink } from '../region/region-node-options.ts';
 
 /**
  * How a region node takes part in replication (the shape of RegionNodeOptions.replication): a
@@ -20,6 +21,8 @@ export interface RegionLaunch {
   port: number;
   redis: RedisInstance;
   replication: RegionReplication;
+  /** Set when a control process watches the regions (`vaultover up`). */
+  control?: RegionControlLink | undefined;
 }
 
 /** A started region, wherever it runs. */
@@ -34,6 +37,8 @@ export interface RunningRegion {
   readonly pid: number;
   /** Stops it; resolves once it no longer serves. */
   stop(): Promise<void>;
+  /** Crashes it (SIGKILL for a child; the in-process runner can only close it). Resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { LocalRedisError } from '@vaultover/local-redis';
 import { CliError } from '../cli/cli-error.ts';
+import { ChildControlError } from './child-control-error.ts';
 import { ChildRegionError } from './child-region-error.ts';
 import type { StopFailure } from './stop-stack.ts';
 
@@ -15,11 +16,17 @@ function reasonOf(error: unknown): string {
 }
 
 function hintOf(error: unknown): string {
-  // Redis errors already say what to do, and a region child's reason carries the child's own hint.
-  if (error instanceof LocalRedisError || error instanceof ChildRegionError) return '';
+  // Redis errors already say what to do, and a child's reason carries the child's own hint.
+  if (
+    error instanceof LocalRedisError ||
+    error instanceof ChildRegionError ||
+    error instanceof ChildControlError
+  ) {
+    return '';
+  }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'EADDRINUSE') {
-    return ' (the port is taken: set another regions[].port, or 0 for a free one, and run again)';
+    return ' (the port is taken: set another regions[].port or control port, or 0 for a free one, and run again)';
   }
   return ' (see the log lines above; fix the cause and run vaultover up again)';
 }

@@ -1,6 +1,8 @@
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.ts';
+import type { ControlRunner } from './control-runner.ts';
+import { buildEndpoints } from './endpoints.ts';
 import type { RegionLaunch, RegionRunner } from './region-runner.ts';
 import { StartupError } from './startup-error.ts';
 import { startTopology } from './topology.ts';
@@ -20,9 +22,12 @@ function fakeRedis(events: string[]): RedisProvider {
         }),
       );
     },
-    stopInstance: async () => {},
-    restartInstance: async () => {
-      throw new Error('unused');
+    stopInstance: async (name, signal) => {
+      events.push(`redis stop ${name} ${signal}`);
+    },
+    restartInstance: async (name) => {
+      events.push(`redis restart ${name}`);
+      return { name, url: 'redis://127.0.0.1:7000', host: '127.0.0.1', port: 7000, pid: 999 };
     },
     async stop() {
       events.push('redis stop');
@@ -34,15 +39,19 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
   return {
     async start(launch: RegionLaunch) {
       events.push(
-        `region start ${launch.name} on ${launch.redis.url} replication ${JSON.stringify(launch.replication)}`,
+        `region start ${launch.name} on ${launch.redis.url} replication ${JSON.stringify(launch.replication)}` +
+          (launch.control ? ` control ${JSON.stringify(launch.control)}` : ''),
       );
       if (failure) throw failure;
       return {
         name: launch.name,
         role: launch.role,
-        url: 'https://localhost:8443',
+        url: `https://localhost:${launch.port === 0 ? 8443 : launch.port}`,
         caFile: '/ca.pem',
         pid: 4242,
+        kill: async () => {
+          events.push(`region kill ${launch.name}`);
+        },
         stop: async () => {
           events.push(`region stop ${launch.name}`);
         },
@@ -103,5 +112,79 @@ describe('startTopology', () => {
       /^could not start region westeurope: listen EADDRINUSE.*\(the port is taken: set another regions\[\]\.port/,
     );
     expect(events.at(-1)).toBe('redis stop');
+  });
+
+  it('with a control runner: links regions to the control Redis, starts control last, stops it first', async () => {
+    const events: string[] = [];
+    const config = await loadConfig({ cwd: '/tmp' });
+    const control: ControlRunner = {
+      async start(launch, processes) {
+        events.push(`control start ${JSON.stringify(launch)}`);
+        await processes.crash('westeurope');
+        await processes.restart('westeurope');
+        await processes.stopRedis('northeurope');
+        await processes.startRedis('northeurope');
+        await expect(processes.stopRedis('control')).rejects.toThrow('no region control here');
+        return {
+          gatewayUrl: 'https://localhost:9443',
+          url: 'https://localhost:9000',
+          pid: 77,
+          stop: async () => {
+            events.push('control stop');
+          },
+        };
+      },
+    };
+    const topology = await startTopology({
+      config,
+      redis: fakeRedis(events),
+      runner: fakeRunner(events),
+      control,
+      say: () => {},
+    });
+    let changes = 0;
+    topology.onChange(async () => {
+      changes += 1;
+    });
+    await topology.processes.startRedis('westeurope');
+    expect(changes).toBe(1);
+    expect(topology.redis.find(({ name }) => name === 'westeurope')?.pid).toBe(999);
+    const endpoints = buildEndpoints(config, topology, 1);
+    expect(endpoints).toMatchObject({
+      gateway: 'https://localhost:9443',
+      control: 'https://localhost:9000',
+      vaults: { vaultover: 'https://vaultover.localhost:9443' },
+      metrics: [
+        'https://localhost:8443/metrics',
+        'https://localhost:8443/metrics',
+        'https://localhost:9000/metrics',
+      ],
+    });
+    await topology.stop();
+    const lease = ' control {"redisUrl":"redis://127.0.0.1:7002","leaseMs":2000}';
+    expect(events.filter((event) => !event.startsWith('redis start '))).toEqual([
+      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      expect.stringMatching(
+        /^region start northeurope on redis:\/\/127\.0\.0\.1:7001 replication .*leaseMs":2000}$/,
+      ),
+      `control start ${JSON.stringify({
+        regions: [
+          { name: 'westeurope', role: 'primary', url: 'https://localhost:8443' },
+          { name: 'northeurope', role: 'secondary', url: 'https://localhost:8443' },
+        ],
+        controlRedisUrl: 'redis://127.0.0.1:7002',
+      })}`,
+      'region kill westeurope',
+      'region stop westeurope',
+      // Restarted on the port its first start got.
+      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      'redis stop northeurope SIGKILL',
+      'redis restart northeurope',
+      'redis restart westeurope',
+      'control stop',
+      'region stop northeurope',
+      'region stop westeurope',
+      'redis stop',
+    ]);
   });
 });

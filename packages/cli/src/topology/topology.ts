@@ -1,6 +1,9 @@
+import type { RegionProcesses } from '@vaultover/control';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
 import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
+import type { ControlRunner, RunningControl } from './control-runner.ts';
+import { RegionFleet } from './region-fleet.ts';
 import type { RegionReplication, RegionRunner, RunningRegion } from './region-runner.ts';
 import { type ReplicationLinks, startReplicationLinks } from './replication-links.ts';
 import { StartupError } from './startup-error.ts';
@@ -14,72 +17,156 @@ export interface TopologyOptions {
   config: VaultoverConfig;
   redis: RedisProvider;
   runner: RegionRunner;
+  /** Starts the control process after the regions; without it nothing fails over (the demo). */
+  control?: ControlRunner | undefined;
   say: Say;
 }
 
 /** A running deployment: one Redis and one region node per region, a control Redis, the links. */
 export interface Topology {
-  /** Every region's Redis, then the control Redis. */
+  /** Every region's Redis, then the control Redis; current (a restarted Redis has a new pid). */
   readonly redis: readonly RedisInstance[];
-  /** Primary first. */
+  /** Primary first; current (a restarted region has a new pid, never a new URL). */
   readonly regions: readonly RunningRegion[];
   readonly links: Pick<ReplicationLinks, 'api' | 'proxies'>;
-  /** Stops regions, links, then Redis. Idempotent; resolves with what failed to stop. */
+  /** The control process, when one was asked for. */
+  readonly control: RunningControl | null;
+  /** Region faults only a supervisor can inject; the control process reaches them over IPC. */
+  readonly processes: RegionProcesses;
+  /**
+   * Awaited whenever a region or a Redis was restarted (pids changed), before the restart resolves:
+   * once a restart is reported done, what the listener writes is current.
+   */
+  onChange(listener: () => Promise<void>): void;
+  /** Stops the control process, regions, links, then Redis. Idempotent; resolves with what failed to stop. */
   stop(): Promise<StopFailure[]>;
+}
+
+/** A start-up in progress: what it was started with, what to stop on failure, the step it is at. */
+interface Starting {
+  readonly options: TopologyOptions;
+  readonly stack: StopStack;
+  step: string;
 }
 
 /**
  * Starts Redis for every region (and the control Redis), a link proxy per secondary in front of the
- * primary's Redis, then each region node, primary first. If any step fails, stops what had started
- * and throws a StartupError naming the step.
+ * primary's Redis, each region node (primary first), then the control process. If any step fails,
+ * stops what had started and throws a StartupError naming the step.
  */
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
-  const stack = new StopStack();
-  const started = { step: 'start', regions: [] as RunningRegion[] };
+  const starting: Starting = { options, stack: new StopStack(), step: 'start' };
   try {
-    const redis = await startRedis(options, stack, started);
-    const [primary, ...secondaries] = primaryFirst(options.config.regions);
-    if (!primary) throw new Error('the config has no primary region');
-    started.step = 'start the replication link proxies';
-    const secondaryNames = secondaries.map(({ name }) => name);
-    const links = await startReplicationLinks(instanceFor(redis, primary.name), secondaryNames, stack);
-    for (const region of [primary, ...secondaries]) {
-      started.step = `start region ${region.name}`;
-      options.say(`starting region ${region.name} (${region.role})…`);
-      const replication: RegionReplication =
-        region === primary
-          ? { secondaries: secondaryNames }
-          : { primaryRedisUrl: links.primaryUrlFor(region.name) };
-      const running = await options.runner.start({
-        ...region,
-        redis: instanceFor(redis, region.name),
-        replication,
-      });
-      stack.push(`region ${region.name}`, () => running.stop());
-      started.regions.push(running);
-      options.say(`${region.name} ready at ${running.url}`);
-    }
+    const redis = new Map((await startRedis(starting)).map((instance) => [instance.name, instance]));
+    const { fleet, links } = await startRegions(starting, redis);
+    const listeners = new Set<() => Promise<void>>();
+    const changed = async () => {
+      await Promise.all([...listeners].map((listener) => listener()));
+    };
+    fleet.onChange(changed);
+    const processes = regionProcesses(fleet, options.redis, redis, changed);
+    const control = options.control
+      ? await startControl(starting, options.control, fleet, instanceFor(redis, CONTROL_REDIS), processes)
+      : null;
     return {
-      redis,
-      regions: started.regions,
+      get redis() {
+        return [...redis.values()];
+      },
+      get regions() {
+        return fleet.list();
+      },
       links: { api: links.api, proxies: links.proxies },
-      stop: () => stack.stopAll(),
+      control,
+      processes,
+      onChange: (listener) => listeners.add(listener),
+      stop: () => starting.stack.stopAll(),
     };
   } catch (error) {
-    throw new StartupError(started.step, error, await stack.stopAll());
+    throw new StartupError(starting.step, error, await starting.stack.stopAll());
   }
 }
 
-async function startRedis(
-  { config, redis, say }: TopologyOptions,
-  stack: StopStack,
-  started: { step: string },
-): Promise<RedisInstance[]> {
+async function startRegions(
+  starting: Starting,
+  redis: ReadonlyMap<string, RedisInstance>,
+): Promise<{ fleet: RegionFleet; links: ReplicationLinks }> {
+  const { options, stack } = starting;
+  const [primary, ...secondaries] = primaryFirst(options.config.regions);
+  if (!primary) throw new Error('the config has no primary region');
+  starting.step = 'start the replication link proxies';
+  const secondaryNames = secondaries.map(({ name }) => name);
+  const links = await startReplicationLinks(instanceFor(redis, primary.name), secondaryNames, stack);
+  const fleet = new RegionFleet(options.runner, options.say);
+  // Regions renew their write lease in the control Redis only when a control process watches them.
+  const control = options.control
+    ? { redisUrl: instanceFor(redis, CONTROL_REDIS).url, leaseMs: options.config.failover.leaseMs }
+    : undefined;
+  for (const region of [primary, ...secondaries]) {
+    starting.step = `start region ${region.name}`;
+    options.say(`starting region ${region.name} (${region.role})…`);
+    const replication: RegionReplication =
+      region === primary
+        ? { secondaries: secondaryNames }
+        : { primaryRedisUrl: links.primaryUrlFor(region.name) };
+    const running = await fleet.start({
+      ...region,
+      redis: instanceFor(redis, region.name),
+      replication,
+      ...(control ? { control } : {}),
+    });
+    stack.push(`region ${region.name}`, () => fleet.stop(region.name));
+    options.say(`${region.name} ready at ${running.url}`);
+  }
+  return { fleet, links };
+}
+
+async function startControl(
+  starting: Starting,
+  runner: ControlRunner,
+  fleet: RegionFleet,
+  controlRedis: RedisInstance,
+  processes: RegionProcesses,
+): Promise<RunningControl> {
+  const { say } = starting.options;
+  starting.step = 'start the control process';
+  say('starting the control process (health monitor, failover, global endpoint)…');
+  const regions = fleet.list().map(({ name, role, url }) => ({ name, role, url }));
+  const control = await runner.start({ regions, controlRedisUrl: controlRedis.url }, processes);
+  // Pushed last, so stopped first: nothing may fail over while the regions shut down.
+  starting.stack.push('control process', () => control.stop());
+  say(`global endpoint at ${control.gatewayUrl}, control API at ${control.url}`);
+  return control;
+}
+
+/** The supervisor's side of the control API's region faults. */
+function regionProcesses(
+  fleet: RegionFleet,
+  provider: RedisProvider,
+  redis: Map<string, RedisInstance>,
+  changed: () => Promise<void>,
+): RegionProcesses {
+  const regionRedis = (region: string) => {
+    if (region === CONTROL_REDIS || !redis.has(region)) throw new Error(`no region ${region} here`);
+    return region;
+  };
+  return {
+    crash: (region) => fleet.crash(region),
+    restart: (region) => fleet.restart(region),
+    stopRedis: async (region) => provider.stopInstance(regionRedis(region), 'SIGKILL'),
+    startRedis: async (region) => {
+      redis.set(region, await provider.restartInstance(regionRedis(region)));
+      await changed();
+    },
+  };
+}
+
+async function startRedis(starting: Starting): Promise<RedisInstance[]> {
+  const { config, redis, say } = starting.options;
   const names = [...config.regions.map((region) => region.name), CONTROL_REDIS];
-  started.step = `start redis (${redis.kind}) for ${names.join(', ')}`;
+  starting.step = `start redis (${redis.kind}) for ${names.join(', ')}`;
   say(`starting redis for ${names.join(', ')} (${redis.kind})…`);
   // Pushed before start: a partial start leaves instances that only stop() knows about.
-  stack.push('redis', () => redis.stop());
+  starting.stack.push('redis', () => redis.stop());
   return redis.start(names);
 }
 
@@ -87,8 +174,8 @@ function primaryFirst<T extends { role: string }>(regions: readonly T[]): T[] {
   return [...regions].sort((a, b) => Number(b.role === 'primary') - Number(a.role === 'primary'));
 }
 
-function instanceFor(instances: readonly RedisInstance[], name: string): RedisInstance {
-  const instance = instances.find((candidate) => candidate.name === name);
+function instanceFor(instances: ReadonlyMap<string, RedisInstance>, name: string): RedisInstance {
+  const instance = instances.get(name);
   if (!instance) throw new Error(`the Redis provider returned no instance for ${name}`);
   return instance;
 }

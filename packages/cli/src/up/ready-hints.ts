@@ -18,6 +18,9 @@ export function sayReadyHints(
   for (const [name, { url, role, pid }] of Object.entries(endpoints.regions)) {
     say(`region ${name} (${role}, pid ${pid}) at ${url}`);
   }
+  if (endpoints.control !== null) {
+    say(`control API at ${endpoints.control}: vaultover status | failover | failback | events --follow`);
+  }
   if (Object.keys(endpoints.links.proxies).length > 0) {
     say(`replication links (toxiproxy-style API): curl -s ${endpoints.links.api}/proxies`);
   }

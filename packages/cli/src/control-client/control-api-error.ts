@@ -1,0 +1,15 @@
+import { CliError } from '../cli/cli-error.ts';
+
+/** The control API answered with an error (or not at all); the message says what to do next. */
+export class ControlApiError extends CliError {
+  /** HTTP status, or 0 when nothing answered. */
+  readonly status: number;
+  /** The API's error code (`Conflict`, …), when it gave one. */
+  readonly code: string | undefined;
+
+  constructor(message: string, options: { status: number; code?: string | undefined; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.status = options.status;
+    this.code = options.code;
+  }
+}
