@@ -614,7 +614,7 @@ describe('/admin/mode', () => {
       expect(refused).toEqual({
         statusCode: 503,
         code: 'ServiceUnavailable',
-        message: `Region ${region.region} lost its write lease and does not accept writes until it holds it again. Retry.`,
+        message: `Region ${region.region} does not hold the write lease, so it accepts no writes right now. Retry.`,
       });
       expect((await secrets.getSecret(SECRET)).value).toBe('direct');
     } finally {

@@ -33,6 +33,11 @@ export interface TestRedisOptions {
    * names suffixed per run; no time shifts).
    * Global endpoint: gateway and gateway-windows 3 (secret names `gw-*` and `gww-*`, vault `gw-vault`; no
    * time shifts).
+   * Failover stack (failover-stack.ts: fencing, purges-wait, rpo): primary 7 and secondary 10 (as
+   * region-pair), control 6 (as control-link; the control Redis holds only `vo:control:*` keys and the
+   * control process's BullMQ queue, which no vault key collides with). They share the default vault
+   * `vaultover` and the single failover state key, so under `external` these files and the region-pair
+   * and control-link files must not run at the same time (embedded gives each file its own servers).
    */
   externalDb: number;
 }

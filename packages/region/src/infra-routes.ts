@@ -27,6 +27,8 @@ export interface InfraDeps {
   authorizer: Authorizer;
   replication: NodeReplication;
   gate: ModeGate;
+  /** A primary's replication mode (`sync`: it acknowledges only what the secondaries applied); null on a secondary. */
+  replicationMode: 'async' | 'sync' | null;
   /** The link to the control Redis (fencing), when the node runs under a control process. */
   controlLink?: ControlLink | undefined;
 }
@@ -104,7 +106,12 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
         res.json({ ...timeOf(deps.clock), rescheduledPurges: rescheduled });
       },
     },
-    ...modeAdminRoutes({ gate: deps.gate, requireAdministrator: (req) => requireAdministrator(deps, req) }),
+    ...modeAdminRoutes({
+      gate: deps.gate,
+      requireAdministrator: (req) => requireAdministrator(deps, req),
+      // A pushed change (a failback's new writer) takes the lease now, not at the next renewal.
+      afterChange: () => deps.controlLink?.renewNow(),
+    }),
   ];
 }
 
@@ -142,9 +149,12 @@ async function health(deps: InfraDeps, injected: InjectedHealth, res: Response):
 }
 
 /** The replication summary of `/health`; null when it cannot be had in time (health must answer). */
-async function replicationSummary(deps: InfraDeps): Promise<ReplicationSummary | null> {
+async function replicationSummary(
+  deps: InfraDeps,
+): Promise<(ReplicationSummary & { mode: InfraDeps['replicationMode'] }) | null> {
   try {
-    return summaryOf(await withTimeout(deps.replication.status({ digests: false }), HEALTH_TIMEOUT_MS));
+    const status = await withTimeout(deps.replication.status({ digests: false }), HEALTH_TIMEOUT_MS);
+    return { ...summaryOf(status), mode: deps.replicationMode };
   } catch {
     return null;
   }

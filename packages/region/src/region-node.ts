@@ -188,6 +188,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       replication,
       gate,
       controlLink,
+      replicationMode: secondary ? null : (options.replication?.mode ?? 'async'),
     }),
     vaults: service.vaults,
     hosts,

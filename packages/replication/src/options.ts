@@ -21,8 +21,13 @@ export interface ReplicatorOptions {
   refreshMs?: number;
   /** Slack beyond blockMs before a read is declared hung (partition) and its connection dropped. Default 2000. */
   readTimeoutMs?: number;
-  /** Deadline of any other primary command (snapshots included). Default 10000. */
+  /**
+   * Deadline of any other primary command. A command lost in a partition hangs until then, after the
+   * link heals too, so it bounds how long replication takes to resume. Default 2000.
+   */
   commandTimeoutMs?: number;
+  /** Deadline of a full resync (a snapshot of a whole vault). Default 60000. */
+  resyncTimeoutMs?: number;
   /** First back-off after a link failure, doubled up to maxBackoffMs. Default 100. */
   backoffMs?: number;
   /** Default 2000. */
@@ -39,7 +44,8 @@ export const REPLICATOR_DEFAULTS = {
   blockMs: 1000,
   refreshMs: 1000,
   readTimeoutMs: 2000,
-  commandTimeoutMs: 10_000,
+  commandTimeoutMs: 2000,
+  resyncTimeoutMs: 60_000,
   backoffMs: 100,
   maxBackoffMs: 2000,
   clock: systemClock,

@@ -199,8 +199,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.emit('link', error ? { up, error } : { up });
   }
 
-  #command<T>(promise: Promise<T>, what: string): Promise<T> {
-    return withDeadline(promise, this.#options.commandTimeoutMs, what);
+  #command<T>(promise: Promise<T>, what: string, ms = this.#options.commandTimeoutMs): Promise<T> {
+    return withDeadline(promise, ms, what);
   }
 
   /**
@@ -289,7 +289,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       if (!v.needsResync || v.stopped || this.#stopped) continue;
       v.resyncing = true;
       try {
-        const result = await this.#command(fullResync(links.command, this.#secondary, v.name), 'resync');
+        const result = await this.#command(
+          fullResync(links.command, this.#secondary, v.name),
+          'resync',
+          this.#options.resyncTimeoutMs,
+        );
         v.checkpoint = { position: result.position, time: result.time };
         v.needsResync = false;
         this.#resyncsTotal += 1;

@@ -80,6 +80,7 @@ describe('formatStatus', () => {
           endedAt: null,
           rpo: {
             lostChanges: 2,
+            unacknowledgedChanges: 0,
             newestLostCommitTime: null,
             lostWindowSeconds: 0.4,
             primaryPosition: 9,

@@ -52,7 +52,9 @@ function failoverOf(record: FailoverRecord | null): string {
 function rpoOf(record: FailoverRecord): string {
   const rpo = record.rpo;
   if (rpo === null) return 'not measured yet';
-  if (rpo.lostChanges === 0) return '0 changes lost';
+  const refused =
+    rpo.unacknowledgedChanges > 0 ? ` (${rpo.unacknowledgedChanges} refused by sync replication)` : '';
+  if (rpo.lostChanges === 0) return `0 changes lost${refused}`;
   const window = rpo.lostWindowSeconds === null ? '' : ` (${rpo.lostWindowSeconds} s of writes)`;
   return `${rpo.lostChanges} change${rpo.lostChanges === 1 ? '' : 's'} lost${window}`;
 }

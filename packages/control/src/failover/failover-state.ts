@@ -4,8 +4,17 @@ export type FailoverStateName = (typeof FAILOVER_STATES)[number];
 
 /** What a failover left behind: changes the primary had committed that the secondary had not applied. */
 export interface RpoReport {
-  /** Changes lost to the failover (0 in sync mode). */
+  /**
+   * Acknowledged changes lost to the failover: committed at the primary and answered OK to a client,
+   * never applied by the secondary. 0 in sync mode, where the primary answers OK only after the
+   * secondary applied the change.
+   */
   lostChanges: number;
+  /**
+   * Sync mode: changes committed at the primary whose clients got a 503 (not replicated in time), not
+   * applied by the secondary. Not lost to anyone: nobody was told they were written. 0 in async mode.
+   */
+  unacknowledgedChanges: number;
   /** The primary's newest commit the secondary never applied (ISO), or null when nothing was lost. */
   newestLostCommitTime: string | null;
   /** How old the lost changes were at promotion, in seconds (from the secondary's last applied commit). */

@@ -13,6 +13,8 @@ export interface RegionHealth {
     lastAppliedPosition?: number | null;
     lastAppliedTime?: string | null;
     lagEntries?: number | null;
+    /** A primary's replication mode. */
+    mode?: 'async' | 'sync' | null;
   } | null;
   [field: string]: unknown;
 }

@@ -1,13 +1,14 @@
 import type { RpoReport } from '../failover/failover-state.ts';
 import type { RegionHealth } from '../monitor/health-probe.ts';
 
-/** The freshest health body of a region (a new probe when it answers, else the monitor's last good one). */
+/** The latest health body a region answered with (the monitor's last good probe). */
 export interface PositionsSource {
   latest(region: string): Promise<RegionHealth | undefined>;
 }
 
 /**
- * Changes the primary committed that the secondary has not applied, at the moment of promotion. The
+ * Changes the primary committed that the secondary has not applied, at the moment of promotion: lost
+ * when the primary had acknowledged them (async mode), merely unacknowledged in sync mode. The
  * primary's position is the larger of its own last good probe and what the secondary's replicator last
  * read from the primary's stream (when only the primary's node died, its Redis still answers the
  * replicator, so nothing is lost). Positions are sums over vaults, so differences count changes.
@@ -22,11 +23,16 @@ export async function measureRpo(
   const seenBySecondary = s?.replication?.lastPosition ?? null;
   const applied = s?.replication?.lastAppliedPosition ?? null;
   const primaryPosition = maxOf(primaryOwn, seenBySecondary);
-  const lost = primaryPosition !== null && applied !== null ? Math.max(0, primaryPosition - applied) : 0;
-  const newest = lost > 0 ? newestOf(p?.replication?.lastCommitTime, s?.replication?.lastCommitTime) : null;
+  const missing = primaryPosition !== null && applied !== null ? Math.max(0, primaryPosition - applied) : 0;
+  // A sync primary acknowledged only what the secondary had applied: what is missing was refused.
+  const sync = p?.replication?.mode === 'sync';
+  const lost = sync ? 0 : missing;
+  const newest =
+    missing > 0 ? newestOf(p?.replication?.lastCommitTime, s?.replication?.lastCommitTime) : null;
   const appliedTime = s?.replication?.lastAppliedTime ?? null;
   return {
     lostChanges: lost,
+    unacknowledgedChanges: missing - lost,
     newestLostCommitTime: newest,
     lostWindowSeconds:
       newest && appliedTime ? Math.max(0, (Date.parse(newest) - Date.parse(appliedTime)) / 1000) : null,

@@ -135,6 +135,7 @@ describe('Transitions', () => {
     if (state?.state !== 'failed-over') throw new Error('unreachable');
     expect(state.failover.rpo).toEqual({
       lostChanges: 3,
+      unacknowledgedChanges: 0,
       newestLostCommitTime: '2026-11-23T07:59:59.000Z',
       lostWindowSeconds: 0.5,
       primaryPosition: 120,

@@ -52,6 +52,8 @@ export class ControlLink {
   #linkUp = false;
   #epoch: number | null = null;
   #closed = false;
+  #sent = 0;
+  #applied = 0;
 
   constructor(options: ControlLinkOptions) {
     const leaseMs = options.leaseMs ?? CONTROL_LINK_DEFAULTS.leaseMs;
@@ -64,6 +66,11 @@ export class ControlLink {
   async start(): Promise<void> {
     await this.#renew();
     this.#schedule();
+  }
+
+  /** Reads the assignment and renews the lease now (after a pushed mode change). */
+  async renewNow(): Promise<void> {
+    if (!this.#closed) await this.#renew();
   }
 
   status(): ControlLinkStatus {
@@ -100,6 +107,8 @@ export class ControlLink {
 
   async #renew(): Promise<void> {
     const sentAt = performance.now();
+    // Renewals may overlap (a pushed change renews at once): only the latest sent may be applied.
+    const sequence = ++this.#sent;
     try {
       const [held, epoch, modes] = (await this.#client().eval(
         RENEW_LEASE,
@@ -110,6 +119,8 @@ export class ControlLink {
         String(this.#options.leaseMs),
       )) as [number, string, string];
       this.#linkUp = true;
+      if (sequence < this.#applied) return;
+      this.#applied = sequence;
       this.#apply(held === 1, epoch, modes, sentAt);
     } catch (error) {
       if (this.#linkUp) this.#options.logger.warn({ err: error }, 'control store unreachable');

@@ -9,6 +9,8 @@ export interface ModeAdminDeps {
   gate: ModeGate;
   /** Throws 401/403 unless the request carries an administrator's token. */
   requireAdministrator(req: Request): Promise<void>;
+  /** Runs after an accepted POST, before the answer. */
+  afterChange?: () => Promise<void> | undefined;
 }
 
 /** `GET /admin/mode` and `POST /admin/mode`: an operator's (or a test's) hand on the gate. */
@@ -28,7 +30,9 @@ export function modeAdminRoutes(deps: ModeAdminDeps): InfraRoute[] {
       handle: async (req, res) => {
         await deps.requireAdministrator(req);
         const change = parseModeChange(await readJsonBody(req), deps.gate.state.epoch);
-        res.json(stateJson(deps.gate.set(change)));
+        const state = deps.gate.set(change);
+        await deps.afterChange?.();
+        res.json(stateJson(state));
       },
     },
   ];

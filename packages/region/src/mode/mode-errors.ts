@@ -40,7 +40,7 @@ export class EpochMismatchError extends ServiceUnavailableError {
 /** A write while the write fence is up: the region could not renew its write lease (fencing, DESIGN §4). */
 export class WriteFencedError extends ServiceUnavailableError {
   constructor(region: string) {
-    super(`Region ${region} lost its write lease and does not accept writes until it holds it again. Retry.`);
+    super(`Region ${region} does not hold the write lease, so it accepts no writes right now. Retry.`);
   }
 }
 

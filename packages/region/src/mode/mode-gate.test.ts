@@ -90,7 +90,7 @@ describe('ModeGate', () => {
     const refused = refusal(g, 'KeyCreate');
     expect(refused).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
     expect(refused?.message).toBe(
-      `Region ${REGION} lost its write lease and does not accept writes until it holds it again. Retry.`,
+      `Region ${REGION} does not hold the write lease, so it accepts no writes right now. Retry.`,
     );
     expect(refusal(g, 'KeyGet')).toBeUndefined();
     g.setWriteFence(null);
