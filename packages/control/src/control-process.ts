@@ -29,6 +29,7 @@ import { FAILOVER_DEFAULTS } from './orchestrator/failover-settings.ts';
 import { Orchestrator } from './orchestrator/orchestrator.ts';
 import { TransitionQueue } from './orchestrator/transition-queue.ts';
 import { Transitions } from './orchestrator/transitions.ts';
+import { pushModes } from './regions/push-modes.ts';
 import { httpsRegionAdmin } from './regions/region-admin.ts';
 import { RouteTable } from './routing/route-table.ts';
 
@@ -76,13 +77,20 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     routes.update(state);
     metrics.showState(state);
   };
-  showState(
-    await store.ensure(initial, {
-      time: clock.now(),
-      kind: 'transition',
-      details: { to: 'normal', epoch: 1 },
-    }),
-  );
+  const current = await store.ensure(initial, {
+    time: clock.now(),
+    kind: 'transition',
+    details: { to: 'normal', epoch: 1 },
+  });
+  showState(current);
+  const credential = new VaultoverCredential({
+    dataDir: options.dataDir,
+    principal: options.adminPrincipal ?? 'admin',
+  });
+  const admin = httpsRegionAdmin({ ca, credential });
+  // The regions learn the state without waiting for their next poll, so that the deployment serves
+  // as soon as this process says it is ready.
+  await pushModes(admin, urls, current, logger);
 
   const monitor = new HealthMonitor({
     regions: options.regions,
@@ -90,11 +98,6 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     clock,
     settings: options.monitor,
   });
-  const credential = new VaultoverCredential({
-    dataDir: options.dataDir,
-    principal: options.adminPrincipal ?? 'admin',
-  });
-  const admin = httpsRegionAdmin({ ca, credential });
   const positions = {
     latest: async (region: string) => monitor.view(region)?.lastGood ?? undefined,
   };

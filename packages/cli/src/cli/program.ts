@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** Receives the exit code a command's action resolved with. */
 export type ExitCodeSink = (code: number) => void;
@@ -118,9 +118,14 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
   program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
-    .action(async () => {
+    .addOption(
+      new Option('--story <story>', "failover: a region fails and comes back; vault: one vault's lifecycle")
+        .choices(['failover', 'vault'])
+        .default('failover'),
+    )
+    .action(async (options: { story: 'failover' | 'vault' }) => {
       const { runDemo } = await import('../commands/demo-command.ts');
-      setExitCode(await runDemo());
+      setExitCode(await runDemo(options));
     });
   program
     .command('token')

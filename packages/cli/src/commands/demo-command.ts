@@ -6,23 +6,64 @@ import { readSigningKey, TokenIssuer } from '@vaultover/region/auth';
 import { pino } from 'pino';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { type VaultoverConfig, validateConfig } from '../config/index.ts';
+import { startDemoDeployment } from '../demo/demo-deployment.ts';
 import { runSecretsStory } from '../demo/demo-story.ts';
+import { runFailoverStory } from '../demo/failover-story.ts';
 import { formatMs, Narrator } from '../demo/narrator.ts';
+import { formatTimeline } from '../demo/timeline.ts';
 import { inProcessRegionRunner } from '../topology/in-process-region-runner.ts';
 import { redisProviderOptions } from '../topology/redis-mode.ts';
 import { startTopology } from '../topology/topology.ts';
 
+/** The demo's stories: the failover of the default pair (default), or one vault's lifecycle. */
+export const DEMO_STORIES = ['failover', 'vault'] as const;
+export type DemoStory = (typeof DEMO_STORIES)[number];
+
 /**
- * `vaultover demo`: starts a private deployment (its own Redis and data directory), tells the story
- * of a vault through the real Azure SDK, checks every answer, and stops everything. Exit 0 when every
- * step behaved as the real service would.
+ * `vaultover demo`: starts a private deployment (its own Redis, processes and data directory), tells a
+ * story through the real Azure SDK, checks every answer, and stops everything. Exit 0 when every step
+ * behaved as the real service would.
  */
-export async function runDemo(say: Say = sayOnStderr): Promise<number> {
+export async function runDemo(options: { story?: DemoStory } = {}, say: Say = sayOnStderr): Promise<number> {
+  const narrator = new Narrator((text) => process.stdout.write(text), process.stdout.isTTY === true);
+  try {
+    return options.story === 'vault' ? await runVaultDemo(narrator) : await runFailoverDemo(narrator, say);
+  } catch (error) {
+    say(`demo step failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function runFailoverDemo(narrator: Narrator, say: Say): Promise<number> {
+  const started = performance.now();
+  narrator.title(
+    'Vaultover demo: a region fails; the vault fails over to read-only, then fails back (real @azure/keyvault-secrets client)',
+  );
+  const deployment = await narrator.step(
+    'start Redis ×3, westeurope (primary), northeurope (secondary) and the control process',
+    () => startDemoDeployment(say),
+  );
+  try {
+    narrator.note(
+      `global endpoint ${deployment.endpoints.gateway}  ·  control API ${deployment.endpoints.control}`,
+    );
+    const timeline = await runFailoverStory(narrator, deployment);
+    narrator.block(`\n${formatTimeline(timeline)}`);
+    narrator.title(
+      `Every step answered as the real service would (${formatMs(performance.now() - started)}).`,
+    );
+    return 0;
+  } finally {
+    await deployment.stop();
+  }
+}
+
+async function runVaultDemo(narrator: Narrator): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'vaultover-demo-'));
   const config: VaultoverConfig = {
     ...validateConfig(
       {
-        // One in-process region keeps the demo fast; `vaultover up` runs the replicated pair.
+        // One in-process region keeps this story fast; the failover story runs the replicated pair.
         regions: [{ name: 'westeurope', role: 'primary' }],
         vaults: [{ name: 'vaultover', retentionDays: 7 }],
         logLevel: 'warn',
@@ -32,7 +73,6 @@ export async function runDemo(say: Say = sayOnStderr): Promise<number> {
     dataDir,
     file: null,
   };
-  const narrator = new Narrator((text) => process.stdout.write(text), process.stdout.isTTY === true);
   const started = performance.now();
   narrator.title(
     'Vaultover demo: a Key-Vault-style vault, driven by the real @azure/keyvault-secrets client',
@@ -59,9 +99,6 @@ export async function runDemo(say: Say = sayOnStderr): Promise<number> {
       `Every step answered as the real service would (${formatMs(performance.now() - started)}).`,
     );
     return 0;
-  } catch (error) {
-    say(`demo step failed: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
   } finally {
     await topology.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -4,14 +4,14 @@ import { isRestError } from '@azure/core-rest-pipeline';
 export async function expectRestError(
   action: () => Promise<unknown>,
   status: number,
-): Promise<{ status: number; code: string; innerCode: string | undefined }> {
+): Promise<{ status: number; code: string; message: string; innerCode: string | undefined }> {
   try {
     await action();
   } catch (error) {
     if (isRestError(error) && error.statusCode === status) {
       const inner = (error.details as { error?: { innerError?: { code?: string } } } | undefined)?.error
         ?.innerError;
-      return { status, code: error.code ?? '', innerCode: inner?.code };
+      return { status, code: error.code ?? '', message: error.message, innerCode: inner?.code };
     }
     throw error;
   }

@@ -113,7 +113,8 @@ export function forward(
     const failUpstream = (error: Error) => {
       if (settled) return;
       const reason = errorCode(error);
-      options.logger.warn({ region: target.region, reason }, 'region did not answer the global endpoint');
+      // Debug, not warn: while a region is down this is every request (counted in the metrics).
+      options.logger.debug({ region: target.region, reason }, 'region did not answer the global endpoint');
       req.unpipe();
       sendGatewayError(
         res,

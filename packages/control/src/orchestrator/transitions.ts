@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { ControlClock } from '../clock/control-clock.ts';
 import type { EventLog } from '../events/event-log.ts';
-import { assignedModes, type FailoverRecord, type FailoverState } from '../failover/failover-state.ts';
+import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
+import { pushModes } from '../regions/push-modes.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import type { FailoverSettings } from './failover-settings.ts';
 import { measureRpo, type PositionsSource } from './rpo.ts';
@@ -133,24 +134,8 @@ export class Transitions {
     };
     if (!(await this.#deps.store.transition(from, to, event))) return this.#deps.store.load();
     this.#deps.logger.info({ from: from.state, to: to.state, epoch: to.epoch }, 'failover state moved');
-    await this.#pushModes(to);
+    await pushModes(this.#deps.admin, this.#deps.urls, to, this.#deps.logger);
     return to;
-  }
-
-  /** Tells each region its mode now rather than at its next poll of the control store. */
-  async #pushModes(state: FailoverState): Promise<void> {
-    await Promise.all(
-      Object.entries(assignedModes(state)).map(async ([region, mode]) => {
-        const url = this.#deps.urls.get(region);
-        if (!url) return;
-        try {
-          await this.#deps.admin.setMode(url, mode, state.epoch);
-        } catch (error) {
-          // A crashed region learns its mode from the control store when it comes back.
-          this.#deps.logger.debug({ err: error, region }, 'could not push the mode');
-        }
-      }),
-    );
   }
 
   /** Nobody may be promoted while the old writer could still accept writes. */
