@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/clients.ts';
+import {
+  type FailoverStack,
+  PRIMARY,
+  SECONDARY,
+  startFailoverStack,
+  waitForState,
+  waitUntilNormal,
+} from '../support/failover-stack.ts';
+import { eventually } from '../support/poll.ts';
+
+// The control API as docs/control-api.md describes it: administrators only, the status shape of
+// DESIGN §8, refusals with reasons, pause/resume, injected health failures, events and metrics.
+
+let stack: FailoverStack;
+
+beforeAll(async () => {
+  stack = await startFailoverStack({ failover: { autoFailback: false } });
+  await waitUntilNormal(stack);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const api = (path: string, principal?: string, method = 'GET') =>
+  rawRequest(stack.control, { path, method, ...(principal ? { principal } : {}) });
+
+function errorOf(json: unknown): { code: string; message: string } {
+  return (json as { error: { code: string; message: string } }).error;
+}
+
+async function metrics(): Promise<string> {
+  return (await api('/metrics')).text;
+}
+
+describe('the control API', () => {
+  it('answers 401 with the bearer challenge without a token, 403 for a non-administrator', async () => {
+    const anonymous = await api('/api/status');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer authorization=/);
+    const officer = await api('/api/status', 'officer');
+    expect(officer.status).toBe(403);
+    expect(errorOf(officer.json).message).toContain('officer is not an administrator');
+    expect((await api('/api/nothing', 'admin')).status).toBe(404);
+    expect(errorOf((await api(`/api/regions/nowhere/crash`, 'admin', 'POST')).json).code).toBe(
+      'RegionNotFound',
+    );
+  });
+
+  it('reports the status fields of DESIGN §8', async () => {
+    const reply = await api('/api/status', 'admin');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toMatchObject({
+      state: 'normal',
+      epoch: expect.any(Number),
+      serving: PRIMARY,
+      paused: false,
+      regions: {
+        [PRIMARY]: { role: 'primary', mode: 'read-write', healthy: true, replication: expect.any(Object) },
+        [SECONDARY]: { role: 'secondary', mode: 'standby', healthy: true, replication: expect.any(Object) },
+      },
+      lastFailover: null,
+    });
+  });
+
+  it('refuses a failback while normal with 409 and the reason', async () => {
+    const reply = await api('/api/failback', 'admin', 'POST');
+    expect(reply.status).toBe(409);
+    expect(errorOf(reply.json)).toEqual({
+      code: 'Conflict',
+      message: expect.stringMatching(/^Cannot fail back: the vault is normal \(epoch \d+\)/),
+    });
+  });
+
+  it('does not fail over on its own while paused, and does once resumed', async () => {
+    expect((await api('/api/monitor/pause', 'admin', 'POST')).json).toEqual({ paused: true });
+    expect((await api('/api/regions/westeurope/health/fail', 'admin', 'POST')).status).toBe(200);
+    await eventually(async () => {
+      const status = (await api('/api/status', 'admin')).json as {
+        regions: Record<string, { healthy: boolean }>;
+      };
+      expect(status.regions[PRIMARY]?.healthy).toBe(false);
+    });
+    // The monitor has judged the primary down; paused, the orchestrator must leave the state alone.
+    // Its decisions run every probe interval: a few intervals without a move show the pause holds.
+    const epoch = ((await api('/api/status', 'admin')).json as { epoch: number }).epoch;
+    await eventually(async () =>
+      expect(await metrics()).toMatch(
+        /vaultover_health_checks_total\{region="westeurope",result="fail"\} ([5-9]|\d\d+)/,
+      ),
+    );
+    expect((await api('/api/status', 'admin')).json).toMatchObject({ state: 'normal', epoch, paused: true });
+    expect(await metrics()).toContain('vaultover_region_up{region="westeurope"} 0');
+
+    expect((await api('/api/monitor/resume', 'admin', 'POST')).json).toEqual({ paused: false });
+    const failedOver = await waitForState(stack, 'failed-over');
+    expect(failedOver.epoch).toBe(epoch + 2);
+    expect(failedOver.lastFailover).toMatchObject({ from: PRIMARY, to: SECONDARY, forced: false });
+    expect(failedOver.lastFailover?.reason).toBe('westeurope failed its health checks');
+  });
+
+  it('exposes the failover in metrics and events, refuses a second failover, and fails back on request', async () => {
+    const text = await metrics();
+    expect(text).toContain('vaultover_failover_state{state="failed-over"} 1');
+    expect(text).toContain('vaultover_failover_state{state="normal"} 0');
+    expect(text).toContain('vaultover_failovers_total 1');
+    expect(text).toMatch(/vaultover_failover_duration_seconds_count 1/);
+
+    const again = await api('/api/failover', 'admin', 'POST');
+    expect(again.status).toBe(409);
+    expect(errorOf(again.json).message).toMatch(/^Cannot fail over: the vault is failed-over/);
+    const early = await api('/api/failback', 'admin', 'POST');
+    expect(early.status).toBe(409);
+    expect(errorOf(early.json).message).toMatch(
+      /^Cannot fail back: the primary region westeurope is not healthy yet/,
+    );
+
+    expect((await api('/api/regions/westeurope/health/ok', 'admin', 'POST')).status).toBe(200);
+    await eventually(async () => {
+      const status = (await api('/api/status', 'admin')).json as {
+        regions: Record<string, { healthy: boolean }>;
+      };
+      expect(status.regions[PRIMARY]?.healthy).toBe(true);
+    });
+    const accepted = await api('/api/failback', 'admin', 'POST');
+    expect(accepted.status).toBe(202);
+    expect(accepted.json).toMatchObject({ accepted: true, jobId: expect.stringMatching(/^failback-\d+$/) });
+    await waitUntilNormal(stack);
+
+    const events = (await api('/api/events', 'admin')).json as {
+      value: { id: string; kind: string; details: Record<string, unknown> }[];
+    };
+    const kinds = events.value.map((e) => (e.kind === 'transition' ? `→${String(e.details.to)}` : e.kind));
+    expect(kinds.filter((k) => k.startsWith('→'))).toEqual([
+      '→normal',
+      '→failing-over',
+      '→failed-over',
+      '→failing-back',
+      '→normal',
+    ]);
+    expect(events.value.filter((e) => e.kind === 'fault').map((e) => e.details.fault)).toEqual([
+      'health-fail',
+      'health-ok',
+    ]);
+    const last = events.value.at(-1)?.id as string;
+    const after = (await api(`/api/events?since=${last}`, 'admin')).json as { value: unknown[] };
+    expect(after.value).toEqual([]);
+    expect((await api('/api/events?since=yesterday', 'admin')).status).toBe(400);
+  });
+
+  it('answers process faults with 503 when it does not supervise the region processes', async () => {
+    const reply = await api(`/api/regions/${PRIMARY}/crash`, 'admin', 'POST');
+    expect(reply.status).toBe(503);
+    expect(errorOf(reply.json).message).toContain('does not supervise the region processes');
+  });
+});
