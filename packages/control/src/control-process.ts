@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -25,6 +25,7 @@ import { FailoverStore } from './failover/failover-store.ts';
 import { startGateway } from './gateway/gateway.ts';
 import { HealthMonitor } from './monitor/health-monitor.ts';
 import { httpsProbe } from './monitor/health-probe.ts';
+import { closeNow, listen } from './net/listen.ts';
 import { FAILOVER_DEFAULTS } from './orchestrator/failover-settings.ts';
 import { Orchestrator } from './orchestrator/orchestrator.ts';
 import { TransitionQueue } from './orchestrator/transition-queue.ts';
@@ -195,10 +196,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
       clearInterval(refresher);
       clearInterval(decider);
       await monitor.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeNow(server);
       await gateway.close();
       await queue.close();
       subscriber.disconnect();
@@ -216,14 +214,4 @@ function pairOf(regions: readonly ControlRegion[]): { primary: ControlRegion; se
     );
   }
   return { primary, secondary };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

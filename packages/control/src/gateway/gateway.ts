@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
+import { closeNow, listen } from '../net/listen.ts';
 import { GatewayListenError } from './errors.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { GATEWAY_DEFAULTS, type GatewayOptions } from './gateway-options.ts';
@@ -71,21 +72,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     registry,
     async close() {
       held.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeNow(server);
       agents.destroy();
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }

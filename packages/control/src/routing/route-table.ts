@@ -61,23 +61,21 @@ export class RouteTable extends EventEmitter implements RouteSource {
         return { kind: 'forward', region, url, mode: assignedModes(state)[region] ?? 'standby', epoch };
       }
       case 'failing-over':
+      case 'failing-back': {
+        const [from, to] =
+          state.state === 'failing-over'
+            ? [state.primary, state.secondary]
+            : [state.secondary, state.primary];
+        const verb = state.state === 'failing-over' ? 'failing over' : 'failing back';
         return {
           kind: 'fail',
           how: this.#options.failureMode,
           state: state.state,
-          reason: `The vault is failing over from ${state.primary} to ${state.secondary}`,
+          reason: `The vault is ${verb} from ${from} to ${to}`,
           until: state.windowEndsAt,
           epoch,
         };
-      case 'failing-back':
-        return {
-          kind: 'fail',
-          how: this.#options.failureMode,
-          state: state.state,
-          reason: `The vault is failing back from ${state.secondary} to ${state.primary}`,
-          until: state.windowEndsAt,
-          epoch,
-        };
+      }
     }
   }
 }
