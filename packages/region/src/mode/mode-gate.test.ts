@@ -48,6 +48,19 @@ describe('ModeGate', () => {
     }
   });
 
+  it('tells a request routed under another epoch to a standby that the route is stale, reads included', () => {
+    const g = gate('secondary');
+    g.set({ mode: 'standby', epoch: 4 });
+    expect(refusal(g, 'SecretGet', 3)).toEqual({
+      status: 503,
+      code: 'ServiceUnavailable',
+      message:
+        'The request was routed under epoch 3 but region northeurope is at epoch 4; it was not applied. Retry.',
+    });
+    expect(refusal(g, 'SecretGet')?.message).toMatch(/is a standby secondary/);
+    expect(refusal(g, 'SecretGet', 4)?.message).toMatch(/is a standby secondary/);
+  });
+
   it('serves the allowlist in read-only mode and refuses the rest with the exact text, counting each', () => {
     const rejected: OperationName[] = [];
     const g = gate('secondary', rejected);

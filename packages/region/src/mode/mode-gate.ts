@@ -71,6 +71,11 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
    */
   admit(operationName: OperationName, requestEpoch?: number): void {
     const { mode, epoch, readOnlyProfile } = this.#state;
+    const misrouted = requestEpoch !== undefined && requestEpoch !== epoch;
+    // Routed here under another epoch (the global endpoint's view is a moment behind a transition):
+    // say so, and that a retry will be routed right, rather than that this region is a standby.
+    if (misrouted && (mode === 'offline' || mode === 'standby'))
+      throw new EpochMismatchError(this.#region, requestEpoch, epoch);
     if (mode === 'offline') throw new RegionOfflineError(this.#region);
     if (mode === 'standby') throw standbyRefusal(this.#region);
     const write = operation(operationName).class === 'write';
@@ -79,8 +84,7 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
       throw new ReadOnlyRefusalError(operationName);
     }
     if (!write) return;
-    if (requestEpoch !== undefined && requestEpoch !== epoch)
-      throw new EpochMismatchError(this.#region, requestEpoch, epoch);
+    if (misrouted) throw new EpochMismatchError(this.#region, requestEpoch, epoch);
     if (this.#writeFence !== null) throw new WriteFencedError(this.#region);
   }
 
