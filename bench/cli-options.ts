@@ -12,9 +12,13 @@ Options:
   --duration S      measured seconds per run of a scenario (default 10; replication lag: 30)
   --warmup S        unmeasured seconds before each window (default 2)
   --connections N   requests in flight at once (default 16)
-  --runs R          runs per scenario, interleaved; figures are medians (default 3)
+  --runs R          runs per scenario, interleaved; figures are medians (default 3); failover: also the crash cycles (5 without --runs)
   --rate N          replication: writes per second of the lag windows (default 1000)
   --secrets N       replication: secrets in the full-resync vault (default 100000)
+  --failover-window MS   failover: failoverWindowMs of the deployment (default 3000)
+  --probe-interval MS    failover: monitor.probeIntervalMs (default: the product's, 1000)
+  --probe-timeout MS     failover: monitor.probeTimeoutMs (default: the product's, 500)
+  --failure-threshold N  failover: monitor.failureThreshold (default: the product's, 3)
   --only TEXT,…     only scenarios whose name contains TEXT, e.g. --only "region GET"
   --profile         run the region node with --cpu-prof and print its top frames
   --out FILE        where to write the JSON results (default .vaultover/bench/<time>.json)
@@ -40,9 +44,13 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       duration: { type: 'string' },
       warmup: { type: 'string', default: '2' },
       connections: { type: 'string', default: '16' },
-      runs: { type: 'string', default: '3' },
+      runs: { type: 'string' },
       rate: { type: 'string', default: '1000' },
       secrets: { type: 'string', default: '100000' },
+      'failover-window': { type: 'string', default: '3000' },
+      'probe-interval': { type: 'string' },
+      'probe-timeout': { type: 'string' },
+      'failure-threshold': { type: 'string' },
       only: { type: 'string', default: '' },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -62,7 +70,14 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
     resyncSecrets: positiveInteger('--secrets', values.secrets),
     warmupS: positiveNumber('--warmup', values.warmup, true),
     connections: positiveInteger('--connections', values.connections),
-    runs: positiveInteger('--runs', values.runs),
+    runs: positiveInteger('--runs', values.runs ?? '3'),
+    runsExplicit: values.runs !== undefined,
+    failover: {
+      failoverWindowMs: positiveInteger('--failover-window', values['failover-window']),
+      probeIntervalMs: optionalInteger('--probe-interval', values['probe-interval']),
+      probeTimeoutMs: optionalInteger('--probe-timeout', values['probe-timeout']),
+      failureThreshold: optionalInteger('--failure-threshold', values['failure-threshold']),
+    },
     only: values.only
       .split(',')
       .map((text) => text.trim())
@@ -87,4 +102,8 @@ function positiveInteger(flag: string, text: string): number {
   if (!Number.isInteger(value) || value <= 0)
     throw new Error(`${flag} wants a positive integer, got '${text}'`);
   return value;
+}
+
+function optionalInteger(flag: string, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : positiveInteger(flag, text);
 }

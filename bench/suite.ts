@@ -17,10 +17,22 @@ export interface BenchOptions {
   connections: number;
   /** Runs per scenario; figures are medians over them. */
   runs: number;
+  /** Whether --runs was given: suites with a default of their own use it only then. */
+  runsExplicit: boolean;
+  /** Failover suite: the deployment's timings (config fields; undefined keeps the product default). */
+  failover: FailoverTimings;
   /** Only scenarios whose name contains one of these (case-insensitive); empty means all. */
   only: string[];
   /** When set, the server under test runs with `--cpu-prof` and profiles are written here. */
   profileDir: string | undefined;
+}
+
+/** Monitor and failover settings the failover suite writes into its `vaultover up` config. */
+export interface FailoverTimings {
+  failoverWindowMs: number;
+  probeIntervalMs: number | undefined;
+  probeTimeoutMs: number | undefined;
+  failureThreshold: number | undefined;
 }
 
 /** What a suite gets to work with. */
@@ -64,6 +76,12 @@ export interface SuiteResult {
   facts: Record<string, string>;
   notes: string[];
   profiles: ProfileSummary[];
+  /** Replaces the report's first line, for a suite whose runs are not the load windows'. */
+  heading?: string;
+  /** Preformatted blocks printed after the table: figures that are not load windows. */
+  sections?: string[];
+  /** Raw figures for the JSON file. */
+  details?: unknown;
 }
 
 /** A named set of scenarios. Register new ones in suites.ts. */

@@ -8,10 +8,12 @@ const CPU_COLUMNS = ['server', 'redis', 'client', 'other'] as const;
 /** The human-readable result of one suite, for stdout. */
 export function suiteReport(result: SuiteResult, options: BenchOptions): string {
   const heading =
+    result.heading ??
     `== ${result.suite}: ${options.runs} run(s) × ${options.durationS} s per scenario, ` +
-    `${options.connections} connections, ${options.warmupS} s warm-up; medians over runs`;
+      `${options.connections} connections, ${options.warmupS} s warm-up; medians over runs`;
   const legend = result.scenarios.map((s) => `  ${s.name}: ${s.description}`);
-  const sections = [heading, textTable(scenarioRows(result)), ...legend, ...verdictLines(result)];
+  const sections = [heading, textTable(scenarioRows(result)), ...legend];
+  sections.push(...(result.sections ?? []), ...verdictLines(result));
   const facts = Object.entries(result.facts).map(([k, v]) => `${k}: ${v}`);
   if (facts.length > 0) sections.push(facts.join(', '));
   sections.push(...result.notes.map((note) => `note: ${note}`));

@@ -1,0 +1,245 @@
+import { FAILOVER_DEFAULTS, MONITOR_DEFAULTS } from '@vaultover/control/settings';
+import { textTable } from '../report/text-table.ts';
+import { median, medianCpu, summarizeScenario } from '../stats.ts';
+import type { FailoverTimings, ScenarioResult, SuiteResult, Verdict } from '../suite.ts';
+import type { CycleMeasurement } from './failover-cycle.ts';
+import { OVERHEAD_NAMES, type OverheadRuns } from './gateway-overhead.ts';
+
+// The failover suite's result: the overhead windows as the usual table, the cycles' timings as a
+// table of their own (median, min, max against what the config says they should be), verdicts.
+
+const OVERHEAD_TARGET = 0.8;
+const BUSY_MACHINE_PERCENT = 25;
+
+/** The timings in force: the suite's overrides, else the product's defaults. */
+export interface EffectiveTimings {
+  probeIntervalMs: number;
+  probeTimeoutMs: number;
+  failureThreshold: number;
+  failoverWindowMs: number;
+  failbackWindowMs: number;
+  leaseMs: number;
+}
+
+export function effectiveTimings(t: FailoverTimings): EffectiveTimings {
+  return {
+    probeIntervalMs: t.probeIntervalMs ?? MONITOR_DEFAULTS.probeIntervalMs,
+    probeTimeoutMs: t.probeTimeoutMs ?? MONITOR_DEFAULTS.probeTimeoutMs,
+    failureThreshold: t.failureThreshold ?? MONITOR_DEFAULTS.failureThreshold,
+    failoverWindowMs: t.failoverWindowMs,
+    failbackWindowMs: FAILOVER_DEFAULTS.failbackWindowMs,
+    leaseMs: FAILOVER_DEFAULTS.leaseMs,
+  };
+}
+
+/** The bound detection should stay under: the last failed probe's timeout after the threshold. */
+export function detectionBound(t: EffectiveTimings): number {
+  return t.probeIntervalMs * t.failureThreshold + t.probeTimeoutMs;
+}
+
+interface TimingRow {
+  name: string;
+  /** The figure in one cycle; undefined when that cycle did not show it. */
+  value: (c: CycleMeasurement) => number | undefined;
+  /** What the config says, per run (undefined: no reference). */
+  reference: ((c: CycleMeasurement) => number) | undefined;
+  referenceText: string;
+}
+
+export interface FailoverFigures {
+  cycles: CycleMeasurement[];
+  overhead: OverheadRuns | undefined;
+  timings: EffectiveTimings;
+  configText: string;
+  /** Process names by pid at the end of the run (profiles are named by pid). */
+  pids: Record<string, string>;
+}
+
+export function summarize(suite: string, figures: FailoverFigures, heading: string): SuiteResult {
+  const { cycles, overhead, timings } = figures;
+  const scenarios = overhead
+    ? [
+        summarizeScenario(
+          OVERHEAD_NAMES.direct,
+          'GET of a 1 KB secret at the primary region node',
+          overhead.direct,
+        ),
+        summarizeScenario(
+          OVERHEAD_NAMES.gateway,
+          'the same GET through the global endpoint',
+          overhead.gateway,
+        ),
+      ]
+    : [];
+  const rows = timingRows(timings);
+  const sections = cycles.length > 0 ? [timingTable(rows, cycles, timings)] : [];
+  return {
+    suite,
+    heading,
+    scenarios,
+    verdicts: verdicts(cycles, scenarios, timings),
+    facts: {
+      monitor: `probe every ${timings.probeIntervalMs} ms, timeout ${timings.probeTimeoutMs} ms, down after ${timings.failureThreshold}`,
+      failover: `window ${timings.failoverWindowMs} ms, failback window ${timings.failbackWindowMs} ms, lease ${timings.leaseMs} ms`,
+      cycles: String(cycles.length),
+    },
+    notes: notes(scenarios, cycles),
+    profiles: [],
+    sections,
+    details: { cycles, config: figures.configText, pids: figures.pids },
+  };
+}
+
+function timingRows(t: EffectiveTimings): TimingRow[] {
+  const bound = detectionBound(t);
+  const window = (c: CycleMeasurement) => c.detectionMs + t.failoverWindowMs;
+  return [
+    row(
+      'detection: crash → failing-over',
+      (c) => c.detectionMs,
+      () => bound,
+      `bound ${bound}`,
+    ),
+    row(
+      'failing-over → failed-over',
+      (c) => c.failoverTransitionMs,
+      () => t.failoverWindowMs,
+      'window',
+    ),
+    row('crash → first failed read', (c) => c.readFirstFailureMs, undefined, ''),
+    row('read outage after the crash', (c) => c.readOutageMs, window, 'detection + window'),
+    row('write outage, crash → failback done', (c) => c.writeOutageMs, undefined, ''),
+    row(
+      'failing-back → normal',
+      (c) => c.failbackTransitionMs,
+      () => t.failbackWindowMs,
+      'failback window',
+    ),
+    row(
+      'read outage at failback',
+      (c) => c.readFailbackOutageMs,
+      () => t.failbackWindowMs,
+      'failback window',
+    ),
+    row(
+      'write outage at failback',
+      (c) => c.writeFailbackOutageMs,
+      () => t.failbackWindowMs,
+      'failback window',
+    ),
+  ];
+}
+
+function row(
+  name: string,
+  value: TimingRow['value'],
+  reference: TimingRow['reference'],
+  referenceText: string,
+): TimingRow {
+  return { name, value, reference, referenceText };
+}
+
+function timingTable(rows: TimingRow[], cycles: CycleMeasurement[], t: EffectiveTimings): string {
+  const header = ['figure (ms)', 'median', 'min', 'max', 'runs', 'reference', 'median ÷ ref'];
+  const body = rows.map((r) => {
+    const values = cycles.map(r.value);
+    const known = values.filter((v): v is number => v !== undefined);
+    const reference = r.reference;
+    const ratios = reference
+      ? cycles.flatMap((c, i) => {
+          const v = values[i];
+          return v === undefined ? [] : [v / reference(c)];
+        })
+      : [];
+    return [
+      r.name,
+      fmt(known.length > 0 ? median(known) : undefined),
+      fmt(known.length > 0 ? Math.min(...known) : undefined),
+      fmt(known.length > 0 ? Math.max(...known) : undefined),
+      values.map(fmt).join(' '),
+      r.referenceText,
+      ratios.length > 0 ? median(ratios).toFixed(2) : '',
+    ];
+  });
+  const lease = `(lease ${t.leaseMs} ms: it expires before detection ends, so promotion should not wait for it)`;
+  return [`-- failover cycles (${cycles.length}): crash the primary, restart it once failed over ${lease}`]
+    .concat(textTable([header, ...body]))
+    .join('\n');
+}
+
+function fmt(value: number | undefined): string {
+  return value === undefined ? '—' : String(Math.round(value));
+}
+
+function verdicts(cycles: CycleMeasurement[], scenarios: ScenarioResult[], t: EffectiveTimings): Verdict[] {
+  const verdicts: Verdict[] = [];
+  if (cycles.length > 0) {
+    const ratio = median(cycles.map((c) => c.detectionMs)) / detectionBound(t);
+    verdicts.push({
+      name: 'median detection / bound (interval × threshold + timeout)',
+      value: ratio,
+      target: 1,
+      pass: ratio <= 1,
+      atMost: true,
+    });
+  }
+  const [direct, gateway] = scenarios.map((s) => s.median.requestsPerSecond);
+  if (direct !== undefined && gateway !== undefined && direct > 0) {
+    const ratio = gateway / direct;
+    verdicts.push({
+      name: 'gateway GET / direct GET, req/s',
+      value: ratio,
+      target: OVERHEAD_TARGET,
+      pass: ratio >= OVERHEAD_TARGET,
+    });
+  }
+  const directCost = scenarios[0]?.median.serverMicrosPerRequest;
+  const regionCost = scenarios[1]?.median.serverMicrosPerRequest;
+  const gatewayCost = scenarios[1] ? gatewayMicrosPerRequest(scenarios[1]) : undefined;
+  if (directCost !== undefined && regionCost !== undefined && gatewayCost !== undefined) {
+    const ratio = directCost / (regionCost + gatewayCost);
+    verdicts.push({
+      name: 'gateway GET / direct GET, per CPU (direct region µs/req ÷ (region + gateway) µs/req)',
+      value: ratio,
+      target: OVERHEAD_TARGET,
+      pass: ratio >= OVERHEAD_TARGET,
+    });
+  }
+  return verdicts;
+}
+
+/**
+ * The control process's CPU per forwarded request, median over runs. With the load generator, the
+ * gateway and the region sharing two cores, req/s says how the machine copes with one more process
+ * in the path; CPU per request says what that process costs, whoever the bottleneck was.
+ */
+function gatewayMicrosPerRequest(gateway: ScenarioResult): number | undefined {
+  const values = gateway.runs.flatMap((r) => {
+    const cpu = r.cpuPercent.gateway;
+    return cpu === undefined || r.requestsPerSecond <= 0 ? [] : [(cpu / 100 / r.requestsPerSecond) * 1e6];
+  });
+  return values.length > 0 ? median(values) : undefined;
+}
+
+function notes(scenarios: ScenarioResult[], cycles: CycleMeasurement[]): string[] {
+  const notes: string[] = [];
+  const busiest = Math.max(0, ...scenarios.map((s) => medianCpu(s.runs, 'other') ?? 0));
+  if (busiest > BUSY_MACHINE_PERCENT) {
+    notes.push(
+      `other processes used up to ${Math.round(busiest)}% of a core during the overhead windows: the machine was not quiet.`,
+    );
+  }
+  const gateway = scenarios.find((s) => s.name === OVERHEAD_NAMES.gateway);
+  const cpu = gateway ? medianCpu(gateway.runs, 'gateway') : undefined;
+  const perRequest = gateway ? gatewayMicrosPerRequest(gateway) : undefined;
+  if (cpu !== undefined && perRequest !== undefined) {
+    notes.push(
+      `the control process (gateway) used ${Math.round(cpu)}% of a core in the gateway windows, ` +
+        `${Math.round(perRequest)} µs per forwarded request (JSON: cpuPercent.gateway); ` +
+        '`server` is the region node on both rows.',
+    );
+  }
+  const flaps = cycles.reduce((sum, c) => sum + c.readFailuresWhileFailedOver, 0);
+  if (flaps > 0) notes.push(`${flaps} reads failed while failed over, after the read outage had ended.`);
+  return notes;
+}
