@@ -29,10 +29,14 @@ export function childProcessControlRunner(
   const readyTimeoutMs = options.readyTimeoutMs ?? 30_000;
   const stopTimeoutMs = options.stopTimeoutMs ?? 5_000;
   return {
-    async start(launch, processes): Promise<RunningControl> {
+    async start(launch, processes, onUnexpectedExit): Promise<RunningControl> {
+      const { ports, ...where } = launch;
+      const launched = ports
+        ? { ...config, control: { port: ports.api, gatewayPort: ports.gateway } }
+        : config;
       const { child, tail } = spawnSupervised({
         args: ['control'],
-        env: { [CONTROL_LAUNCH_ENV]: encodeControlLaunch({ config, ...launch }) },
+        env: { [CONTROL_LAUNCH_ENV]: encodeControlLaunch({ config: launched, ...where }) },
         ipc: true,
       });
       const stopServing = serveRegionProcesses(child, processes);
@@ -41,12 +45,8 @@ export function childProcessControlRunner(
       let watching = false;
       child.once('exit', (code, signal) => {
         stopServing();
-        if (watching) {
-          options.say(
-            `${WHAT} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`}); ` +
-              'the regions keep running, but nothing watches them or routes the global endpoint',
-          );
-        }
+        if (watching)
+          onUnexpectedExit?.(`${WHAT} (pid ${child.pid}) exited unexpectedly (${signal ?? `code ${code}`})`);
       });
       const ready = await waitForReady<ControlReady>(child, {
         what: WHAT,

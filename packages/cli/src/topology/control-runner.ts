@@ -4,6 +4,8 @@ import type { ControlRegion, RegionProcesses } from '@vaultover/control';
 export interface ControlLaunch {
   regions: ControlRegion[];
   controlRedisUrl: string;
+  /** Ports to listen on instead of the config's (a restarted control process keeps its URLs). */
+  ports?: { api: number; gateway: number };
 }
 
 /** A started control process. */
@@ -17,7 +19,14 @@ export interface RunningControl {
   stop(): Promise<void>;
 }
 
-/** Starts the control process; `processes` answers its region faults (crash, restart, Redis stop/start). */
+/**
+ * Starts the control process; `processes` answers its region faults (crash, restart, Redis stop/start);
+ * `onUnexpectedExit` hears of an exit nobody asked for, after start-up.
+ */
 export interface ControlRunner {
-  start(launch: ControlLaunch, processes: RegionProcesses): Promise<RunningControl>;
+  start(
+    launch: ControlLaunch,
+    processes: RegionProcesses,
+    onUnexpectedExit?: (reason: string) => void,
+  ): Promise<RunningControl>;
 }

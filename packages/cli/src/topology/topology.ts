@@ -2,6 +2,7 @@ import type { RegionProcesses } from '@vaultover/control';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
 import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
+import { ControlKeeper } from './control-keeper.ts';
 import type { ControlRunner, RunningControl } from './control-runner.ts';
 import { RegionFleet } from './region-fleet.ts';
 import type { RegionReplication, RegionRunner, RunningRegion } from './region-runner.ts';
@@ -66,7 +67,14 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     fleet.onChange(changed);
     const processes = regionProcesses(fleet, options.redis, redis, changed);
     const control = options.control
-      ? await startControl(starting, options.control, fleet, instanceFor(redis, CONTROL_REDIS), processes)
+      ? await startControl(
+          starting,
+          options.control,
+          fleet,
+          instanceFor(redis, CONTROL_REDIS),
+          processes,
+          changed,
+        )
       : null;
     return {
       get redis() {
@@ -126,12 +134,14 @@ async function startControl(
   fleet: RegionFleet,
   controlRedis: RedisInstance,
   processes: RegionProcesses,
+  changed: () => Promise<void>,
 ): Promise<RunningControl> {
   const { say } = starting.options;
   starting.step = 'start the control process';
   say('starting the control process (health monitor, failover, global endpoint)…');
   const regions = fleet.list().map(({ name, role, url }) => ({ name, role, url }));
-  const control = await runner.start({ regions, controlRedisUrl: controlRedis.url }, processes);
+  const launch = { regions, controlRedisUrl: controlRedis.url };
+  const control = await ControlKeeper.start(runner, launch, processes, say, changed);
   // Pushed last, so stopped first: nothing may fail over while the regions shut down.
   starting.stack.push('control process', () => control.stop());
   say(`global endpoint at ${control.gatewayUrl}, control API at ${control.url}`);
