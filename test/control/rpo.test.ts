@@ -138,7 +138,14 @@ describe('RPO in async mode', () => {
     await healRestartAndFailBack(stack);
     for (const name of lost) expect((await client.getSecret(name)).value).toBe(`${name}-value`);
     const after = await stack.status();
-    expect(after.lastFailover).toMatchObject({ rpo: { lostChanges: K }, endedAt: expect.any(String) });
+    expect(after.lastFailover).toMatchObject({
+      rpo: { lostChanges: K },
+      recoveredChanges: K,
+      endedAt: expect.any(String),
+    });
+    const metrics = (await rawRequest(stack.control, { path: '/metrics' })).text;
+    expect(metrics).toContain(`vaultover_failover_rpo_changes ${K}`);
+    expect(metrics).toMatch(/vaultover_failover_rpo_seconds \d/);
     expect(await failoversTotal(stack)).toBe(1);
   });
 });

@@ -134,6 +134,7 @@ describe('a region node under a control process', () => {
         servingAt: null,
         failbackStartedAt: null,
         endedAt: null,
+        recoveredChanges: null,
         rpo: null,
       },
     };

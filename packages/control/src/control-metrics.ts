@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { FAILOVER_STATES, type FailoverState } from './failover/failover-state.ts';
+import { FAILOVER_STATES, type FailoverState, latestFailover } from './failover/failover-state.ts';
 
 /** The control process's metrics (DESIGN §7): labels are region names, states and results, never object names. */
 export class ControlMetrics {
@@ -10,6 +10,8 @@ export class ControlMetrics {
   readonly failoverDuration: Histogram;
   readonly healthChecks: Counter<'region' | 'result'>;
   readonly epoch: Gauge;
+  readonly rpoChanges: Gauge;
+  readonly rpoSeconds: Gauge;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -42,6 +44,16 @@ export class ControlMetrics {
       labelNames: ['region', 'result'],
       registers: [registry],
     });
+    this.rpoChanges = new Gauge({
+      name: 'vaultover_failover_rpo_changes',
+      help: 'Acknowledged changes the last failover left behind (the secondary never applied them; 0 in sync mode).',
+      registers: [registry],
+    });
+    this.rpoSeconds = new Gauge({
+      name: 'vaultover_failover_rpo_seconds',
+      help: 'How much commit time the changes the last failover left behind span (0 when none were lost).',
+      registers: [registry],
+    });
     this.epoch = new Gauge({
       name: 'vaultover_failover_epoch',
       help: 'Epoch of the failover state: bumped by every transition.',
@@ -52,5 +64,10 @@ export class ControlMetrics {
   showState(state: FailoverState): void {
     for (const name of FAILOVER_STATES) this.failoverState.set({ state: name }, name === state.state ? 1 : 0);
     this.epoch.set(state.epoch);
+    const rpo = latestFailover(state)?.rpo;
+    if (rpo) {
+      this.rpoChanges.set(rpo.lostChanges);
+      this.rpoSeconds.set(rpo.lostWindowSeconds ?? 0);
+    }
   }
 }

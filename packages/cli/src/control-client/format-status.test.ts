@@ -78,6 +78,7 @@ describe('formatStatus', () => {
           servingAt: null,
           failbackStartedAt: null,
           endedAt: null,
+          recoveredChanges: null,
           rpo: {
             lostChanges: 2,
             unacknowledgedChanges: 0,

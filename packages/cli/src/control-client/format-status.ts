@@ -46,6 +46,9 @@ function failoverOf(record: FailoverRecord | null): string {
   if (record.servingAt) parts.push(`serving ${record.servingAt}`);
   if (record.endedAt) parts.push(`failed back ${record.endedAt}`);
   parts.push(`RPO ${rpoOf(record)}`);
+  if (record.recoveredChanges !== null && record.recoveredChanges > 0) {
+    parts.push(`${record.recoveredChanges} recovered at failback`);
+  }
   return parts.join(', ');
 }
 

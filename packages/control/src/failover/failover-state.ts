@@ -37,6 +37,11 @@ export interface FailoverRecord {
   failbackStartedAt: string | null;
   endedAt: string | null;
   rpo: RpoReport | null;
+  /**
+   * At failback: how many of the changes the failover left behind (rpo.lostChanges) are served again,
+   * because the primary came back with them. Null until failback.
+   */
+  recoveredChanges: number | null;
 }
 
 interface Base {

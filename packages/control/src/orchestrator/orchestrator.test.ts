@@ -100,6 +100,7 @@ describe('Orchestrator', () => {
       servingAt: new Date(clock.now()).toISOString(),
       failbackStartedAt: null,
       endedAt: null,
+      recoveredChanges: null,
       rpo: null,
     };
     await put({ ...base, state: 'failed-over', epoch: 6, since: clock.now(), failover });

@@ -205,6 +205,8 @@ describe('Transitions', () => {
   });
 
   it('fails back through its window to normal, and the primary writes again', async () => {
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(117, 117));
     const failover = f.transitions().run(failoverJob, new AbortController().signal);
     await settle(f.clock);
     await f.clock.advance(5000);
@@ -226,6 +228,8 @@ describe('Transitions', () => {
     expect(await client.hget(CONTROL_KEYS.failover, 'writer')).toBe('westeurope');
     if (state?.state !== 'normal') throw new Error('unreachable');
     expect(state.lastFailover?.endedAt).not.toBeNull();
+    // The 3 changes the failover left behind are served again: the primary came back with them.
+    expect(state.lastFailover).toMatchObject({ rpo: { lostChanges: 3 }, recoveredChanges: 3 });
   });
 
   it('stays failed over when the primary came back with fewer changes than the secondary applied', async () => {

@@ -66,6 +66,7 @@ export class Transitions {
         failbackStartedAt: null,
         endedAt: null,
         rpo: null,
+        recoveredChanges: null,
       };
       const next: FailoverState = {
         ...base(state, now),
@@ -112,12 +113,13 @@ export class Transitions {
       await this.#move(state, next, { aborted: behind });
       return;
     }
+    const recoveredChanges = await this.#recovered(state.primary, state.failover);
     const next: FailoverState = {
       ...base(state, now),
       state: 'normal',
-      lastFailover: { ...state.failover, endedAt: iso(now) },
+      lastFailover: { ...state.failover, endedAt: iso(now), recoveredChanges },
     };
-    const moved = await this.#move(state, next, {});
+    const moved = await this.#move(state, next, { recoveredChanges });
     if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
   }
 
@@ -146,6 +148,19 @@ export class Transitions {
       if (remaining <= 0 || signal.aborted) return;
       await clock.sleep(Math.min(remaining, 100), signal);
     }
+  }
+
+  /**
+   * The lost changes the primary brings back: all of them when it still holds every change it had at
+   * the failover (its position did not go back), else as many as its position still covers.
+   */
+  async #recovered(primary: string, failover: FailoverRecord): Promise<number> {
+    const lost = failover.rpo?.lostChanges ?? 0;
+    if (lost === 0) return 0;
+    const have = (await this.#deps.positions.latest(primary))?.replication?.lastPosition;
+    const had = failover.rpo?.primaryPosition;
+    if (typeof have !== 'number' || typeof had !== 'number') return 0;
+    return Math.max(0, Math.min(lost, lost - (had - have)));
   }
 
   /** A reason when the primary holds fewer changes than the secondary applied, else null. */
