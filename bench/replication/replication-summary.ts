@@ -34,8 +34,6 @@ export interface ResyncRuns {
   seedMs: number;
   /** The product's Replicator doing the whole resync. */
   runs: ResyncMeasurement[];
-  /** The same steps with the install's arguments as one array (see array-installer.ts). */
-  arrayRuns: ResyncMeasurement[];
 }
 
 /** What the windows of one lag setting were, for the table's legend. */
@@ -104,11 +102,6 @@ function verdicts(scenarios: ScenarioResult[], resyncs: ResyncRuns | undefined):
       seconds(resyncs.runs),
       RESYNC_TARGET_S,
     );
-    atMost(
-      `full resync of ${resyncs.secrets} secrets, install args as one array, s`,
-      seconds(resyncs.arrayRuns),
-      RESYNC_TARGET_S,
-    );
   }
   return verdicts;
 }
@@ -144,7 +137,6 @@ function notes(measured: Measured, scenarios: ScenarioResult[], resyncs: ResyncR
   }
   if (resyncs) {
     notes.push(resyncNote(`full resync of ${resyncs.secrets} secrets`, resyncs.runs));
-    notes.push(resyncNote('the same, install args as one array (not the product path)', resyncs.arrayRuns));
   }
   const busiest = Math.max(0, ...scenarios.map((s) => medianCpu(s.runs, 'other') ?? 0));
   if (busiest > BUSY_MACHINE_PERCENT) {

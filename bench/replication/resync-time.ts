@@ -71,22 +71,13 @@ export async function seedResyncVault(
 }
 
 /**
- * Installs the snapshot before the replicator starts, instead of the replicator's own fullResync;
- * resolves to the number of keys installed.
- */
-export type SnapshotInstaller = (primary: Redis, secondary: Redis, vault: string) => Promise<number>;
-
-/**
  * One full resync into an empty secondary, by the product's Replicator with its default options (as
- * the secondary region node runs it), in this process, where nothing else runs meanwhile. With an
- * `installer`, the snapshot is installed by it first (timed the same way), and the Replicator only
- * resumes streaming from the installed checkpoint.
+ * the secondary region node runs it), in this process, where nothing else runs meanwhile.
  */
 export async function measureResync(
   primary: RedisInstance,
   secondary: RedisInstance,
   timeoutMs: number,
-  installer?: SnapshotInstaller,
 ): Promise<ResyncMeasurement> {
   const secondaryClient = new Redis(secondary.url);
   const primaryClient = new Redis(primary.url);
@@ -107,10 +98,6 @@ export async function measureResync(
   });
   try {
     const started = performance.now();
-    if (installer) {
-      const keys = await installer(primaryClient, secondaryClient, RESYNC_VAULT);
-      resync = { at: performance.now(), keys };
-    }
     replicator.start();
     const deadline = started + timeoutMs;
     let convergedAt = Number.NaN;

@@ -1,4 +1,3 @@
-import { arrayInstaller } from '../replication/array-installer.ts';
 import { measureThroughput } from '../replication/max-throughput.ts';
 import { awaitReplicating, measureLag } from '../replication/measure-lag.ts';
 import { describeLag, describeResync, describeThroughput } from '../replication/progress-lines.ts';
@@ -135,18 +134,12 @@ async function measureResyncs(env: ReplicationEnvironment, context: SuiteContext
   const seedMs = await seedResyncVault(env.primary, options.resyncSecrets, VALUE_BYTES, context.progress);
   context.progress(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
   const runs: ResyncMeasurement[] = [];
-  const arrayRuns: ResyncMeasurement[] = [];
   for (let run = 1; run <= options.runs; run++) {
     const m = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS);
     runs.push(m);
     context.progress(`run ${run}/${options.runs} ${NAMES.resync}: ${describeResync(m)}`);
-    const a = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS, arrayInstaller);
-    arrayRuns.push(a);
-    context.progress(
-      `run ${run}/${options.runs} ${NAMES.resync}, install args as one array: ${describeResync(a)}`,
-    );
   }
-  return { secrets: options.resyncSecrets, seedMs, runs, arrayRuns };
+  return { secrets: options.resyncSecrets, seedMs, runs };
 }
 
 function pids(named: Record<string, number | null>): Record<string, number> {
