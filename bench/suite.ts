@@ -58,12 +58,15 @@ export interface ScenarioResult {
   errors: number;
 }
 
-/** A figure compared with its target: reported, never a reason to fail the run. */
+/**
+ * A figure compared with its target: reported, never a reason to fail the run. Without a target it
+ * is information printed beside the verdicts (e.g. a ratio to a reference that has no goal).
+ */
 export interface Verdict {
   name: string;
   value: number;
-  target: number;
-  pass: boolean;
+  target?: number;
+  pass?: boolean;
   /** The target is a ceiling (value ≤ target) rather than a floor. */
   atMost?: boolean;
 }

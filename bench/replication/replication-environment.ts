@@ -7,6 +7,7 @@ import { cleanupOnInterrupt } from '../interrupt.ts';
 import { CleanupStack } from '../servers/bench-stack.ts';
 import type { ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
+import { type BarePair, startBarePair } from './bare-pair.ts';
 import { type NativePair, startNativePair } from './native-pair.ts';
 import type { SecondaryConfig } from './secondary-child.ts';
 import { startVaultPair, type VaultPair } from './vault-pair.ts';
@@ -14,7 +15,7 @@ import { startVaultPair, type VaultPair } from './vault-pair.ts';
 const VAULT = 'bench';
 const CHILD_START_TIMEOUT_MS = 60_000;
 
-/** Four Redis servers (two per pair), the secondary region node, and both pairs ready to write. */
+/** Four Redis servers (two per pair), the secondary region node, the bare relay, all pairs ready to write. */
 export interface ReplicationEnvironment {
   readonly primary: RedisInstance;
   readonly secondary: RedisInstance;
@@ -22,6 +23,8 @@ export interface ReplicationEnvironment {
   readonly nativeReplica: RedisInstance;
   readonly native: NativePair;
   readonly ours: VaultPair;
+  /** The floor: a bare stream relay between the vault pair's own two Redis servers. */
+  readonly bare: BarePair;
   /** Undefined once stopped (the resync scenario runs its own replicator). */
   secondaryNode: RunningChild<ServerInfo> | undefined;
   stopSecondaryNode(): Promise<void>;
@@ -57,6 +60,9 @@ export async function startReplicationEnvironment(
     stack.push(() => native.close());
     const ours = await startVaultPair(primary, secondary, VAULT, valueBytes);
     stack.push(() => ours.close());
+    // After the vault pair: its observer's notify-keyspace-events setting must include the bare one's.
+    const bare = await startBarePair(primary, secondary, valueBytes);
+    stack.push(() => bare.close());
     context.progress('starting the secondary region node…');
     const config: SecondaryConfig = {
       dataDir: join(workDir, 'secondary'),
@@ -79,6 +85,7 @@ export async function startReplicationEnvironment(
       nativeReplica,
       native,
       ours,
+      bare,
       secondaryNode: node,
       async stopSecondaryNode() {
         await env.secondaryNode?.stop();

@@ -44,9 +44,10 @@ function percent(value: number | undefined): string {
 }
 
 function verdictLines(result: SuiteResult): string[] {
-  return result.verdicts.map(
-    (v) =>
-      `${v.name} = ${v.value.toFixed(2)} (target ${v.atMost ? '≤' : '≥'} ${v.target.toFixed(2)}): ${v.pass ? 'PASS' : 'MISS'}`,
+  return result.verdicts.map((v) =>
+    v.target === undefined
+      ? `${v.name} = ${v.value.toFixed(2)} (information, no target)`
+      : `${v.name} = ${v.value.toFixed(2)} (target ${v.atMost ? '≤' : '≥'} ${v.target.toFixed(2)}): ${v.pass ? 'PASS' : 'MISS'}`,
   );
 }
 

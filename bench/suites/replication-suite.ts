@@ -1,3 +1,4 @@
+import type { LagTarget } from '../replication/lag-probe.ts';
 import { measureThroughput } from '../replication/max-throughput.ts';
 import { awaitReplicating, measureLag } from '../replication/measure-lag.ts';
 import { describeLag, describeResync, describeThroughput } from '../replication/progress-lines.ts';
@@ -20,7 +21,7 @@ const THROUGHPUT_DRAIN_MS = 60_000;
 const RESYNC_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 30_000;
 
-type Part = 'native' | 'ours' | 'throughput' | 'resync';
+type Part = 'native' | 'bare' | 'ours' | 'throughput' | 'resync';
 
 /** Replication lag beside Redis's own, the most replicated writes/s, and full resync time. */
 export const replicationSuite: Suite = {
@@ -33,7 +34,9 @@ export const replicationSuite: Suite = {
     const env = await startReplicationEnvironment(context, VALUE_BYTES);
     try {
       const measured = await measureInterleaved(parts, env, context);
+      // The resync empties both Redis servers: no replicator, product or bare, may run meanwhile.
       await env.stopSecondaryNode();
+      await env.bare.stopRelay();
       const resyncs = parts.includes('resync') ? await measureResyncs(env, context) : undefined;
       const lagS = context.options.durationExplicit ? context.options.durationS : LAG_DEFAULT_S;
       return summarize(measured, resyncs, context.options, {
@@ -50,6 +53,7 @@ export const replicationSuite: Suite = {
 function selectParts(options: BenchOptions): Part[] {
   const all: [Part, string[]][] = [
     ['native', [NAMES.native]],
+    ['bare', [NAMES.bare]],
     ['ours', [NAMES.ours]],
     ['throughput', [NAMES.commits, NAMES.applied]],
     ['resync', [NAMES.resync]],
@@ -61,17 +65,21 @@ function selectParts(options: BenchOptions): Part[] {
     .map(([part]) => part);
 }
 
-/** Each run measures native, ours and the saturation window in turn, so machine drift hits all alike. */
+/**
+ * Each run measures native, the bare relay, ours and the saturation window in turn, so machine
+ * drift hits all alike.
+ */
 async function measureInterleaved(
   parts: Part[],
   env: ReplicationEnvironment,
   context: SuiteContext,
 ): Promise<Measured> {
   const { options } = context;
-  const measured: Measured = { native: [], ours: [], throughput: [] };
+  const measured: Measured = { native: [], bare: [], ours: [], throughput: [] };
   const lagMs = (options.durationExplicit ? options.durationS : LAG_DEFAULT_S) * 1000;
   const secondaryPid = env.secondaryNode?.pid ?? 0;
   await awaitReplicating(env.native, 'ready', READY_TIMEOUT_MS);
+  await awaitReplicating(env.bare, 'ready', READY_TIMEOUT_MS);
   await awaitReplicating(env.ours, 'ready', READY_TIMEOUT_MS);
   for (let run = 1; run <= options.runs; run++) {
     const schedule = {
@@ -81,27 +89,29 @@ async function measureInterleaved(
       durationMs: lagMs,
       drainMs: LAG_DRAIN_MS,
     };
-    if (parts.includes('native')) {
-      const watched = pids({
-        server: env.nativeReplica.pid,
-        redis: env.nativeMaster.pid,
-        observer: env.native.observerPid,
-      });
-      const m = await measureLag(env.native, schedule, watched);
-      measured.native.push(m);
-      context.progress(`run ${run}/${options.runs} ${NAMES.native}: ${describeLag(m)}`);
-    }
-    if (parts.includes('ours')) {
-      const watched = pids({
-        server: secondaryPid,
-        redis: env.primary.pid,
-        'secondary redis': env.secondary.pid,
-        observer: env.ours.observerPid,
-      });
-      const m = await measureLag(env.ours, schedule, watched);
-      measured.ours.push(m);
-      context.progress(`run ${run}/${options.runs} ${NAMES.ours}: ${describeLag(m)}`);
-    }
+    const lagWindow = async (part: 'native' | 'bare' | 'ours', target: LagTarget, watched: Watched) => {
+      if (!parts.includes(part)) return;
+      const m = await measureLag(target, schedule, pids(watched));
+      measured[part].push(m);
+      context.progress(`run ${run}/${options.runs} ${NAMES[part]}: ${describeLag(m)}`);
+    };
+    await lagWindow('native', env.native, {
+      server: env.nativeReplica.pid,
+      redis: env.nativeMaster.pid,
+      observer: env.native.observerPid,
+    });
+    await lagWindow('bare', env.bare, {
+      server: env.bare.relayPid,
+      redis: env.primary.pid,
+      'secondary redis': env.secondary.pid,
+      observer: env.bare.observerPid,
+    });
+    await lagWindow('ours', env.ours, {
+      server: secondaryPid,
+      redis: env.primary.pid,
+      'secondary redis': env.secondary.pid,
+      observer: env.ours.observerPid,
+    });
     if (parts.includes('throughput')) {
       const watched = pids({
         server: secondaryPid,
@@ -142,6 +152,9 @@ async function measureResyncs(env: ReplicationEnvironment, context: SuiteContext
   return { secrets: options.resyncSecrets, seedMs, runs };
 }
 
-function pids(named: Record<string, number | null>): Record<string, number> {
+/** The processes whose CPU a window samples, by column name; a pid of 0 or null is left out. */
+type Watched = Record<string, number | null>;
+
+function pids(named: Watched): Record<string, number> {
   return Object.fromEntries(Object.entries(named).filter((e): e is [string, number] => (e[1] ?? 0) > 0));
 }
