@@ -102,8 +102,13 @@ describe('the control API', () => {
   });
 
   it('exposes the failover in metrics and events, refuses a second failover, and fails back on request', async () => {
-    const text = await metrics();
-    expect(text).toContain('vaultover_failover_state{state="failed-over"} 1');
+    // The counters move right after the state (the transition's runner updates them once it won).
+    const text = await eventually(async () => {
+      const current = await metrics();
+      expect(current).toContain('vaultover_failovers_total 1');
+      expect(current).toContain('vaultover_failover_state{state="failed-over"} 1');
+      return current;
+    });
     expect(text).toContain('vaultover_failover_state{state="normal"} 0');
     expect(text).toContain('vaultover_failovers_total 1');
     expect(text).toMatch(/vaultover_failover_duration_seconds_count 1/);

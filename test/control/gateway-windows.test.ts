@@ -8,7 +8,7 @@ import { pollUntil } from '../support/poll.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError } from '../support/rest-error.ts';
 import { FakeRouteSource } from './fake-route-source.ts';
-import { heldCount, requestCount, throughGateway } from './gateway-support.ts';
+import { connectionCount, heldCount, throughGateway } from './gateway-support.ts';
 
 // What the global endpoint does in failover windows, when no region serves and when the region does not
 // answer. External Redis: database 3 (shared with bad-input), secret names `gww-*` in the default vault.
@@ -67,7 +67,7 @@ describe("the 'status' failure mode", () => {
         message: 'Failing over from westeurope to northeurope; retry after 7 seconds.',
       },
     });
-    expect(await requestCount(registry, 'none', 'failed-window')).toBeGreaterThanOrEqual(1);
+    expect(await connectionCount(registry, 'none', 'failed-window')).toBeGreaterThanOrEqual(1);
   });
 
   it('never asks for less than a second, and the SDK sees a 503 RestError', async () => {
@@ -83,7 +83,7 @@ describe("the 'reset' failure mode", () => {
     source.set(failingOver('reset', 5000));
     const failure = await rawRequest(via, { path: `/secrets/gww-held?${API}` }).catch((error) => error);
     expect((failure as NodeJS.ErrnoException).code).toBe('ECONNRESET');
-    expect(await requestCount(registry, 'none', 'reset')).toBe(1);
+    expect(await connectionCount(registry, 'none', 'reset')).toBe(1);
   });
 });
 
@@ -102,7 +102,7 @@ describe("the 'hang' failure mode", () => {
     source.set(serve);
     expect((await read).value).toBe('released');
     expect(await heldCount(registry)).toBe(0);
-    expect(await requestCount(registry, REGION, 'hang')).toBeGreaterThanOrEqual(1);
+    expect(await connectionCount(registry, REGION, 'hang')).toBeGreaterThanOrEqual(1);
   });
 
   it('holds a write with its body and delivers the body when released', async () => {
@@ -131,7 +131,7 @@ describe("the 'hang' failure mode", () => {
 
   it('lets go of a request whose client gives up', async () => {
     source.set(failingOver('hang', 60_000));
-    const before = await requestCount(registry, 'none', 'hang');
+    const before = await connectionCount(registry, 'none', 'hang');
     const request = https.request({
       host: 'localhost',
       port: gateway.port,
@@ -146,7 +146,7 @@ describe("the 'hang' failure mode", () => {
     request.destroy();
     await closed;
     await pollUntil('the gateway lets go', async () => (await heldCount(registry)) === 0);
-    expect(await requestCount(registry, 'none', 'hang')).toBe(before + 1);
+    expect(await connectionCount(registry, 'none', 'hang')).toBe(before + 1);
   });
 });
 
@@ -179,7 +179,7 @@ describe('no serving region', () => {
     const error = (response.json as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('ServiceUnavailable');
     expect(error.message).toMatch(/^The region northeurope .*did not answer.*\(ECONNREFUSED\); retry later/);
-    expect(await requestCount(registry, 'northeurope', 'upstream-error')).toBe(1);
+    expect(await connectionCount(registry, 'northeurope', 'upstream-error')).toBe(1);
   });
 });
 

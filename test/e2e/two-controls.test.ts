@@ -266,11 +266,17 @@ describe('two control processes over one deployment', () => {
       redis.disconnect();
     }
 
-    // The supervisor outlives its control process: a dead control process is reported, not fatal.
+    // The supervisor outlives its control process: a dead one is reported and started again on the
+    // same ports (its state is in the control Redis).
     expect(isRunning(upProcess)).toBe(true);
     if ([killed, killed2].includes(first)) {
       expect(upProcess.stderr()).toContain(
-        `the control process (pid ${first.pid}) exited unexpectedly (SIGKILL); the regions keep running`,
+        `the control process (pid ${first.pid}) exited unexpectedly (SIGKILL); restarting it on the same ports`,
+      );
+      await pollUntil(
+        'up restarted its control process',
+        () => upProcess.stderr().includes('control process restarted (pid '),
+        { timeoutMs: 30_000 },
       );
     }
     console.log(

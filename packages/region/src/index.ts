@@ -35,6 +35,16 @@ export {
   StaleEpochError,
   WriteFencedError,
 } from './mode/index.ts';
+export { acceptProxyHeaders } from './proxy-protocol/accept-proxy-header.ts';
+export { proxyHeaderOf } from './proxy-protocol/proxied-connections.ts';
+export {
+  decodeProxyHeader,
+  encodeProxyHeader,
+  PP2_TYPE_VAULTOVER_EPOCH,
+  type ProxyHeader,
+  ProxyHeaderError,
+  proxyHeaderLength,
+} from './proxy-protocol/proxy-header.ts';
 export { REPLICATION_DEFAULTS, type RegionNode, SERVICE_VERSION, startRegionNode } from './region-node.ts';
 export type { RegionNodeOptions } from './region-options.ts';
 export type { NodeReplicationStatus, ReplicationSummary } from './replication/node-replication.ts';

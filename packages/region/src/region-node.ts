@@ -17,6 +17,7 @@ import { secretRoutes } from './http/routes/secret-routes.ts';
 import { VaultHostResolver } from './http/vault-host.ts';
 import { infraRoutes } from './infra-routes.ts';
 import { ModeGate, type RegionModeControl } from './mode/mode-gate.ts';
+import { acceptProxyHeaders } from './proxy-protocol/accept-proxy-header.ts';
 import { RegionMetrics } from './region-metrics.ts';
 import type { RegionNodeOptions } from './region-options.ts';
 import type { NodeReplication } from './replication/node-replication.ts';
@@ -205,6 +206,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const sni = await vaultCertificates(tls, hosts, service.vaults);
   const server = createServer({ key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback }, app);
   server.keepAliveTimeout = 65_000;
+  // Connections from the global endpoint start with a PROXY header naming the epoch they were routed under.
+  const dropUnread = acceptProxyHeaders(server);
   try {
     await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
@@ -226,6 +229,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        dropUnread();
       });
       await release();
     },

@@ -26,6 +26,8 @@ export function sendGatewayError(
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-cache',
     'x-ms-request-id': randomUUID(),
+    // The gateway answers one request per connection it terminates: the next one is routed anew.
+    connection: 'close',
     'x-vaultover-mode': headers.mode,
     ...(headers.region ? { 'x-ms-keyvault-region': headers.region } : {}),
     ...(headers.retryAfterSeconds !== undefined ? { 'retry-after': String(headers.retryAfterSeconds) } : {}),

@@ -17,13 +17,19 @@ export interface GatewayOptions {
   port?: number;
   /** Extra host names (DNS or IP) for the certificate and for `<vault>.<host>` names, as the regions take. */
   hostnames?: readonly string[];
-  /** CA the region nodes' certificates must chain to. Default: the CA in `dataDir`. */
+  /**
+   * Unused since the gateway relays connections rather than opening TLS to the regions (the client
+   * verifies the region's certificate itself); kept so that existing callers still compile.
+   */
   caFile?: string;
   /** Metrics go here (the control process exposes it on `/metrics`). Default: a registry of its own. */
   registry?: Registry;
   /** Default: silent. */
   logger?: Logger;
-  /** A region that exchanges no byte for this long is answered for with 503. Default 30 000. */
+  /**
+   * A region that does not accept a connection within this long, or then sends no byte for this long,
+   * is answered for with 503. Default 30 000.
+   */
   upstreamTimeoutMs?: number;
 }
 

@@ -6,13 +6,13 @@ export type FailureMode = (typeof FAILURE_MODES)[number];
 
 /** What the global endpoint does with a request that arrives now. */
 export type RouteDecision =
-  /** Forward to the region that serves, stamping the request with the epoch it was routed under. */
+  /** Relay to the region that serves, telling it (PROXY header) the epoch the connection was routed under. */
   | {
       readonly kind: 'forward';
       readonly region: string;
       /** The region node's base URL, e.g. https://localhost:PORT. */
       readonly url: string;
-      /** The serving region's mode (`read-write`, `read-only`), sent back in `x-vaultover-mode`. */
+      /** The serving region's mode (`read-write`, `read-only`), in the gateway's own answers' `x-vaultover-mode`. */
       readonly mode: string;
       readonly epoch: number;
     }
@@ -31,9 +31,9 @@ export type RouteDecision =
   | { readonly kind: 'unavailable'; readonly reason: string; readonly epoch: number };
 
 /**
- * Where the global endpoint asks how to route. `decide()` is called once per request and must be cheap
+ * Where the global endpoint asks how to route. `decide()` is called once per connection and must be cheap
  * (an in-memory read); the source emits `change` whenever a decision may have changed, which is what a
- * request held by the `hang` failure mode waits for.
+ * connection held by the `hang` failure mode waits for, and what closes connections of older epochs.
  */
 export interface RouteSource extends Pick<EventEmitter, 'on' | 'off' | 'once'> {
   decide(): RouteDecision;

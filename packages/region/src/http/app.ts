@@ -10,7 +10,7 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authorizer } from '../access/authorizer.ts';
-import { EPOCH_HEADER, requestEpoch } from '../mode/epoch-header.ts';
+import { routedEpoch } from '../mode/epoch-header.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
 import { requireApiVersion } from './api-version.ts';
@@ -67,6 +67,9 @@ export function createApp(deps: AppDeps): express.Express {
   app.use((_req, res, next) => {
     res.setHeader('x-ms-request-id', randomUUID());
     res.setHeader('x-ms-keyvault-region', deps.region);
+    // The mode at the request's start: clients of the global endpoint see which kind of region they
+    // reached (the endpoint only relays bytes, so it cannot add it).
+    res.setHeader('x-vaultover-mode', deps.gate.state.mode);
     res.setHeader('x-ms-keyvault-service-version', deps.serviceVersion);
     next();
   });
@@ -124,7 +127,7 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       // After the 401 challenge (SDKs need it to get a token at all), before anything reads the vault.
-      deps.gate.admit(op.name, requestEpoch(req.headers[EPOCH_HEADER]));
+      deps.gate.admit(op.name, routedEpoch(req));
       const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
       const vaultName = deps.hosts.resolve(req.hostname);
       if (!vaultName) throw vaultNotFound(req.hostname);

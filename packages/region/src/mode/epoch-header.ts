@@ -1,4 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { BadParameterError } from '@vaultover/vault';
+import { proxyHeaderOf } from '../proxy-protocol/proxied-connections.ts';
 
 /** The failover epoch the global endpoint routed a request under (DESIGN §4, fencing). */
 export const EPOCH_HEADER = 'x-vaultover-epoch';
@@ -10,4 +12,14 @@ export function requestEpoch(value: string | string[] | undefined): number | und
   if (!/^\d{1,15}$/.test(text.trim()))
     throw new BadParameterError(`The ${EPOCH_HEADER} header must be a non-negative integer.`);
   return Number(text.trim());
+}
+
+/**
+ * The epoch `req` was routed under: the one the global endpoint put in the connection's PROXY header,
+ * else the `x-vaultover-epoch` header (tests and tools that stamp requests themselves), else undefined (a
+ * client talking to the region directly). The connection's wins: the client, not the gateway, writes
+ * the headers of a connection the gateway only relays.
+ */
+export function routedEpoch(req: IncomingMessage): number | undefined {
+  return proxyHeaderOf(req.socket)?.epoch ?? requestEpoch(req.headers[EPOCH_HEADER]);
 }

@@ -1,4 +1,4 @@
-export { EPOCH_HEADER, requestEpoch } from './epoch-header.ts';
+export { EPOCH_HEADER, requestEpoch, routedEpoch } from './epoch-header.ts';
 export {
   EpochMismatchError,
   ReadOnlyRefusalError,

@@ -66,8 +66,8 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
 
   /**
    * Throws the refusal of `operationName` in the current state, else returns. `requestEpoch` is the
-   * `x-vaultover-epoch` the global endpoint stamped; without one (a client talking to the region
-   * directly), the mode alone decides.
+   * epoch the global endpoint routed the request under (routedEpoch: its PROXY header, or
+   * `x-vaultover-epoch`); without one (a client talking to the region directly), the mode alone decides.
    */
   admit(operationName: OperationName, requestEpoch?: number): void {
     const { mode, epoch, readOnlyProfile } = this.#state;

@@ -9,7 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Authorizer } from '../../access/authorizer.ts';
-import { EPOCH_HEADER, requestEpoch } from '../../mode/epoch-header.ts';
+import { routedEpoch } from '../../mode/epoch-header.ts';
 import type { ModeGate } from '../../mode/mode-gate.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
 import type { Authenticator } from '../app.ts';
@@ -57,7 +57,7 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
     let status: number;
     try {
       const principal = await authenticate(req, deps);
-      const epoch = requestEpoch(req.headers[EPOCH_HEADER]);
+      const epoch = routedEpoch(req);
       // A route with an alternative (VaultPut: create or recover) is named by its body, read below: its
       // refusal must name the operation asked for. Neither reads the vault before the gate.
       if (!route.alternative) deps.gate.admit(name, epoch);

@@ -1,18 +1,17 @@
-import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RouteDecision, RouteSource } from './route-source.ts';
 
 interface Held {
-  readonly res: ServerResponse;
   timer: NodeJS.Timeout | undefined;
   release(decision: RouteDecision | undefined): void;
 }
 
 /**
- * Requests the `hang` failure mode holds. One `change` listener serves them all (a listener per request
- * would trip the emitter's leak warning under load); each also wakes at its window's `until`, re-armed
- * on the source's clock, which may run slower or faster than the timers.
+ * Connections the `hang` failure mode holds. One `change` listener serves them all (a listener per
+ * connection would trip the emitter's leak warning under load); each also wakes at its window's `until`,
+ * re-armed on the source's clock, which may run slower or faster than the timers.
  */
-export class HeldRequests {
+export class HeldConnections {
   readonly #source: RouteSource;
   readonly #held = new Set<Held>();
   readonly #onChange = () => {
@@ -31,28 +30,27 @@ export class HeldRequests {
   /**
    * Holds until the source decides anything but a `hang` window, or the window's `until` has passed on
    * the source's clock (then the last decision, which may still say `hang`). Undefined when the client
-   * went away first. The caller pauses the request body: holding never reads it.
+   * closed the connection first (the caller reads ahead, so that a close is seen).
    */
-  hold(res: ServerResponse, until: number): Promise<RouteDecision | undefined> {
+  hold(socket: Socket, until: number): Promise<RouteDecision | undefined> {
     return new Promise((resolve) => {
       const held: Held = {
-        res,
         timer: undefined,
         release: (decision) => {
           clearTimeout(held.timer);
-          res.off('close', onClose);
+          socket.off('close', onClose);
           this.#held.delete(held);
           resolve(decision);
         },
       };
       const onClose = () => held.release(undefined);
-      res.on('close', onClose);
+      socket.on('close', onClose);
       this.#held.add(held);
       this.#arm(held, until);
     });
   }
 
-  /** Lets go of every held request (the gateway is closing; their connections are closed with it). */
+  /** Lets go of every held connection (the gateway is closing and destroys them). */
   close(): void {
     this.#source.off('change', this.#onChange);
     for (const held of this.#held) held.release(undefined);

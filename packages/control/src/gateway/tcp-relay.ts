@@ -1,0 +1,103 @@
+import { connect, type Socket } from 'node:net';
+import { encodeProxyHeader } from '@vaultover/region';
+import type { ForwardTarget } from './local-replies.ts';
+
+/** How a relay attempt ended: relaying (the region answered), or why not. */
+export type RelayStart =
+  | { readonly kind: 'relaying'; readonly upstream: Socket }
+  /** `answerable`: the client's bytes were put back, so the gateway can terminate TLS and answer itself. */
+  | { readonly kind: 'failed'; readonly reason: string; readonly answerable: boolean }
+  | { readonly kind: 'client-aborted' };
+
+// Copies of the client's bytes kept until the region's first byte, to answer locally if it never comes:
+// a TLS ClientHello is well under this. A client that sends more before any answer loses that fallback.
+const REPLAY_LIMIT = 64 * 1024;
+
+/**
+ * Connects to the region, sends it a PROXY v2 header (the client's addresses, the epoch), and pipes both
+ * ways (backpressure: nothing is buffered beyond the sockets' own high-water marks). Resolves once the
+ * region sends its first byte. When the region cannot be reached, or says nothing within `timeoutMs` of
+ * the client's first byte, it resolves `failed` with the client's socket paused and its bytes put back,
+ * for a local answer.
+ */
+export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: number): Promise<RelayStart> {
+  return new Promise((resolve) => {
+    const base = new URL(target.url);
+    const upstream = connect({
+      host: base.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(base.port || 443),
+      noDelay: true,
+    });
+    const sent: Buffer[] = [];
+    let sentBytes = 0;
+    let settled = false;
+    const settle = (start: RelayStart) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.off('close', onClientClose);
+      client.off('data', keep);
+      upstream.off('data', onFirstByte);
+      upstream.off('end', onEarlyEnd);
+      resolve(start);
+    };
+    const onClientClose = () => {
+      upstream.destroy();
+      settle({ kind: 'client-aborted' });
+    };
+    const fail = (reason: string) => {
+      if (settled) return;
+      client.unpipe(upstream);
+      client.off('data', keep);
+      client.pause();
+      upstream.destroy();
+      // The region consumed nothing that counts: the local TLS server reads the same bytes.
+      if (sentBytes > 0 && sentBytes <= REPLAY_LIMIT) client.unshift(Buffer.concat(sent, sentBytes));
+      settle({ kind: 'failed', reason, answerable: sentBytes <= REPLAY_LIMIT });
+    };
+    const keep = (chunk: Buffer) => {
+      // The region can only answer once the client has spoken (its ClientHello): wait from then on, so
+      // that a client that connects ahead of time and stays silent is not taken for a silent region.
+      if (sentBytes === 0) timer = setTimeout(() => fail('ETIMEDOUT'), timeoutMs);
+      sentBytes += chunk.length;
+      if (sentBytes <= REPLAY_LIMIT) sent.push(chunk);
+    };
+    const onFirstByte = () => settle({ kind: 'relaying', upstream });
+    const onEarlyEnd = () => fail('closed without answering');
+    // Connecting, then waiting for the region's first byte after the client's first: timeoutMs each.
+    let timer = setTimeout(() => fail('ETIMEDOUT'), timeoutMs);
+    client.once('close', onClientClose);
+    upstream.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.message));
+    upstream.once('connect', () => {
+      clearTimeout(timer);
+      upstream.write(
+        encodeProxyHeader({
+          source: { address: client.remoteAddress ?? '', port: client.remotePort ?? 0 },
+          destination: { address: client.localAddress ?? '', port: client.localPort ?? 0 },
+          epoch: target.epoch,
+        }),
+      );
+      client.on('data', keep);
+      client.pipe(upstream);
+      // Not ended by the pipe: a region that closes before answering is answered for locally.
+      upstream.pipe(client, { end: false });
+      upstream.once('data', onFirstByte);
+      upstream.once('end', onEarlyEnd);
+    });
+  });
+}
+
+/**
+ * Ties the two sockets' lifetimes together once relaying: a clean end is passed on as an end (after the
+ * pending bytes), a close without one (a reset, an error, the gateway cutting the connection) as a close.
+ */
+export function coupleSockets(client: Socket, upstream: Socket): void {
+  upstream.on('error', () => {});
+  upstream.once('end', () => client.end());
+  upstream.once('close', () => {
+    if (!client.writableEnded) client.destroy();
+  });
+  client.once('close', () => {
+    if (!upstream.writableEnded) upstream.destroy();
+  });
+}

@@ -1,0 +1,66 @@
+import type { Server, Socket } from 'node:net';
+import { rememberProxyHeader } from './proxied-connections.ts';
+import { decodeProxyHeader, proxyHeaderLength } from './proxy-header.ts';
+
+/** A header must arrive this soon after the connection opens; the gateway sends it before any byte. */
+const HEADER_TIMEOUT_MS = 10_000;
+
+/**
+ * Makes `server` (an https server) accept an optional PROXY v2 header before TLS: its own 'connection'
+ * listeners (the TLS handshake) run once the first bytes show there is none, or once it has been read,
+ * with any bytes past it put back for TLS. Direct clients, whose first byte is a TLS record's, are handed
+ * on at their first read. Returns a function that drops connections still being read (for close()).
+ */
+export function acceptProxyHeaders(server: Server): () => void {
+  const tlsListeners = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  const pending = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    pending.add(socket);
+    readHeader(socket, () => {
+      pending.delete(socket);
+      for (const listener of tlsListeners) listener.call(server, socket);
+    });
+  });
+  return () => {
+    for (const socket of pending) socket.destroy();
+    pending.clear();
+  };
+}
+
+function readHeader(socket: Socket, handOn: () => void): void {
+  let buffered = Buffer.alloc(0);
+  /** `drop`: the connection closed, timed out or sent a malformed header; nothing goes on to TLS. */
+  const finish = (drop: boolean) => {
+    socket.off('readable', onReadable);
+    socket.off('close', onClose);
+    socket.off('error', onError);
+    clearTimeout(timer);
+    if (drop) return void socket.destroy();
+    handOn();
+  };
+  const onClose = () => finish(true);
+  // A reset while the header is read: 'close' follows, and TLS has its own handler after.
+  const onError = () => {};
+  const onReadable = () => {
+    let chunk: Buffer | null;
+    // biome-ignore lint/suspicious/noAssignInExpressions: the stream idiom for draining a readable.
+    while ((chunk = socket.read()) !== null) buffered = Buffer.concat([buffered, chunk]);
+    let length: ReturnType<typeof proxyHeaderLength>;
+    try {
+      length = proxyHeaderLength(buffered);
+      if (length === 'more') return;
+      if (length !== undefined) rememberProxyHeader(socket, decodeProxyHeader(buffered.subarray(0, length)));
+    } catch {
+      return finish(true); // a malformed header (ProxyHeaderError): the stream cannot be trusted
+    }
+    const rest = length === undefined ? buffered : buffered.subarray(length);
+    // TLS reads what is buffered on the socket first (it wraps the socket and drains it).
+    if (rest.length > 0) socket.unshift(rest);
+    finish(false);
+  };
+  const timer = setTimeout(() => finish(true), HEADER_TIMEOUT_MS);
+  socket.on('error', onError);
+  socket.on('close', onClose);
+  socket.on('readable', onReadable);
+}
