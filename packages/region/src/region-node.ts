@@ -119,7 +119,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   });
   gate.on('writable', (writable) => {
     if (writable) service.scheduler?.release();
-    else void service.scheduler?.hold();
+    else service.scheduler?.hold().catch((err) => logger.warn({ err }, 'could not hold the purge queue'));
   });
   const controlLink = options.control
     ? new ControlLink({ region: options.region, target: gate, logger, ...options.control })
