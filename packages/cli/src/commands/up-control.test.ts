@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import type { ControlStatus } from '@vaultover/control';
 import { VaultoverCredential } from '@vaultover/region/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerCall } from '../../../../test/support/bearer-call.ts';
 import { type CliProcess, isAlive, runCliProcess, startCli, waitUntil } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
 
@@ -33,26 +33,7 @@ afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
 });
 
-function call(
-  method: 'GET' | 'POST',
-  url: string,
-  ca: string,
-  token: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, { method, ca, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    })
-      .on('error', reject)
-      .end();
-  });
-}
-
-const post = (url: string, ca: string, token: string) => call('POST', url, ca, token);
+const post = (url: string, ca: string, token: string) => bearerCall('POST', url, ca, token);
 
 async function status(): Promise<ControlStatus> {
   const { code, stdout, stderr } = await runCliProcess(['status', '--json'], cwd);
@@ -69,7 +50,7 @@ async function waitForState(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const current = JSON.parse(
-      (await call('GET', `${api.url}/api/status`, api.ca, api.token)).body,
+      (await bearerCall('GET', `${api.url}/api/status`, api.ca, api.token)).body,
     ) as ControlStatus;
     if (current.state === state) return current;
     if (Date.now() > deadline)
