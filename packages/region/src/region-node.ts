@@ -231,6 +231,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
         server.closeAllConnections();
         dropUnread();
       });
+      await sync?.close();
       await release();
     },
   };

@@ -7,7 +7,7 @@ import { positionOf, type RawEntry, toWireEntry } from './change-entry.ts';
 import { digestAll } from './digest-all.ts';
 import { ReplicationError } from './errors.ts';
 import { type ReplicatorOptions, type ResolvedReplicatorOptions, resolveOptions } from './options.ts';
-import { ackKey, checkpointKey, vaultOfKey } from './replication-keys.ts';
+import { ACK_CHANNEL, ackKey, checkpointKey, vaultOfKey } from './replication-keys.ts';
 import { fullResync } from './resync.ts';
 import { type ReplicationRedis, replicationRedis } from './scripts.ts';
 import type { ReplicationState, ReplicationStatus, VaultReplicationStatus } from './status.ts';
@@ -325,6 +325,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     const acks = new Map(this.#unsentAcks);
     const pipeline = links.blocking.pipeline();
     for (const [key, position] of acks) pipeline.set(key, position);
+    if (acks.size > 0) pipeline.publish(ACK_CHANNEL, this.#options.region);
     pipeline.xread('COUNT', batchSize, 'BLOCK', block, 'STREAMS', ...streams, ...ids);
     // A partition may hang the read forever: give up after the slack and reconnect.
     const results = await withDeadline(pipeline.exec(), block + readTimeoutMs, 'blocking read');
@@ -374,6 +375,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     const acks = new Map(this.#unsentAcks);
     const pipeline = links.command.pipeline();
     for (const [key, position] of acks) pipeline.set(key, position);
+    pipeline.publish(ACK_CHANNEL, this.#options.region);
     await this.#command(pipeline.exec(), 'acknowledge');
     for (const [key, position] of acks)
       if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);

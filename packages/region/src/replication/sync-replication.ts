@@ -1,4 +1,4 @@
-import { ackKey } from '@vaultover/replication';
+import { ACK_CHANNEL, ackKey } from '@vaultover/replication';
 import { logKeys, ServiceUnavailableError } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import type { RegionMetrics } from '../region-metrics.ts';
@@ -10,40 +10,121 @@ export interface SyncReplicationOptions {
   secondaries: readonly string[];
   timeoutMs: number;
   metrics: RegionMetrics;
-  /** Pause between two reads of the acknowledgements. Default 2 ms. */
-  pollMs?: number;
+  /** Re-read the acknowledgements this often even without an announcement (one lost is no hang). Default 50. */
+  fallbackPollMs?: number;
 }
 
-const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+interface Waiter {
+  keys: readonly string[];
+  position: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
 
 /**
  * Sync mode on a primary: after a write committed, wait until every secondary acknowledged (applied) the
  * vault's position as read right after the write. That position is at least the write's own (positions
- * only grow), so a concurrent write can only make the wait longer, never let it return early. The
- * acknowledgement keys are written by the secondaries' replicators after each applied batch; they are
- * polled (one MGET per round) until the deadline.
+ * only grow), so a concurrent write can only make the wait longer, never let it return early.
+ *
+ * Replicators announce each acknowledgement on ACK_CHANNEL; every announcement (or, in case one was
+ * lost, every fallbackPollMs) triggers ONE read of the acknowledgements of all waiting writes, however
+ * many there are, rather than each write polling on its own.
  */
 export class SyncReplication {
+  /** Settles once the announcements are subscribed to (until then only the fallback poll wakes writes). */
+  readonly ready: Promise<void>;
   readonly #options: SyncReplicationOptions;
+  readonly #subscriber: Redis;
+  readonly #waiters = new Set<Waiter>();
+  #checking = false;
+  #checkAgain = false;
+  #fallback: NodeJS.Timeout | undefined;
 
   constructor(options: SyncReplicationOptions) {
     this.#options = options;
+    this.#subscriber = options.redis.duplicate({ enableAutoPipelining: false });
+    this.#subscriber.on('error', () => {});
+    this.#subscriber.on('message', () => this.#check());
+    this.ready = this.#subscriber.subscribe(ACK_CHANNEL).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Resolves once every secondary has applied `vault` up to its current position; throws a 503 after the timeout. */
   async waitForSecondaries(vault: string): Promise<void> {
-    const { redis, secondaries, timeoutMs, pollMs = 2 } = this.#options;
+    const { redis, secondaries, timeoutMs } = this.#options;
     if (secondaries.length === 0) return;
     const position = Number((await redis.get(logKeys(vault).position)) ?? 0);
     const keys = secondaries.map((region) => ackKey(vault, region));
-    const deadline = performance.now() + timeoutMs;
-    for (;;) {
-      const acks = await redis.mget(...keys);
-      const behind = secondaries.find((_, i) => Number(acks[i] ?? 0) < position);
-      if (behind === undefined) return;
-      if (performance.now() >= deadline) throw this.#timedOut(behind);
-      await pause(pollMs);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(waiter);
+        void this.#behind(waiter).then((behind) => reject(this.#timedOut(behind ?? secondaries[0] ?? '')));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        keys,
+        position,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject,
+      };
+      this.#waiters.add(waiter);
+      this.#schedule();
+      this.#check();
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#fallback);
+    this.#subscriber.disconnect();
+  }
+
+  #schedule(): void {
+    this.#fallback ??= setInterval(() => this.#check(), this.#options.fallbackPollMs ?? 50);
+  }
+
+  /** One read for every waiting write; a check asked for while one runs runs right after it. */
+  #check(): void {
+    if (this.#waiters.size === 0) return;
+    if (this.#checking) {
+      this.#checkAgain = true;
+      return;
     }
+    this.#checking = true;
+    const waiters = [...this.#waiters];
+    const keys = [...new Set(waiters.flatMap((w) => w.keys))];
+    this.#options.redis
+      .mget(...keys)
+      .then((values) => {
+        const acked = new Map(keys.map((key, i) => [key, Number(values[i] ?? 0)]));
+        for (const waiter of waiters) {
+          if (waiter.keys.every((key) => (acked.get(key) ?? 0) >= waiter.position)) {
+            this.#waiters.delete(waiter);
+            waiter.resolve();
+          }
+        }
+      })
+      .catch(() => {}) // the primary's Redis hiccupped: the next announcement or poll reads again
+      .finally(() => {
+        this.#checking = false;
+        if (this.#waiters.size === 0) {
+          clearInterval(this.#fallback);
+          this.#fallback = undefined;
+        }
+        if (this.#checkAgain) {
+          this.#checkAgain = false;
+          this.#check();
+        }
+      });
+  }
+
+  /** The first secondary still behind `waiter`, for the refusal's message. */
+  async #behind(waiter: Waiter): Promise<string | undefined> {
+    const values = await this.#options.redis.mget(...waiter.keys).catch(() => [] as (string | null)[]);
+    return this.#options.secondaries.find((_, i) => Number(values[i] ?? 0) < waiter.position);
   }
 
   #timedOut(secondary: string): ServiceUnavailableError {
