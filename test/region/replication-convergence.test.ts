@@ -9,45 +9,17 @@ import { keyClient } from '../support/key-clients.ts';
 import { eventually, pollUntil } from '../support/poll.ts';
 import { dumpKeys, type KeyDump } from '../support/redis-dump.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
-import { type RegionPair, SECONDARY, startRegionPair } from '../support/region-pair.ts';
+import {
+  converged,
+  type RegionPair,
+  replicationStatus,
+  SECONDARY,
+  startRegionPair,
+} from '../support/region-pair.ts';
 
 // Issue 4's convergence tests, end to end through two in-process region nodes (test/support/region-pair.ts):
 // what the real SDKs write at the primary ends up in the secondary's Redis byte for byte, through the
 // streaming path and through a full resync forced by trimming while the link is partitioned.
-
-interface Status {
-  state: string;
-  lastPosition: number | null;
-  lastAppliedPosition: number | null;
-  lagEntries: number | null;
-  link: string | null;
-  lastError: string | null;
-  digests: Record<string, string>;
-}
-
-async function status(region: TestRegion): Promise<Status> {
-  const response = await rawRequest(region, { path: '/replication/status', principal: 'admin' });
-  expect(response.status).toBe(200);
-  return response.json as Status;
-}
-
-/** Waits until the secondary has applied everything the primary has and the digests agree. */
-async function converged(
-  pair: RegionPair,
-  timeoutMs = 20_000,
-): Promise<{ primary: Status; secondary: Status }> {
-  return eventually(
-    async () => {
-      const [p, s] = [await status(pair.primary), await status(pair.secondary)];
-      expect(s).toMatchObject({ state: 'streaming', link: 'up', lagEntries: 0, lastError: null });
-      expect(s.lastAppliedPosition).toBe(p.lastPosition);
-      expect(Object.keys(p.digests)).toContain(DEFAULT_VAULT);
-      expect(s.digests).toEqual(p.digests);
-      return { primary: p, secondary: s };
-    },
-    { timeoutMs, intervalMs: 50 },
-  );
-}
 
 /** The secondary's `vaultover_replication_resyncs_total`, read from its /metrics. */
 async function resyncsTotal(secondary: TestRegion): Promise<number> {
@@ -311,7 +283,7 @@ describe('mixed SDK operations at the primary', () => {
       expect(differences(onPrimary, tampered)).toEqual([
         `key o:secret:secret-0 field ${field}: primary ${JSON.stringify(onPrimary.get('o:secret:secret-0')?.fields[field])}, secondary ${JSON.stringify('{"tampered":true}')}`,
       ]);
-      const [p2, s2] = [await status(primary), await status(secondary)];
+      const [p2, s2] = [await replicationStatus(primary), await replicationStatus(secondary)];
       expect(s2.digests[DEFAULT_VAULT]).not.toBe(p2.digests[DEFAULT_VAULT]);
     } finally {
       await secondaryRedis.hset(victim, field, original);

@@ -7,7 +7,14 @@ import { rawRequest, secretClient } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { eventually } from '../support/poll.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
-import { PRIMARY, type RegionPair, SECONDARY, startRegionPair } from '../support/region-pair.ts';
+import {
+  converged,
+  PRIMARY,
+  type RegionPair,
+  replicationStatus,
+  SECONDARY,
+  startRegionPair,
+} from '../support/region-pair.ts';
 
 // A primary and a standby secondary region node in-process, each on its own Redis and data directory,
 // the secondary replicating through a link proxy in front of the primary's Redis. Both share the master
@@ -28,41 +35,6 @@ afterAll(async () => {
   await pair?.close();
 });
 
-interface Status {
-  region: string;
-  role: string;
-  state: string;
-  lastPosition: number | null;
-  lastCommitTime: string | null;
-  lastAppliedPosition: number | null;
-  lastAppliedTime: string | null;
-  lagEntries: number | null;
-  lagSeconds: number | null;
-  link: string | null;
-  lastError: string | null;
-  digests: Record<string, string>;
-}
-
-async function status(region: TestRegion): Promise<Status> {
-  const response = await rawRequest(region, { path: '/replication/status', principal: 'admin' });
-  expect(response.status).toBe(200);
-  return response.json as Status;
-}
-
-/** Waits until the secondary has applied everything and its digests equal the primary's. */
-async function converged(): Promise<Status> {
-  return eventually(
-    async () => {
-      const [p, s] = [await status(primary), await status(secondary)];
-      expect(s).toMatchObject({ state: 'streaming', link: 'up', lagEntries: 0 });
-      expect(s.lastAppliedPosition).toBe(p.lastPosition);
-      expect(s.digests).toEqual(p.digests);
-      return s;
-    },
-    { timeoutMs: 20_000, intervalMs: 100 },
-  );
-}
-
 describe('replication between two region nodes', () => {
   it('replicates secrets, keys and certificates written with the SDKs at the primary', async () => {
     const secrets = secretClient(primary, 'admin');
@@ -81,14 +53,14 @@ describe('replication between two region nodes', () => {
     );
     await poller.pollUntilDone();
 
-    const s = await converged();
+    const { secondary: s } = await converged(pair, { intervalMs: 100 });
     expect(Object.keys(s.digests)).toContain(DEFAULT_VAULT);
     expect(s.lastAppliedPosition).toBeGreaterThan(5);
   });
 
   it('reports the status fields with the right types, and nulls where the role has none', async () => {
-    const s = await converged();
-    const p = await status(primary);
+    const { secondary: s } = await converged(pair, { intervalMs: 100 });
+    const p = await replicationStatus(primary);
     expect(Object.keys(s).sort()).toEqual(Object.keys(p).sort());
     expect(Object.keys(s).sort()).toEqual(
       [
@@ -139,7 +111,7 @@ describe('replication between two region nodes', () => {
   });
 
   it('trims the primary streams below what the secondary acknowledged', async () => {
-    await converged();
+    await converged(pair, { intervalMs: 100 });
     const redis = primary.redis.client();
     // Every entry is acknowledged, so the periodic trim (every 200 ms here) empties the stream.
     await eventually(async () => expect(await redis.xlen(logKeys(DEFAULT_VAULT).stream)).toBe(0), {
@@ -148,7 +120,7 @@ describe('replication between two region nodes', () => {
     });
     // Trimming never touches state: the next write still replicates on top.
     await secretClient(primary, 'admin').setSecret('after-trim', 'v');
-    await converged();
+    await converged(pair, { intervalMs: 100 });
   });
 
   it('keeps the status admin-only', async () => {
@@ -182,7 +154,7 @@ describe('replication between two region nodes', () => {
     expect(management.status).toBe(503);
     expect(management.json).toEqual({ error: { code: 'ServiceUnavailable', message: standbyMessage } });
     // Nothing written locally: the secondary still equals the primary.
-    await converged();
+    await converged(pair, { intervalMs: 100 });
   });
 
   it('exposes the replication metrics, labelled by region only', async () => {
@@ -218,17 +190,17 @@ describe('replication between two region nodes', () => {
       await secretClient(primary, 'admin').setSecret('during-partition', 'queued');
       await eventually(
         async () => {
-          expect(await status(secondary)).toMatchObject({ link: 'down', state: 'disconnected' });
+          expect(await replicationStatus(secondary)).toMatchObject({ link: 'down', state: 'disconnected' });
         },
         { timeoutMs: 15_000, intervalMs: 100 },
       );
       const metrics = await rawRequest(secondary, { path: '/metrics' });
       expect(metrics.text).toContain(`vaultover_replication_link_up{region="${SECONDARY}"} 0`);
-      expect((await status(secondary)).lastError).toEqual(expect.any(String));
+      expect((await replicationStatus(secondary)).lastError).toEqual(expect.any(String));
     } finally {
       proxy.removeToxic('partition');
     }
-    const s = await converged();
+    const { secondary: s } = await converged(pair, { intervalMs: 100 });
     expect(s.lastError).toBeNull();
   }, 60_000);
 });

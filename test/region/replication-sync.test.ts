@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest } from '../support/clients.ts';
 import { eventually } from '../support/poll.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
-import { PRIMARY, type RegionPair, SECONDARY, startRegionPair } from '../support/region-pair.ts';
+import {
+  PRIMARY,
+  type RegionPair,
+  replicationStatus,
+  SECONDARY,
+  startRegionPair,
+} from '../support/region-pair.ts';
 
 // Sync replication mode: a primary and a standby secondary in-process (as in replication-node.test.ts),
 // the secondary pulling through a link proxy. In sync mode a write is answered 200 only once the
@@ -47,8 +53,7 @@ function versionOf(json: unknown): string {
 }
 
 async function digests(side: TestRegion): Promise<Record<string, string>> {
-  const response = await rawRequest(side, { path: '/replication/status', principal: 'admin' });
-  return (response.json as { digests: Record<string, string> }).digests;
+  return (await replicationStatus(side)).digests;
 }
 
 describe('sync replication', () => {

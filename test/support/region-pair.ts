@@ -3,8 +3,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { DEFAULT_PRINCIPALS, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import {
+  DEFAULT_PRINCIPALS,
+  type NodeReplicationStatus,
+  type RegionNodeOptions,
+  startRegionNode,
+} from '@vaultover/region';
 import { type Logger, pino } from 'pino';
+import { expect } from 'vitest';
+import { rawRequest } from './clients.ts';
+import { eventually } from './poll.ts';
 import { startTestRedis, type TestRedis } from './redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from './region.ts';
 
@@ -99,4 +107,32 @@ async function startRegion(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** `GET /replication/status` of a region with an admin token; the request must succeed. */
+export async function replicationStatus(region: TestRegion): Promise<NodeReplicationStatus> {
+  const response = await rawRequest(region, { path: '/replication/status', principal: 'admin' });
+  expect(response.status).toBe(200);
+  return response.json as NodeReplicationStatus;
+}
+
+/**
+ * Waits until the secondary streams with its link up and no error, has applied everything the primary
+ * has, and both report the same digests (the default vault's among them).
+ */
+export async function converged(
+  pair: Pick<RegionPair, 'primary' | 'secondary'>,
+  options: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<{ primary: NodeReplicationStatus; secondary: NodeReplicationStatus }> {
+  return eventually(
+    async () => {
+      const [p, s] = [await replicationStatus(pair.primary), await replicationStatus(pair.secondary)];
+      expect(s).toMatchObject({ state: 'streaming', link: 'up', lagEntries: 0, lastError: null });
+      expect(s.lastAppliedPosition).toBe(p.lastPosition);
+      expect(Object.keys(p.digests)).toContain(DEFAULT_VAULT);
+      expect(s.digests).toEqual(p.digests);
+      return { primary: p, secondary: s };
+    },
+    { timeoutMs: options.timeoutMs ?? 20_000, intervalMs: options.intervalMs ?? 50 },
+  );
 }
