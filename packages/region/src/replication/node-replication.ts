@@ -1,27 +1,24 @@
-import type { ReplicationState } from '@vaultover/replication';
+import type { ReplicationStatus } from '@vaultover/replication';
 
 /**
- * `GET /replication/status` of a region node: exactly the fields issue 4 names, so that tools and tests
- * can rely on them. Fields that do not apply to the node's role are null (a primary applies nothing and
- * has no link to watch; a secondary has no link until configured with a primary).
+ * `GET /replication/status` of a region node: exactly the fields issue 4 names (the replicator's status
+ * without its counters and per-vault detail), so that tools and tests can rely on them. Fields that do
+ * not apply to the node's role are null (a primary applies nothing and has no link to watch; a
+ * secondary has no link until configured with a primary).
  */
-export interface NodeReplicationStatus {
-  region: string;
+export type NodeReplicationStatus = Omit<
+  ReplicationStatus,
+  'role' | 'link' | 'appliedTotal' | 'resyncsTotal' | 'vaults'
+> & {
   role: 'primary' | 'secondary';
-  state: ReplicationState;
-  lastPosition: number | null;
-  lastCommitTime: string | null;
-  lastAppliedPosition: number | null;
-  lastAppliedTime: string | null;
-  lagEntries: number | null;
-  lagSeconds: number | null;
   link: 'up' | 'down' | null;
-  lastError: string | null;
-  digests: Record<string, string>;
-}
+};
 
-/** The summary inside `/health`. */
-export type ReplicationSummary = Pick<NodeReplicationStatus, 'state' | 'link' | 'lagEntries' | 'lagSeconds'>;
+/**
+ * The summary inside `/health`: positions included, so that a health monitor knows, from its last good
+ * probe of each region, how many changes a failover would leave behind (RPO).
+ */
+export type ReplicationSummary = Omit<NodeReplicationStatus, 'region' | 'role' | 'lastError' | 'digests'>;
 
 /** The replication side of a region node, whatever its role. */
 export interface NodeReplication {

@@ -88,21 +88,13 @@ export class SecondaryReplication implements NodeReplication {
       };
     }
     // Only the fields: the replicator's counters and per-vault detail go to metrics and logs.
-    const s = await this.#replicator.status(options);
-    return {
-      region: s.region,
-      role: s.role,
-      state: s.state,
-      lastPosition: s.lastPosition,
-      lastCommitTime: s.lastCommitTime,
-      lastAppliedPosition: s.lastAppliedPosition,
-      lastAppliedTime: s.lastAppliedTime,
-      lagEntries: s.lagEntries,
-      lagSeconds: s.lagSeconds,
-      link: s.link,
-      lastError: s.lastError,
-      digests: s.digests,
-    };
+    const {
+      appliedTotal: _applied,
+      resyncsTotal: _resyncs,
+      vaults: _vaults,
+      ...fields
+    } = await this.#replicator.status(options);
+    return fields;
   }
 
   async close(): Promise<void> {
