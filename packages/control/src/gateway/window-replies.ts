@@ -34,18 +34,15 @@ export function sendUnavailable(res: ServerResponse, decision: UnavailableDecisi
 
 /**
  * Ends the client's connection with a TCP RST, as a load balancer dropping it would: the client sees
- * ECONNRESET, not a clean close. For TLS the TCP handle belongs to the socket the TLS socket wraps
- * (`_parent`, internal to Node: `resetAndDestroy()` on the TLS socket itself throws
- * ERR_INVALID_HANDLE_TYPE); without one the connection is merely destroyed.
+ * ECONNRESET, not a clean close. The router resets the raw TCP socket, before any TLS; one already
+ * closed is merely destroyed.
  */
 export function resetConnection(socket: Socket): void {
-  const tcp = (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
   try {
-    tcp.resetAndDestroy();
+    socket.resetAndDestroy();
   } catch {
-    // Not a TCP handle: a plain close is the closest we can do.
+    socket.destroy();
   }
-  socket.destroy();
 }
 
 // Reasons are phrases or sentences ("failing over from a to b", "The vault is failing over …").
