@@ -22,3 +22,30 @@ export async function closesWithin(closing: Promise<void>, ms: number): Promise<
   clearTimeout(timer);
   return closed;
 }
+
+const ORPHANED = 'supervisor gone (stdin closed)';
+const ORPHAN_CLOSE_MS = 1_000;
+
+/** What a supervised child watches: stop signals, and (when supervised) its supervisor's death. */
+export interface ChildStopWatch {
+  /** A stop signal's name (SIGINT, SIGTERM). */
+  requested: Promise<string>;
+  /** From stdinClosed() when supervised; never settles otherwise. */
+  orphaned: Promise<void>;
+}
+
+/**
+ * Waits for a stop signal or the supervisor's death, says which, and closes the child's service. An
+ * orphan's Redis is usually dying with its supervisor, so its close is not waited on for long.
+ */
+export async function serveUntilStopped(
+  what: string,
+  watch: ChildStopWatch,
+  close: () => Promise<void>,
+  say: (line: string) => void,
+): Promise<void> {
+  const reason = await Promise.race([watch.requested, watch.orphaned.then(() => ORPHANED)]);
+  say(`${what}: ${reason}, stopping`);
+  if (reason !== ORPHANED) await close();
+  else if (!(await closesWithin(close(), ORPHAN_CLOSE_MS))) say(`${what}: close timed out`);
+}

@@ -1,5 +1,5 @@
 import { type ControlProcess, startControl } from '@vaultover/control';
-import { closesWithin, stdinClosed } from '../cli/orphan-watch.ts';
+import { serveUntilStopped, stdinClosed } from '../cli/orphan-watch.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { assertFailoverPair, CONTROL_LAUNCH_ENV, decodeControlLaunch } from '../control/control-launch.ts';
@@ -18,8 +18,6 @@ import { listenForShutdown } from '../up/shutdown-signals.ts';
 export type ControlCommandOptions = StandaloneControlFlags;
 
 const FORCED_EXIT_CODE = 130;
-const ORPHANED = 'supervisor gone (stdin closed)';
-const ORPHAN_CLOSE_MS = 1_000;
 
 /**
  * `vaultover control`: runs ONE control process (health monitor, failover, global endpoint, control
@@ -54,13 +52,12 @@ export async function runControl(
     await writeStdout(`${CONTROL_READY_PREFIX}${JSON.stringify(ready)}\n`);
     if (!supervised)
       say(`control process ready: global endpoint ${ready.gateway}, control API ${ready.control}`);
-    const reason = await Promise.race([shutdown.requested, orphaned.then(() => ORPHANED)]);
-    say(`control process: ${reason}, stopping`);
-    if (reason !== ORPHANED) {
-      await control.close();
-    } else if (!(await closesWithin(control.close(), ORPHAN_CLOSE_MS))) {
-      say('control process: close timed out');
-    }
+    await serveUntilStopped(
+      'control process',
+      { requested: shutdown.requested, orphaned },
+      () => control.close(),
+      say,
+    );
     if (process.connected) process.disconnect();
     return 0;
   } finally {

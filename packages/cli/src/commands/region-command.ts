@@ -1,6 +1,6 @@
 import { type RegionNode, startRegionNode } from '@vaultover/region';
 import { CliError, EXIT } from '../cli/cli-error.ts';
-import { closesWithin, stdinClosed } from '../cli/orphan-watch.ts';
+import { serveUntilStopped, stdinClosed } from '../cli/orphan-watch.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { loadConfig } from '../config/index.ts';
@@ -23,8 +23,6 @@ export interface RegionOptions {
 }
 
 const FORCED_EXIT_CODE = 130;
-const ORPHANED = 'supervisor gone (stdin closed)';
-const ORPHAN_CLOSE_MS = 1_000;
 
 /**
  * `vaultover region`: runs ONE region node in the foreground until SIGINT/SIGTERM (or, when a
@@ -65,14 +63,12 @@ export async function runRegion(
     }
     const ready: RegionReady = { name: placement.name, url: node.url, caFile: node.caFile, pid: process.pid };
     await writeStdout(`${REGION_READY_PREFIX}${JSON.stringify(ready)}\n`);
-    const reason = await Promise.race([shutdown.requested, orphaned.then(() => ORPHANED)]);
-    say(`region ${placement.name}: ${reason}, stopping`);
-    // An orphan's Redis is usually dying with the supervisor: closing must not wait on it for long.
-    if (reason !== ORPHANED) {
-      await node.close();
-    } else if (!(await closesWithin(node.close(), ORPHAN_CLOSE_MS))) {
-      say(`region ${placement.name}: close timed out`);
-    }
+    await serveUntilStopped(
+      `region ${placement.name}`,
+      { requested: shutdown.requested, orphaned },
+      () => node.close(),
+      say,
+    );
     return 0;
   } finally {
     shutdown.dispose();
