@@ -1,7 +1,8 @@
 // Bench child: the secondary region node, as `vaultover up` runs it, in a process of its own. Its
 // replicator pulls straight from the primary's Redis (no link proxy: the figures are the
 // replicator's own, not a proxy's).
-import { DEFAULT_PRINCIPALS, startRegionNode } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { startRegionNode } from '@vaultover/region';
 import { pino } from 'pino';
 import { runAsChild } from '../child/child-protocol.ts';
 import type { ServerInfo } from '../servers/server-info.ts';

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { ensureTlsMaterial } from '@vaultover/region';
+import { ensureTlsMaterial } from '@vaultover/tls';
 import { Redis } from 'ioredis';
 import { runAsChild } from '../child/child-protocol.ts';
 import type { ServerConfig, ServerInfo } from './server-info.ts';

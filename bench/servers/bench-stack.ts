@@ -1,5 +1,5 @@
+import { readSigningKey, TokenIssuer } from '@vaultover/auth';
 import { createRedisProvider, type RedisInstance } from '@vaultover/local-redis';
-import { readSigningKey, TokenIssuer } from '@vaultover/region';
 import { type RunningChild, startChild } from '../child/start-child.ts';
 import type { SuiteContext } from '../suite.ts';
 import type { ServerConfig, ServerInfo } from './server-info.ts';

@@ -1,5 +1,6 @@
 // Bench child: one region node, as `vaultover up` would run it, in a process of its own.
-import { DEFAULT_PRINCIPALS, startRegionNode } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { startRegionNode } from '@vaultover/region';
 import { pino } from 'pino';
 import { runAsChild } from '../child/child-protocol.ts';
 import type { ServerConfig, ServerInfo } from './server-info.ts';

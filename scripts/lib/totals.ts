@@ -23,6 +23,7 @@ if (existsSync(reportPath)) {
   failed += 1;
   console.error(`no test report at ${reportPath}: vitest did not run`);
 }
-if (failedChecks > 0) console.error(`${failedChecks} check(s) failed before the tests (lint or types)`);
+if (failedChecks > 0)
+  console.error(`${failedChecks} check(s) failed before the tests (lint, types or the package graph)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

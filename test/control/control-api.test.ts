@@ -1,3 +1,4 @@
+import { eventually } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/clients.ts';
 import {
@@ -8,7 +9,6 @@ import {
   waitForState,
   waitUntilNormal,
 } from '../support/failover-stack.ts';
-import { eventually } from '../support/poll.ts';
 
 // The control API as docs/control-api.md describes it: administrators only, the status shape of
 // DESIGN §8, refusals with reasons, pause/resume, injected health failures, events and metrics.

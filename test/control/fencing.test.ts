@@ -1,5 +1,6 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { CONTROL_KEYS } from '@vaultover/region';
+import { CONTROL_KEYS } from '@vaultover/contract';
+import { eventually, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest, secretClient } from '../support/clients.ts';
 import {
@@ -11,7 +12,6 @@ import {
   waitForState,
   waitUntilNormal,
 } from '../support/failover-stack.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
 import type { TestRegion } from '../support/region.ts';
 
 // DESIGN §4, fencing: at most one region accepts writes at any instant, even when the control process is

@@ -1,10 +1,10 @@
 import https from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { type Gateway, type RouteDecision, startGateway } from '@vaultover/control';
+import { pollUntil } from '@vaultover/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API, rawRequest, secretClient } from '../support/clients.ts';
-import { pollUntil } from '../support/poll.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError } from '../support/rest-error.ts';
 import { FakeRouteSource } from './fake-route-source.ts';

@@ -1,3 +1,4 @@
+import { eventually, pollUntil } from '@vaultover/testkit';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import {
   waitForState,
   waitUntilNormal,
 } from '../support/failover-stack.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
 import { DEFAULT_VAULT } from '../support/region.ts';
 
 // DESIGN §4 / issue 5: scheduled purges (BullMQ delayed jobs) are writes. While the vault is failed over

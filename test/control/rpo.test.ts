@@ -1,5 +1,6 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { RpoReport } from '@vaultover/control';
+import { eventually } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../support/clients.ts';
 import {
@@ -10,7 +11,6 @@ import {
   waitForState,
   waitUntilNormal,
 } from '../support/failover-stack.ts';
-import { eventually } from '../support/poll.ts';
 import type { TestRegion } from '../support/region.ts';
 
 // Issue 5, RPO accounting: at failover the control process counts the changes the primary had committed

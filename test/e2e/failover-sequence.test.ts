@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { isRestError, SecretClient } from '@azure/keyvault-secrets';
+import { VaultoverCredential } from '@vaultover/auth';
 import type { Endpoints } from '@vaultover/cli';
+import { type CliProcess, startCli } from '@vaultover/cli/test-support';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
-import { VaultoverCredential } from '@vaultover/region/auth';
+import { bearerCall, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, isAlive, startCli } from '../../packages/cli/src/test-support/cli-process.ts';
-import { bearerCall } from '../support/bearer-call.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
 
 // Issue 5, the whole story as a client sees it: `vaultover up` (real processes, real Redis), a read and a
 // write load through the real SecretClient at the global endpoint with retries off (every failure is
@@ -251,7 +250,7 @@ describe('a crash of the primary under load, as the SDK sees it through the glob
         region: 'westeurope',
         fault: 'crash',
       });
-      await pollUntil(`the primary (pid ${primary.pid}) is gone`, () => !isAlive(primary.pid), {
+      await pollUntil(`the primary (pid ${primary.pid}) is gone`, () => !isProcessAlive(primary.pid), {
         timeoutMs: 5000,
       });
       await waitForState('failed-over', DETECTION_BOUND_MS + FAILOVER.failoverWindowMs + 5000);

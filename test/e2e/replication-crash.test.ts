@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { VaultoverCredential } from '@vaultover/auth';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { createRedisProvider, type RedisInstance, type RedisProvider } from '@vaultover/local-redis';
-import { VaultoverCredential } from '@vaultover/region/auth';
 import { checkpointKey } from '@vaultover/replication';
+import { eventually, pollUntil } from '@vaultover/testkit';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pollUntil } from '../support/poll.ts';
 import {
   freePorts,
   getJson,

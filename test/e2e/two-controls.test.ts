@@ -2,14 +2,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
+import { VaultoverCredential } from '@vaultover/auth';
 import type { Endpoints } from '@vaultover/cli';
+import { type CliProcess, startCli } from '@vaultover/cli/test-support';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
-import { VaultoverCredential } from '@vaultover/region/auth';
+import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, isAlive, startCli } from '../../packages/cli/src/test-support/cli-process.ts';
-import { bearerCall } from '../support/bearer-call.ts';
-import { pollUntil } from '../support/poll.ts';
 
 // Issue 5: "Transitions run as BullMQ jobs with deterministic ids: two monitors, or a monitor restarted
 // mid-transition, never fail over twice or leave a half-done transition. Test it by running two control
@@ -141,7 +140,7 @@ describe('two control processes over one deployment', () => {
       expect(killed, `runner pid ${runner}`).toBeDefined();
       process.kill(killed.pid, 'SIGKILL');
       expect(Date.now(), 'killed inside the window').toBeLessThan(windowEnd - 1000);
-      await pollUntil(`${killed.name} (pid ${killed.pid}) is gone`, () => !isAlive(killed.pid), {
+      await pollUntil(`${killed.name} (pid ${killed.pid}) is gone`, () => !isProcessAlive(killed.pid), {
         timeoutMs: 5000,
       });
       // The job is held by its dead runner until its lock runs out; then the survivor resumes it.

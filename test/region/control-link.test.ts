@@ -1,11 +1,10 @@
+import { CONTROL_KEYS } from '@vaultover/contract';
 import { type FailoverState, FailoverStore } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { CONTROL_KEYS } from '@vaultover/region';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, secretClient } from '../support/clients.ts';
-import { eventually } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 // A region node under a control process's failover state (DESIGN §4, fencing): it serves nothing until

@@ -1,7 +1,7 @@
 import https from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { encodeProxyHeader, PP2_TYPE_VAULTOVER_EPOCH } from '@vaultover/region';
+import { encodeProxyHeader, PP2_TYPE_VAULTOVER_EPOCH } from '@vaultover/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, credentialFor, rawRequest } from '../support/clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';

@@ -1,4 +1,5 @@
 import { ackKey, checkpointKey } from '@vaultover/replication';
+import { eventually, pollUntil } from '@vaultover/testkit';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,6 @@ import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts'
 import { opensslCertificate } from '../support/certificate-files.ts';
 import { rawRequest, secretClient } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
 import { dumpKeys, type KeyDump } from '../support/redis-dump.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
 import {

@@ -1,11 +1,11 @@
 import { RestError } from '@azure/core-rest-pipeline';
 import type { LinkProxy } from '@vaultover/link-proxy';
+import { eventually } from '@vaultover/testkit';
 import { logKeys } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { rawRequest, secretClient } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
-import { eventually } from '../support/poll.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
 import {
   converged,

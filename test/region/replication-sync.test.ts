@@ -1,8 +1,8 @@
 import type { LinkProxy } from '@vaultover/link-proxy';
+import { eventually } from '@vaultover/testkit';
 import { vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest } from '../support/clients.ts';
-import { eventually } from '../support/poll.ts';
 import { DEFAULT_VAULT, type TestRegion } from '../support/region.ts';
 import {
   PRIMARY,

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { ensureTlsMaterial } from '@vaultover/region';
+import { eventually } from '@vaultover/testkit';
+import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackLookup, secretClient, shiftTime } from '../support/clients.ts';
-import { eventually } from '../support/poll.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
 

@@ -1,10 +1,10 @@
-import { DEFAULT_PRINCIPALS } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { eventually } from '@vaultover/testkit';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARM_API, arm, providerPath, SUBSCRIPTION, vaultBody, vaultPath } from '../support/arm.ts';
 import { API, type RawResponse, rawRequest, shiftTime } from '../support/clients.ts';
-import { eventually } from '../support/poll.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 // The management plane over raw HTTPS: ARM's codes for bad requests (never a 500, never a partial write),

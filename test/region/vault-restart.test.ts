@@ -1,13 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS, type RegionNode, startRegionNode } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { type RegionNode, startRegionNode } from '@vaultover/region';
+import { startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { VAULT_INDEX_KEY } from '@vaultover/vault';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arm, providerPath, vaultBody, vaultPath } from '../support/arm.ts';
 import { secretClient } from '../support/clients.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import type { TestRegion } from '../support/region.ts';
 
 // A region node restarted on the same Redis and data directory: vaults created at run time are still

@@ -1,11 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS, startRegionNode } from '@vaultover/region';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { startRegionNode } from '@vaultover/region';
+import { startTestRedis } from '@vaultover/testkit';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type RawResponse, rawRequest } from '../support/clients.ts';
-import { startTestRedis } from '../support/redis.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 // Wire details the SDK hides: challenge, headers, path and query tolerance, ids built from Host,

@@ -1,5 +1,5 @@
 import { KeyVaultManagementClient } from '@azure/arm-keyvault';
-import { DEFAULT_TENANT_ID } from '@vaultover/region';
+import { DEFAULT_TENANT_ID } from '@vaultover/auth';
 import { credentialFor, type RawRequest, rawRequest } from './clients.ts';
 import type { TestRegion } from './region.ts';
 

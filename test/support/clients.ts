@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
-import { VaultoverCredential } from '@vaultover/region';
+import { VaultoverCredential } from '@vaultover/auth';
 import type { TestRegion } from './region.ts';
 
 /**

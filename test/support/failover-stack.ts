@@ -3,19 +3,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SecretClient } from '@azure/keyvault-secrets';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { type ControlProcess, type ControlStatus, startControl } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
-import {
-  DEFAULT_PRINCIPALS,
-  type RegionNode,
-  type RegionNodeOptions,
-  startRegionNode,
-} from '@vaultover/region';
+import { type RegionNode, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
 import { rawRequest, secretClient } from './clients.ts';
-import { eventually } from './poll.ts';
-import { startTestRedis, type TestRedis } from './redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from './region.ts';
 
 export const PRIMARY = 'westeurope';

@@ -2,18 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { LinkProxy } from '@vaultover/link-proxy';
-import {
-  DEFAULT_PRINCIPALS,
-  type NodeReplicationStatus,
-  type RegionNodeOptions,
-  startRegionNode,
-} from '@vaultover/region';
+import { type NodeReplicationStatus, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { type Logger, pino } from 'pino';
 import { expect } from 'vitest';
 import { rawRequest } from './clients.ts';
-import { eventually } from './poll.ts';
-import { startTestRedis, type TestRedis } from './redis.ts';
 import { DEFAULT_VAULT, type TestRegion } from './region.ts';
 
 export const PRIMARY = 'westeurope';

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { createServer, type Server } from 'node:net';
+import type { VaultoverCredential } from '@vaultover/auth';
 import {
   childProcessRegionRunner,
   type RegionLaunch,
@@ -8,7 +9,6 @@ import {
   type VaultoverConfig,
   validateConfig,
 } from '@vaultover/cli';
-import type { VaultoverCredential } from '@vaultover/region/auth';
 import { loopbackLookup } from './clients.ts';
 
 /**

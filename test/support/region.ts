@@ -1,16 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DEFAULT_PRINCIPALS,
-  type Principal,
-  type RegionNode,
-  type RegionNodeOptions,
-  startRegionNode,
-} from '@vaultover/region';
+import { DEFAULT_PRINCIPALS, type Principal } from '@vaultover/auth';
+import { type RegionNode, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
+import { startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
-import { startTestRedis, type TestRedis } from './redis.ts';
 
 export const DEFAULT_VAULT = 'vaultover';
 

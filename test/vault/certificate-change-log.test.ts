@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeEntry, ChangeLogProbe } from '../support/change-log.ts';
-import { eventually } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 // The change log of a vault's certificates, at the store level: a certificate and its managed key
 // and secret change in ONE mutation, so every certificate change is exactly one entry touching the

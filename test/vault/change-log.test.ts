@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { eventually, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeLogProbe } from '../support/change-log.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 // The change log of a vault, at the store level (no HTTP): every mutation appends exactly one entry
 // in the same atomic step, and the entries alone rebuild the vault's keys byte for byte.

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { dumpKeys, type KeyDump } from '../support/redis-dump.ts';
 
 // Secret values never reach Redis in the clear: not in object documents, not in the change stream,

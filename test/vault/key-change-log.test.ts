@@ -1,11 +1,10 @@
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { eventually, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeLogProbe, writtenDocument, writtenField } from '../support/change-log.ts';
-import { eventually, pollUntil } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 // The change log of a vault's keys, at the store level: every key mutation (the rotation policy
 // included) appends exactly one entry carrying the resulting state, reads and cryptography append

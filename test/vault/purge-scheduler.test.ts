@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { eventually, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, pollUntil } from '../support/poll.ts';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 
 // The scheduled purge (BullMQ delayed jobs) after a jump of the simulated clock.
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { startTestRedis, type TestRedis } from '@vaultover/testkit';
 import {
   createVaultService,
   logKeys,
@@ -12,7 +13,6 @@ import {
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRedis, type TestRedis } from '../support/redis.ts';
 import { canonical, dumpKeys } from '../support/redis-dump.ts';
 
 // Vaults as resources at the store level: their change entries rebuild their keys (purge included), the

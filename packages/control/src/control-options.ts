@@ -1,4 +1,4 @@
-import type { Principal } from '@vaultover/region';
+import type { Principal } from '@vaultover/auth';
 import type { Logger } from 'pino';
 import type { RegionProcesses } from './api/region-processes.ts';
 import type { ControlClock } from './clock/control-clock.ts';

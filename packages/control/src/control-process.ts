@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
   Authorizer,
-  CONTROL_KEYS,
   DEFAULT_TENANT_ID,
   ensureSigningKey,
-  ensureTlsMaterial,
   TokenAuthenticator,
+  TokenVerifier,
   VaultoverCredential,
-} from '@vaultover/region';
-import { TokenVerifier } from '@vaultover/region/auth';
+} from '@vaultover/auth';
+import { CONTROL_KEYS } from '@vaultover/contract';
+import { ensureTlsMaterial } from '@vaultover/tls';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { controlApi } from './api/control-api.ts';

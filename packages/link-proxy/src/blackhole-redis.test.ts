@@ -1,7 +1,8 @@
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
+import { onCleanup, settledWithin } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onCleanup, startProxy, stateAfter } from './test-helpers.ts';
+import { startProxy } from './test-helpers.ts';
 
 let provider: RedisProvider;
 let redisPort: number;
@@ -55,8 +56,8 @@ describe('the proxy in front of a real redis-server', () => {
 
     await direct.xadd('changes', '*', 'op', 'set');
     const ping = pinger.ping();
-    expect(await stateAfter(read, 300)).toBe('pending');
-    expect(await stateAfter(ping, 0)).toBe('pending');
+    expect(await settledWithin(read, 300)).toBe('pending');
+    expect(await settledWithin(ping, 0)).toBe('pending');
 
     proxy.removeToxic('partition');
     const fresh = client(proxy.listenPort);
@@ -64,13 +65,13 @@ describe('the proxy in front of a real redis-server', () => {
     expect(await fresh.xlen('changes')).toBe(1);
     // Redis answered the XREAD during the partition; that reply was swallowed and is gone for good,
     // and the PING never reached Redis. A client must time out and reconnect after a partition.
-    expect(await stateAfter(read, 200)).toBe('pending');
-    expect(await stateAfter(ping, 0)).toBe('pending');
+    expect(await settledWithin(read, 200)).toBe('pending');
+    expect(await settledWithin(ping, 0)).toBe('pending');
 
     // Reusing a connection that lost bytes is worse than a stall: ioredis pairs replies with commands
     // in order, so the next reply is taken as the lost PING's and every later reply is off by one.
     const echoed = pinger.echo('after-heal');
     expect(await ping).toBe('after-heal');
-    expect(await stateAfter(echoed, 200)).toBe('pending');
+    expect(await settledWithin(echoed, 200)).toBe('pending');
   });
 });

@@ -1,5 +1,6 @@
+import { settledWithin } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
-import { connectTo, readBytes, startEchoServer, startProxy, stateAfter } from './test-helpers.ts';
+import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
 
 describe('blackhole toxic (partition)', () => {
   it('swallows data on an open connection, keeps it open, and loses what it swallowed', async () => {
@@ -10,7 +11,7 @@ describe('blackhole toxic (partition)', () => {
 
     const duringPartition = readBytes(client, 4);
     client.write('lost');
-    expect(await stateAfter(duringPartition, 200)).toBe('pending');
+    expect(await settledWithin(duringPartition, 200)).toBe('pending');
     expect(echo.received()).toBe(0);
     expect(client.destroyed).toBe(false);
 
@@ -29,7 +30,7 @@ describe('blackhole toxic (partition)', () => {
     const client = await connectTo(proxy.listenPort);
     const reply = readBytes(client, 2);
     client.write('hi');
-    expect(await stateAfter(reply, 200)).toBe('pending');
+    expect(await settledWithin(reply, 200)).toBe('pending');
     expect(proxy.metrics().connectionsActive).toBe(1);
   });
 

@@ -1,6 +1,7 @@
+import { onCleanup } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
 import { startControlApi } from './control-api.ts';
-import { onCleanup, startEchoServer, startProxy } from './test-helpers.ts';
+import { startEchoServer, startProxy } from './test-helpers.ts';
 
 async function setUp() {
   const echo = await startEchoServer();

@@ -1,5 +1,6 @@
+import { pollUntil } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
-import { connectTo, pollUntil, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
+import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
 
 /** TCP handles (sockets and servers) the process holds now: what keeps it from exiting. */
 function tcpHandles(): number {

@@ -1,17 +1,7 @@
 import { connect, createServer, type Socket } from 'node:net';
-import { afterEach } from 'vitest';
+import { onCleanup } from '@vaultover/testkit';
 import { LinkProxy } from './link-proxy.ts';
 import type { LinkProxyOptions } from './link-proxy-options.ts';
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-/** Runs `cleanup` after the current test, in reverse order of registration. */
-export function onCleanup(cleanup: () => Promise<void> | void): void {
-  cleanups.push(cleanup);
-}
 
 /** A TCP echo server on a free loopback port; `received` counts the bytes it got. Closed after the test. */
 export async function startEchoServer(): Promise<{ port: number; received: () => number }> {
@@ -75,28 +65,4 @@ export function readBytes(socket: Socket, length: number): Promise<Buffer> {
     socket.on('data', onData);
     socket.once('error', reject);
   });
-}
-
-/** 'pending' if the promise has not settled within ms (real time), else its outcome. */
-export async function stateAfter(promise: Promise<unknown>, ms: number): Promise<'pending' | 'settled'> {
-  let timer: NodeJS.Timeout | undefined;
-  const pending = new Promise<'pending'>((resolve) => {
-    timer = setTimeout(() => resolve('pending'), ms);
-  });
-  const settled = promise.then(
-    () => 'settled' as const,
-    () => 'settled' as const,
-  );
-  const state = await Promise.race([pending, settled]);
-  clearTimeout(timer);
-  return state;
-}
-
-/** Polls check until true; fails with `what` after timeoutMs. */
-export async function pollUntil(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }

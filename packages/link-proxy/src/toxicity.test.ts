@@ -1,11 +1,12 @@
+import { settledWithin } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
-import { connectTo, readBytes, startEchoServer, startProxy, stateAfter } from './test-helpers.ts';
+import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
 
 async function echoes(port: number): Promise<boolean> {
   const client = await connectTo(port);
   const reply = readBytes(client, 1);
   client.write('x');
-  const state = await stateAfter(reply, 100);
+  const state = await settledWithin(reply, 100);
   client.destroy();
   return state === 'settled';
 }

@@ -1,6 +1,7 @@
 import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { isProcessAlive, pollUntil, tempDir, withRedisClient } from '@vaultover/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createRedisProvider,
@@ -11,7 +12,6 @@ import {
   RedisStartError,
 } from './index.ts';
 import { pingRedis } from './ping.ts';
-import { isProcessAlive, pollUntil, tempDir, withClient } from './test-helpers.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -47,9 +47,9 @@ describe('embedded provider', () => {
     expect(west.url).toBe(`redis://127.0.0.1:${west.port}`);
     expect(await readdir(baseDir)).toHaveLength(2);
 
-    await withClient(west.url, (client) => client.set('secret', 'west-only'));
-    expect(await withClient(north.url, (client) => client.get('secret'))).toBeNull();
-    expect(await withClient(west.url, (client) => client.get('secret'))).toBe('west-only');
+    await withRedisClient(west.url, (client) => client.set('secret', 'west-only'));
+    expect(await withRedisClient(north.url, (client) => client.get('secret'))).toBeNull();
+    expect(await withRedisClient(west.url, (client) => client.get('secret'))).toBe('west-only');
 
     await provider.stop();
     expect(isProcessAlive(west.pid)).toBe(false);
@@ -129,7 +129,7 @@ describe('embedded provider', () => {
       const { provider, baseDir } = await embedded(options);
       const [before] = await provider.start(['westeurope']);
       if (!before?.pid) throw new Error('expected an instance with a pid');
-      await withClient(before.url, async (client) => {
+      await withRedisClient(before.url, async (client) => {
         await client.set('secret', 'acknowledged');
         await client.hset('vault:hash', { a: '1', b: '2' });
         await client.xadd('changes', '1-1', 'op', 'set', 'name', 'secret');
@@ -138,7 +138,7 @@ describe('embedded provider', () => {
       await provider.stopInstance('westeurope', 'SIGKILL');
       await pollUntil('the killed redis is gone', () => !isProcessAlive(before.pid as number));
       const after = await provider.restartInstance('westeurope');
-      const seen = await withClient(after.url, async (client) => ({
+      const seen = await withRedisClient(after.url, async (client) => ({
         secret: await client.get('secret'),
         hash: await client.hgetall('vault:hash'),
         stream: await client.xrange('changes', '-', '+'),

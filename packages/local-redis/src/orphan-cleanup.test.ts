@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { isProcessAlive, pollUntil, tempDir } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
-import { isProcessAlive, pollUntil, tempDir } from './test-helpers.ts';
 
 const fixture = fileURLToPath(new URL('./test-fixtures/start-redis-and-wait.ts', import.meta.url));
 
@@ -28,8 +28,12 @@ describe('embedded redis lifetime', () => {
 
       parent.kill('SIGKILL');
       await exited;
-      await pollUntil('the orphaned redis-server is gone', () => !isProcessAlive(redisPid), 1_500);
-      await pollUntil('its data dir is gone', async () => (await readdir(baseDir.path)).length === 0, 1_500);
+      await pollUntil('the orphaned redis-server is gone', () => !isProcessAlive(redisPid), {
+        timeoutMs: 1_500,
+      });
+      await pollUntil('its data dir is gone', async () => (await readdir(baseDir.path)).length === 0, {
+        timeoutMs: 1_500,
+      });
     } finally {
       parent.kill('SIGKILL');
       await baseDir.remove();

@@ -1,3 +1,5 @@
+import type { Authenticator, Authorizer } from '@vaultover/auth';
+import { type HealthFault, REGION_ADMIN_PATHS, type RegionHealth } from '@vaultover/contract';
 import {
   BadParameterError,
   ForbiddenError,
@@ -7,9 +9,8 @@ import {
 } from '@vaultover/vault';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import type { Authorizer } from './access/authorizer.ts';
 import type { ControlLink } from './control-link/control-link.ts';
-import type { Authenticator, InfraRoute } from './http/app.ts';
+import type { InfraRoute } from './http/app.ts';
 import { readJsonBody } from './http/json-body.ts';
 import { modeAdminRoutes } from './mode/mode-admin-routes.ts';
 import type { ModeGate } from './mode/mode-gate.ts';
@@ -47,10 +48,10 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
     { method: 'GET', path: '/health', handle: (_req, res) => health(deps, injected, res) },
     {
       method: 'POST',
-      path: '/admin/health',
+      path: REGION_ADMIN_PATHS.health,
       handle: async (req, res) => {
         await requireAdministrator(deps, req);
-        const body = (await readJsonBody(req)) as { fail?: unknown } | undefined;
+        const body = (await readJsonBody(req)) as Partial<Record<keyof HealthFault, unknown>> | undefined;
         if (typeof body?.fail !== 'boolean') {
           throw new BadParameterError(
             'Give {"fail": true} to make /health fail, {"fail": false} to restore it.',
@@ -135,7 +136,7 @@ async function health(deps: InfraDeps, injected: InjectedHealth, res: Response):
     ...(deps.controlLink?.leaseLost ? ['it lost its write lease (the control store is unreachable)'] : []),
     ...(injected.failing ? ['a health failure was injected (POST /admin/health)'] : []),
   ];
-  res.status(problems.length === 0 ? 200 : 503).json({
+  const body: RegionHealth = {
     status: problems.length === 0 ? 'ok' : 'unhealthy',
     problems,
     region: deps.region,
@@ -145,7 +146,8 @@ async function health(deps: InfraDeps, injected: InjectedHealth, res: Response):
     redis: { reachable, latencyMs },
     control: deps.controlLink?.status() ?? null,
     replication: reachable ? await replicationSummary(deps) : null,
-  });
+  };
+  res.status(problems.length === 0 ? 200 : 503).json(body);
 }
 
 /** The replication summary of `/health`; null when it cannot be had in time (health must answer). */

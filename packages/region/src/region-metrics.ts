@@ -1,5 +1,5 @@
+import { REGION_MODES, type RegionMode } from '@vaultover/contract';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { REGION_MODES, type RegionMode } from './mode/region-mode.ts';
 
 /** What the replication gauges show at a scrape; null ⇒ unknown (not applicable, or not yet connected). */
 export interface ReplicationGaugeValues {

@@ -1,12 +1,17 @@
 import { createServer, type Server } from 'node:https';
 import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
+import {
+  Authorizer,
+  DEFAULT_TENANT_ID,
+  ensureSigningKey,
+  TokenAuthenticator,
+  TokenVerifier,
+} from '@vaultover/auth';
+import { ensureTlsMaterial, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
-import { Authorizer } from './access/authorizer.ts';
-import { TokenAuthenticator } from './access/token-authenticator.ts';
-import { DEFAULT_TENANT_ID, ensureSigningKey, TokenVerifier } from './auth/index.ts';
 import { ControlLink } from './control-link/control-link.ts';
 import { createApp } from './http/app.ts';
 import { vaultRoutes } from './http/management/vault-routes.ts';
@@ -14,7 +19,6 @@ import { certificateRoutes } from './http/routes/certificate-routes.ts';
 import { keyCryptoRoutes } from './http/routes/key-crypto-routes.ts';
 import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
-import { VaultHostResolver } from './http/vault-host.ts';
 import { infraRoutes } from './infra-routes.ts';
 import { ModeGate, type RegionModeControl } from './mode/mode-gate.ts';
 import { acceptProxyHeaders } from './proxy-protocol/accept-proxy-header.ts';
@@ -24,7 +28,6 @@ import type { NodeReplication } from './replication/node-replication.ts';
 import { PrimaryReplication } from './replication/primary-replication.ts';
 import { SecondaryReplication } from './replication/secondary-replication.ts';
 import { SyncReplication } from './replication/sync-replication.ts';
-import { ensureTlsMaterial } from './tls/index.ts';
 import { vaultCertificates } from './vault-certificates.ts';
 
 /** Reported in `x-ms-keyvault-service-version`. */

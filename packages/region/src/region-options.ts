@@ -1,6 +1,6 @@
+import type { Principal } from '@vaultover/auth';
 import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
-import type { Principal } from './access/principals.ts';
 
 /** Everything a region node needs to start. Defaults are in region-node.ts (REGION_DEFAULTS). */
 export interface RegionNodeOptions {

@@ -4,7 +4,7 @@ export { vaultDigest } from './digest.ts';
 export { digestAll } from './digest-all.ts';
 export { ReplicationError, type ReplicationErrorCode } from './errors.ts';
 export { REPLICATOR_DEFAULTS, type ReplicatorOptions } from './options.ts';
-export { ACK_CHANNEL, ackKey, checkpointKey, isStateKey } from './replication-keys.ts';
+export { ackKey, checkpointKey, isStateKey } from './replication-keys.ts';
 export { Replicator, type ReplicatorEvents } from './replicator.ts';
 export { fullResync, type ResyncResult } from './resync.ts';
 export { type ReplicationRedis, replicationRedis } from './scripts.ts';

@@ -17,12 +17,6 @@ export function ackKey(vault: string, region: string): string {
   return `${vaultPrefix(vault)}${REPL_PREFIX}ack:${region}`;
 }
 
-/**
- * On the primary: pub/sub channel on which replicators announce new acknowledgements (the message is the
- * region's name), so that sync-mode writes waiting for them wake at once instead of polling.
- */
-export const ACK_CHANNEL = 'vo:repl:acked';
-
 /** Whether a relative key name is vault state (not the log, the position counter or replication's keys). */
 export function isStateKey(relative: string): boolean {
   return relative !== 'log' && relative !== 'pos' && !relative.startsWith(REPL_PREFIX);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ACK_CHANNEL } from '@vaultover/contract';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
@@ -7,7 +8,7 @@ import { positionOf, type RawEntry, toWireEntry } from './change-entry.ts';
 import { digestAll } from './digest-all.ts';
 import { ReplicationError } from './errors.ts';
 import { type ReplicatorOptions, type ResolvedReplicatorOptions, resolveOptions } from './options.ts';
-import { ACK_CHANNEL, ackKey, checkpointKey, vaultOfKey } from './replication-keys.ts';
+import { ackKey, checkpointKey, vaultOfKey } from './replication-keys.ts';
 import { fullResync } from './resync.ts';
 import { type ReplicationRedis, replicationRedis } from './scripts.ts';
 import type { ReplicationState, ReplicationStatus, VaultReplicationStatus } from './status.ts';

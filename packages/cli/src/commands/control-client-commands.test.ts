@@ -3,9 +3,11 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSigningKey, ensureTlsMaterial } from '@vaultover/region';
+import { ensureSigningKey } from '@vaultover/auth';
+import { pollUntil } from '@vaultover/testkit';
+import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCliProcess, startCli, waitUntil } from '../test-support/cli-process.ts';
+import { runCliProcess, startCli } from '../test-support/cli-process.ts';
 
 // `vaultover status | failover | failback | events` against a stand-in control API over real HTTPS
 // (the deployment's CA and token key), so that every answer the real API can give is exercised.
@@ -127,11 +129,9 @@ describe('control API commands', () => {
       details: { region: 'westeurope', fault: 'crash' },
     });
     await follow.waitForLine('2026-01-01T00:00:02.000Z  fault', 10_000);
-    await waitUntil(
-      () => seen.some(({ path }) => path === '/api/events?since=3-0'),
-      10_000,
-      'a poll after 3-0',
-    );
+    await pollUntil('a poll after 3-0', () => seen.some(({ path }) => path === '/api/events?since=3-0'), {
+      timeoutMs: 10_000,
+    });
     follow.child.kill('SIGINT');
     expect(await follow.exited).toBe(0);
     expect(

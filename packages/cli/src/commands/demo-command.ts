@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSigningKey, TokenIssuer } from '@vaultover/auth';
 import { createRedisProvider } from '@vaultover/local-redis';
-import { readSigningKey, TokenIssuer } from '@vaultover/region/auth';
 import { pino } from 'pino';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { type VaultoverConfig, validateConfig } from '../config/index.ts';

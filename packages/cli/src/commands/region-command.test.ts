@@ -3,9 +3,10 @@ import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
+import { isProcessAlive } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REGION_READY_PREFIX, type RegionReady } from '../region/region-ready-line.ts';
-import { isAlive, runCliProcess, startCli } from '../test-support/cli-process.ts';
+import { runCliProcess, startCli } from '../test-support/cli-process.ts';
 
 // `vaultover region` started by hand, as on another host: config file + flags, no supervisor.
 
@@ -58,7 +59,7 @@ describe('vaultover region', () => {
       expect(await region.exited).toBe(0);
       expect(region.stdout()).toBe(`${line}\n`);
     } finally {
-      if (region.child.pid !== undefined && isAlive(region.child.pid)) region.child.kill('SIGKILL');
+      if (region.child.pid !== undefined && isProcessAlive(region.child.pid)) region.child.kill('SIGKILL');
     }
   });
 

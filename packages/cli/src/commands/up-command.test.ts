@@ -5,8 +5,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliProcess, isAlive, runCliProcess, startCli, waitUntil } from '../test-support/cli-process.ts';
+import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
 
 // The real CLI as a child process: embedded Redis, one child process per region, the real SDK client.
@@ -93,7 +94,7 @@ describe('vaultover up', () => {
     expect(Object.keys(endpoints.redis).sort()).toEqual(['control', 'northeurope', 'westeurope']);
     expect(new Set([...childPids, up.child.pid]).size).toBe(4);
     expect(new Set(redisPids).size).toBe(3);
-    for (const pid of [...childPids, ...redisPids]) expect(isAlive(pid)).toBe(true);
+    for (const pid of [...childPids, ...redisPids]) expect(isProcessAlive(pid)).toBe(true);
 
     const ca = await readFile(endpoints.caFile, 'utf8');
     for (const [name, { url, role }] of Object.entries(endpoints.regions)) {
@@ -133,7 +134,7 @@ describe('vaultover up', () => {
     expect(await up.exited).toBe(0);
     expect(existsSync(endpointsFile)).toBe(false);
     for (const pid of [...childPids, ...redisPids]) {
-      await waitUntil(() => !isAlive(pid), 5_000, `process ${pid} to be gone`);
+      await pollUntil(`process ${pid} to be gone`, () => !isProcessAlive(pid), { timeoutMs: 5_000 });
     }
     expect(up.stderr()).toContain('vaultover: starting redis for westeurope, northeurope, control');
     expect(up.stderr()).toContain(`vaultover: westeurope ready at ${primary}`);
@@ -153,7 +154,8 @@ describe('vaultover up', () => {
     expect(pids).toHaveLength(6);
     up.child.kill('SIGKILL');
     await up.exited;
-    for (const pid of pids) await waitUntil(() => !isAlive(pid), 10_000, `process ${pid} to be gone`);
+    for (const pid of pids)
+      await pollUntil(`process ${pid} to be gone`, () => !isProcessAlive(pid), { timeoutMs: 10_000 });
     // The stale endpoints file names a dead pid: the next `up` in this directory replaces it.
     await rm(join(cwd, '.vaultover', 'endpoints.json'), { force: true });
   });
@@ -174,7 +176,9 @@ describe('vaultover up', () => {
       expect(stderr).not.toMatch(/\n\s+at /);
       const redisPid = Number(/redis 'westeurope' ready at \S+ \(pid (\d+)\)/.exec(stderr)?.[1]);
       expect(redisPid).toBeGreaterThan(0);
-      await waitUntil(() => !isAlive(redisPid), 5_000, `redis-server ${redisPid} to be gone`);
+      await pollUntil(`redis-server ${redisPid} to be gone`, () => !isProcessAlive(redisPid), {
+        timeoutMs: 5_000,
+      });
       expect(existsSync(join(cwd, '.vaultover', 'endpoints.json'))).toBe(false);
     } finally {
       blocker.close();

@@ -3,11 +3,11 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { VaultoverCredential } from '@vaultover/auth';
 import type { ControlStatus } from '@vaultover/control';
-import { VaultoverCredential } from '@vaultover/region/auth';
+import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearerCall } from '../../../../test/support/bearer-call.ts';
-import { type CliProcess, isAlive, runCliProcess, startCli, waitUntil } from '../test-support/cli-process.ts';
+import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
 
 // `vaultover up` with its control process: the SDK through the global endpoint, the status command,
@@ -89,12 +89,14 @@ describe('vaultover up with the control process', () => {
     const token = (await runCliProcess(['token', 'admin', '--config', 'fast.yaml'], cwd)).stdout.trim();
     const crash = await post(`${endpoints.control}/api/regions/westeurope/crash`, ca, token);
     expect(crash).toEqual({ status: 200, body: JSON.stringify({ region: 'westeurope', fault: 'crash' }) });
-    await waitUntil(() => !isAlive(primary.pid), 5_000, `the primary (pid ${primary.pid}) to be gone`);
+    await pollUntil(`the primary (pid ${primary.pid}) to be gone`, () => !isProcessAlive(primary.pid), {
+      timeoutMs: 5_000,
+    });
     const api = { url: endpoints.control as string, ca, token };
     const failedOver = await waitForState(api, 'failed-over', 10_000);
     expect(failedOver).toMatchObject({ serving: 'northeurope', regions: { westeurope: { healthy: false } } });
     expect((await client.getSecret('db-password')).value).toBe('hunter2');
-    expect(isAlive(up.child.pid as number)).toBe(true);
+    expect(isProcessAlive(up.child.pid as number)).toBe(true);
 
     // Restart it: same URL, a new pid in endpoints.json, and the vault fails back on its own.
     const restart = await post(`${endpoints.control}/api/regions/westeurope/restart`, ca, token);
@@ -102,7 +104,7 @@ describe('vaultover up with the control process', () => {
     const restarted = (await endpointsFile()).regions.westeurope as Endpoints['regions'][string];
     expect(restarted.url).toBe(primary.url);
     expect(restarted.pid).not.toBe(primary.pid);
-    expect(isAlive(restarted.pid)).toBe(true);
+    expect(isProcessAlive(restarted.pid)).toBe(true);
     await waitForState(api, 'normal', 10_000);
     await client.setSecret('db-password', 'after-failback');
     expect((await client.getSecret('db-password')).value).toBe('after-failback');
@@ -129,7 +131,7 @@ describe('vaultover up with the control process', () => {
       const refused = await post(`${ready.control}/api/regions/westeurope/crash`, ca, token);
       expect(refused.status).toBe(503);
       expect(refused.body).toContain('started alone');
-      expect(isAlive(restarted.pid)).toBe(true);
+      expect(isProcessAlive(restarted.pid)).toBe(true);
     } finally {
       alone.child.kill('SIGTERM');
     }
@@ -138,7 +140,7 @@ describe('vaultover up with the control process', () => {
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
     for (const pid of [restarted.pid, endpoints.controlPid as number]) {
-      await waitUntil(() => !isAlive(pid), 5_000, `process ${pid} to be gone`);
+      await pollUntil(`process ${pid} to be gone`, () => !isProcessAlive(pid), { timeoutMs: 5_000 });
     }
     expect(up.stderr()).toContain('vaultover: region westeurope (pid');
     expect(up.stderr()).toContain('crashed on request (SIGKILL)');
@@ -165,7 +167,7 @@ describe('vaultover up with the control process', () => {
       );
       expect(redisPids).toHaveLength(3);
       for (const pid of redisPids)
-        await waitUntil(() => !isAlive(pid), 5_000, `redis-server ${pid} to be gone`);
+        await pollUntil(`redis-server ${pid} to be gone`, () => !isProcessAlive(pid), { timeoutMs: 5_000 });
     } finally {
       blocker.close();
     }

@@ -1,8 +1,8 @@
 // The one place the config reads the control package. Its index loads express, BullMQ and ioredis
 // (seconds): `vaultover token` would be lighter with a small settings entry point there.
+
+import { DEFAULT_PRINCIPALS, DEFAULT_TENANT_ID, type Principal } from '@vaultover/auth';
 import { FAILOVER_DEFAULTS, FAILURE_MODES, MONITOR_DEFAULTS } from '@vaultover/control/settings';
-import { DEFAULT_TENANT_ID } from '@vaultover/region/auth';
-import { DEFAULT_PRINCIPALS, type Principal } from '@vaultover/region/principals';
 import { DEFAULT_RETENTION_DAYS, type ReadOnlyProfile } from '@vaultover/vault';
 
 /** pino levels a region node can log at. */

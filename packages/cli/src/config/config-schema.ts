@@ -1,4 +1,4 @@
-import { principalsSchema } from '@vaultover/region/principals';
+import { principalsSchema } from '@vaultover/auth';
 import { READ_ONLY_PROFILES } from '@vaultover/vault';
 import { z } from 'zod';
 import {

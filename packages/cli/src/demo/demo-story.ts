@@ -1,5 +1,5 @@
 import { type SecretClient, SecretClient as SecretClientClass } from '@azure/keyvault-secrets';
-import { VaultoverCredential } from '@vaultover/region/auth';
+import { VaultoverCredential } from '@vaultover/auth';
 import { expectRestError } from './expect-rest-error.ts';
 import type { Narrator } from './narrator.ts';
 

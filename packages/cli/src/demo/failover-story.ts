@@ -1,6 +1,6 @@
 import { SecretClient } from '@azure/keyvault-secrets';
+import { VaultoverCredential } from '@vaultover/auth';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
-import { VaultoverCredential } from '@vaultover/region/auth';
 import type { ControlClient } from '../control-client/control-client.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
 import { AvailabilityProbe } from './availability-probe.ts';

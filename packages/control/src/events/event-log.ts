@@ -1,4 +1,4 @@
-import { CONTROL_KEYS } from '@vaultover/region';
+import { CONTROL_KEYS } from '@vaultover/contract';
 import type { Redis } from 'ioredis';
 import type { ControlClock } from '../clock/control-clock.ts';
 

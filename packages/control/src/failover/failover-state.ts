@@ -1,3 +1,5 @@
+import type { RegionMode } from '@vaultover/contract';
+
 /** The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`. */
 export const FAILOVER_STATES = ['normal', 'failing-over', 'failed-over', 'failing-back'] as const;
 export type FailoverStateName = (typeof FAILOVER_STATES)[number];
@@ -80,7 +82,7 @@ export function servingRegion(state: FailoverState): string | null {
 }
 
 /** The mode every region must be in: only the serving region serves, and only the primary writes. */
-export function assignedModes(state: FailoverState): Record<string, 'read-write' | 'read-only' | 'standby'> {
+export function assignedModes(state: FailoverState): Record<string, RegionMode> {
   return {
     [state.primary]: state.state === 'normal' ? 'read-write' : 'standby',
     [state.secondary]: state.state === 'failed-over' ? 'read-only' : 'standby',

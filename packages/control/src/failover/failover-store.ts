@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { CONTROL_KEYS } from '@vaultover/region';
+import { CONTROL_KEYS, writeFailoverState } from '@vaultover/contract';
 import type { Redis } from 'ioredis';
 import { EVENTS_MAX_LENGTH, type EventKind } from '../events/event-log.ts';
 import { assignedModes, FAILOVER_STATES, type FailoverState, writerOf } from './failover-state.ts';
-
-const TRANSITION = readFileSync(new URL('./lua/transition.lua', import.meta.url), 'utf8');
 
 /** The failover record in the control Redis could not be read. */
 export class CorruptFailoverStateError extends Error {
@@ -42,7 +39,7 @@ export class FailoverStore {
 
   /** Writes `initial` unless a state exists; returns the state in force. */
   async ensure(initial: FailoverState, event: TransitionEvent): Promise<FailoverState> {
-    await this.#write('', initial, event);
+    await this.#write(null, initial, event);
     const state = await this.load();
     if (!state) throw new CorruptFailoverStateError('it vanished right after it was written');
     return state;
@@ -50,7 +47,7 @@ export class FailoverStore {
 
   /** Moves from `from` (its epoch must still be current) to `to`; false when someone else moved first. */
   async transition(from: FailoverState, to: FailoverState, event: TransitionEvent): Promise<boolean> {
-    return this.#write(String(from.epoch), to, event);
+    return this.#write(from.epoch, to, event);
   }
 
   async paused(): Promise<boolean> {
@@ -66,24 +63,16 @@ export class FailoverStore {
     return Math.max(0, await this.#redis.pttl(CONTROL_KEYS.lease));
   }
 
-  async #write(expectedEpoch: string, to: FailoverState, event: TransitionEvent): Promise<boolean> {
-    const [moved] = (await this.#redis.eval(
-      TRANSITION,
-      2,
-      CONTROL_KEYS.failover,
-      CONTROL_KEYS.events,
+  async #write(expectedEpoch: number | null, to: FailoverState, event: TransitionEvent): Promise<boolean> {
+    return writeFailoverState(this.#redis, {
       expectedEpoch,
-      String(to.epoch),
-      writerOf(to) ?? '',
-      JSON.stringify(assignedModes(to)),
-      JSON.stringify(to),
-      new Date(event.time).toISOString(),
-      event.kind,
-      JSON.stringify(event.details),
-      CONTROL_KEYS.changes,
-      String(EVENTS_MAX_LENGTH),
-    )) as [number, string];
-    return moved === 1;
+      epoch: to.epoch,
+      writer: writerOf(to),
+      modes: assignedModes(to),
+      state: JSON.stringify(to),
+      event: { time: new Date(event.time).toISOString(), kind: event.kind, details: event.details },
+      eventsMaxLength: EVENTS_MAX_LENGTH,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { encodeProxyHeader } from '@vaultover/region';
+import { encodeProxyHeader } from '@vaultover/contract';
 import type { ForwardTarget } from './local-replies.ts';
 
 /** How a relay attempt ended: relaying (the region answered), or why not. */

@@ -1,5 +1,5 @@
+import { ManualClock, regionHealth } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../test-support/manual-clock.ts';
 import { HealthMonitor } from './health-monitor.ts';
 import type { Probe, ProbeResult } from './health-probe.ts';
 
@@ -10,7 +10,7 @@ function scriptedProbe(answers: Map<string, Answer>): Probe {
   return (url, signal) =>
     new Promise<ProbeResult>((resolve) => {
       const answer = answers.get(url) ?? 'ok';
-      if (answer === 'ok') resolve({ ok: true, health: { status: 'ok', region: url, mode: 'read-write' } });
+      if (answer === 'ok') resolve({ ok: true, health: regionHealth({ region: url }) });
       else if (answer === 'fail') resolve({ ok: false, reason: 'HTTP 503 (unhealthy)' });
       else signal.addEventListener('abort', () => resolve({ ok: false, reason: 'aborted' }));
     });

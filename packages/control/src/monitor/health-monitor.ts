@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
+import type { RegionHealth } from '@vaultover/contract';
 import type { ControlClock } from '../clock/control-clock.ts';
-import type { Probe, ProbeResult, RegionHealth } from './health-probe.ts';
+import type { Probe, ProbeResult } from './health-probe.ts';
 
 export interface MonitorSettings {
   /** Default 1000. */

@@ -1,23 +1,5 @@
 import { Agent, request } from 'node:https';
-
-/** What a region's `/health` says (the fields the control process uses; the rest is kept as is). */
-export interface RegionHealth {
-  status: string;
-  region: string;
-  mode?: string;
-  epoch?: number;
-  replication?: {
-    state?: string;
-    lastPosition?: number | null;
-    lastCommitTime?: string | null;
-    lastAppliedPosition?: number | null;
-    lastAppliedTime?: string | null;
-    lagEntries?: number | null;
-    /** A primary's replication mode. */
-    mode?: 'async' | 'sync' | null;
-  } | null;
-  [field: string]: unknown;
-}
+import type { RegionHealth } from '@vaultover/contract';
 
 /** One probe's outcome. */
 export type ProbeResult =

@@ -1,3 +1,4 @@
+import { DEFAULT_LEASE_MS } from '@vaultover/contract';
 import type { FailureMode } from '../gateway/route-source.ts';
 
 export interface FailoverSettings {
@@ -11,7 +12,7 @@ export interface FailoverSettings {
   autoFailback: boolean;
   /** How the global endpoint fails requests during a window. Default `status` (503 + Retry-After). */
   failureMode: FailureMode;
-  /** The writer's lease: promotion waits for it to run out. Must match the region nodes'. Default 2000. */
+  /** The writer's lease: promotion waits for it to run out. Must match the region nodes'. Default DEFAULT_LEASE_MS. */
   leaseMs: number;
 }
 
@@ -21,5 +22,5 @@ export const FAILOVER_DEFAULTS: FailoverSettings = {
   minFailedOverMs: 10_000,
   autoFailback: true,
   failureMode: 'status',
-  leaseMs: 2000,
+  leaseMs: DEFAULT_LEASE_MS,
 };

@@ -1,3 +1,4 @@
+import { ManualClock, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -5,16 +6,14 @@ import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
 import type { HealthMonitor } from '../monitor/health-monitor.ts';
-import { startControlRedis, type TestControlRedis } from '../test-support/control-redis.ts';
-import { ManualClock } from '../test-support/manual-clock.ts';
 import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { Orchestrator, TransitionConflictError } from './orchestrator.ts';
 import type { TransitionJob } from './transitions.ts';
 
-let redis: TestControlRedis;
+let redis: TestRedis;
 let client: Redis;
 beforeAll(async () => {
-  redis = await startControlRedis();
+  redis = await startTestRedis('control');
   client = redis.client();
 });
 afterAll(async () => redis?.stop());

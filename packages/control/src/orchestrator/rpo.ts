@@ -1,5 +1,5 @@
+import type { RegionHealth } from '@vaultover/contract';
 import type { RpoReport } from '../failover/failover-state.ts';
-import type { RegionHealth } from '../monitor/health-probe.ts';
 
 /** The latest health body a region answered with (the monitor's last good probe). */
 export interface PositionsSource {

@@ -1,14 +1,13 @@
-import { CONTROL_KEYS } from '@vaultover/region';
+import type { RegionHealth } from '@vaultover/contract';
+import { CONTROL_KEYS } from '@vaultover/contract';
+import { ManualClock, regionHealth, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
-import type { RegionHealth } from '../monitor/health-probe.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
-import { startControlRedis, type TestControlRedis } from '../test-support/control-redis.ts';
-import { ManualClock } from '../test-support/manual-clock.ts';
 import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { type TransitionJob, Transitions } from './transitions.ts';
 
@@ -21,10 +20,10 @@ const failoverJob: TransitionJob = {
   detectedAt: null,
 };
 
-let redis: TestControlRedis;
+let redis: TestRedis;
 let client: Redis;
 beforeAll(async () => {
-  redis = await startControlRedis();
+  redis = await startTestRedis('control');
   client = redis.client();
 });
 afterAll(async () => redis?.stop());
@@ -72,16 +71,14 @@ function fixture(): Fixture {
 }
 
 function positions(lastPosition: number, lastAppliedPosition: number | null): RegionHealth {
-  return {
-    status: 'ok',
-    region: 'r',
+  return regionHealth({
     replication: {
       lastPosition,
       lastAppliedPosition,
       lastCommitTime: '2026-11-23T07:59:59.000Z',
       lastAppliedTime: '2026-11-23T07:59:58.500Z',
     },
-  };
+  });
 }
 
 /** Lets the transition run until it sleeps on the clock again. */

@@ -1,11 +1,17 @@
 import { Agent, request } from 'node:https';
 import type { TokenCredential } from '@azure/core-auth';
+import {
+  type HealthFault,
+  type ModeAssignment,
+  REGION_ADMIN_PATHS,
+  type RegionMode,
+} from '@vaultover/contract';
 
 /** The region nodes' admin endpoints the control process drives, with an administrator's token. */
 export interface RegionAdmin {
-  /** `POST /admin/mode`: tells a region its mode at an epoch (best effort; regions also poll). */
-  setMode(url: string, mode: string, epoch: number): Promise<void>;
-  /** `POST /admin/health`: makes the region's `/health` fail (or answer again). */
+  /** Tells a region its mode at an epoch (best effort; regions also poll). */
+  setMode(url: string, mode: RegionMode, epoch: number): Promise<void>;
+  /** Makes the region's `/health` fail (or answer again). */
   setHealth(url: string, fail: boolean): Promise<void>;
 }
 
@@ -55,7 +61,8 @@ export function httpsRegionAdmin(options: HttpsRegionAdminOptions): RegionAdmin 
     });
   };
   return {
-    setMode: (url, mode, epoch) => post(url, '/admin/mode', { mode, epoch }),
-    setHealth: (url, fail) => post(url, '/admin/health', { fail }),
+    setMode: (url, mode, epoch) =>
+      post(url, REGION_ADMIN_PATHS.mode, { mode, epoch } satisfies ModeAssignment),
+    setHealth: (url, fail) => post(url, REGION_ADMIN_PATHS.health, { fail } satisfies HealthFault),
   };
 }

@@ -1,6 +1,6 @@
+import { ManualClock } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
 import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
-import { ManualClock } from '../test-support/manual-clock.ts';
 import { RouteTable } from './route-table.ts';
 
 const urls = new Map([

@@ -1,11 +1,13 @@
-import { readFileSync } from 'node:fs';
+import {
+  type ControlLinkHealth,
+  DEFAULT_LEASE_MS,
+  type LeaseRenewal,
+  type RegionMode,
+  renewLease,
+} from '@vaultover/contract';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RegionModeControl } from '../mode/mode-gate.ts';
-import type { RegionMode } from '../mode/region-mode.ts';
-import { CONTROL_KEYS } from './control-keys.ts';
-
-const RENEW_LEASE = readFileSync(new URL('./lua/renew-lease.lua', import.meta.url), 'utf8');
 
 /** What the link drives: the region's mode gate. */
 export type ModeTarget = Pick<RegionModeControl, 'state' | 'set' | 'setWriteFence'>;
@@ -16,23 +18,10 @@ export interface ControlLinkOptions {
   redisUrl: string;
   target: ModeTarget;
   logger: Logger;
-  /** How long a renewed lease lasts. Default 2000. */
+  /** How long a renewed lease lasts. Default DEFAULT_LEASE_MS. */
   leaseMs?: number;
   /** How often the lease is renewed and the assignment read. Default leaseMs / 4. */
   renewIntervalMs?: number;
-}
-
-export const CONTROL_LINK_DEFAULTS = { leaseMs: 2000 } as const;
-
-/** `/health`'s view of the link. */
-export interface ControlLinkStatus {
-  link: 'up' | 'down';
-  epoch: number | null;
-  /** Whether this region holds the write lease now. */
-  lease: 'held' | 'none';
-  /** Milliseconds the held lease has left (as this region counts them), else null. */
-  leaseRemainingMs: number | null;
-  writer: boolean;
 }
 
 /**
@@ -56,7 +45,7 @@ export class ControlLink {
   #applied = 0;
 
   constructor(options: ControlLinkOptions) {
-    const leaseMs = options.leaseMs ?? CONTROL_LINK_DEFAULTS.leaseMs;
+    const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#options = { ...options, leaseMs, renewIntervalMs: options.renewIntervalMs ?? leaseMs / 4 };
     // Until the control Redis has told this region what to be, it serves nothing and writes nothing.
     options.target.setWriteFence('this region has not yet obtained its write lease from the control store');
@@ -73,7 +62,7 @@ export class ControlLink {
     if (!this.#closed) await this.#renew();
   }
 
-  status(): ControlLinkStatus {
+  status(): ControlLinkHealth {
     const remaining = this.#leaseUntil - performance.now();
     const held = this.#writer && remaining > 0;
     return {
@@ -110,18 +99,11 @@ export class ControlLink {
     // Renewals may overlap (a pushed change renews at once): only the latest sent may be applied.
     const sequence = ++this.#sent;
     try {
-      const [held, epoch, modes] = (await this.#client().eval(
-        RENEW_LEASE,
-        2,
-        CONTROL_KEYS.failover,
-        CONTROL_KEYS.lease,
-        this.#options.region,
-        String(this.#options.leaseMs),
-      )) as [number, string, string];
+      const renewal = await renewLease(this.#client(), this.#options.region, this.#options.leaseMs);
       this.#linkUp = true;
       if (sequence < this.#applied) return;
       this.#applied = sequence;
-      this.#apply(held === 1, epoch, modes, sentAt);
+      this.#apply(renewal, sentAt);
     } catch (error) {
       if (this.#linkUp) this.#options.logger.warn({ err: error }, 'control store unreachable');
       this.#linkUp = false;
@@ -131,10 +113,8 @@ export class ControlLink {
     }
   }
 
-  #apply(held: boolean, epochText: string, modesJson: string, sentAt: number): void {
-    if (epochText === '') return; // no failover state yet: stay fenced until the control process writes it
-    const epoch = Number(epochText);
-    const mode = (JSON.parse(modesJson || '{}') as Record<string, RegionMode>)[this.#options.region];
+  #apply({ held, epoch, mode }: LeaseRenewal, sentAt: number): void {
+    if (epoch === null) return; // no failover state yet: stay fenced until the control process writes it
     this.#epoch = epoch;
     if (mode && this.#isNewer(mode, epoch)) this.#options.target.set({ mode, epoch });
     this.#writer = held;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Authenticator, Authorizer } from '@vaultover/auth';
+import type { VaultHostResolver } from '@vaultover/tls';
 import {
   BadParameterError,
   MethodNotAllowedError,
@@ -9,7 +11,6 @@ import {
 } from '@vaultover/vault';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Authorizer } from '../access/authorizer.ts';
 import { routedEpoch } from '../mode/epoch-header.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
@@ -22,14 +23,6 @@ import { armHandler } from './management/arm-handler.ts';
 import type { ArmRoute } from './management/arm-route.ts';
 import { requestOrigin } from './request-origin.ts';
 import { sendJson } from './send-json.ts';
-import type { VaultHostResolver } from './vault-host.ts';
-
-/** Turns the Authorization header into a principal name, or throws a 401 VaultError. */
-export interface Authenticator {
-  authenticate(authorization: string | undefined): Promise<string>;
-  /** The `WWW-Authenticate` challenge sent with every 401. */
-  readonly challenge: string;
-}
 
 /** Routes outside the vault data plane (health, metrics, admin): served as they are, never gated by operation. */
 export interface InfraRoute {

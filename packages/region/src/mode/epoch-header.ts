@@ -1,9 +1,7 @@
 import type { IncomingMessage } from 'node:http';
+import { EPOCH_HEADER } from '@vaultover/contract';
 import { BadParameterError } from '@vaultover/vault';
 import { proxyHeaderOf } from '../proxy-protocol/proxied-connections.ts';
-
-/** The failover epoch the global endpoint routed a request under (DESIGN §4, fencing). */
-export const EPOCH_HEADER = 'x-vaultover-epoch';
 
 /** The header's epoch, or undefined when absent; a value that is not a non-negative integer is a 400. */
 export function requestEpoch(value: string | string[] | undefined): number | undefined {

@@ -1,9 +1,10 @@
+import { isRegionMode, REGION_ADMIN_PATHS, REGION_MODES } from '@vaultover/contract';
 import { BadParameterError, READ_ONLY_PROFILES, type ReadOnlyProfile } from '@vaultover/vault';
 import type { Request } from 'express';
 import type { InfraRoute } from '../http/app.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import type { ModeGate } from './mode-gate.ts';
-import { isRegionMode, type ModeChange, type ModeState, REGION_MODES } from './region-mode.ts';
+import type { ModeChange, ModeState } from './mode-state.ts';
 
 export interface ModeAdminDeps {
   gate: ModeGate;
@@ -18,7 +19,7 @@ export function modeAdminRoutes(deps: ModeAdminDeps): InfraRoute[] {
   return [
     {
       method: 'GET',
-      path: '/admin/mode',
+      path: REGION_ADMIN_PATHS.mode,
       handle: async (req, res) => {
         await deps.requireAdministrator(req);
         res.json(stateJson(deps.gate.state));
@@ -26,7 +27,7 @@ export function modeAdminRoutes(deps: ModeAdminDeps): InfraRoute[] {
     },
     {
       method: 'POST',
-      path: '/admin/mode',
+      path: REGION_ADMIN_PATHS.mode,
       handle: async (req, res) => {
         await deps.requireAdministrator(req);
         const change = parseModeChange(await readJsonBody(req), deps.gate.state.epoch);

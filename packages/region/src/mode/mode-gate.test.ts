@@ -1,7 +1,7 @@
 import { isVaultError, OPERATIONS, type OperationName } from '@vaultover/vault';
 import { describe, expect, it } from 'vitest';
 import { ModeGate } from './mode-gate.ts';
-import type { ModeState } from './region-mode.ts';
+import type { ModeState } from './mode-state.ts';
 
 const REGION = 'northeurope';
 

@@ -15,7 +15,7 @@ import {
   StaleEpochError,
   WriteFencedError,
 } from './mode-errors.ts';
-import type { ModeChange, ModeState } from './region-mode.ts';
+import type { ModeChange, ModeState } from './mode-state.ts';
 
 export interface ModeGateOptions {
   region: string;

@@ -1,6 +1,6 @@
 import type { Server, Socket } from 'node:net';
+import { decodeProxyHeader, proxyHeaderLength } from '@vaultover/contract';
 import { rememberProxyHeader } from './proxied-connections.ts';
-import { decodeProxyHeader, proxyHeaderLength } from './proxy-header.ts';
 
 /** A header must arrive this soon after the connection opens; the gateway sends it before any byte. */
 const HEADER_TIMEOUT_MS = 10_000;

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { ProxyHeader } from './proxy-header.ts';
+import type { ProxyHeader } from '@vaultover/contract';
 
 // Keyed by the TCP socket; weak, so a closed connection's entry goes with it.
 const headers = new WeakMap<Socket, ProxyHeader>();

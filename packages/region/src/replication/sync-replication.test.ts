@@ -1,5 +1,6 @@
+import { ACK_CHANNEL } from '@vaultover/contract';
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { ACK_CHANNEL, ackKey } from '@vaultover/replication';
+import { ackKey } from '@vaultover/replication';
 import { logKeys } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

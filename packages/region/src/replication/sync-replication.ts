@@ -1,4 +1,5 @@
-import { ACK_CHANNEL, ackKey } from '@vaultover/replication';
+import { ACK_CHANNEL } from '@vaultover/contract';
+import { ackKey } from '@vaultover/replication';
 import { logKeys, ServiceUnavailableError } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import type { RegionMetrics } from '../region-metrics.ts';

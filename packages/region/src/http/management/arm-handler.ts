@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import type { Authenticator, Authorizer } from '@vaultover/auth';
+import type { VaultHostResolver } from '@vaultover/tls';
 import {
   BadParameterError,
   invalidRequestContent,
@@ -8,16 +10,13 @@ import {
 } from '@vaultover/vault';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Authorizer } from '../../access/authorizer.ts';
 import { routedEpoch } from '../../mode/epoch-header.ts';
 import type { ModeGate } from '../../mode/mode-gate.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
-import type { Authenticator } from '../app.ts';
 import { sendError } from '../error-reply.ts';
 import { readJsonBody } from '../json-body.ts';
 import { requestOrigin } from '../request-origin.ts';
 import { sendJson } from '../send-json.ts';
-import type { VaultHostResolver } from '../vault-host.ts';
 import { requireArmApiVersion } from './arm-api-versions.ts';
 import {
   armChallenge,

@@ -1,14 +1,15 @@
+import type { Authenticator } from '@vaultover/auth';
+import { Authorizer } from '@vaultover/auth';
+import { VaultHostResolver } from '@vaultover/tls';
 import { findOperation, OPERATIONS } from '@vaultover/vault';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Authorizer } from '../../access/authorizer.ts';
 import { ModeGate } from '../../mode/mode-gate.ts';
 import { RegionMetrics } from '../../region-metrics.ts';
-import { type Authenticator, createApp, type InfraRoute } from '../app.ts';
+import { createApp, type InfraRoute } from '../app.ts';
 import type { DataRoute } from '../data-route.ts';
 import { type ArmRoute, routeOperations } from '../management/arm-route.ts';
 import { vaultRoutes } from '../management/vault-routes.ts';
-import { VaultHostResolver } from '../vault-host.ts';
 import { certificateRoutes } from './certificate-routes.ts';
 import { keyCryptoRoutes } from './key-crypto-routes.ts';
 import { keyRoutes } from './key-routes.ts';

@@ -17,6 +17,9 @@ export interface TestRedis {
 
 export interface TestRedisOptions {
   /**
+   * Without it the server is always an embedded one of this file's own, whatever VAULTOVER_REDIS says
+   * (for state that cannot share a server, such as the single failover record of a control Redis).
+   *
    * Database used when VAULTOVER_REDIS=external, where every test file shares the same server:
    * give each file its own number (1–15) so that files running in parallel do not see each
    * other's vaults and purge queues. Ignored by `embedded` and `containers` (one server per file).
@@ -39,15 +42,15 @@ export interface TestRedisOptions {
    * `vaultover` and the single failover state key, so under `external` these files and the region-pair
    * and control-link files must not run at the same time (embedded gives each file its own servers).
    */
-  externalDb: number;
+  externalDb?: number;
 }
 
 /**
  * Starts this file's Redis with createRedisProvider, which honours VAULTOVER_REDIS
  * (embedded by default: a redis-server child on a free port, gone after stop()).
  */
-export async function startTestRedis(name: string, options: TestRedisOptions): Promise<TestRedis> {
-  const provider = createRedisProvider();
+export async function startTestRedis(name: string, options: TestRedisOptions = {}): Promise<TestRedis> {
+  const provider = createRedisProvider(options.externalDb === undefined ? { kind: 'embedded' } : undefined);
   const [instance] = await provider.start([name]);
   if (!instance) throw new Error('the Redis provider started no instance');
   const server = instance.url.replace(/\/\d*$/, '');
@@ -66,4 +69,16 @@ export async function startTestRedis(name: string, options: TestRedisOptions): P
       await provider.stop();
     },
   };
+}
+
+/** Runs `fn` with a connected client that never retries, then disconnects. */
+export async function withRedisClient<T>(url: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {}); // a refused connection rejects connect() below; nothing else to report
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    client.disconnect();
+  }
 }

@@ -4,8 +4,8 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { ensureTlsMaterial, type TlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTlsMaterial, type TlsMaterial } from '../tls/index.ts';
 import {
   AuthError,
   challengeHeader,

@@ -1,12 +1,12 @@
 /**
- * Waiting without sleeping as synchronisation: poll a condition until it holds or a deadline passes.
- * The only timers in the test suite live here.
+ * Waiting without sleeping as synchronisation: poll a condition until it holds or a deadline passes, so a
+ * test waits as long as the machine needs and no longer, and says what it was waiting for when it gives up.
  */
 
 export interface PollOptions {
   /** Give up after this many milliseconds. Default 10 000. */
   timeoutMs?: number;
-  /** Pause between attempts. Default 25 ms. */
+  /** Pause between attempts. Default 20 ms. */
   intervalMs?: number;
 }
 
@@ -23,7 +23,7 @@ export async function pollUntil(
   for (;;) {
     if (await check()) return;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
-    await pause(options.intervalMs ?? 25);
+    await pause(options.intervalMs ?? 20);
   }
 }
 
@@ -42,6 +42,6 @@ export async function eventually<T>(attempt: () => T | Promise<T>, options: Poll
         throw new Error(`still failing after ${timeoutMs} ms: ${(error as Error).message}`, { cause: error });
       }
     }
-    await pause(options.intervalMs ?? 25);
+    await pause(options.intervalMs ?? 20);
   }
 }

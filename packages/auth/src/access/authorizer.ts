@@ -1,4 +1,5 @@
-import { ForbiddenError, type Operation } from '@vaultover/vault';
+import type { Operation } from '@vaultover/vault';
+import { ForbiddenError } from '@vaultover/vault/errors';
 import type { Principal } from './principals.ts';
 import { actionMatches, ROLES } from './roles.ts';
 

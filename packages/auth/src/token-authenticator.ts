@@ -1,6 +1,14 @@
-import { UnauthorizedError } from '@vaultover/vault';
-import { AuthError, challengeHeader, type TokenVerifier } from '../auth/index.ts';
-import type { Authenticator } from '../http/app.ts';
+import { UnauthorizedError } from '@vaultover/vault/errors';
+import { AuthError } from './tokens/auth-errors.ts';
+import { challengeHeader } from './tokens/challenge.ts';
+import type { TokenVerifier } from './tokens/token-verifier.ts';
+
+/** Turns the Authorization header into a principal name, or throws a 401 VaultError. */
+export interface Authenticator {
+  authenticate(authorization: string | undefined): Promise<string>;
+  /** The `WWW-Authenticate` challenge sent with every 401. */
+  readonly challenge: string;
+}
 
 /**
  * Bearer-token authentication for the data plane. Token lifetimes are checked against real time:

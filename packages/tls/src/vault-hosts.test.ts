@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { VaultHostResolver } from './vault-host.ts';
+import { VaultHostResolver } from './vault-hosts.ts';
 
 describe('VaultHostResolver', () => {
   const resolver = new VaultHostResolver('vaultover', ['vaults.test']);

@@ -1,5 +1,3 @@
-import type { ReadOnlyProfile } from '@vaultover/vault';
-
 /**
  * What a region node serves (DESIGN §2): `read-write` everything; `read-only` the read-only profile's
  * allowlist (after a failover); `standby` nothing but replication (a secondary before failover);
@@ -8,21 +6,6 @@ import type { ReadOnlyProfile } from '@vaultover/vault';
  */
 export const REGION_MODES = ['read-write', 'read-only', 'standby', 'offline'] as const;
 export type RegionMode = (typeof REGION_MODES)[number];
-
-/** The gate's state: the mode, the failover epoch it was set under, and the allowlist used when read-only. */
-export interface ModeState {
-  readonly mode: RegionMode;
-  /** Bumped by the control process on every failover transition; never goes down. */
-  readonly epoch: number;
-  readonly readOnlyProfile: ReadOnlyProfile;
-}
-
-/** A requested change; an omitted `readOnlyProfile` keeps the current one. */
-export interface ModeChange {
-  readonly mode: RegionMode;
-  readonly epoch: number;
-  readonly readOnlyProfile?: ReadOnlyProfile;
-}
 
 export function isRegionMode(value: unknown): value is RegionMode {
   return (REGION_MODES as readonly unknown[]).includes(value);

@@ -1,0 +1,20 @@
+// The contract between the control process and the region nodes: what one writes and the other reads
+// (control-Redis keys and the scripts both run, the region modes and admin endpoints, the `/health`
+// body, the PROXY v2 header with the failover epoch, replication's acknowledgement channel). Both sides
+// import it from here, so that neither imports the other.
+export { ACK_CHANNEL } from './acknowledgements.ts';
+export { CONTROL_KEYS } from './control-keys.ts';
+export { EPOCH_HEADER } from './epoch-header.ts';
+export { type FailoverStateWrite, writeFailoverState } from './failover-state-write.ts';
+export {
+  decodeProxyHeader,
+  encodeProxyHeader,
+  PP2_TYPE_VAULTOVER_EPOCH,
+  type ProxyHeader,
+  ProxyHeaderError,
+  proxyHeaderLength,
+} from './proxy-header.ts';
+export { type HealthFault, type ModeAssignment, REGION_ADMIN_PATHS } from './region-admin.ts';
+export type { ControlLinkHealth, RegionHealth, ReplicationHealth } from './region-health.ts';
+export { isRegionMode, REGION_MODES, type RegionMode } from './region-mode.ts';
+export { DEFAULT_LEASE_MS, type LeaseRenewal, renewLease } from './write-lease.ts';

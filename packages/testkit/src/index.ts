@@ -1,0 +1,12 @@
+// Test helpers shared by the packages' tests and the end-to-end tests: waiting on conditions with a
+// deadline, a manual clock, per-test cleanup, test Redis servers, temporary directories. Test-only: no
+// product code imports it.
+export { bearerCall } from './bearer-call.ts';
+export { onCleanup } from './cleanup.ts';
+export { ManualClock } from './manual-clock.ts';
+export { eventually, type PollOptions, pollUntil } from './poll.ts';
+export { isProcessAlive } from './processes.ts';
+export { startTestRedis, type TestRedis, type TestRedisOptions, withRedisClient } from './redis-servers.ts';
+export { regionHealth } from './region-health.ts';
+export { settledWithin } from './settled-within.ts';
+export { tempDir } from './temp-dir.ts';
