@@ -1,13 +1,14 @@
 import { EventEmitter } from 'node:events';
 import type { RouteDecision, RouteSource } from '@vaultover/control';
+import { type Clock, systemClock } from '@vaultover/foundation';
 
 /** A RouteSource the test steers: `set()` installs a decision and emits `change`, as the orchestrator would. */
 export class FakeRouteSource extends EventEmitter implements RouteSource {
   #decision: RouteDecision;
-  /** The source's clock; fixed unless a test moves it, so `Retry-After` values are exact. */
-  clock: () => number;
+  /** The source's clock; a test may stop it, so that `Retry-After` values are exact. */
+  clock: Clock;
 
-  constructor(decision: RouteDecision, clock: () => number = Date.now) {
+  constructor(decision: RouteDecision, clock: Clock = systemClock) {
     super();
     this.#decision = decision;
     this.clock = clock;
@@ -15,10 +16,6 @@ export class FakeRouteSource extends EventEmitter implements RouteSource {
 
   decide(): RouteDecision {
     return this.#decision;
-  }
-
-  now(): number {
-    return this.clock();
   }
 
   set(decision: RouteDecision): void {

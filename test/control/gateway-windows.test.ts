@@ -1,6 +1,7 @@
 import https from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { type Gateway, type RouteDecision, startGateway } from '@vaultover/control';
+import { systemClock } from '@vaultover/foundation';
 import { pollUntil } from '@vaultover/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -38,7 +39,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  source.clock = () => NOW;
+  source.clock = { ...systemClock, now: () => NOW };
   source.set(serve);
 });
 
@@ -122,7 +123,7 @@ describe("the 'hang' failure mode", () => {
   });
 
   it('answers 503 once the window has passed by the source clock, if the source still says hang', async () => {
-    source.clock = Date.now;
+    source.clock = systemClock;
     source.set({ ...failingOver('hang', 0), until: Date.now() + 100 });
     const response = await rawRequest(via, { path: `/secrets/gww-held?${API}` });
     expect(response.status).toBe(503);

@@ -1,3 +1,4 @@
+import { type Clock, systemClock } from '@vaultover/foundation';
 import { UnauthorizedError } from '@vaultover/vault/errors';
 import { AuthError } from './tokens/auth-errors.ts';
 import { challengeHeader } from './tokens/challenge.ts';
@@ -17,15 +18,17 @@ export interface Authenticator {
 export class TokenAuthenticator implements Authenticator {
   readonly challenge: string;
   readonly #verifier: TokenVerifier;
+  readonly #clock: Clock;
 
-  constructor(verifier: TokenVerifier, tenantId: string) {
+  constructor(verifier: TokenVerifier, tenantId: string, clock: Clock = systemClock) {
     this.#verifier = verifier;
+    this.#clock = clock;
     this.challenge = challengeHeader({ tenantId });
   }
 
   async authenticate(authorization: string | undefined): Promise<string> {
     try {
-      return (await this.#verifier.verify(authorization, Date.now())).principal;
+      return (await this.#verifier.verify(authorization, this.#clock.now())).principal;
     } catch (error) {
       if (error instanceof AuthError) throw new UnauthorizedError(error.message);
       throw error;

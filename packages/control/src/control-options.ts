@@ -1,7 +1,7 @@
 import type { Principal } from '@vaultover/auth';
+import type { Clock } from '@vaultover/foundation';
 import type { Logger } from 'pino';
 import type { RegionProcesses } from './api/region-processes.ts';
-import type { ControlClock } from './clock/control-clock.ts';
 import type { MonitorSettings } from './monitor/health-monitor.ts';
 import type { FailoverSettings } from './orchestrator/failover-settings.ts';
 
@@ -34,7 +34,7 @@ export interface ControlOptions {
   gatewayPort?: number;
   monitor?: Partial<MonitorSettings>;
   failover?: Partial<FailoverSettings>;
-  clock?: ControlClock;
+  clock?: Clock;
   logger?: Logger;
   /** Crash/restart regions and stop/start their Redis; only a supervisor can (see RegionProcesses). */
   processes?: RegionProcesses;

@@ -11,12 +11,12 @@ import {
   VaultoverCredential,
 } from '@vaultover/auth';
 import { CONTROL_KEYS } from '@vaultover/contract';
+import { StopStack, systemClock } from '@vaultover/foundation';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { controlApi } from './api/control-api.ts';
 import { StatusReporter } from './api/status-report.ts';
-import { systemClock } from './clock/control-clock.ts';
 import { ControlMetrics } from './control-metrics.ts';
 import type { ControlOptions, ControlRegion } from './control-options.ts';
 import { EventLog } from './events/event-log.ts';
@@ -34,6 +34,9 @@ import { pushModes } from './regions/push-modes.ts';
 import { httpsRegionAdmin } from './regions/region-admin.ts';
 import { RouteTable } from './routing/route-table.ts';
 
+/** How often the failover state is re-read even without a change notice. */
+const STATE_REFRESH_MS = 1000;
+
 /** A running control process. */
 export interface ControlProcess {
   /** The global endpoint: clients send every vault request here. */
@@ -49,6 +52,17 @@ export interface ControlProcess {
  * the orchestrator and its transition worker, the global endpoint and the control API.
  */
 export async function startControl(options: ControlOptions): Promise<ControlProcess> {
+  const opened = new StopStack();
+  try {
+    return await start(options, opened);
+  } catch (error) {
+    // Whatever started before the failing step stops again, so a failed start leaves nothing running.
+    await opened.stopAll();
+    throw error;
+  }
+}
+
+async function start(options: ControlOptions, opened: StopStack): Promise<ControlProcess> {
   const logger = options.logger ?? pino({ name: 'control' });
   const clock = options.clock ?? systemClock;
   const settings = { ...FAILOVER_DEFAULTS, ...options.failover };
@@ -59,8 +73,13 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
 
   const redis = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: 2 });
   const subscriber = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: null });
+  // Both reconnect on their own; a command that cannot be sent fails where it is awaited.
   redis.on('error', () => {});
   subscriber.on('error', () => {});
+  opened.push('control Redis clients', async () => {
+    subscriber.disconnect();
+    redis.disconnect();
+  });
   const store = new FailoverStore(redis);
   const events = new EventLog(redis, clock);
   const metrics = new ControlMetrics();
@@ -122,13 +141,16 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     },
   });
   const queue = new TransitionQueue({ connection: { url: options.controlRedisUrl }, transitions, logger });
+  opened.push('transition queue', () => queue.close());
   const orchestrator = new Orchestrator({ store, events, monitor, queue, clock, settings, logger });
 
   // Every control process sees every transition, its own or another's, within one pub/sub message.
   await subscriber.subscribe(CONTROL_KEYS.changes);
   const refresh = async () => showState(await store.load().catch(() => undefined));
   subscriber.on('message', () => void refresh());
-  const refresher = setInterval(() => void refresh(), 1000);
+  // A lost pub/sub message (the subscriber reconnecting) must not leave the route table behind for long.
+  const refresher = clock.setInterval(() => void refresh(), STATE_REFRESH_MS);
+  opened.push('state refresher', async () => refresher.cancel());
 
   monitor.on('probe', (region: string, result: { ok: boolean }) => {
     metrics.healthChecks.inc({ region, result: result.ok ? 'ok' : 'fail' });
@@ -143,12 +165,15 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
       .then(() => orchestrator.decide())
       .catch((error) => logger.warn({ err: error }, 'could not act on a health flip'));
   });
-  const decider = setInterval(
+  // Flips decide at once; this also re-decides when nothing flips (the flapping guard running out).
+  const decider = clock.setInterval(
     () => void orchestrator.decide().catch((error) => logger.warn({ err: error }, 'decision failed')),
     monitor.settings.probeIntervalMs,
   );
+  opened.push('decider', async () => decider.cancel());
   for (const region of options.regions) metrics.regionUp.set({ region: region.name }, 1);
   monitor.start();
+  opened.push('health monitor', () => monitor.stop());
 
   const gateway = await startGateway({
     dataDir: options.dataDir,
@@ -160,6 +185,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     host: options.host,
     port: options.gatewayPort,
   });
+  opened.push('global endpoint', () => gateway.close());
 
   const authorizer = new Authorizer(options.principals);
   const signingKey = await ensureSigningKey(options.dataDir);
@@ -185,6 +211,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
   });
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   await listen(server, options.apiPort ?? 0, options.host ?? '127.0.0.1');
+  opened.push('control API', () => closeNow(server));
   const port = (server.address() as AddressInfo).port;
   logger.info({ gateway: gateway.url, control: `https://localhost:${port}` }, 'control process ready');
 
@@ -193,14 +220,8 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     url: `https://localhost:${port}`,
     routes,
     async close() {
-      clearInterval(refresher);
-      clearInterval(decider);
-      await monitor.stop();
-      await closeNow(server);
-      await gateway.close();
-      await queue.close();
-      subscriber.disconnect();
-      redis.disconnect();
+      const failures = await opened.stopAll();
+      for (const { name, error } of failures) logger.warn({ err: error }, `could not stop the ${name}`);
     },
   };
 }

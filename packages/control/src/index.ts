@@ -1,6 +1,5 @@
 export { REGION_PROCESS_FAULTS, type RegionProcesses } from './api/region-processes.ts';
 export type { ControlStatus } from './api/status-report.ts';
-export { type ControlClock, systemClock } from './clock/control-clock.ts';
 export type { ControlOptions, ControlRegion } from './control-options.ts';
 export { type ControlProcess, startControl } from './control-process.ts';
 export type { ControlEvent, EventKind } from './events/event-log.ts';

@@ -1,2 +1,5 @@
-// What every package stands on: the one clock. Depends on nothing.
+// What every package stands on: the one clock, and the stack that stops what a start-up opened. Depends
+// on nothing.
 export { type Clock, systemClock, type Timer } from './clock.ts';
+export { withDeadline } from './deadline.ts';
+export { type StopFailure, StopStack } from './stop-stack.ts';

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
+import type { Clock } from '@vaultover/foundation';
 import { type DirectionCounters, Link } from './link.ts';
-import type { Scheduler } from './scheduler.ts';
 import type { Random } from './seeded-random.ts';
 import type { Direction, ToxicConfig, ToxicDefinition } from './toxic.ts';
 
@@ -9,7 +9,7 @@ export interface ConnectionOptions {
   upstreamHost: string;
   upstreamPort: number;
   counters: Record<Direction, DirectionCounters>;
-  scheduler: Scheduler;
+  clock: Clock;
   random: Random;
   onClose: () => void;
 }
@@ -51,7 +51,7 @@ export class Connection {
     for (const direction of directions) {
       const stage = definition.createStage(attributes, {
         direction,
-        scheduler: this.#options.scheduler,
+        clock: this.#options.clock,
         random: this.#options.random,
         resetConnection: () => this.reset(),
       });

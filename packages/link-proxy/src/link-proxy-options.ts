@@ -1,4 +1,4 @@
-import { type Scheduler, systemScheduler } from './scheduler.ts';
+import { type Clock, systemClock } from '@vaultover/foundation';
 import type { Random } from './seeded-random.ts';
 import type { ToxicConfig } from './toxic.ts';
 
@@ -14,7 +14,7 @@ export interface LinkProxyOptions {
   /** Default true. */
   enabled?: boolean;
   /** Default: the real clock. */
-  scheduler?: Scheduler;
+  clock?: Clock;
   /** Default: seededRandom(seed). Used for jitter and toxicity. */
   random?: Random;
   /** Seed of the default RNG. Default 1. */
@@ -26,7 +26,7 @@ export const LINK_PROXY_DEFAULTS = {
   listenHost: '127.0.0.1',
   listenPort: 0,
   enabled: true,
-  scheduler: systemScheduler,
+  clock: systemClock,
   seed: 1,
 } as const;
 

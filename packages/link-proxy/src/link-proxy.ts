@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Clock } from '@vaultover/foundation';
 import { Connection } from './connection.ts';
 import { ProxyListenError, ToxicExistsError, ToxicNotFoundError } from './errors.ts';
 import { parseHostPort } from './host-port.ts';
@@ -8,7 +9,6 @@ import {
   type ProxyView,
 } from './link-proxy-options.ts';
 import { emptyCounters, type LinkProxyMetrics } from './metrics.ts';
-import type { Scheduler } from './scheduler.ts';
 import { type Random, seededRandom } from './seeded-random.ts';
 import type { ToxicConfig } from './toxic.ts';
 import { parseToxicConfig, type ToxicInput } from './toxic-config.ts';
@@ -24,7 +24,7 @@ export class LinkProxy {
   #listenPort: number;
   #enabled: boolean;
   #server: Server | null = null;
-  readonly #scheduler: Scheduler;
+  readonly #clock: Clock;
   readonly #random: Random;
   readonly #connections = new Set<Connection>();
   readonly #toxics = new Map<string, { config: ToxicConfig; attributes: object }>();
@@ -39,7 +39,7 @@ export class LinkProxy {
     this.#listenHost = options.listenHost ?? DEFAULTS.listenHost;
     this.#listenPort = options.listenPort ?? DEFAULTS.listenPort;
     this.#enabled = options.enabled ?? DEFAULTS.enabled;
-    this.#scheduler = options.scheduler ?? DEFAULTS.scheduler;
+    this.#clock = options.clock ?? DEFAULTS.clock;
     this.#random = options.random ?? seededRandom(options.seed ?? DEFAULTS.seed);
   }
 
@@ -145,7 +145,7 @@ export class LinkProxy {
       upstreamHost: this.#upstreamHost,
       upstreamPort: this.#upstreamPort,
       counters: this.#counters,
-      scheduler: this.#scheduler,
+      clock: this.#clock,
       random: this.#random,
       onClose: () => this.#connections.delete(connection),
     });

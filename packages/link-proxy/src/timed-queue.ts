@@ -1,17 +1,17 @@
-import type { Scheduler, TimerHandle } from './scheduler.ts';
+import type { Clock, Timer } from '@vaultover/foundation';
 
 /**
  * Holds chunks until their release time and emits them in arrival order. Release times are made
  * non-decreasing on entry, so jitter can never reorder a byte stream. One timer runs at a time.
  */
 export class TimedQueue {
-  readonly #scheduler: Scheduler;
+  readonly #clock: Clock;
   readonly #items: { releaseAt: number; chunk: Buffer; next: (chunk: Buffer) => void }[] = [];
-  #timer: TimerHandle | null = null;
+  #timer: Timer | null = null;
   #lastReleaseAt = Number.NEGATIVE_INFINITY;
 
-  constructor(scheduler: Scheduler) {
-    this.#scheduler = scheduler;
+  constructor(clock: Clock) {
+    this.#clock = clock;
   }
 
   /** The release time of the last queued chunk (or -Infinity), for rate-based toxics. */
@@ -27,7 +27,7 @@ export class TimedQueue {
 
   /** Emits everything held, now, in order (through `next`, or the pushed callbacks when omitted). */
   flush(next?: (chunk: Buffer) => void): void {
-    if (this.#timer !== null) this.#scheduler.clearTimeout(this.#timer);
+    this.#timer?.cancel();
     this.#timer = null;
     for (const item of this.#items.splice(0)) (next ?? item.next)(item.chunk);
   }
@@ -35,13 +35,13 @@ export class TimedQueue {
   #arm(): void {
     const head = this.#items[0];
     if (!head) return;
-    const delay = Math.max(0, head.releaseAt - this.#scheduler.now());
-    this.#timer = this.#scheduler.setTimeout(() => this.#release(), delay);
+    const delay = Math.max(0, head.releaseAt - this.#clock.monotonicNow());
+    this.#timer = this.#clock.setTimeout(() => this.#release(), delay);
   }
 
   #release(): void {
     this.#timer = null;
-    const now = this.#scheduler.now();
+    const now = this.#clock.monotonicNow();
     while (this.#items[0] && this.#items[0].releaseAt <= now) {
       const item = this.#items.shift();
       item?.next(item.chunk);

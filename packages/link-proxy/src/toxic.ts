@@ -1,4 +1,4 @@
-import type { Scheduler } from './scheduler.ts';
+import type { Clock } from '@vaultover/foundation';
 import type { Random } from './seeded-random.ts';
 
 /** `upstream` is client→server, `downstream` is server→client (toxiproxy's words). */
@@ -10,7 +10,7 @@ export type Stream = Direction | 'both';
 /** What a toxic stage may use: the clock, the RNG, and a way to reset its connection. */
 export interface ToxicContext {
   readonly direction: Direction;
-  readonly scheduler: Scheduler;
+  readonly clock: Clock;
   readonly random: Random;
   /** Closes both sockets of the connection with a TCP RST (the client sees ECONNRESET). */
   resetConnection(): void;

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { withDeadline } from '@vaultover/foundation';
 import { RedisNotInstalledError, RedisPortInUseError, RedisStartError } from './errors.ts';
 import { OutputTail } from './output-tail.ts';
 import { disownPid, ownPid } from './owned-pids.ts';
 import { pingRedis } from './ping.ts';
 import type { RedisDurability } from './redis-provider.ts';
-import { withDeadline } from './with-deadline.ts';
 import { PID_LINE_PREFIX, WRAPPER_SCRIPT } from './wrapper-script.ts';
 
 const READY_LINE = 'Ready to accept connections';
@@ -116,7 +116,7 @@ function startFailure(options: RedisProcessOptions, w: Watch, outcome: 'exited' 
 /** Signals redis-server itself, and SIGKILLs it and its wrapper if they are not gone in time. */
 async function stopWatched(child: ChildProcess, w: Watch, signal: NodeJS.Signals): Promise<void> {
   signalPid(w.pid(), signal);
-  const result = await withDeadline(w.closed, STOP_GRACE_MS, 'still running' as const);
+  const result = await withDeadline(w.closed, STOP_GRACE_MS, () => 'still running' as const);
   if (result !== 'still running') return;
   signalPid(w.pid(), 'SIGKILL');
   child.kill('SIGKILL');
@@ -144,7 +144,7 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   const outcome = await withDeadline(
     Promise.race([answered.catch(() => 'timeout' as const), w.closed.then(() => 'exited' as const)]),
     startTimeoutMs,
-    'timeout' as const,
+    () => 'timeout' as const,
   );
   if (typeof outcome === 'object') {
     return { pid: outcome.pid, stop: (signal = 'SIGTERM') => stopWatched(child, w, signal) };

@@ -1,5 +1,6 @@
 import type { Authenticator, Authorizer } from '@vaultover/auth';
 import { type HealthFault, REGION_ADMIN_PATHS, type RegionHealth } from '@vaultover/contract';
+import { withDeadline } from '@vaultover/foundation';
 import {
   BadParameterError,
   ForbiddenError,
@@ -125,7 +126,7 @@ async function health(deps: InfraDeps, injected: InjectedHealth, res: Response):
   const started = performance.now();
   let reachable = true;
   try {
-    await withTimeout(deps.redis.ping(), HEALTH_TIMEOUT_MS);
+    await withDeadline(deps.redis.ping(), HEALTH_TIMEOUT_MS, timedOut);
   } catch {
     reachable = false;
     deps.metrics.redisErrors.inc();
@@ -155,7 +156,11 @@ async function replicationSummary(
   deps: InfraDeps,
 ): Promise<(ReplicationSummary & { mode: InfraDeps['replicationMode'] }) | null> {
   try {
-    const status = await withTimeout(deps.replication.status({ digests: false }), HEALTH_TIMEOUT_MS);
+    const status = await withDeadline(
+      deps.replication.status({ digests: false }),
+      HEALTH_TIMEOUT_MS,
+      timedOut,
+    );
     return { ...summaryOf(status), mode: deps.replicationMode };
   } catch {
     return null;
@@ -180,10 +185,6 @@ async function requireAdministrator(deps: InfraDeps, req: Request): Promise<void
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+function timedOut(): never {
+  throw new Error(`no answer in ${HEALTH_TIMEOUT_MS} ms`);
 }

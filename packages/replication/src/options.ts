@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@vaultover/vault';
+import { type Clock, systemClock } from '@vaultover/foundation';
 import type { Redis } from 'ioredis';
 
 /** Options of a Replicator. */

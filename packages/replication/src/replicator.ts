@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ACK_CHANNEL } from '@vaultover/contract';
+import { withDeadline } from '@vaultover/foundation';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
@@ -12,7 +12,6 @@ import { ackKey, checkpointKey, vaultOfKey } from './replication-keys.ts';
 import { fullResync } from './resync.ts';
 import { type ReplicationRedis, replicationRedis } from './scripts.ts';
 import type { ReplicationState, ReplicationStatus, VaultReplicationStatus } from './status.ts';
-import { withDeadline } from './with-deadline.ts';
 
 /** Events of a Replicator, for metrics and caches. */
 export interface ReplicatorEvents {
@@ -60,6 +59,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #connectedOnce = false;
   #lastError: string | null = null;
   #stopped = false;
+  /** Aborted by stop() and kill(): cuts short a back-off or an idle wait. */
+  readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
   #nextRefresh = 0;
   #nextPositions = 0;
@@ -86,6 +87,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   /** Stops gracefully: ends the loop and disconnects the primary clients. The secondary client is the caller's. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#dropLinks();
     await this.#loop;
   }
@@ -93,6 +95,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   /** Abrupt stop (as a crash): disconnects the primary clients at once without waiting for anything in flight. */
   kill(): void {
     this.#stopped = true;
+    this.#stopping.abort();
     this.#dropLinks();
     this.#loop?.catch(() => undefined);
   }
@@ -168,7 +171,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         this.#lastError = failure.message;
         this.#dropLinks();
         this.#setLink(false, failure);
-        await sleep(backoff);
+        await this.#options.clock.sleep(backoff, this.#stopping.signal);
         backoff = Math.min(backoff * 2, this.#options.maxBackoffMs);
       }
     }
@@ -203,7 +206,19 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   #command<T>(promise: Promise<T>, what: string, ms = this.#options.commandTimeoutMs): Promise<T> {
-    return withDeadline(promise, ms, what);
+    return this.#deadline(promise, ms, what);
+  }
+
+  /** Races a command against `ms` on the replicator's clock; no answer in time is a ReadTimeout. */
+  #deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+    return withDeadline(
+      promise,
+      ms,
+      () => {
+        throw new ReplicationError('ReadTimeout', `${what}: no answer in ${ms} ms`);
+      },
+      this.#options.clock,
+    );
   }
 
   /**
@@ -214,7 +229,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
    * name yet) and each stream's first id (trimmed below a checkpoint means resync).
    */
   async #refresh(links: PrimaryLinks): Promise<void> {
-    const now = this.#options.clock.now();
+    const now = this.#options.clock.monotonicNow();
     const full = now >= this.#nextRefresh;
     if (!full && now < this.#nextPositions) return;
     this.#nextPositions = now + Math.min(POSITIONS_MS, this.#options.refreshMs);
@@ -313,10 +328,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     const active = [...this.#vaults.values()].filter((v) => !v.stopped && !v.needsResync);
     const { blockMs, batchSize, readTimeoutMs } = this.#options;
     // Never block past the next refresh: that is when new vaults join the read.
-    const block = Math.max(1, Math.min(blockMs, this.#nextRefresh - this.#options.clock.now()));
+    // Whole milliseconds: XREAD BLOCK takes an integer, and the monotonic clock has fractions.
+    const block = Math.max(
+      1,
+      Math.ceil(Math.min(blockMs, this.#nextRefresh - this.#options.clock.monotonicNow())),
+    );
     if (active.length === 0) {
       await this.#flushAcks(links);
-      await sleep(block);
+      await this.#options.clock.sleep(block, this.#stopping.signal);
       return;
     }
     const streams = active.map((v) => logKeys(v.name).stream);
@@ -329,7 +348,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (acks.size > 0) pipeline.publish(ACK_CHANNEL, this.#options.region);
     pipeline.xread('COUNT', batchSize, 'BLOCK', block, 'STREAMS', ...streams, ...ids);
     // A partition may hang the read forever: give up after the slack and reconnect.
-    const results = await withDeadline(pipeline.exec(), block + readTimeoutMs, 'blocking read');
+    const results = await this.#deadline(pipeline.exec(), block + readTimeoutMs, 'blocking read');
     for (const [error] of results ?? []) if (error) throw error;
     for (const [key, position] of acks)
       if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);

@@ -21,13 +21,6 @@ export type {
   CertificateWithPolicy,
   PendingOperation,
 } from './certificates/certificate-store.ts';
-export {
-  type Clock,
-  MAX_CLOCK_TIME_MS,
-  SimulatedClock,
-  type SimulatedClockOptions,
-  systemClock,
-} from './clock.ts';
 export { loadMasterKey } from './crypto/master-key.ts';
 export { Sealer } from './crypto/sealer.ts';
 export * from './errors.ts';
@@ -53,6 +46,7 @@ export type {
   SecretStore,
   SecretVersion,
 } from './secrets/secret-store.ts';
+export { MAX_CLOCK_TIME_MS, SimulatedClock, type SimulatedClockOptions } from './simulated-clock.ts';
 export { PurgeScheduler } from './soft-delete/purge-scheduler.ts';
 export { CHANGE_FORMAT } from './store/committer.ts';
 export type { Attributes, DeletedObject, Deletion, ObjectVersion } from './store/object-repository.ts';

@@ -1,8 +1,8 @@
+import type { Clock } from '@vaultover/foundation';
 import type { Redis } from 'ioredis';
 import type { CertificateDoc } from './certificates/certificate-doc.ts';
 import { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
 import { CertificateStore } from './certificates/certificate-store.ts';
-import type { Clock } from './clock.ts';
 import { Sealer } from './crypto/sealer.ts';
 import { InlineCryptoEngine, SplitCryptoEngine } from './keys/crypto/crypto-engine.ts';
 import { CryptoWorkerPool, defaultCryptoWorkers } from './keys/crypto/crypto-worker-pool.ts';

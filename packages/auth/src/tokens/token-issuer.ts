@@ -1,5 +1,5 @@
 import { randomUUID, type webcrypto } from 'node:crypto';
-import type { Clock } from '@vaultover/vault';
+import { type Clock, systemClock } from '@vaultover/foundation';
 import { SignJWT } from 'jose';
 import { UnknownPrincipalError } from './auth-errors.ts';
 import { importHmacKey } from './hmac-key.ts';
@@ -27,8 +27,6 @@ export interface IssuedToken {
   expiresOnTimestamp: number;
 }
 
-const wallClock: Clock = { now: () => Date.now() };
-
 /** Signs HS256 bearer tokens for principals of this deployment. */
 export class TokenIssuer {
   readonly #key: Promise<webcrypto.CryptoKey>;
@@ -37,7 +35,7 @@ export class TokenIssuer {
 
   constructor(options: TokenIssuerOptions) {
     this.#key = importHmacKey(options.signingKey, 'sign');
-    this.#clock = options.clock ?? wallClock;
+    this.#clock = options.clock ?? systemClock;
     this.#knownPrincipals = options.knownPrincipals;
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ManualClock } from '@vaultover/testkit';
 import { decodeJwt, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,7 +17,7 @@ import {
 
 const T0 = Date.UTC(2030, 0, 1);
 const key = new Uint8Array(randomBytes(32));
-const fixedClock = { now: () => T0 };
+const fixedClock = new ManualClock(T0);
 
 function setup(options: { knownPrincipals?: () => readonly string[]; cacheSize?: number } = {}) {
   return {

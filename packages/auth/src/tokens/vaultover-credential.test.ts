@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '@vaultover/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ensureSigningKey, TokenVerifier, VaultoverCredential } from './index.ts';
 
@@ -26,20 +27,20 @@ describe('VaultoverCredential', () => {
   });
 
   it('reuses its token until five minutes before expiry, then issues a new one', async () => {
-    let now = T0;
+    const clock = new ManualClock(T0);
     const credential = new VaultoverCredential({
       principal: 'alice',
       signingKey: new Uint8Array(32),
-      clock: { now: () => now },
+      clock,
     });
     const first = await credential.getToken([SCOPE]);
     expect(first.refreshAfterTimestamp).toBe(first.expiresOnTimestamp - 300_000);
-    now = first.expiresOnTimestamp - 300_001;
+    await clock.advance(first.expiresOnTimestamp - 300_001 - clock.now());
     expect(await credential.getToken([SCOPE])).toBe(first);
-    now = first.expiresOnTimestamp - 300_000;
+    await clock.advance(1);
     const second = await credential.getToken([SCOPE]);
     expect(second.token).not.toBe(first.token);
-    expect(second.expiresOnTimestamp).toBe(now + 3_600_000);
+    expect(second.expiresOnTimestamp).toBe(clock.now() + 3_600_000);
   });
 
   it('honours a custom lifetime', async () => {
@@ -47,7 +48,7 @@ describe('VaultoverCredential', () => {
       principal: 'alice',
       signingKey: new Uint8Array(32),
       ttlSeconds: 600,
-      clock: { now: () => T0 },
+      clock: new ManualClock(T0),
     });
     expect((await credential.getToken(SCOPE)).expiresOnTimestamp).toBe(T0 + 600_000);
   });

@@ -1,5 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import type { Clock } from '@vaultover/vault';
+import { type Clock, systemClock } from '@vaultover/foundation';
 import { readSigningKey } from './signing-key.ts';
 import { TokenIssuer } from './token-issuer.ts';
 
@@ -28,8 +28,6 @@ export type VaultoverCredentialOptions = DataDirCredentialOptions | SigningKeyCr
 // Like the SDK's own refresh window, renew well before expiry so a token is never sent stale.
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
-const wallClock: Clock = { now: () => Date.now() };
-
 /**
  * A `TokenCredential` for Vaultover: signs tokens locally with the deployment key, with no
  * network round trip, for `new SecretClient(url, credential)` and the other Key Vault clients.
@@ -44,7 +42,7 @@ export class VaultoverCredential implements TokenCredential {
 
   constructor(options: VaultoverCredentialOptions) {
     this.#options = options;
-    this.#clock = options.clock ?? wallClock;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Returns the cached token while it has more than five minutes left, else a fresh one. */

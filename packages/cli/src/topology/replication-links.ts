@@ -1,6 +1,6 @@
+import type { StopStack } from '@vaultover/foundation';
 import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import type { RedisInstance } from '@vaultover/local-redis';
-import type { StopStack } from './stop-stack.ts';
 
 /** The link proxies between the secondaries and the primary's Redis, and their control API. */
 export interface ReplicationLinks {

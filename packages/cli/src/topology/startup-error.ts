@@ -1,8 +1,8 @@
+import type { StopFailure } from '@vaultover/foundation';
 import { LocalRedisError } from '@vaultover/local-redis';
 import { CliError } from '../cli/cli-error.ts';
 import { ChildControlError } from './child-control-error.ts';
 import { ChildRegionError } from './child-region-error.ts';
-import type { StopFailure } from './stop-stack.ts';
 
 /** Start-up failed at `step`; what had started was stopped again (or `cleanup` says what was not). */
 export class StartupError extends CliError {

@@ -1,4 +1,5 @@
 import type { RegionProcesses } from '@vaultover/control';
+import { type StopFailure, StopStack } from '@vaultover/foundation';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
 import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
@@ -8,7 +9,6 @@ import { RegionFleet } from './region-fleet.ts';
 import type { RegionReplication, RegionRunner, RunningRegion } from './region-runner.ts';
 import { type ReplicationLinks, startReplicationLinks } from './replication-links.ts';
 import { StartupError } from './startup-error.ts';
-import { type StopFailure, StopStack } from './stop-stack.ts';
 
 /** Name of the control Redis (failover state), started beside the regions' own. */
 export const CONTROL_REDIS = 'control';

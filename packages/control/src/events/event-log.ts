@@ -1,6 +1,6 @@
 import { CONTROL_KEYS } from '@vaultover/contract';
+import type { Clock } from '@vaultover/foundation';
 import type { Redis } from 'ioredis';
-import type { ControlClock } from '../clock/control-clock.ts';
 
 /** Kept events: the stream is trimmed to about this many. */
 export const EVENTS_MAX_LENGTH = 10_000;
@@ -28,9 +28,9 @@ export interface ControlEvent {
 /** Every transition, probe flip and fault, in the control Redis (a stream: ordered, shared, bounded). */
 export class EventLog {
   readonly #redis: Redis;
-  readonly #clock: ControlClock;
+  readonly #clock: Clock;
 
-  constructor(redis: Redis, clock: ControlClock) {
+  constructor(redis: Redis, clock: Clock) {
     this.#redis = redis;
     this.#clock = clock;
   }

@@ -1,15 +1,16 @@
 import type { Socket } from 'node:net';
+import type { Timer } from '@vaultover/foundation';
 import type { RouteDecision, RouteSource } from './route-source.ts';
 
 interface Held {
-  timer: NodeJS.Timeout | undefined;
+  timer: Timer | undefined;
   release(decision: RouteDecision | undefined): void;
 }
 
 /**
  * Connections the `hang` failure mode holds. One `change` listener serves them all (a listener per
  * connection would trip the emitter's leak warning under load); each also wakes at its window's `until`,
- * re-armed on the source's clock, which may run slower or faster than the timers.
+ * re-armed on the source's clock.
  */
 export class HeldConnections {
   readonly #source: RouteSource;
@@ -37,7 +38,7 @@ export class HeldConnections {
       const held: Held = {
         timer: undefined,
         release: (decision) => {
-          clearTimeout(held.timer);
+          held.timer?.cancel();
           socket.off('close', onClose);
           this.#held.delete(held);
           resolve(decision);
@@ -58,7 +59,7 @@ export class HeldConnections {
 
   #check(held: Held): void {
     const decision = this.#source.decide();
-    if (decision.kind === 'fail' && decision.how === 'hang' && this.#source.now() < decision.until) {
+    if (decision.kind === 'fail' && decision.how === 'hang' && this.#source.clock.now() < decision.until) {
       this.#arm(held, decision.until);
       return;
     }
@@ -66,7 +67,8 @@ export class HeldConnections {
   }
 
   #arm(held: Held, until: number): void {
-    clearTimeout(held.timer);
-    held.timer = setTimeout(() => this.#check(held), Math.max(1, until - this.#source.now()));
+    held.timer?.cancel();
+    const clock = this.#source.clock;
+    held.timer = clock.setTimeout(() => this.#check(held), Math.max(1, until - clock.now()));
   }
 }

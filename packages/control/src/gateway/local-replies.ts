@@ -66,7 +66,7 @@ export class LocalReplies {
     if (!reply) return void res.destroy(); // not handed over by answer(): cannot happen
     switch (reply.kind) {
       case 'window':
-        sendWindowError(res, reply.decision, this.#source.now());
+        sendWindowError(res, reply.decision, this.#source.clock.now());
         return;
       case 'unavailable':
         sendUnavailable(res, reply.decision);

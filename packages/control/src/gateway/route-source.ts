@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { Clock } from '@vaultover/foundation';
 
 /** How the global endpoint fails requests during a failover or failback window. */
 export const FAILURE_MODES = ['status', 'reset', 'hang'] as const;
@@ -37,6 +38,6 @@ export type RouteDecision =
  */
 export interface RouteSource extends Pick<EventEmitter, 'on' | 'off' | 'once'> {
   decide(): RouteDecision;
-  /** Now, on the same clock as `until` (so a simulated clock can drive windows in tests). */
-  now(): number;
+  /** The clock `until` is on (so a manual clock can drive windows in tests). */
+  readonly clock: Clock;
 }

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { RegionHealth } from '@vaultover/contract';
-import type { ControlClock } from '../clock/control-clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import type { Probe, ProbeResult } from './health-probe.ts';
 
 export interface MonitorSettings {
@@ -40,7 +40,7 @@ export interface RegionView {
 export interface HealthMonitorOptions {
   regions: readonly MonitoredRegion[];
   probe: Probe;
-  clock: ControlClock;
+  clock: Clock;
   settings?: Partial<MonitorSettings>;
 }
 

@@ -1,6 +1,6 @@
+import type { Clock } from '@vaultover/foundation';
 import { VaultError } from '@vaultover/vault';
 import type { Logger } from 'pino';
-import type { ControlClock } from '../clock/control-clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
@@ -21,7 +21,7 @@ export interface OrchestratorDeps {
   events: EventLog;
   monitor: HealthMonitor;
   queue: Pick<TransitionQueue, 'enqueue'>;
-  clock: ControlClock;
+  clock: Clock;
   settings: FailoverSettings;
   logger: Logger;
 }

@@ -1,5 +1,5 @@
+import type { Clock } from '@vaultover/foundation';
 import type { Logger } from 'pino';
-import type { ControlClock } from '../clock/control-clock.ts';
 import type { EventLog } from '../events/event-log.ts';
 import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
@@ -21,7 +21,7 @@ export interface TransitionJob {
 export interface TransitionsDeps {
   store: FailoverStore;
   events: EventLog;
-  clock: ControlClock;
+  clock: Clock;
   settings: FailoverSettings;
   positions: PositionsSource;
   admin: RegionAdmin;

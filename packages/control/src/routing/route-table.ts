@@ -1,12 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { ControlClock } from '../clock/control-clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import { assignedModes, type FailoverState } from '../failover/failover-state.ts';
 import type { FailureMode, RouteDecision, RouteSource } from '../gateway/route-source.ts';
 
 export interface RouteTableOptions {
   /** Region name → the region node's base URL. */
   urls: ReadonlyMap<string, string>;
-  clock: ControlClock;
+  clock: Clock;
   failureMode: FailureMode;
 }
 
@@ -29,8 +29,8 @@ export class RouteTable extends EventEmitter implements RouteSource {
     this.#options = options;
   }
 
-  now(): number {
-    return this.#options.clock.now();
+  get clock(): Clock {
+    return this.#options.clock;
   }
 
   decide(): RouteDecision {

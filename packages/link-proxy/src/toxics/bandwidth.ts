@@ -15,8 +15,8 @@ const SLICES_PER_SECOND = 20;
 export const bandwidthToxic: ToxicDefinition<BandwidthAttributes> = {
   type: 'bandwidth',
   parseAttributes: (input) => ({ rate: nonNegative(input, 'rate', 0, 'bandwidth') }),
-  createStage({ rate }, { scheduler }) {
-    const queue = new TimedQueue(scheduler);
+  createStage({ rate }, { clock }) {
+    const queue = new TimedQueue(clock);
     const bytesPerMs = (rate * 1024) / 1000;
     const sliceSize = Math.max(1, Math.floor((rate * 1024) / SLICES_PER_SECOND));
     return {
@@ -24,7 +24,7 @@ export const bandwidthToxic: ToxicDefinition<BandwidthAttributes> = {
         if (rate === 0) return next(chunk);
         for (let offset = 0; offset < chunk.length; offset += sliceSize) {
           const slice = chunk.subarray(offset, offset + sliceSize);
-          const start = Math.max(scheduler.now(), queue.lastReleaseAt);
+          const start = Math.max(clock.monotonicNow(), queue.lastReleaseAt);
           queue.push(start + slice.length / bytesPerMs, slice, next);
         }
       },

@@ -17,12 +17,12 @@ export const latencyToxic: ToxicDefinition<LatencyAttributes> = {
     latency: nonNegative(input, 'latency', 0, 'latency'),
     jitter: nonNegative(input, 'jitter', 0, 'latency'),
   }),
-  createStage({ latency, jitter }, { scheduler, random }) {
-    const queue = new TimedQueue(scheduler);
+  createStage({ latency, jitter }, { clock, random }) {
+    const queue = new TimedQueue(clock);
     return {
       push(chunk, next) {
         const delay = Math.max(0, latency + (random() * 2 - 1) * jitter);
-        queue.push(scheduler.now() + delay, chunk, next);
+        queue.push(clock.monotonicNow() + delay, chunk, next);
       },
       flush: (next) => queue.flush(next),
     };

@@ -11,12 +11,12 @@ export interface ResetPeerAttributes {
 export const resetPeerToxic: ToxicDefinition<ResetPeerAttributes> = {
   type: 'reset_peer',
   parseAttributes: (input) => ({ timeout: nonNegative(input, 'timeout', 0, 'reset_peer') }),
-  createStage({ timeout }, { scheduler, resetConnection }) {
-    const timer = scheduler.setTimeout(resetConnection, timeout);
+  createStage({ timeout }, { clock, resetConnection }) {
+    const timer = clock.setTimeout(resetConnection, timeout);
     return {
       // Data keeps flowing until the reset, as in toxiproxy.
       push: (chunk, next) => next(chunk),
-      flush: () => scheduler.clearTimeout(timer),
+      flush: () => timer.cancel(),
     };
   },
 };

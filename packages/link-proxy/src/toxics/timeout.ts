@@ -11,12 +11,12 @@ export interface TimeoutAttributes {
 export const timeoutToxic: ToxicDefinition<TimeoutAttributes> = {
   type: 'timeout',
   parseAttributes: (input) => ({ timeout: nonNegative(input, 'timeout', 0, 'timeout') }),
-  createStage({ timeout }, { scheduler, resetConnection }) {
-    const timer = timeout > 0 ? scheduler.setTimeout(resetConnection, timeout) : null;
+  createStage({ timeout }, { clock, resetConnection }) {
+    const timer = timeout > 0 ? clock.setTimeout(resetConnection, timeout) : null;
     return {
       push() {},
       flush() {
-        if (timer !== null) scheduler.clearTimeout(timer);
+        timer?.cancel();
       },
     };
   },

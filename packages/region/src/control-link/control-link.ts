@@ -5,6 +5,7 @@ import {
   type RegionMode,
   renewLease,
 } from '@vaultover/contract';
+import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RegionModeControl } from '../mode/mode-gate.ts';
@@ -22,6 +23,8 @@ export interface ControlLinkOptions {
   leaseMs?: number;
   /** How often the lease is renewed and the assignment read. Default leaseMs / 4. */
   renewIntervalMs?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -32,10 +35,11 @@ export interface ControlLinkOptions {
  * control process waits for the key to expire before it promotes anyone, so the two never overlap.
  */
 export class ControlLink {
-  readonly #options: Required<ControlLinkOptions>;
+  readonly #options: Required<Omit<ControlLinkOptions, 'clock'>>;
   #redis: Redis | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #fenceTimer: NodeJS.Timeout | undefined;
+  readonly #clock: Clock;
+  #timer: Timer | undefined;
+  #fenceTimer: Timer | undefined;
   #leaseUntil = 0;
   #writer = false;
   #linkUp = false;
@@ -46,6 +50,7 @@ export class ControlLink {
 
   constructor(options: ControlLinkOptions) {
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.#clock = options.clock ?? systemClock;
     this.#options = { ...options, leaseMs, renewIntervalMs: options.renewIntervalMs ?? leaseMs / 4 };
     // Until the control Redis has told this region what to be, it serves nothing and writes nothing.
     options.target.setWriteFence('this region has not yet obtained its write lease from the control store');
@@ -63,7 +68,7 @@ export class ControlLink {
   }
 
   status(): ControlLinkHealth {
-    const remaining = this.#leaseUntil - performance.now();
+    const remaining = this.#leaseUntil - this.#clock.monotonicNow();
     const held = this.#writer && remaining > 0;
     return {
       link: this.#linkUp ? 'up' : 'down',
@@ -76,26 +81,26 @@ export class ControlLink {
 
   /** Whether the region is the assigned writer but cannot write (its lease ran out): it is unhealthy. */
   get leaseLost(): boolean {
-    return this.#writer && performance.now() >= this.#leaseUntil;
+    return this.#writer && this.#clock.monotonicNow() >= this.#leaseUntil;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
-    clearTimeout(this.#fenceTimer);
+    this.#timer?.cancel();
+    this.#fenceTimer?.cancel();
     this.#redis?.disconnect();
   }
 
   #schedule(): void {
     if (this.#closed) return;
-    this.#timer = setTimeout(async () => {
+    this.#timer = this.#clock.setTimeout(async () => {
       await this.#renew();
       this.#schedule();
     }, this.#options.renewIntervalMs);
   }
 
   async #renew(): Promise<void> {
-    const sentAt = performance.now();
+    const sentAt = this.#clock.monotonicNow();
     // Renewals may overlap (a pushed change renews at once): only the latest sent may be applied.
     const sequence = ++this.#sent;
     try {
@@ -126,11 +131,11 @@ export class ControlLink {
     const leaseMs = this.#options.leaseMs;
     this.#leaseUntil = sentAt + leaseMs - leaseMs / 10;
     this.#options.target.setWriteFence(null);
-    clearTimeout(this.#fenceTimer);
-    this.#fenceTimer = setTimeout(
+    this.#fenceTimer?.cancel();
+    this.#fenceTimer = this.#clock.setTimeout(
       () =>
         this.#options.target.setWriteFence('this region lost its write lease (control store unreachable)'),
-      this.#leaseUntil - performance.now(),
+      this.#leaseUntil - this.#clock.monotonicNow(),
     );
   }
 

@@ -1,3 +1,4 @@
+import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
 import { digestAll, type RawEntry, toWireEntry, trimBelowAcknowledged } from '@vaultover/replication';
 import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
@@ -13,16 +14,18 @@ export interface PrimaryReplicationOptions {
   trimIntervalMs: number;
   hardCap: number;
   logger: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
  * The primary side: reports its own positions and digests (what secondaries must converge to), and trims
- * every vault's stream below what every secondary acknowledged, periodically. The timer is unref'd: a
- * trim is never a reason to keep the process alive, and a missed one only keeps entries a little longer.
+ * every vault's stream below what every secondary acknowledged, periodically (a missed pass only keeps
+ * entries a little longer).
  */
 export class PrimaryReplication implements NodeReplication {
   readonly #options: PrimaryReplicationOptions;
-  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #timer: Timer | undefined;
   #trimming: Promise<void> | undefined;
   #lastError: string | null = null;
   /**
@@ -35,13 +38,12 @@ export class PrimaryReplication implements NodeReplication {
   constructor(options: PrimaryReplicationOptions) {
     this.#options = options;
     if (options.secondaries.length > 0) {
-      this.#timer = setInterval(() => {
+      this.#timer = (options.clock ?? systemClock).setInterval(() => {
         // A slow trim is not stacked under the next tick.
         this.#trimming ??= this.trimAll().finally(() => {
           this.#trimming = undefined;
         });
       }, options.trimIntervalMs);
-      this.#timer.unref();
     }
   }
 
@@ -108,7 +110,7 @@ export class PrimaryReplication implements NodeReplication {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#timer?.cancel();
     await this.#trimming;
   }
 }

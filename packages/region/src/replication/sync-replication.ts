@@ -1,4 +1,5 @@
 import { ACK_CHANNEL } from '@vaultover/contract';
+import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
 import { ackKey } from '@vaultover/replication';
 import { logKeys, ServiceUnavailableError } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
@@ -13,6 +14,8 @@ export interface SyncReplicationOptions {
   metrics: RegionMetrics;
   /** Re-read the acknowledgements this often even without an announcement (one lost is no hang). Default 50. */
   fallbackPollMs?: number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 interface Waiter {
@@ -37,12 +40,14 @@ export class SyncReplication {
   readonly #options: SyncReplicationOptions;
   readonly #subscriber: Redis;
   readonly #waiters = new Set<Waiter>();
+  readonly #clock: Clock;
   #checking = false;
   #checkAgain = false;
-  #fallback: NodeJS.Timeout | undefined;
+  #fallback: Timer | undefined;
 
   constructor(options: SyncReplicationOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#subscriber = options.redis.duplicate({ enableAutoPipelining: false });
     this.#subscriber.on('error', () => {});
     this.#subscriber.on('message', () => this.#check());
@@ -59,7 +64,7 @@ export class SyncReplication {
     const position = Number((await redis.get(logKeys(vault).position)) ?? 0);
     const keys = secondaries.map((region) => ackKey(vault, region));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         this.#waiters.delete(waiter);
         void this.#behind(waiter).then((behind) => reject(this.#timedOut(behind ?? secondaries[0] ?? '')));
       }, timeoutMs);
@@ -67,7 +72,7 @@ export class SyncReplication {
         keys,
         position,
         resolve: () => {
-          clearTimeout(timer);
+          timer.cancel();
           resolve();
         },
         reject,
@@ -79,12 +84,12 @@ export class SyncReplication {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.#fallback);
+    this.#fallback?.cancel();
     this.#subscriber.disconnect();
   }
 
   #schedule(): void {
-    this.#fallback ??= setInterval(() => this.#check(), this.#options.fallbackPollMs ?? 50);
+    this.#fallback ??= this.#clock.setInterval(() => this.#check(), this.#options.fallbackPollMs ?? 50);
   }
 
   /** One read for every waiting write; a check asked for while one runs runs right after it. */
@@ -112,7 +117,7 @@ export class SyncReplication {
       .finally(() => {
         this.#checking = false;
         if (this.#waiters.size === 0) {
-          clearInterval(this.#fallback);
+          this.#fallback?.cancel();
           this.#fallback = undefined;
         }
         if (this.#checkAgain) {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import type { Sealer } from '../crypto/sealer.ts';
 import { isVaultError } from '../errors.ts';
 import type { KeyDoc } from '../keys/key-doc.ts';

@@ -1,5 +1,5 @@
+import type { Clock } from '@vaultover/foundation';
 import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
-import type { Clock } from '../clock.ts';
 import { isVaultError } from '../errors.ts';
 import type { ObjectKind } from '../object-kind.ts';
 import type { Deletion, DeletionListener } from '../store/object-repository.ts';
@@ -184,6 +184,7 @@ export class PurgeScheduler implements DeletionListener {
     const dueInMs = job.data.deletion.scheduledPurgeDate * 1000 - this.#options.clock.now();
     if (dueInMs > 0) {
       // Woken early (the clock runs slower than planned): wait for the simulated date.
+      // BullMQ delays are in real wall-clock time, whatever the simulated clock says.
       await job.moveToDelayed(Date.now() + this.#realMs(dueInMs), token);
       throw new DelayedError();
     }

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { Mutation } from './mutation.ts';

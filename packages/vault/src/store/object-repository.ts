@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import { ConflictError } from '../errors.ts';
 import {
   deletedObjectNotFound,

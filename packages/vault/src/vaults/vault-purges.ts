@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.ts';
+import type { Clock } from '@vaultover/foundation';
 import { GuardFailedError } from '../store/committer.ts';
 import type { VaultIndex } from '../store/vault-index.ts';
 import type { VaultRegistry } from '../store/vault-registry.ts';

@@ -1,10 +1,4 @@
-/** Where every component reads the time from, so that tests and time-shifts control it. */
-export interface Clock {
-  /** Current simulated time in milliseconds since the Unix epoch. */
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
+import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
 
 /** Latest time a clock may reach: the end of year 9999, the last date every client can represent. */
 export const MAX_CLOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
@@ -12,19 +6,21 @@ export const MAX_CLOCK_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59);
 export interface SimulatedClockOptions {
   /** Simulated milliseconds per real millisecond; 86400 plays a day in a second. Default 1. */
   timeScale?: number;
-  /** Source of real time; injectable for tests. Default: Date.now. */
-  realNow?: () => number;
+  /** The real clock it runs on; a manual clock in tests. Default: the system clock. */
+  base?: Clock;
 }
 
 /**
- * A clock that can run faster than real time and be shifted forward, so that a 90-day
- * soft-delete retention can play out in seconds. Listeners hear about every shift so that
- * timers set in real time (BullMQ delays) can be recomputed.
+ * The vault's time: it can run faster than real time and be shifted forward, so that a 90-day soft-delete
+ * retention can play out in seconds. Every duration it takes or gives is in simulated milliseconds (a
+ * sleep of a simulated day lasts a real second at 86400), and its monotonic scale runs at the same rate
+ * but ignores shifts. Listeners hear about every shift so that timers set in real time (BullMQ delays)
+ * can be recomputed.
  */
 export class SimulatedClock implements Clock {
   readonly timeScale: number;
-  #realNow: () => number;
-  #anchorReal: number;
+  readonly #base: Clock;
+  readonly #anchorReal: number;
   #anchorSim: number;
   #listeners = new Set<(shiftMs: number) => void>();
 
@@ -34,18 +30,34 @@ export class SimulatedClock implements Clock {
       throw new RangeError(`timeScale must be a positive number, got ${timeScale}`);
     }
     this.timeScale = timeScale;
-    this.#realNow = options.realNow ?? Date.now;
-    this.#anchorReal = this.#realNow();
+    this.#base = options.base ?? systemClock;
+    this.#anchorReal = this.#base.now();
     this.#anchorSim = this.#anchorReal;
   }
 
   now(): number {
-    return Math.floor(this.#anchorSim + (this.#realNow() - this.#anchorReal) * this.timeScale);
+    return Math.floor(this.#anchorSim + (this.#base.now() - this.#anchorReal) * this.timeScale);
+  }
+
+  monotonicNow(): number {
+    return this.#base.monotonicNow() * this.timeScale;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.#base.sleep(this.toRealMs(ms), signal);
+  }
+
+  setTimeout(callback: () => void, ms: number): Timer {
+    return this.#base.setTimeout(callback, this.toRealMs(ms));
+  }
+
+  setInterval(callback: () => void, ms: number): Timer {
+    return this.#base.setInterval(callback, Math.max(1, this.toRealMs(ms)));
   }
 
   /** Total simulated milliseconds this clock is ahead of real time. */
   get offsetMs(): number {
-    return this.now() - this.#realNow();
+    return this.now() - this.#base.now();
   }
 
   /** Moves simulated time forward by `ms` (time never runs backwards). */
