@@ -10,13 +10,13 @@ VO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 vo_say() { printf 'vaultover: %s\n' "$*" >&2; }
 
-# The exact version in .node-version ("24.22.3"; a leading "v" is allowed).
+# The exact version in .node-version (MAJOR.MINOR.PATCH; a leading "v" is allowed).
 vo_pinned_node() {
   local file="$VO_ROOT/.node-version" version
   version="$(tr -d ' \t\r\n' <"$file" 2>/dev/null)"
   version="${version#v}"
   if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
-    vo_say "$file must hold one exact Node version, such as 24.22.3 (found '${version:-nothing}'). Fix it and run again."
+    vo_say "$file must hold one exact Node version, MAJOR.MINOR.PATCH (found '${version:-nothing}'). Fix it and run again."
     exit 1
   fi
   printf '%s\n' "$version"
