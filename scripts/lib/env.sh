@@ -1,45 +1,96 @@
 # Sourced by the scripts in scripts/: makes sure this checkout has what it needs to run —
-# Node 24 (brought from the npm registry when the machine's node is older), the npm packages,
-# and redis-server (from apt when missing) — then returns with PATH set up.
+# the Node named in .node-version (brought from the npm registry when the machine's node is not it),
+# the npm packages, and redis-server (from apt when missing) — then returns with PATH set up.
 # Progress goes to stderr so that stdout stays clean for machine-readable output.
+#
+# .node-version at the repository root is the one place that names the Node version: to move to
+# another, change that line; the next run brings that Node and reinstalls the npm packages.
 
 VO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-VO_NODE_MAJOR=24
 
 vo_say() { printf 'vaultover: %s\n' "$*" >&2; }
 
-vo_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
-
-vo_ensure_node() {
-  if ! command -v npm >/dev/null 2>&1; then
-    vo_say "npm is missing. Install Node.js and npm first (Debian/Ubuntu: apt-get install -y nodejs npm)."
+# The exact version in .node-version (MAJOR.MINOR.PATCH; a leading "v" is allowed).
+vo_pinned_node() {
+  local file="$VO_ROOT/.node-version" version
+  version="$(tr -d ' \t\r\n' <"$file" 2>/dev/null)"
+  version="${version#v}"
+  if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+    vo_say "$file must hold one exact Node version, MAJOR.MINOR.PATCH (found '${version:-nothing}'). Fix it and run again."
     exit 1
   fi
-  if [ "$(vo_node_major)" -ge "$VO_NODE_MAJOR" ]; then return; fi
-  local os arch pkg dir
+  printf '%s\n' "$version"
+}
+
+vo_node_version() { node -p 'process.versions.node' 2>/dev/null || echo none; }
+
+# Puts the pinned Node first on PATH, bringing it from the npm registry into .tools/ when missing.
+# With "same-major", the machine's node will do when its major is at least the pinned one's.
+vo_ensure_node() {
+  local policy="${1:-exact}" pinned current os arch pkg dir
+  pinned="$(vo_pinned_node)" || exit 1
+  current="$(vo_node_version)"
+  if [ "$current" = "$pinned" ]; then return; fi
+  if [ "$policy" = same-major ] && [ "$current" != none ] && [ "${current%%.*}" -ge "${pinned%%.*}" ]; then return; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    vo_say "npm is missing, and it is needed to bring Node $pinned. Install Node.js and npm first (Debian/Ubuntu: apt-get install -y nodejs npm)."
+    exit 1
+  fi
   case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) os=unsupported ;; esac
   case "$(uname -m)" in x86_64 | amd64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch=unsupported ;; esac
   pkg="node-$os-$arch"
-  dir="$VO_ROOT/.tools/node$VO_NODE_MAJOR"
+  dir="$VO_ROOT/.tools/node-$pinned"
   if [ ! -x "$dir/node_modules/$pkg/bin/node" ]; then
-    vo_say "this machine has Node $(node -v 2>/dev/null || echo none); bringing Node $VO_NODE_MAJOR ($pkg) from the npm registry…"
+    vo_say "this machine has Node $current; bringing Node $pinned ($pkg) from the npm registry…"
     mkdir -p "$dir"
     if ! npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-      "$pkg@$VO_NODE_MAJOR" >&2; then
-      vo_say "could not install $pkg@$VO_NODE_MAJOR. Install Node $VO_NODE_MAJOR yourself (https://nodejs.org) and run again."
+      "$pkg@$pinned" >&2; then
+      vo_say "could not install $pkg@$pinned from the npm registry. Check that the version in .node-version is published"
+      vo_say "(npm view $pkg versions), or install Node $pinned yourself (https://nodejs.org) and run again."
       exit 1
     fi
   fi
   export PATH="$dir/node_modules/$pkg/bin:$PATH"
   # Native addons must build against the headers of the Node that will load them.
   export npm_config_nodedir="$dir/node_modules/$pkg"
+  if [ "$(vo_node_version)" != "$pinned" ]; then
+    vo_say "$dir holds Node $(vo_node_version), not $pinned. Delete that folder and run again."
+    exit 1
+  fi
 }
 
+# One line on the Node in use: version, OpenSSL, and where it comes from.
+vo_describe_node() {
+  local path
+  path="$(command -v node)"
+  VO_NODE_PATH="${path#"$VO_ROOT/"}" \
+    node -p '`node ${process.version} (openssl ${process.versions.openssl}) from ${process.env.VO_NODE_PATH}`'
+}
+
+# Reinstalls the npm packages when the lock file changed, or when they were installed by another Node:
+# native addons are built for one Node. The stamp records which one ran `npm ci`
+# ("<version> <ABI> <platform>-<arch>"). The exact policy wants that very version; same-major is
+# content with the same addon ABI, so that switching between the machine's node and the pinned one
+# does not reinstall every time.
 vo_ensure_packages() {
-  local stamp="$VO_ROOT/node_modules/.package-lock.json"
-  if [ -f "$stamp" ] && [ ! "$VO_ROOT/package-lock.json" -nt "$stamp" ]; then return; fi
-  vo_say "installing npm packages (first run takes about a minute)…"
-  (cd "$VO_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  local policy="${1:-exact}" lock="$VO_ROOT/node_modules/.package-lock.json"
+  local stamp="$VO_ROOT/node_modules/.vaultover-node" now recorded=""
+  now="$(node -p 'process.versions.node + " " + process.versions.modules + " " + process.platform + "-" + process.arch')"
+  [ -f "$stamp" ] && recorded="$(cat "$stamp")"
+  if [ -f "$lock" ] && [ ! "$VO_ROOT/package-lock.json" -nt "$lock" ]; then
+    if [ "$recorded" = "$now" ]; then return; fi
+    if [ "$policy" = same-major ] && [ -n "$recorded" ] && [ "${recorded#* }" = "${now#* }" ]; then return; fi
+    local was="an unrecorded Node"
+    [ -n "$recorded" ] && was="Node ${recorded%% *}"
+    vo_say "the npm packages were installed by $was; reinstalling them for Node ${now%% *}…"
+  else
+    vo_say "installing npm packages (first run takes about a minute)…"
+  fi
+  if ! (cd "$VO_ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2); then
+    vo_say "npm ci failed (output above). Fix what it names (or delete node_modules) and run again."
+    exit 1
+  fi
+  printf '%s\n' "$now" >"$stamp"
 }
 
 vo_ensure_redis() {
@@ -69,10 +120,18 @@ vo_ensure_redis() {
   rm -f "$log"
 }
 
-# Everything a script needs: Node, packages, Redis.
+# Everything a script needs: Node, packages, Redis. `vo_setup` wants exactly the Node in
+# .node-version (tests and CI); `vo_setup same-major` also takes the machine's node when its major is
+# at least the pinned one's (demo, CLI, benchmarks).
 vo_setup() {
-  vo_ensure_node
-  vo_ensure_packages
+  local policy="${1:-exact}"
+  case "$policy" in exact | same-major) ;; *)
+    vo_say "vo_setup: unknown Node policy '$policy' (exact or same-major)"
+    exit 1
+    ;;
+  esac
+  vo_ensure_node "$policy"
+  vo_ensure_packages "$policy"
   vo_ensure_redis
   export PATH="$VO_ROOT/node_modules/.bin:$PATH"
   cd "$VO_ROOT"

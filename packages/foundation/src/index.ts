@@ -2,4 +2,5 @@
 // on nothing.
 export { type Clock, systemClock, type Timer } from './clock.ts';
 export { withDeadline } from './deadline.ts';
+export { type Random, seededRandom } from './seeded-random.ts';
 export { type StopFailure, StopStack } from './stop-stack.ts';

@@ -1,7 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import type { Clock } from '@vaultover/foundation';
+import type { Clock, Random } from '@vaultover/foundation';
 import { type DirectionCounters, Link } from './link.ts';
-import type { Random } from './seeded-random.ts';
 import type { Direction, ToxicConfig, ToxicDefinition } from './toxic.ts';
 
 /** What a connection needs from its proxy. */

@@ -12,7 +12,6 @@ export type { DirectionCounters } from './link.ts';
 export { LinkProxy } from './link-proxy.ts';
 export { LINK_PROXY_DEFAULTS, type LinkProxyOptions, type ProxyView } from './link-proxy-options.ts';
 export type { LinkProxyMetrics } from './metrics.ts';
-export { type Random, seededRandom } from './seeded-random.ts';
 export type { Direction, Stream, ToxicConfig, ToxicContext, ToxicDefinition, ToxicStage } from './toxic.ts';
 export type { ToxicInput } from './toxic-config.ts';
 export { registerToxic } from './toxic-registry.ts';

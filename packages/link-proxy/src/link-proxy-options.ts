@@ -1,5 +1,5 @@
+import type { Random } from '@vaultover/foundation';
 import { type Clock, systemClock } from '@vaultover/foundation';
-import type { Random } from './seeded-random.ts';
 import type { ToxicConfig } from './toxic.ts';
 
 /** Options of a LinkProxy. Only `name` and `upstream` are required. */

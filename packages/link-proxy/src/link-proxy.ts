@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock } from '@vaultover/foundation';
+import { type Random, seededRandom } from '@vaultover/foundation';
 import { Connection } from './connection.ts';
 import { ProxyListenError, ToxicExistsError, ToxicNotFoundError } from './errors.ts';
 import { parseHostPort } from './host-port.ts';
@@ -9,7 +10,6 @@ import {
   type ProxyView,
 } from './link-proxy-options.ts';
 import { emptyCounters, type LinkProxyMetrics } from './metrics.ts';
-import { type Random, seededRandom } from './seeded-random.ts';
 import type { ToxicConfig } from './toxic.ts';
 import { parseToxicConfig, type ToxicInput } from './toxic-config.ts';
 import { toxicDefinition } from './toxic-registry.ts';

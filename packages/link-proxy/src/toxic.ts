@@ -1,5 +1,4 @@
-import type { Clock } from '@vaultover/foundation';
-import type { Random } from './seeded-random.ts';
+import type { Clock, Random } from '@vaultover/foundation';
 
 /** `upstream` is client→server, `downstream` is server→client (toxiproxy's words). */
 export type Direction = 'upstream' | 'downstream';

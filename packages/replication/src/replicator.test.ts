@@ -1,3 +1,4 @@
+import { seededRandom } from '@vaultover/foundation';
 import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBlackholeProxy } from './blackhole-proxy.ts';
@@ -121,6 +122,8 @@ describe('Replicator', () => {
     })();
     let replicator: Replicator | undefined;
     let roundsApplying = 0;
+    // Kill times vary by round, the same on every run: a failure replays.
+    const random = seededRandom(20);
     for (let round = 0; round < 20; round++) {
       const secondary = h.secondaryClient();
       replicator = h.replicator({ batchSize: 7, secondary });
@@ -132,7 +135,7 @@ describe('Replicator', () => {
         if (e.position <= (lastPosition.get(e.vault) ?? 0) && e.applied > 0) regressions += 1;
         lastPosition.set(e.vault, e.position);
       });
-      await new Promise((r) => setTimeout(r, 40 + Math.random() * 120));
+      await new Promise((r) => setTimeout(r, 40 + random() * 120));
       // No graceful shutdown: every connection cut, mid-read or mid-apply.
       replicator.kill();
       secondary.disconnect();

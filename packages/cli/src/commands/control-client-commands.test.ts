@@ -171,9 +171,9 @@ describe('control API commands', () => {
     );
     const usage = await runCliProcess(['events', '--limit', '0'], dir);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain(
-      "option '--limit <n>' argument '0' is invalid. expected a positive integer",
-    );
+    // Commander words the line around it; the reason is ours.
+    expect(usage.stderr).toContain('--limit');
+    expect(usage.stderr).toContain('expected a positive integer');
   });
 });
 

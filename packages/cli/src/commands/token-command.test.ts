@@ -45,6 +45,8 @@ describe('vaultover token', () => {
   it('exits 2 on a bad --ttl', async () => {
     const { code, stderr } = await runCliProcess(['token', 'admin', '--ttl', 'soon'], cwd);
     expect(code).toBe(2);
-    expect(stderr).toContain("option '--ttl <seconds>' argument 'soon' is invalid");
+    // Commander words the line around it; the reason is ours.
+    expect(stderr).toContain('--ttl');
+    expect(stderr).toContain('expected a positive integer');
   });
 });

@@ -114,8 +114,9 @@ describe('loadConfig', () => {
   });
 
   it('names the file on a syntax error and on a missing file', async () => {
+    // After our prefix comes the parser's first line, in the yaml package's words (not asserted).
     await expect(load('broken.yaml', 'vaults: [\n')).rejects.toThrow(
-      /^config error in broken\.yaml: not valid YAML or JSON: .*line 2, column 1$/,
+      /^config error in broken\.yaml: not valid YAML or JSON: [^\n]+$/,
     );
     await expect(load('broken.json', '{"vaults": ')).rejects.toThrow(
       /^config error in broken\.json: not valid/,
