@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { BadParameterError } from '@vaultover/vault';
 import { proxyHeaderOf } from '../proxy-protocol/proxied-connections.ts';
 
-/** The failover epoch the global endpoint routed a request under (DESIGN §4, fencing). */
+/** The failover epoch the global endpoint routed a request under (docs/design.md#fencing). */
 export const EPOCH_HEADER = 'x-vaultover-epoch';
 
 /** The header's epoch, or undefined when absent; a value that is not a non-negative integer is a 400. */
