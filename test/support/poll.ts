@@ -1,6 +1,9 @@
 /**
  * Waiting without sleeping as synchronisation: poll a condition until it holds or a deadline passes.
- * The only timers in the test suite live here.
+ * Every wait for a condition in the tests under test/ goes through here. The other timers there do not
+ * wait for anything: the end-to-end tests (test/e2e/) pace their load loops, pick random moments for a
+ * crash, and bound how long a process may take to exit. The unit tests beside the packages have timers
+ * of their own.
  */
 
 export interface PollOptions {
