@@ -11,7 +11,7 @@ import { type CliProcess, isAlive, startCli } from '../../packages/cli/src/test-
 import { bearerCall } from '../support/bearer-call.ts';
 import { pollUntil } from '../support/poll.ts';
 
-// Transitions run as BullMQ jobs with one id per kind and epoch, so that two monitors, or a monitor
+// Each transition is a BullMQ job whose id is its kind and epoch, so that two monitors, or a monitor
 // restarted mid-transition, never fail over twice or leave a transition half done
 // (docs/design.md#failover-state-and-transitions). Shown here by running two control processes and by
 // killing one mid-window.
