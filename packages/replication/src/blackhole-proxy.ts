@@ -3,8 +3,9 @@ import { createServer, type Server, type Socket } from 'node:net';
 /**
  * Test helper: a TCP proxy to a Redis whose traffic can be swallowed (a partition that hangs reads,
  * the way toxiproxy's blackhole does) and let through again. Only replicator.test.ts uses it. The link
- * proxy (packages/link-proxy, its `blackhole` toxic) now does the same and more, but this package does
- * not depend on it; the test can move to the link proxy once it lives where that dependency is allowed.
+ * proxy (packages/link-proxy, its `blackhole` toxic) does the same and more, and the other partition
+ * tests use it; this package does not depend on @vaultover/link-proxy, which is why this helper remains.
+ * With that dependency (a devDependency suffices) the test can use LinkProxy and this file can go.
  */
 export interface BlackholeProxy {
   url: string;
