@@ -6,7 +6,8 @@ import type { LagMeasurement } from './measure-lag.ts';
 import { ms } from './progress-lines.ts';
 import type { ResyncMeasurement } from './resync-time.ts';
 
-// The replication suite's result: table rows, verdicts against the issue's targets, and notes.
+// The replication suite's result: table rows, verdicts against its targets (docs/benchmarks.md#targets),
+// and notes.
 
 const RATIO_TARGET = 3;
 const LAG_P99_TARGET_MS = 10;
@@ -102,7 +103,8 @@ function verdicts(scenarios: ScenarioResult[], resyncs: ResyncRuns | undefined):
   const ours = scenarios.find((s) => s.name === NAMES.ours)?.median;
   if (ours && native && native.p99Ms > 0)
     atMost('vault lag p99 / native REPLICAOF lag p99', ours.p99Ms / native.p99Ms, RATIO_TARGET);
-  // No target: how far ours is above the floor of any relay process, not a goal of the issue.
+  // No target: how far ours is above the floor of any relay process
+  // (docs/benchmarks.md#the-floor-a-bare-stream-relay), information rather than a goal.
   if (ours && bare && bare.p99Ms > 0)
     verdicts.push({ name: 'vault lag p99 / bare relay p99', value: ours.p99Ms / bare.p99Ms });
   if (bare && native && native.p99Ms > 0)

@@ -10,8 +10,9 @@ import {
   waitUntilNormal,
 } from '../support/failover-stack.ts';
 
-// The control API as docs/control-api.md describes it: administrators only, the status shape of
-// DESIGN §8, refusals with reasons, pause/resume, injected health failures, events and metrics.
+// The control API as docs/control-api.md describes it: administrators only, the status shape of its
+// `GET /api/status` section, refusals with reasons, pause/resume, injected health failures, events and
+// metrics.
 
 let stack: FailoverStack;
 
@@ -49,7 +50,7 @@ describe('the control API', () => {
     );
   });
 
-  it('reports the status fields of DESIGN §8', async () => {
+  it('reports the status fields of docs/control-api.md', async () => {
     const reply = await api('/api/status', 'admin');
     expect(reply.status).toBe(200);
     expect(reply.json).toMatchObject({

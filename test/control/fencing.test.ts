@@ -14,12 +14,12 @@ import {
 } from '../support/failover-stack.ts';
 import type { TestRegion } from '../support/region.ts';
 
-// DESIGN §4, fencing: at most one region accepts writes at any instant, even when the control process is
-// partitioned from the primary. The primary is cut off from the control Redis under a write load sent
-// straight at both region nodes (not through the gateway, which would hide a second writer); the
-// primary's lease runs out, it stops writing, the monitor sees its /health fail, and the secondary is
-// promoted, read-only, once the lease key expired: the primary's last acknowledged write was answered
-// before the secondary served anything.
+// Fencing (docs/design.md#fencing): at most one region accepts writes at any instant, even when the
+// control process is partitioned from the primary. The primary is cut off from the control Redis under a
+// write load sent straight at both region nodes (not through the gateway, which would hide a second
+// writer); the primary's lease runs out, it stops writing, the monitor sees its /health fail, and the
+// secondary is promoted, read-only, once the lease key expired: the primary's last acknowledged write
+// was answered before the secondary served anything.
 
 const LEASE_MS = STACK_TIMINGS.failover.leaseMs;
 

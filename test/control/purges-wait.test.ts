@@ -14,9 +14,9 @@ import {
 } from '../support/failover-stack.ts';
 import { DEFAULT_VAULT } from '../support/region.ts';
 
-// DESIGN §4 / issue 5: scheduled purges (BullMQ delayed jobs) are writes. While the vault is failed over
-// the primary is a standby and must not purge: the purge comes due and waits; after failback it runs,
-// and replication carries it to the secondary.
+// Scheduled purges (BullMQ delayed jobs) are writes (docs/design.md#purges-are-writes). While the vault
+// is failed over the primary is a standby and must not purge: the purge comes due and waits; after
+// failback it runs, and replication carries it to the secondary.
 
 const SECRET = 'purge-waits';
 const OBJECT_KEY = `vo:{${DEFAULT_VAULT}}:o:secret:${SECRET}`;

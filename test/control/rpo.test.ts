@@ -13,10 +13,10 @@ import {
 } from '../support/failover-stack.ts';
 import type { TestRegion } from '../support/region.ts';
 
-// Issue 5, RPO accounting: at failover the control process counts the changes the primary had committed
-// that the secondary had not applied. In async mode, writes acknowledged by the primary behind a cut
-// replication link are lost to the failover (counted, not readable while failed over) and come back
-// with the primary at failback. In sync mode such writes are never acknowledged.
+// RPO accounting (docs/design.md#rpo-accounting): at failover the control process counts the changes
+// the primary had committed that the secondary had not applied. In async mode, writes acknowledged by
+// the primary behind a cut replication link are lost to the failover (counted, not readable while failed
+// over) and come back with the primary at failback. In sync mode such writes are never acknowledged.
 
 const K = 4;
 
@@ -196,7 +196,8 @@ describe('RPO in sync mode', () => {
     expect((await client.setSecret('sync-after', 'v')).value).toBe('v');
   });
 
-  // Issue 5: "In sync mode it must be 0". The K refused writes are reported apart, as unacknowledged.
+  // Sync mode acknowledges nothing the secondary has not applied, so no acknowledged write can be lost:
+  // lostChanges must be 0. The K refused writes are reported apart, as unacknowledged.
   it('reports rpo.lostChanges 0 for that failover, and the refused writes as unacknowledged', () => {
     expect(rpo?.unacknowledgedChanges).toBe(K);
     expect(rpo?.lostChanges).toBe(0);

@@ -10,13 +10,13 @@ import type { ControlEvent, ControlStatus } from '@vaultover/control';
 import { bearerCall, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Issue 5, the whole story as a client sees it: `vaultover up` (real processes, real Redis), a read and a
-// write load through the real SecretClient at the global endpoint with retries off (every failure is
-// seen), the primary crashed and restarted through the control API. The observed outcomes, reduced to
-// phases, must be: writes OK → failures (detection, then the failover window) → reads OK while writes
-// are refused read-only → failures (the failback window) → all OK; the read outage within generous bounds
-// of the configured timings; one failover cycle in the events; digests equal and every acknowledged
-// write readable after failback.
+// A failover and failback, the whole story as a client sees it: `vaultover up` (real processes, real
+// Redis), a read and a write load through the real SecretClient at the global endpoint with retries off
+// (every failure is seen), the primary crashed and restarted through the control API. The observed
+// outcomes, reduced to phases, must be: writes OK → failures (detection, then the failover window) →
+// reads OK while writes are refused read-only → failures (the failback window) → all OK; the read outage
+// within generous bounds of the configured timings; one failover cycle in the events; digests equal and
+// every acknowledged write readable after failback.
 
 const MONITOR = { probeIntervalMs: 200, probeTimeoutMs: 150, failureThreshold: 3, recoveryThreshold: 3 };
 const FAILOVER = { failoverWindowMs: 2000, failbackWindowMs: 1500, minFailedOverMs: 1000, leaseMs: 600 };

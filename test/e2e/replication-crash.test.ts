@@ -21,11 +21,12 @@ import {
   startRegionProcess,
 } from '../support/region-process.ts';
 
-// Issue 4, crash safety, with real OS processes: two embedded redis-servers with an fsync-per-write AOF,
-// a link proxy in front of the primary's Redis, and the two region nodes as child processes started the
-// way `vaultover up` starts them. Writers drive the primary through the real SecretClient while a chaos
-// loop kill -9s one of the four processes at a time and restarts it on the same port and data; then the
-// secondary must converge to exactly the primary's state, and every acknowledged write must be there.
+// Replication's crash safety, with real OS processes: two embedded redis-servers with an
+// fsync-per-write AOF, a link proxy in front of the primary's Redis, and the two region nodes as child
+// processes started the way `vaultover up` starts them. Writers drive the primary through the real
+// SecretClient while a chaos loop kill -9s one of the four processes at a time and restarts it on the
+// same port and data; then the secondary must converge to exactly the primary's state, and every
+// acknowledged write must be there.
 //
 // Embedded Redis on purpose (whatever VAULTOVER_REDIS says): the test must own the Redis processes to
 // kill them. Durability 'aof-always' (fsync before each reply): with 'none' a killed Redis comes back

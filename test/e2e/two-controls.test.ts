@@ -10,9 +10,10 @@ import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// Issue 5: "Transitions run as BullMQ jobs with deterministic ids: two monitors, or a monitor restarted
-// mid-transition, never fail over twice or leave a half-done transition. Test it by running two control
-// processes and by killing one mid-window."
+// Each transition is a BullMQ job whose id is its kind and epoch, so that two monitors, or a monitor
+// restarted mid-transition, never fail over twice or leave a transition half done
+// (docs/design.md#failover-state-and-transitions). Shown here by running two control processes and by
+// killing one mid-window.
 //
 // `vaultover up` (its control process is #1) plus `vaultover control` started alone against the same
 // endpoints (#2): both monitor the regions and both decide. A crash of the primary must give one

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, secretClient } from '../support/clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
-// A region node under a control process's failover state (DESIGN §4, fencing): it serves nothing until
+// A region node under a control process's failover state (docs/design.md#fencing): it serves nothing until
 // the state says what it is, writes only while it holds the write lease, and stops writing once a
 // partition from the control Redis lets the lease run out.
 

@@ -11,12 +11,13 @@ import { API, credentialFor, type RawRequest, rawRequest, secretClient } from '.
 import { cryptographyClient, keyClient, requestLog } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
-// Read-only mode (issue 5): one region node, objects seeded while read-write, then every operation of the
-// catalogue run through the real SDK clients in each read-only profile, and in standby and offline. The
-// mode is switched through POST /admin/mode, as an operator or the control process would.
+// Read-only mode, what a failed-over region serves: one region node, objects seeded while read-write,
+// then every operation of the catalogue run through the real SDK clients in each read-only profile, and
+// in standby and offline. The mode is switched through POST /admin/mode, as an operator or the control
+// process would.
 
-// The allowlists as the seed documents state them (DESIGN §1), written out here rather than read from
-// read-only-profiles.ts: a change there must show up as a failure here.
+// The allowlists as docs/design.md#read-only-after-failover states them, written out here rather than
+// read from read-only-profiles.ts: a change there must show up as a failure here.
 const COMMON: OperationName[] = [
   'SecretList',
   'SecretGet',

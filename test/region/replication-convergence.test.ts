@@ -17,7 +17,7 @@ import {
   startRegionPair,
 } from '../support/region-pair.ts';
 
-// Issue 4's convergence tests, end to end through two in-process region nodes (test/support/region-pair.ts):
+// Replication converges, end to end through two in-process region nodes (test/support/region-pair.ts):
 // what the real SDKs write at the primary ends up in the secondary's Redis byte for byte, through the
 // streaming path and through a full resync forced by trimming while the link is partitioned.
 

@@ -1,6 +1,7 @@
 /**
- * What a region node serves (DESIGN §2): `read-write` everything; `read-only` the read-only profile's
- * allowlist (after a failover); `standby` nothing but replication (a secondary before failover);
+ * What a region node serves (docs/design.md#region-modes): `read-write` everything; `read-only` the
+ * read-only profile's allowlist (after a failover); `standby` nothing but replication (a secondary before
+ * failover, either region during a failover or failback window, the old primary while failed over);
  * `offline` nothing (a region taken out of service). The node enforces its own mode, whatever the
  * gateway in front of it believes.
  */

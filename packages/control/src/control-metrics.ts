@@ -1,7 +1,10 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { FAILOVER_STATES, type FailoverState, latestFailover } from './failover/failover-state.ts';
 
-/** The control process's metrics (DESIGN §7): labels are region names, states and results, never object names. */
+/**
+ * The control process's metrics (docs/control-api.md#metrics, conventions in docs/design.md#observability):
+ * labels are region names, states and results, never object names.
+ */
 export class ControlMetrics {
   readonly registry: Registry;
   readonly regionUp: Gauge<'region'>;

@@ -17,12 +17,12 @@ export class RegionMetrics {
   readonly requests: Counter<'operation' | 'status'>;
   readonly duration: Histogram<'operation'>;
   readonly redisErrors: Counter;
-  /** Replication (issue 4): labelled by region only (the registry's default label), never by vault. */
+  /** Replication: labelled by region only (the registry's default label), never by vault. */
   readonly replicationApplyLag: Histogram;
   readonly replicationApplied: Counter;
   readonly replicationResyncs: Counter;
   readonly replicationSyncTimeouts: Counter;
-  /** Operations refused because the region is read-only (failover, issue 5). */
+  /** Operations refused because the region is read-only (docs/design.md#read-only-after-failover). */
   readonly readOnlyRejections: Counter<'operation' | 'region'>;
   readonly #region: string;
   #mode: (() => RegionMode) | undefined;

@@ -2,7 +2,10 @@ import type { Principal } from '@vaultover/auth';
 import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
 
-/** Everything a region node needs to start. Defaults are in region-node.ts (REGION_DEFAULTS). */
+/**
+ * Everything a region node needs to start. Each field's default is given beside it; the replication
+ * ones are REPLICATION_DEFAULTS in region-node.ts.
+ */
 export interface RegionNodeOptions {
   /** Region name, e.g. `westeurope`; shown in `x-ms-keyvault-region` and metric labels. */
   region: string;

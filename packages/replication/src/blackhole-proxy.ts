@@ -2,7 +2,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 
 /**
  * Test helper: a TCP proxy to a Redis whose traffic can be swallowed (a partition that hangs reads,
- * the way toxiproxy's blackhole does) and let through again. A stand-in until the link proxy exists.
+ * the way toxiproxy's blackhole does) and let through again. Only replicator.test.ts uses it. The link
+ * proxy (packages/link-proxy, its `blackhole` toxic) does the same and more, and the other partition
+ * tests use it; this package does not depend on @vaultover/link-proxy, which is why this helper remains.
+ * With that dependency (a devDependency suffices) the test can use LinkProxy and this file can go.
  */
 export interface BlackholeProxy {
   url: string;

@@ -6,9 +6,10 @@ export interface ReplicatorOptions {
   /** This (secondary) region's name: in status, metrics and the acknowledgement keys on the primary. */
   region: string;
   /**
-   * Creates a new client of the primary's Redis (later: through the link proxy). Called for each of the
-   * replicator's two connections (blocking reads; commands) and again whenever one is dropped after a
-   * failure, so it must return a fresh client each time. The replicator disconnects clients it drops.
+   * Creates a new client of the primary's Redis (under `vaultover up`, through the link proxy in front of
+   * it). Called for each of the replicator's two connections (blocking reads; commands) and again whenever
+   * one is dropped after a failure, so it must return a fresh client each time. The replicator
+   * disconnects clients it drops.
    */
   primary: () => Redis;
   /** The secondary's own Redis. */

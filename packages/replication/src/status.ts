@@ -13,8 +13,9 @@ export interface VaultReplicationStatus {
 }
 
 /**
- * The replication status of a secondary region (the shape issue 4 requires). Positions are per vault,
- * so the region-wide `lastPosition`/`lastAppliedPosition` are sums over vaults (a count of changes);
+ * The replication status of a secondary region, after HashiCorp Vault's replication status: the fields
+ * tools and tests rely on (docs/design.md#change-entries-and-replication-streams). Positions are per
+ * vault, so the region-wide `lastPosition`/`lastAppliedPosition` are sums over vaults (a count of changes);
  * times are ISO 8601, null until known; `lagSeconds` is the commit-time distance between the newest
  * change seen on the primary and the last applied one, over lagging vaults (0 when caught up).
  */

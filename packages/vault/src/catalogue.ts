@@ -1,7 +1,7 @@
 /**
  * The operation catalogue: every operation the service offers, with the real service's name, its class
  * (read or write: what a region in read-only mode may serve) and the RBAC data action it needs.
- * Routes, the read-only gate, metrics and fault rules all name operations from here.
+ * Routes, RBAC, the read-only gate and metrics all name operations from here.
  */
 export type OperationClass = 'read' | 'write';
 

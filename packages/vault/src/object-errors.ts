@@ -1,7 +1,7 @@
 import { ConflictError, ForbiddenError, NotFoundError } from './errors.ts';
 import type { ObjectKind } from './object-kind.ts';
 
-// The real service's wording for errors about objects, in one place (see reference/keyvault-api.md §3).
+// The real service's wording for errors about objects, in one place (see docs/vault-api.md#errors).
 const RECOVERY_HELP =
   'If you recently deleted this {noun} you may be able to recover it using the correct recovery command. ' +
   'For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182';

@@ -51,7 +51,7 @@ export class InvalidSignatureError extends AuthError {
   }
 }
 
-/** The JWT's `exp` has passed on the server's (simulated) clock. */
+/** The JWT's `exp` has passed, in real time (the simulated clock does not expire tokens). */
 export class TokenExpiredError extends AuthError {
   override readonly name = 'TokenExpiredError';
 

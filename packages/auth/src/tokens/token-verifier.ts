@@ -44,8 +44,9 @@ export class TokenVerifier {
 
   /**
    * Authenticates a request from its `Authorization` header.
-   * @param now Current time in ms from the server's injected clock; `exp` is checked against
-   *   it, not the wall clock, so simulated time shifts expire tokens.
+   * @param now Current time in ms; `exp` is checked against it. The servers pass real time
+   *   (`Date.now()`), not the simulated clock, so a time shift never expires tokens
+   *   (docs/design.md#tokens-against-real-time).
    * @throws AuthError subclass saying why (missing, malformed, signature, expired, claims,
    *   unknown principal).
    */

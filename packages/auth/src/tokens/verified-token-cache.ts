@@ -8,7 +8,7 @@ export interface VerifiedClaims {
 /**
  * Remembers tokens that passed signature and claim checks, keyed by the exact token string,
  * so repeat requests skip the HMAC. Bounded: when full, the oldest entry goes first. Expiry
- * is the caller's job, since only it knows the (simulated) time.
+ * is the caller's job: it passes the time to check against (real time, in the servers).
  */
 export class VerifiedTokenCache {
   readonly #entries = new Map<string, VerifiedClaims>();

@@ -31,7 +31,7 @@ export const monitorSchema = z
   })
   .superRefine((settings, ctx) => {
     // A probe still waiting when the next one starts would blur "consecutive failures". (An invalid
-    // interval has its own issue already.)
+    // interval is already reported by its own field's check.)
     if (settings.probeIntervalMs > 0 && settings.probeTimeoutMs >= settings.probeIntervalMs) {
       ctx.addIssue({
         code: 'custom',

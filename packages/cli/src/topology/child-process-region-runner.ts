@@ -16,7 +16,7 @@ export interface ChildRunnerOptions {
 }
 
 /**
- * Runs each region node as its own OS process (`node main.ts region --name X`), as DESIGN §2 wants:
+ * Runs each region node as its own OS process (`node main.ts region --name X`; docs/design.md#region-nodes):
  * a crash, a kill -9 or a GC pause in one region leaves the others alone. The child gets its launch in
  * REGION_LAUNCH_ENV and a stdin pipe whose EOF tells it the supervisor is gone. Its stderr (the
  * region's JSON log lines) is passed through to ours.

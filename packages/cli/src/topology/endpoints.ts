@@ -1,7 +1,10 @@
 import type { VaultoverConfig } from '../config/index.ts';
 import type { Topology } from './topology.ts';
 
-/** The `vaultover ready` JSON, also written to `.vaultover/endpoints.json` (DESIGN §8). */
+/**
+ * The `vaultover ready` JSON, also written to `.vaultover/endpoints.json`
+ * (docs/design.md#ready-line-and-endpoints-file).
+ */
 export interface Endpoints {
   /** The global endpoint (default vault): it routes to whichever region serves. */
   gateway: string;

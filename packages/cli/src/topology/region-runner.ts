@@ -42,8 +42,8 @@ export interface RunningRegion {
 }
 
 /**
- * Starts region nodes: in this process (the demo, unit tests) or one OS process per region (`up`, as
- * DESIGN §2 wants).
+ * Starts region nodes: in this process (the demo, unit tests) or one OS process per region (`up`; why:
+ * docs/design.md#region-nodes).
  */
 export interface RegionRunner {
   start(launch: RegionLaunch): Promise<RunningRegion>;

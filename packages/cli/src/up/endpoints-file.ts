@@ -3,7 +3,10 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Endpoints } from '../topology/endpoints.ts';
 
-/** Where the endpoints JSON goes: `.vaultover/endpoints.json` in `cwd` (the DESIGN §8 contract). */
+/**
+ * Where the endpoints JSON goes: `.vaultover/endpoints.json` in `cwd`
+ * (docs/design.md#ready-line-and-endpoints-file).
+ */
 export function endpointsPath(cwd: string): string {
   return join(cwd, '.vaultover', 'endpoints.json');
 }

@@ -40,7 +40,7 @@ export interface ControlApiDeps {
 
 type Handler = (req: Request) => Promise<{ status?: number; body: unknown }>;
 
-/** The control API (DESIGN §8, docs/control-api.md): JSON, administrators only, except /metrics. */
+/** The control API (docs/control-api.md): JSON, administrators only, except /metrics. */
 export function controlApi(deps: ControlApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');

@@ -8,7 +8,7 @@ export interface StatusRegion {
   url: string;
 }
 
-/** `GET /api/status` (DESIGN §8). */
+/** `GET /api/status` (docs/control-api.md#get-apistatus). */
 export interface ControlStatus {
   state: FailoverState['state'];
   epoch: number;

@@ -4,7 +4,7 @@ import type { RouteSource } from './route-source.ts';
 
 /** Options of {@link startGateway}. Only `dataDir` and `routeSource` are required. */
 export interface GatewayOptions {
-  /** Where to route each request. */
+  /** Where to route each connection. */
   routeSource: RouteSource;
   /**
    * The deployment's data directory, shared with the region nodes: its `tls/` holds the CA whose

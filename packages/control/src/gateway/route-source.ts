@@ -5,7 +5,7 @@ import type { Clock } from '@vaultover/foundation';
 export const FAILURE_MODES = ['status', 'reset', 'hang'] as const;
 export type FailureMode = (typeof FAILURE_MODES)[number];
 
-/** What the global endpoint does with a request that arrives now. */
+/** What the global endpoint does with a connection that arrives now. */
 export type RouteDecision =
   /** Relay to the region that serves, telling it (PROXY header) the epoch the connection was routed under. */
   | {
@@ -17,18 +17,22 @@ export type RouteDecision =
       readonly mode: string;
       readonly epoch: number;
     }
-  /** A transition window: fail the request the configured way until `until` (epoch ms, control clock). */
+  /** A transition window: fail the connection the configured way until `until` (epoch ms, control clock). */
   | {
       readonly kind: 'fail';
       readonly how: FailureMode;
-      /** Human-readable state, e.g. "failing over from westeurope to northeurope". */
+      /** Human-readable state, e.g. "The vault is failing over from westeurope to northeurope". */
       readonly reason: string;
       /** The transition, e.g. `failing-over` or `failing-back`, sent in `x-vaultover-mode`. */
       readonly state?: string;
       readonly until: number;
       readonly epoch: number;
     }
-  /** No region can serve (e.g. the primary is down and failover is paused): 503, no window to wait for. */
+  /**
+   * No region to route to (the failover state is not loaded yet, or no URL is known for the serving
+   * region): 503, no window to wait for. A serving region that is down is still `forward`: the gateway
+   * then answers 503 itself when the region does not answer.
+   */
   | { readonly kind: 'unavailable'; readonly reason: string; readonly epoch: number };
 
 /**

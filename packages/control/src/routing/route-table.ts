@@ -12,7 +12,7 @@ export interface RouteTableOptions {
 
 /**
  * The global endpoint's routing, from the failover state: the serving region while there is one, the
- * configured failure during a window. Kept in memory (the gateway asks once per request) and replaced
+ * configured failure during a window. Kept in memory (the gateway asks once per connection) and replaced
  * whenever the state changes.
  */
 export class RouteTable extends EventEmitter implements RouteSource {

@@ -3,7 +3,10 @@ import { ConflictError, type OperationName, ServiceUnavailableError } from '@vau
 // Every refusal is a 503 ServiceUnavailable: the request is fine, this region just does not serve it now,
 // and the SDKs retry 503 (which is what users come to watch). Messages never carry object names or values.
 
-/** The real service's refusal of an operation outside the read-only allowlist, word for word (DESIGN §8). */
+/**
+ * The real service's refusal of an operation outside the read-only allowlist, word for word
+ * (docs/design.md#read-only-after-failover).
+ */
 export class ReadOnlyRefusalError extends ServiceUnavailableError {
   readonly operation: OperationName;
 
@@ -37,7 +40,7 @@ export class EpochMismatchError extends ServiceUnavailableError {
   }
 }
 
-/** A write while the write fence is up: the region could not renew its write lease (fencing, DESIGN §4). */
+/** A write while the write fence is up: the region does not hold the write lease (docs/design.md#fencing). */
 export class WriteFencedError extends ServiceUnavailableError {
   constructor(region: string) {
     super(`Region ${region} does not hold the write lease, so it accepts no writes right now. Retry.`);

@@ -12,7 +12,7 @@ export function rememberProxyHeader(socket: Socket, header: ProxyHeader): void {
 /**
  * The PROXY header of the connection `socket` belongs to, if it began with one. A request's socket is the
  * TLS socket; the header was read on the TCP socket it wraps, `_parent` (internal to Node, as in the
- * gateway's resetConnection: TLSSocket has no public accessor for it).
+ * gateway's local-replies.ts: TLSSocket has no public accessor for it).
  */
 export function proxyHeaderOf(socket: Socket): ProxyHeader | undefined {
   const parent = (socket as Socket & { _parent?: Socket | null })._parent;

@@ -1,10 +1,11 @@
 import type { ReplicationStatus } from '@vaultover/replication';
 
 /**
- * `GET /replication/status` of a region node: exactly the fields issue 4 names (the replicator's status
- * without its counters and per-vault detail), so that tools and tests can rely on them. Fields that do
- * not apply to the node's role are null (a primary applies nothing and has no link to watch; a
- * secondary has no link until configured with a primary).
+ * `GET /replication/status` of a region node: exactly the fields of
+ * docs/design.md#change-entries-and-replication-streams (the replicator's status without its counters
+ * and per-vault detail), so that tools and tests can rely on them. Fields that do not apply to the
+ * node's role are null (a primary applies nothing and has no link to watch; a secondary has no link
+ * until configured with a primary).
  */
 export type NodeReplicationStatus = Omit<
   ReplicationStatus,

@@ -19,9 +19,9 @@ export interface SecondaryReplicationOptions {
  * The secondary side: runs the Replicator from the primary's Redis into this region's, feeds the
  * replication metrics from its events, and reports its status.
  *
- * The data plane's vault cache (VaultRegistry) needs no invalidation on lifecycle entries here: a standby
- * refuses every client request before the registry is asked, so nothing is ever cached. The read-only
- * serving of the failover issue will need a `forget(name)` on the registry, called on `lifecycle` events.
+ * The data plane's vault cache (VaultRegistry) needs no invalidation on lifecycle entries here: a
+ * secondary's registry does not cache (region-node.ts starts it with `cacheVaults: false`), so a
+ * failed-over, read-only secondary reads each vault's properties from its Redis, as replicated.
  */
 export class SecondaryReplication implements NodeReplication {
   readonly #options: SecondaryReplicationOptions;
@@ -87,7 +87,7 @@ export class SecondaryReplication implements NodeReplication {
         digests: options.digests ? await digestAll(this.#redis, vaults) : {},
       };
     }
-    // Only the issue's fields: the replicator's counters and per-vault detail go to metrics and logs.
+    // Only the documented fields: the replicator's counters and per-vault detail go to metrics and logs.
     const {
       appliedTotal: _applied,
       resyncsTotal: _resyncs,

@@ -1,7 +1,7 @@
 import { BadParameterError, ForbiddenError } from '../errors.ts';
 
 // Refusals of cryptographic operations. Wording follows the real service where it is known
-// (reference/keyvault-api.md §3); the inner codes of the validity window are this emulator's own.
+// (docs/vault-api.md#errors); the inner codes of the validity window are this emulator's own.
 
 /** The operation is not in the key's `key_ops`. */
 export function operationNotPermitted(operation: string): ForbiddenError {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { intDate, optional, tags } from '../object-input.ts';
 import { KEY_OPERATIONS } from './key-types.ts';
 
-// Bodies of the key lifecycle requests (reference/keyvault-api.md §2). Shapes are checked here;
+// Bodies of the key lifecycle requests (docs/vault-api.md#keys). Shapes are checked here;
 // the rules between fields (a known kty, a size for it, a curve) are in key-rules.ts.
 
 /** Base64url without padding, as the service sends and expects every binary field. */

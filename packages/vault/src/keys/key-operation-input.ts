@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { optional } from '../object-input.ts';
 
-// Bodies of the cryptographic requests (reference/keyvault-api.md §2). Algorithms are strings here,
+// Bodies of the cryptographic requests (docs/vault-api.md#keys). Algorithms are strings here,
 // checked against the key in key-cryptography.ts, so that an unknown or unsuitable one gets a message
 // that says which algorithms would do.
 

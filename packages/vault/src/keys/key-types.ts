@@ -1,5 +1,5 @@
 /**
- * The vocabulary of keys as the real service spells it on the wire (reference/keyvault-api.md §2):
+ * The vocabulary of keys as the real service spells it on the wire (docs/vault-api.md#keys):
  * key types, curves, key operations and algorithms. Vaults (not Managed HSM) hold RSA and EC keys only.
  */
 

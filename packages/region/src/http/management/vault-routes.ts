@@ -18,7 +18,10 @@ const request = (c: ArmContext) => ({
   principal: c.principal,
 });
 
-/** The vaults of the Key Vault resource provider, as Azure Resource Manager serves them (DESIGN §5). */
+/**
+ * The vaults of the Key Vault resource provider, as Azure Resource Manager serves them
+ * (docs/vault-api.md#vaults-management-plane).
+ */
 export function vaultRoutes(vaults: VaultManager): ArmRoute[] {
   const listed = async (c: ArmContext, resourceGroup?: string): Promise<Reply> => {
     const page = await vaults.queries.list(armPageRequest(c), resourceGroup);

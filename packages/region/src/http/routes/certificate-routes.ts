@@ -13,7 +13,7 @@ import {
 const name = (context: RequestContext) => context.params.name ?? '';
 
 /**
- * The certificates REST API (reference/keyvault-api.md §9). Order matters: literal segments before
+ * The certificates REST API (docs/vault-api.md#certificates). Order matters: literal segments before
  * parameters (`/certificates/restore`, `/certificates/{n}/versions|policy|pending|create|import|backup`
  * before `/certificates/{n}/{version}`). Issuers, contacts, merge and cancellation are not modelled.
  */

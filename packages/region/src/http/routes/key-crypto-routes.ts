@@ -30,7 +30,7 @@ function cryptoRoute(
   };
 }
 
-/** Cryptography with stored keys and the vault's random bytes (reference/keyvault-api.md §2). */
+/** Cryptography with stored keys and the vault's random bytes (docs/vault-api.md#keys). */
 export function keyCryptoRoutes(crypto: KeyCryptography): DataRoute[] {
   return [
     cryptoRoute(crypto, 'encrypt', 'KeyEncrypt', 'encrypt'),

@@ -12,7 +12,7 @@ import {
 const name = (context: RequestContext) => context.params.name ?? '';
 
 /**
- * The keys lifecycle REST API (reference/keyvault-api.md §2); cryptography is in key-crypto-routes.ts.
+ * The keys lifecycle REST API (docs/vault-api.md#keys); cryptography is in key-crypto-routes.ts.
  * Order matters: literal segments before parameters (`/keys/restore`, `/keys/{n}/versions`,
  * `/keys/{n}/rotationpolicy` before `/keys/{n}/{version}`).
  */

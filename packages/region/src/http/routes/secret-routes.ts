@@ -5,7 +5,7 @@ import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from
 
 const name = (context: RequestContext) => context.params.name ?? '';
 
-/** The secrets REST API (reference/keyvault-api.md §1). Order matters: literal segments before parameters. */
+/** The secrets REST API (docs/vault-api.md#secrets). Order matters: literal segments before parameters. */
 export function secretRoutes(secrets: SecretStore): DataRoute[] {
   return [
     {
