@@ -1,4 +1,8 @@
-/** The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`. */
+/**
+ * The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`,
+ * and back to `failed-over` from `failing-back` when failback is aborted. transition-table.ts lists every
+ * allowed move.
+ */
 export const FAILOVER_STATES = ['normal', 'failing-over', 'failed-over', 'failing-back'] as const;
 export type FailoverStateName = (typeof FAILOVER_STATES)[number];
 
