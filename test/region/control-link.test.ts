@@ -130,7 +130,7 @@ describe('a region node under a control process', () => {
         reason: 'test',
         forced: true,
         detectedAt: null,
-        startedAt: new Date().toISOString(),
+        startedAt: Date.now(),
         servingAt: null,
         failbackStartedAt: null,
         endedAt: null,

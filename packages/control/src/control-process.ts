@@ -114,10 +114,8 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     onFailedOver: (record, state) => {
       if (state.state !== 'failed-over') return;
       metrics.failovers.inc();
-      if (record.servingAt) {
-        metrics.failoverDuration.observe(
-          (Date.parse(record.servingAt) - Date.parse(record.startedAt)) / 1000,
-        );
+      if (record.servingAt !== null) {
+        metrics.failoverDuration.observe((record.servingAt - record.startedAt) / 1000);
       }
     },
   });

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { CONTROL_KEYS } from '@vaultover/region';
 import type { Redis } from 'ioredis';
 import { EVENTS_MAX_LENGTH, type EventKind } from '../events/event-log.ts';
-import { assignedModes, FAILOVER_STATES, type FailoverState, writerOf } from './failover-state.ts';
+import {
+  assignedModes,
+  FAILOVER_STATES,
+  type FailoverRecord,
+  type FailoverState,
+  writerOf,
+} from './failover-state.ts';
 
 const TRANSITION = readFileSync(new URL('./lua/transition.lua', import.meta.url), 'utf8');
 
@@ -94,9 +100,10 @@ function parseState(text: string): FailoverState {
   } catch (error) {
     throw new CorruptFailoverStateError((error as Error).message);
   }
-  const candidate = value as Partial<FailoverState> | null;
+  const candidate = value as Record<string, unknown> | null;
   if (
     !candidate ||
+    typeof candidate !== 'object' ||
     !FAILOVER_STATES.includes(candidate.state as never) ||
     !Number.isInteger(candidate.epoch) ||
     typeof candidate.primary !== 'string' ||
@@ -104,5 +111,48 @@ function parseState(text: string): FailoverState {
   ) {
     throw new CorruptFailoverStateError('expected { state, epoch, primary, secondary, … }');
   }
-  return candidate as FailoverState;
+  const state: Record<string, unknown> = { ...candidate, since: timeOf(candidate.since, 'since', false) };
+  if (state.state === 'failing-over' || state.state === 'failing-back') {
+    state.windowEndsAt = timeOf(candidate.windowEndsAt, 'windowEndsAt', false);
+  }
+  if (state.state === 'normal') {
+    if (candidate.lastFailover !== null)
+      state.lastFailover = parseRecord(candidate.lastFailover, 'lastFailover');
+  } else {
+    state.failover = parseRecord(candidate.failover, 'failover');
+  }
+  return state as unknown as FailoverState;
+}
+
+const RECORD_TIMES = ['detectedAt', 'startedAt', 'servingAt', 'failbackStartedAt', 'endedAt'] as const;
+
+function parseRecord(value: unknown, where: string): FailoverRecord {
+  if (!value || typeof value !== 'object')
+    throw new CorruptFailoverStateError(`${where} is not a failover record`);
+  const record: Record<string, unknown> = { ...value };
+  for (const field of RECORD_TIMES) {
+    record[field] = timeOf(record[field], `${where}.${field}`, field !== 'startedAt');
+  }
+  const rpo = record.rpo;
+  if (rpo !== null) {
+    if (!rpo || typeof rpo !== 'object')
+      throw new CorruptFailoverStateError(`${where}.rpo is not an RPO report`);
+    const lost = (rpo as { newestLostCommitTime?: unknown }).newestLostCommitTime;
+    record.rpo = { ...rpo, newestLostCommitTime: timeOf(lost, `${where}.rpo.newestLostCommitTime`, true) };
+  }
+  return record as unknown as FailoverRecord;
+}
+
+/**
+ * A persisted time in epoch ms. States written before the control process kept its times in epoch ms
+ * hold ISO strings in the failover record: those are converted (the next transition writes them as ms).
+ */
+function timeOf(value: unknown, where: string, nullable: boolean): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (value === null && nullable) return null;
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isFinite(ms)) return ms;
+  throw new CorruptFailoverStateError(
+    `${where} is ${JSON.stringify(value)}, not a time in epoch milliseconds`,
+  );
 }

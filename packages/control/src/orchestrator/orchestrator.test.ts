@@ -74,7 +74,7 @@ describe('Orchestrator', () => {
         fromEpoch: 4,
         reason: 'westeurope failed its health checks',
         forced: false,
-        detectedAt: new Date(clock.now()).toISOString(),
+        detectedAt: clock.now(),
       },
     ]);
   });
@@ -96,8 +96,8 @@ describe('Orchestrator', () => {
       reason: 'r',
       forced: false,
       detectedAt: null,
-      startedAt: new Date(clock.now()).toISOString(),
-      servingAt: new Date(clock.now()).toISOString(),
+      startedAt: clock.now(),
+      servingAt: clock.now(),
       failbackStartedAt: null,
       endedAt: null,
       recoveredChanges: null,

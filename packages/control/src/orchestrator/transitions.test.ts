@@ -136,12 +136,13 @@ describe('Transitions', () => {
     expect(state.failover.rpo).toEqual({
       lostChanges: 3,
       unacknowledgedChanges: 0,
-      newestLostCommitTime: '2026-11-23T07:59:59.000Z',
+      newestLostCommitTime: Date.parse('2026-11-23T07:59:59.000Z'),
       lostWindowSeconds: 0.5,
       primaryPosition: 120,
       secondaryAppliedPosition: 117,
     });
-    expect(Date.parse(state.failover.servingAt ?? '') - Date.parse(state.failover.startedAt)).toBe(5000);
+    expect(state.failover.startedAt).toBe(Date.parse('2026-11-23T08:00:00Z'));
+    expect((state.failover.servingAt ?? 0) - state.failover.startedAt).toBe(5000);
     expect(f.pushed).toEqual([
       'https://w=standby@2',
       'https://n=standby@2',

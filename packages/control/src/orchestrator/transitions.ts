@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ControlClock } from '../clock/control-clock.ts';
 import type { EventLog } from '../events/event-log.ts';
+import { rpoReportJson } from '../failover/failover-json.ts';
 import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
 import { pushModes } from '../regions/push-modes.ts';
@@ -14,8 +15,8 @@ export interface TransitionJob {
   fromEpoch: number;
   reason: string;
   forced: boolean;
-  /** When the monitor judged the primary down (ISO), for detection time. */
-  detectedAt: string | null;
+  /** When the monitor judged the primary down (epoch ms), for detection time. */
+  detectedAt: number | null;
 }
 
 export interface TransitionsDeps {
@@ -61,7 +62,7 @@ export class Transitions {
         reason: job.reason,
         forced: job.forced,
         detectedAt: job.detectedAt,
-        startedAt: iso(now),
+        startedAt: now,
         servingAt: null,
         failbackStartedAt: null,
         endedAt: null,
@@ -82,9 +83,9 @@ export class Transitions {
     if (signal.aborted) return;
     const rpo = await measureRpo(this.#deps.positions, state.primary, state.secondary);
     const now = clock.now();
-    const failover = { ...state.failover, servingAt: iso(now), rpo };
+    const failover = { ...state.failover, servingAt: now, rpo };
     const next: FailoverState = { ...base(state, now), state: 'failed-over', failover };
-    const moved = await this.#move(state, next, { rpo });
+    const moved = await this.#move(state, next, { rpo: rpoReportJson(rpo) });
     if (moved === next) this.#deps.onFailedOver?.(failover, next);
   }
 
@@ -97,7 +98,7 @@ export class Transitions {
         ...base(state, now),
         state: 'failing-back',
         windowEndsAt: now + settings.failbackWindowMs,
-        failover: { ...state.failover, failbackStartedAt: iso(now) },
+        failover: { ...state.failover, failbackStartedAt: now },
       };
       state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
     }
@@ -117,7 +118,7 @@ export class Transitions {
     const next: FailoverState = {
       ...base(state, now),
       state: 'normal',
-      lastFailover: { ...state.failover, endedAt: iso(now), recoveredChanges },
+      lastFailover: { ...state.failover, endedAt: now, recoveredChanges },
     };
     const moved = await this.#move(state, next, { recoveredChanges });
     if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
@@ -178,8 +179,4 @@ export class Transitions {
 
 function base(state: FailoverState, now: number) {
   return { epoch: state.epoch + 1, primary: state.primary, secondary: state.secondary, since: now };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
