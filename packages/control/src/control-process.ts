@@ -61,7 +61,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
   const subscriber = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: null });
   redis.on('error', () => {});
   subscriber.on('error', () => {});
-  const store = new FailoverStore(redis);
+  const store = new FailoverStore(redis, { logger });
   const events = new EventLog(redis, clock);
   const metrics = new ControlMetrics();
   const initial: FailoverState = {
@@ -78,11 +78,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     routes.update(state);
     metrics.showState(state);
   };
-  const current = await store.ensure(initial, {
-    time: clock.now(),
-    kind: 'transition',
-    details: { to: 'normal', epoch: 1 },
-  });
+  const current = await store.ensure(initial);
   showState(current);
   const credential = new VaultoverCredential({
     dataDir: options.dataDir,

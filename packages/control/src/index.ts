@@ -12,6 +12,12 @@ export type {
 } from './failover/failover-json.ts';
 export { FAILOVER_STATES, type FailoverState, type FailoverStateName } from './failover/failover-state.ts';
 export { FailoverStore } from './failover/failover-store.ts';
+export type { TransitionEvent } from './failover/transition-events.ts';
+export {
+  IllegalTransitionError,
+  TRANSITION_TABLE,
+  type TransitionName,
+} from './failover/transition-table.ts';
 export { GatewayError, GatewayListenError, UpstreamError } from './gateway/errors.ts';
 export { type Gateway, startGateway } from './gateway/gateway.ts';
 export { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway/gateway-metrics.ts';

@@ -1,14 +1,31 @@
 import { readFileSync } from 'node:fs';
 import { CONTROL_KEYS } from '@vaultover/region';
 import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { EVENTS_MAX_LENGTH, type EventKind } from '../events/event-log.ts';
 import {
   assignedModes,
   FAILOVER_STATES,
   type FailoverRecord,
   type FailoverState,
+  latestFailover,
   writerOf,
 } from './failover-state.ts';
+import {
+  type TransitionEvent,
+  type TransitionEventOf,
+  type TransitionListener,
+  type TransitionPayloads,
+  transitionDetails,
+} from './transition-events.ts';
+import {
+  checkTransition,
+  type FromOf,
+  IllegalTransitionError,
+  type StateIn,
+  type ToOf,
+  type TransitionName,
+} from './transition-table.ts';
 
 const TRANSITION = readFileSync(new URL('./lua/transition.lua', import.meta.url), 'utf8');
 
@@ -23,22 +40,32 @@ export class CorruptFailoverStateError extends Error {
   }
 }
 
-/** The event recorded with a transition. */
-export interface TransitionEvent {
+/** The entry written to the control Redis event stream with a write of the state (wire shape). */
+interface StreamEvent {
+  /** Epoch ms; written as ISO. */
   time: number;
   kind: EventKind;
   details: Record<string, unknown>;
 }
 
+export interface FailoverStoreOptions {
+  /** Where a transition listener's exception is reported (else a process warning). */
+  logger?: Logger;
+}
+
 /**
  * The failover state in the control Redis: read, created once, and moved on by compare-and-set on the
- * epoch, together with its event and the fields region nodes read (writer, modes).
+ * epoch, together with its event and the fields region nodes read (writer, modes). `transition()` is the
+ * only way the state moves: it allows exactly the moves of the transition table.
  */
 export class FailoverStore {
   readonly #redis: Redis;
+  readonly #logger: Logger | undefined;
+  readonly #listeners = new Set<TransitionListener>();
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, options: FailoverStoreOptions = {}) {
     this.#redis = redis;
+    this.#logger = options.logger;
   }
 
   async load(): Promise<FailoverState | undefined> {
@@ -46,17 +73,57 @@ export class FailoverStore {
     return text === null ? undefined : parseState(text);
   }
 
-  /** Writes `initial` unless a state exists; returns the state in force. */
-  async ensure(initial: FailoverState, event: TransitionEvent): Promise<FailoverState> {
-    await this.#write('', initial, event);
+  /**
+   * Creates the state as `initial` unless a state exists (the first start of a deployment), with its
+   * event `{ to, epoch }`; returns the state in force. A creation, not a transition: it never moves a state.
+   */
+  async ensure(initial: FailoverState): Promise<FailoverState> {
+    await this.#write('', initial, {
+      time: initial.since,
+      kind: 'transition',
+      details: { to: initial.state, epoch: initial.epoch },
+    });
     const state = await this.load();
     if (!state) throw new CorruptFailoverStateError('it vanished right after it was written');
     return state;
   }
 
-  /** Moves from `from` (its epoch must still be current) to `to`; false when someone else moved first. */
-  async transition(from: FailoverState, to: FailoverState, event: TransitionEvent): Promise<boolean> {
-    return this.#write(String(from.epoch), to, event);
+  /**
+   * Moves from `from` (its epoch must still be current) to `to` by the transition `name`, records the
+   * move in the event stream, and tells this store's listeners. False when someone else moved first.
+   * Throws IllegalTransitionError, writing nothing, for a move the transition table does not allow.
+   */
+  async transition<N extends TransitionName>(
+    name: N,
+    from: StateIn<FromOf<N>>,
+    to: StateIn<ToOf<N>>,
+    payload: TransitionPayloads[N],
+  ): Promise<boolean> {
+    const event = transitionEvent(name, from, to, payload);
+    const moved = await this.#write(String(from.epoch), to, {
+      time: event.at,
+      kind: 'transition',
+      details: transitionDetails(event),
+    });
+    if (moved) this.#emit(event);
+    return moved;
+  }
+
+  /**
+   * Calls `listener` after every `kind` transition made through this store (another control process's
+   * moves are told to its own listeners). Returns the unsubscribe function.
+   */
+  on<N extends TransitionName>(kind: N, listener: TransitionListener<N>): () => void {
+    return this.onAny((event) => {
+      if (event.kind === kind) listener(event as unknown as TransitionEventOf<N>);
+    });
+  }
+
+  /** Calls `listener` after every transition made through this store. Returns the unsubscribe function. */
+  onAny(listener: (event: TransitionEvent) => void): () => void {
+    const entry = listener as TransitionListener;
+    this.#listeners.add(entry);
+    return () => void this.#listeners.delete(entry);
   }
 
   async paused(): Promise<boolean> {
@@ -72,7 +139,20 @@ export class FailoverStore {
     return Math.max(0, await this.#redis.pttl(CONTROL_KEYS.lease));
   }
 
-  async #write(expectedEpoch: string, to: FailoverState, event: TransitionEvent): Promise<boolean> {
+  /** The move has happened whatever a listener does: its exception is reported, not thrown. */
+  #emit(event: TransitionEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        if (this.#logger)
+          this.#logger.error({ err: error, transition: event.kind }, 'a transition listener failed');
+        else process.emitWarning(`a listener of the ${event.kind} transition failed: ${String(error)}`);
+      }
+    }
+  }
+
+  async #write(expectedEpoch: string, to: FailoverState, event: StreamEvent): Promise<boolean> {
     const [moved] = (await this.#redis.eval(
       TRANSITION,
       2,
@@ -91,6 +171,35 @@ export class FailoverStore {
     )) as [number, string];
     return moved === 1;
   }
+}
+
+/** The event of a move the table allows; IllegalTransitionError otherwise. */
+function transitionEvent<N extends TransitionName>(
+  name: N,
+  from: FailoverState,
+  to: FailoverState,
+  payload: TransitionPayloads[N],
+): TransitionEvent {
+  checkTransition(name, from, to);
+  const record = latestFailover(to);
+  if (!record) {
+    throw new IllegalTransitionError(
+      name,
+      from.state,
+      to.state,
+      'the state entered carries no failover record',
+    );
+  }
+  const event = {
+    ...payload,
+    kind: name,
+    from: from.state,
+    to: to.state,
+    epoch: to.epoch,
+    at: to.since,
+    record,
+  };
+  return { ...event, state: to } as TransitionEvent;
 }
 
 function parseState(text: string): FailoverState {

@@ -30,7 +30,7 @@ describe('Orchestrator', () => {
 
   async function put(state: FailoverState): Promise<void> {
     await client.flushall();
-    await store.ensure(state, { time: clock.now(), kind: 'transition', details: {} });
+    await store.ensure(state);
   }
 
   beforeEach(async () => {

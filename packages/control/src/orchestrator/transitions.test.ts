@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
+import type { TransitionEvent } from '../failover/transition-events.ts';
 import type { RegionHealth } from '../monitor/health-probe.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import { startControlRedis, type TestControlRedis } from '../test-support/control-redis.ts';
@@ -35,6 +36,8 @@ interface Fixture {
   events: EventLog;
   pushed: string[];
   health: Map<string, RegionHealth>;
+  /** The typed events of the moves made through `store`. */
+  told: TransitionEvent[];
   transitions(): Transitions;
 }
 
@@ -44,6 +47,8 @@ function fixture(): Fixture {
   const events = new EventLog(client, clock);
   const pushed: string[] = [];
   const health = new Map<string, RegionHealth>();
+  const told: TransitionEvent[] = [];
+  store.onAny((event) => told.push(event));
   const admin: RegionAdmin = {
     setMode: async (url, mode, epoch) => void pushed.push(`${url}=${mode}@${epoch}`),
     setHealth: async () => {},
@@ -54,6 +59,7 @@ function fixture(): Fixture {
     events,
     pushed,
     health,
+    told,
     transitions: () =>
       new Transitions({
         store,
@@ -95,17 +101,14 @@ async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
 
 async function initialise(f: Fixture): Promise<FailoverState> {
   await client.flushall();
-  return f.store.ensure(
-    {
-      state: 'normal',
-      epoch: 1,
-      primary: 'westeurope',
-      secondary: 'northeurope',
-      since: f.clock.now(),
-      lastFailover: null,
-    },
-    { time: f.clock.now(), kind: 'transition', details: { to: 'normal' } },
-  );
+  return f.store.ensure({
+    state: 'normal',
+    epoch: 1,
+    primary: 'westeurope',
+    secondary: 'northeurope',
+    since: f.clock.now(),
+    lastFailover: null,
+  });
 }
 
 describe('Transitions', () => {
@@ -186,6 +189,7 @@ describe('Transitions', () => {
     expect((await f.store.load())?.epoch).toBe(3);
     const transitions = (await f.events.list()).filter((e) => e.kind === 'transition');
     expect(transitions).toHaveLength(3);
+    expect(f.told.map((event) => event.kind)).toEqual(['failover-started', 'promoted']);
   });
 
   it('resumes a failover whose first runner stopped mid-window, ending at the same window end', async () => {
@@ -249,5 +253,19 @@ describe('Transitions', () => {
     expect(await f.store.load()).toMatchObject({ state: 'failed-over', epoch: 5 });
     const last = (await f.events.list()).at(-1);
     expect(last?.details.aborted).toMatch(/westeurope holds 10 changes but northeurope applied 117/);
+    // Back in failed-over, but nobody was promoted: the secondary served all along.
+    expect(f.told.map((event) => event.kind)).toEqual([
+      'failover-started',
+      'promoted',
+      'failback-started',
+      'failback-aborted',
+    ]);
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failback-aborted',
+      from: 'failing-back',
+      to: 'failed-over',
+      epoch: 5,
+      reason: expect.stringMatching(/^westeurope holds 10 changes but northeurope applied 117/),
+    });
   });
 });

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { ControlClock } from '../clock/control-clock.ts';
 import type { EventLog } from '../events/event-log.ts';
-import { rpoReportJson } from '../failover/failover-json.ts';
 import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
+import type { TransitionPayloads } from '../failover/transition-events.ts';
+import type { FromOf, StateIn, ToOf, TransitionName } from '../failover/transition-table.ts';
 import { pushModes } from '../regions/push-modes.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import type { FailoverSettings } from './failover-settings.ts';
@@ -37,7 +38,7 @@ export interface TransitionsDeps {
  * The steps of a transition. Each job re-reads the persisted state and does only what is left at the
  * epoch it was decided at, so a job that runs twice, or is resumed by another control process after its
  * first runner died mid-window, never moves the state machine twice: every move is a compare-and-set
- * on the epoch.
+ * on the epoch, through `store.transition()`, whose events tell what happened (`promoted`, …).
  */
 export class Transitions {
   readonly #deps: TransitionsDeps;
@@ -69,13 +70,13 @@ export class Transitions {
         rpo: null,
         recoveredChanges: null,
       };
-      const next: FailoverState = {
+      const next: StateIn<'failing-over'> = {
         ...base(state, now),
         state: 'failing-over',
         windowEndsAt: now + settings.failoverWindowMs,
         failover: record,
       };
-      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+      state = await this.#move('failover-started', state, next, { reason: job.reason, forced: job.forced });
     }
     if (state?.state !== 'failing-over' || state.epoch !== job.fromEpoch + 1) return;
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
@@ -84,8 +85,8 @@ export class Transitions {
     const rpo = await measureRpo(this.#deps.positions, state.primary, state.secondary);
     const now = clock.now();
     const failover = { ...state.failover, servingAt: now, rpo };
-    const next: FailoverState = { ...base(state, now), state: 'failed-over', failover };
-    const moved = await this.#move(state, next, { rpo: rpoReportJson(rpo) });
+    const next: StateIn<'failed-over'> = { ...base(state, now), state: 'failed-over', failover };
+    const moved = await this.#move('promoted', state, next, { rpo });
     if (moved === next) this.#deps.onFailedOver?.(failover, next);
   }
 
@@ -94,13 +95,13 @@ export class Transitions {
     let state = await store.load();
     if (state?.state === 'failed-over' && state.epoch === job.fromEpoch) {
       const now = clock.now();
-      const next: FailoverState = {
+      const next: StateIn<'failing-back'> = {
         ...base(state, now),
         state: 'failing-back',
         windowEndsAt: now + settings.failbackWindowMs,
         failover: { ...state.failover, failbackStartedAt: now },
       };
-      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+      state = await this.#move('failback-started', state, next, { reason: job.reason, forced: job.forced });
     }
     if (state?.state !== 'failing-back' || state.epoch !== job.fromEpoch + 1) return;
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
@@ -110,33 +111,36 @@ export class Transitions {
     if (behind) {
       // The primary lost changes the secondary holds (its Redis came back without them): serving it
       // read-write would fork the regions. Stay failed over and say so.
-      const next: FailoverState = { ...base(state, now), state: 'failed-over', failover: state.failover };
-      await this.#move(state, next, { aborted: behind });
+      const next: StateIn<'failed-over'> = {
+        ...base(state, now),
+        state: 'failed-over',
+        failover: state.failover,
+      };
+      await this.#move('failback-aborted', state, next, { reason: behind });
       return;
     }
     const recoveredChanges = await this.#recovered(state.primary, state.failover);
-    const next: FailoverState = {
+    const next: StateIn<'normal'> = {
       ...base(state, now),
       state: 'normal',
       lastFailover: { ...state.failover, endedAt: now, recoveredChanges },
     };
-    const moved = await this.#move(state, next, { recoveredChanges });
+    const moved = await this.#move('failed-back', state, next, { recoveredChanges });
     if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
   }
 
-  /** Compare-and-set with its transition event; pushes the new modes to the regions when it won. */
-  async #move(
-    from: FailoverState,
-    to: FailoverState,
-    details: Record<string, unknown>,
+  /** The transition `name` by compare-and-set; pushes the new modes to the regions when it won. */
+  async #move<N extends TransitionName>(
+    name: N,
+    from: StateIn<FromOf<N>>,
+    to: StateIn<ToOf<N>>,
+    payload: TransitionPayloads[N],
   ): Promise<FailoverState | undefined> {
-    const event = {
-      time: to.since,
-      kind: 'transition' as const,
-      details: { from: from.state, to: to.state, epoch: to.epoch, ...details },
-    };
-    if (!(await this.#deps.store.transition(from, to, event))) return this.#deps.store.load();
-    this.#deps.logger.info({ from: from.state, to: to.state, epoch: to.epoch }, 'failover state moved');
+    if (!(await this.#deps.store.transition(name, from, to, payload))) return this.#deps.store.load();
+    this.#deps.logger.info(
+      { transition: name, from: from.state, to: to.state, epoch: to.epoch },
+      'failover state moved',
+    );
     await pushModes(this.#deps.admin, this.#deps.urls, to, this.#deps.logger);
     return to;
   }
