@@ -107,13 +107,12 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
     admin,
     urls,
     logger,
-    onFailedOver: (record, state) => {
-      if (state.state !== 'failed-over') return;
-      metrics.failovers.inc();
-      if (record.servingAt !== null) {
-        metrics.failoverDuration.observe((record.servingAt - record.startedAt) / 1000);
-      }
-    },
+  });
+  // Counted by the control process whose move promoted the secondary (each failover promotes once).
+  store.on('promoted', ({ record }) => {
+    metrics.failovers.inc();
+    if (record.servingAt !== null)
+      metrics.failoverDuration.observe((record.servingAt - record.startedAt) / 1000);
   });
   const queue = new TransitionQueue({ connection: { url: options.controlRedisUrl }, transitions, logger });
   const orchestrator = new Orchestrator({ store, events, monitor, queue, clock, settings, logger });

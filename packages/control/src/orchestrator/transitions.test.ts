@@ -268,4 +268,45 @@ describe('Transitions', () => {
       reason: expect.stringMatching(/^westeurope holds 10 changes but northeurope applied 117/),
     });
   });
+
+  it('tells a promotion once per failover, and none at failback', async () => {
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(117, 117));
+    const cycle = async (fromEpoch: number) => {
+      const failover = f.transitions().run({ ...failoverJob, fromEpoch }, new AbortController().signal);
+      await settle(f.clock);
+      await f.clock.advance(5000);
+      await failover;
+      const failback = f
+        .transitions()
+        .run({ ...failoverJob, kind: 'failback', fromEpoch: fromEpoch + 2 }, new AbortController().signal);
+      await settle(f.clock);
+      await f.clock.advance(3000);
+      await failback;
+    };
+    await cycle(1);
+    await cycle(5);
+    expect(await f.store.load()).toMatchObject({ state: 'normal', epoch: 9 });
+    expect(f.told.map((event) => `${event.kind}@${event.epoch}`)).toEqual([
+      'failover-started@2',
+      'promoted@3',
+      'failback-started@4',
+      'failed-back@5',
+      'failover-started@6',
+      'promoted@7',
+      'failback-started@8',
+      'failed-back@9',
+    ]);
+    const promotions = f.told.filter((event) => event.kind === 'promoted');
+    for (const promoted of promotions) {
+      expect(promoted).toMatchObject({ from: 'failing-over', to: 'failed-over', rpo: { lostChanges: 3 } });
+      expect((promoted.record.servingAt ?? 0) - promoted.record.startedAt).toBe(5000);
+      expect(promoted.record).toBe(promoted.state.failover);
+    }
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failed-back',
+      recoveredChanges: 3,
+      record: { endedAt: f.clock.now() },
+    });
+  });
 });

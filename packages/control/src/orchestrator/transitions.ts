@@ -30,8 +30,6 @@ export interface TransitionsDeps {
   /** Region name → base URL, for pushing modes. */
   urls: ReadonlyMap<string, string>;
   logger: Logger;
-  /** Called once the state machine reached failed-over / normal after a failback. */
-  onFailedOver?: (record: FailoverRecord, state: FailoverState) => void;
 }
 
 /**
@@ -86,8 +84,7 @@ export class Transitions {
     const now = clock.now();
     const failover = { ...state.failover, servingAt: now, rpo };
     const next: StateIn<'failed-over'> = { ...base(state, now), state: 'failed-over', failover };
-    const moved = await this.#move('promoted', state, next, { rpo });
-    if (moved === next) this.#deps.onFailedOver?.(failover, next);
+    await this.#move('promoted', state, next, { rpo });
   }
 
   async #failback(job: TransitionJob, signal: AbortSignal): Promise<void> {
@@ -125,8 +122,7 @@ export class Transitions {
       state: 'normal',
       lastFailover: { ...state.failover, endedAt: now, recoveredChanges },
     };
-    const moved = await this.#move('failed-back', state, next, { recoveredChanges });
-    if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
+    await this.#move('failed-back', state, next, { recoveredChanges });
   }
 
   /** The transition `name` by compare-and-set; pushes the new modes to the regions when it won. */
