@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FAILOVER_STATES, type FailoverState, type FailoverStateName } from './failover-state.ts';
 import {
@@ -5,6 +6,7 @@ import {
   IllegalTransitionError,
   TRANSITION_NAMES,
   TRANSITION_TABLE,
+  type TransitionName,
   transitionBetween,
 } from './transition-table.ts';
 
@@ -89,5 +91,60 @@ describe('the transition table', () => {
       /: there is no such transition \(that move is promoted\)\.$/,
     );
     expect(refusal('toString', at('normal', 4), at('normal', 5))).toMatch(/: there is no such transition\.$/);
+  });
+});
+
+describe('docs/control-api.md, "State"', () => {
+  const docs = readFileSync(new URL('../../../../docs/control-api.md', import.meta.url), 'utf8');
+  const section = docs.slice(
+    docs.indexOf('\n## State\n'),
+    docs.indexOf('\n### ', docs.indexOf('\n## State\n')),
+  );
+
+  /** The rows of the `| transition | from | to | when |` table: `name: from → to`. */
+  function documentedMoves(): string[] {
+    const lines = section.split('\n');
+    const header = lines.findIndex((line) =>
+      /^\|\s*transition\s*\|\s*from\s*\|\s*to\s*\|\s*when\s*\|$/.test(line),
+    );
+    expect(header, 'the section has a | transition | from | to | when | table').toBeGreaterThan(-1);
+    const rows = [];
+    for (const line of lines.slice(header + 2)) {
+      if (!line.startsWith('|')) break;
+      const [name, from, to] = line
+        .split('|')
+        .slice(1, 4)
+        .map((cell) => cell.trim().replaceAll('`', ''));
+      rows.push(`${name}: ${from} → ${to}`);
+    }
+    return rows;
+  }
+
+  it('lists every transition of the table, and only those', () => {
+    const documented = documentedMoves();
+    expect(documented.length).toBeGreaterThan(0);
+    expect(
+      moves.filter((move) => !documented.includes(move)),
+      'in transition-table.ts, not in the docs',
+    ).toEqual([]);
+    expect(
+      documented.filter((move) => !moves.includes(move)),
+      'in the docs, not in transition-table.ts',
+    ).toEqual([]);
+    expect(documented).toHaveLength(new Set(documented).size);
+  });
+
+  it('draws every state and every transition in its diagram', () => {
+    const diagram = /```\n([\s\S]*?)\n```/.exec(section)?.[1] ?? '';
+    const words = new Set(diagram.split(/[^\w-]+/));
+    const missing = [...FAILOVER_STATES, ...TRANSITION_NAMES].filter((word) => !words.has(word));
+    expect(missing, 'names missing from the ASCII diagram').toEqual([]);
+    const unknown = [...words].filter(
+      (word) =>
+        word !== '' &&
+        !(FAILOVER_STATES as readonly string[]).includes(word) &&
+        !(TRANSITION_NAMES as readonly string[]).includes(word as TransitionName),
+    );
+    expect(unknown, 'words in the ASCII diagram that name neither a state nor a transition').toEqual([]);
   });
 });
