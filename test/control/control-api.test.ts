@@ -28,6 +28,9 @@ afterAll(async () => {
 const api = (path: string, principal?: string, method = 'GET') =>
   rawRequest(stack.control, { path, method, ...(principal ? { principal } : {}) });
 
+/** How the status and events write times: ISO 8601, UTC, milliseconds. */
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 function errorOf(json: unknown): { code: string; message: string } {
   return (json as { error: { code: string; message: string } }).error;
 }
@@ -100,6 +103,13 @@ describe('the control API', () => {
     expect(failedOver.epoch).toBe(epoch + 2);
     expect(failedOver.lastFailover).toMatchObject({ from: PRIMARY, to: SECONDARY, forced: false });
     expect(failedOver.lastFailover?.reason).toBe('westeurope failed its health checks');
+    expect(failedOver.lastFailover).toMatchObject({
+      detectedAt: expect.stringMatching(ISO),
+      startedAt: expect.stringMatching(ISO),
+      servingAt: expect.stringMatching(ISO),
+      failbackStartedAt: null,
+      endedAt: null,
+    });
   });
 
   it('exposes the failover in metrics and events, refuses a second failover, and fails back on request', async () => {
@@ -133,7 +143,11 @@ describe('the control API', () => {
     const accepted = await api('/api/failback', 'admin', 'POST');
     expect(accepted.status).toBe(202);
     expect(accepted.json).toMatchObject({ accepted: true, jobId: expect.stringMatching(/^failback-\d+$/) });
-    await waitUntilNormal(stack);
+    const normal = await waitUntilNormal(stack);
+    expect(normal.lastFailover).toMatchObject({
+      failbackStartedAt: expect.stringMatching(ISO),
+      endedAt: expect.stringMatching(ISO),
+    });
 
     const events = (await api('/api/events', 'admin')).json as {
       value: { id: string; kind: string; details: Record<string, unknown> }[];

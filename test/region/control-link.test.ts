@@ -42,7 +42,7 @@ afterAll(async () => {
   await control?.stop();
 });
 
-const normal = (epoch: number): FailoverState => ({
+const normal = (epoch: number): FailoverState & { state: 'normal' } => ({
   state: 'normal',
   epoch,
   primary: REGION,
@@ -73,7 +73,7 @@ describe('a region node under a control process', () => {
     });
 
     const store = new FailoverStore(controlClient);
-    await store.ensure(normal(1), { time: Date.now(), kind: 'transition', details: {} });
+    await store.ensure(normal(1));
     await eventually(async () =>
       expect((await health()).body).toMatchObject({ mode: 'read-write', epoch: 1 }),
     );
@@ -115,8 +115,8 @@ describe('a region node under a control process', () => {
   it('follows a transition: standby when the state moves on, and refuses writes routed under an old epoch', async () => {
     const store = new FailoverStore(controlClient);
     const current = await store.load();
-    if (!current) throw new Error('no state');
-    const failingOver: FailoverState = {
+    if (current?.state !== 'normal') throw new Error(`expected normal, found ${current?.state}`);
+    const failingOver: FailoverState & { state: 'failing-over' } = {
       state: 'failing-over',
       epoch: current.epoch + 1,
       primary: REGION,
@@ -129,7 +129,7 @@ describe('a region node under a control process', () => {
         reason: 'test',
         forced: true,
         detectedAt: null,
-        startedAt: new Date().toISOString(),
+        startedAt: Date.now(),
         servingAt: null,
         failbackStartedAt: null,
         endedAt: null,
@@ -138,7 +138,7 @@ describe('a region node under a control process', () => {
       },
     };
     expect(
-      await store.transition(current, failingOver, { time: Date.now(), kind: 'transition', details: {} }),
+      await store.transition('failover-started', current, failingOver, { reason: 'test', forced: true }),
     ).toBe(true);
     await eventually(async () =>
       expect((await health()).body).toMatchObject({ mode: 'standby', epoch: current.epoch + 1 }),
@@ -147,12 +147,34 @@ describe('a region node under a control process', () => {
       statusCode: 503,
     });
 
-    const back = { ...normal(current.epoch + 2) };
+    // Back to normal the only way the state machine allows: through failed-over and failing-back.
+    const { failover } = failingOver;
+    const pair = { primary: REGION, secondary: 'northeurope', since: Date.now() };
+    const failedOver = { ...pair, state: 'failed-over' as const, epoch: current.epoch + 2, failover };
+    const windowEndsAt = Date.now();
+    const failingBack = {
+      ...pair,
+      state: 'failing-back' as const,
+      epoch: current.epoch + 3,
+      windowEndsAt,
+      failover,
+    };
+    const back = { ...normal(current.epoch + 4), lastFailover: failover };
+    const rpo = {
+      lostChanges: 0,
+      unacknowledgedChanges: 0,
+      newestLostCommitTime: null,
+      lostWindowSeconds: null,
+      primaryPosition: null,
+      secondaryAppliedPosition: null,
+    };
+    expect(await store.transition('promoted', failingOver, failedOver, { rpo })).toBe(true);
     expect(
-      await store.transition(failingOver, back, { time: Date.now(), kind: 'transition', details: {} }),
+      await store.transition('failback-started', failedOver, failingBack, { reason: 'test', forced: true }),
     ).toBe(true);
+    expect(await store.transition('failed-back', failingBack, back, { recoveredChanges: 0 })).toBe(true);
     await eventually(async () =>
-      expect((await health()).body).toMatchObject({ mode: 'read-write', epoch: current.epoch + 2 }),
+      expect((await health()).body).toMatchObject({ mode: 'read-write', epoch: current.epoch + 4 }),
     );
     await eventually(async () => expect((await health()).body.control).toMatchObject({ lease: 'held' }));
     const stale = await rawRequest(region, {

@@ -80,7 +80,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     subscriber.disconnect();
     redis.disconnect();
   });
-  const store = new FailoverStore(redis);
+  const store = new FailoverStore(redis, { logger });
   const events = new EventLog(redis, clock);
   const metrics = new ControlMetrics();
   const initial: FailoverState = {
@@ -97,11 +97,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     routes.update(state);
     metrics.showState(state);
   };
-  const current = await store.ensure(initial, {
-    time: clock.now(),
-    kind: 'transition',
-    details: { to: 'normal', epoch: 1 },
-  });
+  const current = await store.ensure(initial);
   showState(current);
   const credential = new VaultoverCredential({
     dataDir: options.dataDir,
@@ -130,15 +126,12 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     admin,
     urls,
     logger,
-    onFailedOver: (record, state) => {
-      if (state.state !== 'failed-over') return;
-      metrics.failovers.inc();
-      if (record.servingAt) {
-        metrics.failoverDuration.observe(
-          (Date.parse(record.servingAt) - Date.parse(record.startedAt)) / 1000,
-        );
-      }
-    },
+  });
+  // Counted by the control process whose move promoted the secondary (each failover promotes once).
+  store.on('promoted', ({ record }) => {
+    metrics.failovers.inc();
+    if (record.servingAt !== null)
+      metrics.failoverDuration.observe((record.servingAt - record.startedAt) / 1000);
   });
   const queue = new TransitionQueue({ connection: { url: options.controlRedisUrl }, transitions, logger });
   opened.push('transition queue', () => queue.close());

@@ -3,14 +3,20 @@ export type { ControlStatus } from './api/status-report.ts';
 export type { ControlOptions, ControlRegion } from './control-options.ts';
 export { type ControlProcess, startControl } from './control-process.ts';
 export type { ControlEvent, EventKind } from './events/event-log.ts';
-export {
-  FAILOVER_STATES,
-  type FailoverRecord,
-  type FailoverState,
-  type FailoverStateName,
-  type RpoReport,
-} from './failover/failover-state.ts';
+// What clients of the control API read: the status report's failover record, ISO times. (The persisted
+// FailoverState carries the same record with epoch-ms times.)
+export type {
+  FailoverRecordJson as FailoverRecord,
+  RpoReportJson as RpoReport,
+} from './failover/failover-json.ts';
+export { FAILOVER_STATES, type FailoverState, type FailoverStateName } from './failover/failover-state.ts';
 export { FailoverStore } from './failover/failover-store.ts';
+export type { TransitionEvent } from './failover/transition-events.ts';
+export {
+  IllegalTransitionError,
+  TRANSITION_TABLE,
+  type TransitionName,
+} from './failover/transition-table.ts';
 export { GatewayError, GatewayListenError, UpstreamError } from './gateway/errors.ts';
 export { type Gateway, startGateway } from './gateway/gateway.ts';
 export { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway/gateway-metrics.ts';

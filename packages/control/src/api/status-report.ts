@@ -1,3 +1,4 @@
+import { type FailoverRecordJson, failoverRecordJson, isoOf } from '../failover/failover-json.ts';
 import { type FailoverState, latestFailover, servingRegion } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { HealthMonitor } from '../monitor/health-monitor.ts';
@@ -28,7 +29,8 @@ export interface ControlStatus {
       replication: unknown;
     }
   >;
-  lastFailover: ReturnType<typeof latestFailover>;
+  /** The latest failover, finished or not, with ISO times. */
+  lastFailover: FailoverRecordJson | null;
 }
 
 export class StatusReporter {
@@ -45,6 +47,7 @@ export class StatusReporter {
   async report(): Promise<ControlStatus> {
     const [state, paused] = await Promise.all([this.#store.load(), this.#store.paused()]);
     if (!state) throw new Error('the failover state is not initialised');
+    const lastFailover = latestFailover(state);
     const regions: ControlStatus['regions'] = {};
     for (const region of this.#regions) {
       const view = this.#monitor.view(region.name);
@@ -63,12 +66,10 @@ export class StatusReporter {
       epoch: state.epoch,
       serving: servingRegion(state),
       windowEndsAt:
-        state.state === 'failing-over' || state.state === 'failing-back'
-          ? new Date(state.windowEndsAt).toISOString()
-          : null,
+        state.state === 'failing-over' || state.state === 'failing-back' ? isoOf(state.windowEndsAt) : null,
       paused,
       regions,
-      lastFailover: latestFailover(state),
+      lastFailover: lastFailover && failoverRecordJson(lastFailover),
     };
   }
 }

@@ -1,6 +1,10 @@
 import type { RegionMode } from '@vaultover/contract';
 
-/** The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`. */
+/**
+ * The failover state machine of a region pair: `normal → failing-over → failed-over → failing-back → normal`,
+ * and back to `failed-over` from `failing-back` when failback is aborted. transition-table.ts lists every
+ * allowed move.
+ */
 export const FAILOVER_STATES = ['normal', 'failing-over', 'failed-over', 'failing-back'] as const;
 export type FailoverStateName = (typeof FAILOVER_STATES)[number];
 
@@ -17,8 +21,8 @@ export interface RpoReport {
    * applied by the secondary. Not lost to anyone: nobody was told they were written. 0 in async mode.
    */
   unacknowledgedChanges: number;
-  /** The primary's newest commit the secondary never applied (ISO), or null when nothing was lost. */
-  newestLostCommitTime: string | null;
+  /** The primary's newest commit the secondary never applied (epoch ms), or null when nothing was lost. */
+  newestLostCommitTime: number | null;
   /** How old the lost changes were at promotion, in seconds (from the secondary's last applied commit). */
   lostWindowSeconds: number | null;
   /** Where the primary position came from: its last good health probe. */
@@ -26,18 +30,21 @@ export interface RpoReport {
   secondaryAppliedPosition: number | null;
 }
 
-/** One failover, as reported in status and events. */
+/**
+ * One failover, as persisted with the state. Times are epoch milliseconds (control clock); they become ISO
+ * strings only where they leave the process (failover-json.ts).
+ */
 export interface FailoverRecord {
   from: string;
   to: string;
   reason: string;
   forced: boolean;
-  /** ISO times. */
-  detectedAt: string | null;
-  startedAt: string;
-  servingAt: string | null;
-  failbackStartedAt: string | null;
-  endedAt: string | null;
+  /** When the monitor judged the primary down, or null (forced, or not seen go down). */
+  detectedAt: number | null;
+  startedAt: number;
+  servingAt: number | null;
+  failbackStartedAt: number | null;
+  endedAt: number | null;
   rpo: RpoReport | null;
   /**
    * At failback: how many of the changes the failover left behind (rpo.lostChanges) are served again,

@@ -29,7 +29,7 @@ describe('Orchestrator', () => {
 
   async function put(state: FailoverState): Promise<void> {
     await client.flushall();
-    await store.ensure(state, { time: clock.now(), kind: 'transition', details: {} });
+    await store.ensure(state);
   }
 
   beforeEach(async () => {
@@ -73,7 +73,7 @@ describe('Orchestrator', () => {
         fromEpoch: 4,
         reason: 'westeurope failed its health checks',
         forced: false,
-        detectedAt: new Date(clock.now()).toISOString(),
+        detectedAt: clock.now(),
       },
     ]);
   });
@@ -95,8 +95,8 @@ describe('Orchestrator', () => {
       reason: 'r',
       forced: false,
       detectedAt: null,
-      startedAt: new Date(clock.now()).toISOString(),
-      servingAt: new Date(clock.now()).toISOString(),
+      startedAt: clock.now(),
+      servingAt: clock.now(),
       failbackStartedAt: null,
       endedAt: null,
       recoveredChanges: null,

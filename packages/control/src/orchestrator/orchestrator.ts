@@ -33,7 +33,8 @@ export interface OrchestratorDeps {
  */
 export class Orchestrator {
   readonly #deps: OrchestratorDeps;
-  readonly #downSince = new Map<string, string>();
+  /** Region → when the monitor judged it down (epoch ms). */
+  readonly #downSince = new Map<string, number>();
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
@@ -54,7 +55,7 @@ export class Orchestrator {
   /** Records when a region went down (for detection time). */
   noteFlip(region: string, healthy: boolean): void {
     if (healthy) this.#downSince.delete(region);
-    else this.#downSince.set(region, new Date(this.#deps.clock.now()).toISOString());
+    else this.#downSince.set(region, this.#deps.clock.now());
   }
 
   /** `POST /api/failover`: the job id, or a conflict saying why not. */

@@ -29,13 +29,13 @@ export async function measureRpo(
   const lost = sync ? 0 : missing;
   const newest =
     missing > 0 ? newestOf(p?.replication?.lastCommitTime, s?.replication?.lastCommitTime) : null;
-  const appliedTime = s?.replication?.lastAppliedTime ?? null;
+  const appliedTime = msOf(s?.replication?.lastAppliedTime);
   return {
     lostChanges: lost,
     unacknowledgedChanges: missing - lost,
     newestLostCommitTime: newest,
     lostWindowSeconds:
-      newest && appliedTime ? Math.max(0, (Date.parse(newest) - Date.parse(appliedTime)) / 1000) : null,
+      newest !== null && appliedTime !== null ? Math.max(0, (newest - appliedTime) / 1000) : null,
     primaryPosition,
     secondaryAppliedPosition: applied,
   };
@@ -47,8 +47,15 @@ function maxOf(a: number | null, b: number | null): number | null {
   return Math.max(a, b);
 }
 
-function newestOf(a: string | null | undefined, b: string | null | undefined): string | null {
-  const times = [a, b].filter((t): t is string => typeof t === 'string');
-  if (times.length === 0) return null;
-  return times.reduce((x, y) => (Date.parse(x) >= Date.parse(y) ? x : y));
+/** The later of two ISO times from regions' /health, in epoch ms; null when neither is a time. */
+function newestOf(a: string | null | undefined, b: string | null | undefined): number | null {
+  const times = [msOf(a), msOf(b)].filter((t) => t !== null);
+  return times.length === 0 ? null : Math.max(...times);
+}
+
+/** A region's ISO time in epoch ms, or null. */
+function msOf(iso: string | null | undefined): number | null {
+  if (typeof iso !== 'string') return null;
+  const ms = Date.parse(iso);
+  return Number.isFinite(ms) ? ms : null;
 }

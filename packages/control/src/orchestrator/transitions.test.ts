@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
+import type { TransitionEvent } from '../failover/transition-events.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { type TransitionJob, Transitions } from './transitions.ts';
@@ -34,6 +35,8 @@ interface Fixture {
   events: EventLog;
   pushed: string[];
   health: Map<string, RegionHealth>;
+  /** The typed events of the moves made through `store`. */
+  told: TransitionEvent[];
   transitions(): Transitions;
 }
 
@@ -43,6 +46,8 @@ function fixture(): Fixture {
   const events = new EventLog(client, clock);
   const pushed: string[] = [];
   const health = new Map<string, RegionHealth>();
+  const told: TransitionEvent[] = [];
+  store.onAny((event) => told.push(event));
   const admin: RegionAdmin = {
     setMode: async (url, mode, epoch) => void pushed.push(`${url}=${mode}@${epoch}`),
     setHealth: async () => {},
@@ -53,6 +58,7 @@ function fixture(): Fixture {
     events,
     pushed,
     health,
+    told,
     transitions: () =>
       new Transitions({
         store,
@@ -92,17 +98,14 @@ async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
 
 async function initialise(f: Fixture): Promise<FailoverState> {
   await client.flushall();
-  return f.store.ensure(
-    {
-      state: 'normal',
-      epoch: 1,
-      primary: 'westeurope',
-      secondary: 'northeurope',
-      since: f.clock.now(),
-      lastFailover: null,
-    },
-    { time: f.clock.now(), kind: 'transition', details: { to: 'normal' } },
-  );
+  return f.store.ensure({
+    state: 'normal',
+    epoch: 1,
+    primary: 'westeurope',
+    secondary: 'northeurope',
+    since: f.clock.now(),
+    lastFailover: null,
+  });
 }
 
 describe('Transitions', () => {
@@ -133,12 +136,13 @@ describe('Transitions', () => {
     expect(state.failover.rpo).toEqual({
       lostChanges: 3,
       unacknowledgedChanges: 0,
-      newestLostCommitTime: '2026-11-23T07:59:59.000Z',
+      newestLostCommitTime: Date.parse('2026-11-23T07:59:59.000Z'),
       lostWindowSeconds: 0.5,
       primaryPosition: 120,
       secondaryAppliedPosition: 117,
     });
-    expect(Date.parse(state.failover.servingAt ?? '') - Date.parse(state.failover.startedAt)).toBe(5000);
+    expect(state.failover.startedAt).toBe(Date.parse('2026-11-23T08:00:00Z'));
+    expect((state.failover.servingAt ?? 0) - state.failover.startedAt).toBe(5000);
     expect(f.pushed).toEqual([
       'https://w=standby@2',
       'https://n=standby@2',
@@ -182,6 +186,7 @@ describe('Transitions', () => {
     expect((await f.store.load())?.epoch).toBe(3);
     const transitions = (await f.events.list()).filter((e) => e.kind === 'transition');
     expect(transitions).toHaveLength(3);
+    expect(f.told.map((event) => event.kind)).toEqual(['failover-started', 'promoted']);
   });
 
   it('resumes a failover whose first runner stopped mid-window, ending at the same window end', async () => {
@@ -245,5 +250,60 @@ describe('Transitions', () => {
     expect(await f.store.load()).toMatchObject({ state: 'failed-over', epoch: 5 });
     const last = (await f.events.list()).at(-1);
     expect(last?.details.aborted).toMatch(/westeurope holds 10 changes but northeurope applied 117/);
+    // Back in failed-over, but nobody was promoted: the secondary served all along.
+    expect(f.told.map((event) => event.kind)).toEqual([
+      'failover-started',
+      'promoted',
+      'failback-started',
+      'failback-aborted',
+    ]);
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failback-aborted',
+      from: 'failing-back',
+      to: 'failed-over',
+      epoch: 5,
+      reason: expect.stringMatching(/^westeurope holds 10 changes but northeurope applied 117/),
+    });
+  });
+
+  it('tells a promotion once per failover, and none at failback', async () => {
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(117, 117));
+    const cycle = async (fromEpoch: number) => {
+      const failover = f.transitions().run({ ...failoverJob, fromEpoch }, new AbortController().signal);
+      await settle(f.clock);
+      await f.clock.advance(5000);
+      await failover;
+      const failback = f
+        .transitions()
+        .run({ ...failoverJob, kind: 'failback', fromEpoch: fromEpoch + 2 }, new AbortController().signal);
+      await settle(f.clock);
+      await f.clock.advance(3000);
+      await failback;
+    };
+    await cycle(1);
+    await cycle(5);
+    expect(await f.store.load()).toMatchObject({ state: 'normal', epoch: 9 });
+    expect(f.told.map((event) => `${event.kind}@${event.epoch}`)).toEqual([
+      'failover-started@2',
+      'promoted@3',
+      'failback-started@4',
+      'failed-back@5',
+      'failover-started@6',
+      'promoted@7',
+      'failback-started@8',
+      'failed-back@9',
+    ]);
+    const promotions = f.told.filter((event) => event.kind === 'promoted');
+    for (const promoted of promotions) {
+      expect(promoted).toMatchObject({ from: 'failing-over', to: 'failed-over', rpo: { lostChanges: 3 } });
+      expect((promoted.record.servingAt ?? 0) - promoted.record.startedAt).toBe(5000);
+      expect(promoted.record).toBe(promoted.state.failover);
+    }
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failed-back',
+      recoveredChanges: 3,
+      record: { endedAt: f.clock.now() },
+    });
   });
 });

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { EventLog } from '../events/event-log.ts';
 import type { FailoverRecord, FailoverState } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
+import type { TransitionPayloads } from '../failover/transition-events.ts';
+import type { FromOf, StateIn, ToOf, TransitionName } from '../failover/transition-table.ts';
 import { pushModes } from '../regions/push-modes.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import type { FailoverSettings } from './failover-settings.ts';
@@ -14,8 +16,8 @@ export interface TransitionJob {
   fromEpoch: number;
   reason: string;
   forced: boolean;
-  /** When the monitor judged the primary down (ISO), for detection time. */
-  detectedAt: string | null;
+  /** When the monitor judged the primary down (epoch ms), for detection time. */
+  detectedAt: number | null;
 }
 
 export interface TransitionsDeps {
@@ -28,15 +30,13 @@ export interface TransitionsDeps {
   /** Region name → base URL, for pushing modes. */
   urls: ReadonlyMap<string, string>;
   logger: Logger;
-  /** Called once the state machine reached failed-over / normal after a failback. */
-  onFailedOver?: (record: FailoverRecord, state: FailoverState) => void;
 }
 
 /**
  * The steps of a transition. Each job re-reads the persisted state and does only what is left at the
  * epoch it was decided at, so a job that runs twice, or is resumed by another control process after its
  * first runner died mid-window, never moves the state machine twice: every move is a compare-and-set
- * on the epoch.
+ * on the epoch, through `store.transition()`, whose events tell what happened (`promoted`, …).
  */
 export class Transitions {
   readonly #deps: TransitionsDeps;
@@ -61,20 +61,20 @@ export class Transitions {
         reason: job.reason,
         forced: job.forced,
         detectedAt: job.detectedAt,
-        startedAt: iso(now),
+        startedAt: now,
         servingAt: null,
         failbackStartedAt: null,
         endedAt: null,
         rpo: null,
         recoveredChanges: null,
       };
-      const next: FailoverState = {
+      const next: StateIn<'failing-over'> = {
         ...base(state, now),
         state: 'failing-over',
         windowEndsAt: now + settings.failoverWindowMs,
         failover: record,
       };
-      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+      state = await this.#move('failover-started', state, next, { reason: job.reason, forced: job.forced });
     }
     if (state?.state !== 'failing-over' || state.epoch !== job.fromEpoch + 1) return;
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
@@ -82,10 +82,9 @@ export class Transitions {
     if (signal.aborted) return;
     const rpo = await measureRpo(this.#deps.positions, state.primary, state.secondary);
     const now = clock.now();
-    const failover = { ...state.failover, servingAt: iso(now), rpo };
-    const next: FailoverState = { ...base(state, now), state: 'failed-over', failover };
-    const moved = await this.#move(state, next, { rpo });
-    if (moved === next) this.#deps.onFailedOver?.(failover, next);
+    const failover = { ...state.failover, servingAt: now, rpo };
+    const next: StateIn<'failed-over'> = { ...base(state, now), state: 'failed-over', failover };
+    await this.#move('promoted', state, next, { rpo });
   }
 
   async #failback(job: TransitionJob, signal: AbortSignal): Promise<void> {
@@ -93,13 +92,13 @@ export class Transitions {
     let state = await store.load();
     if (state?.state === 'failed-over' && state.epoch === job.fromEpoch) {
       const now = clock.now();
-      const next: FailoverState = {
+      const next: StateIn<'failing-back'> = {
         ...base(state, now),
         state: 'failing-back',
         windowEndsAt: now + settings.failbackWindowMs,
-        failover: { ...state.failover, failbackStartedAt: iso(now) },
+        failover: { ...state.failover, failbackStartedAt: now },
       };
-      state = await this.#move(state, next, { reason: job.reason, forced: job.forced });
+      state = await this.#move('failback-started', state, next, { reason: job.reason, forced: job.forced });
     }
     if (state?.state !== 'failing-back' || state.epoch !== job.fromEpoch + 1) return;
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
@@ -109,33 +108,35 @@ export class Transitions {
     if (behind) {
       // The primary lost changes the secondary holds (its Redis came back without them): serving it
       // read-write would fork the regions. Stay failed over and say so.
-      const next: FailoverState = { ...base(state, now), state: 'failed-over', failover: state.failover };
-      await this.#move(state, next, { aborted: behind });
+      const next: StateIn<'failed-over'> = {
+        ...base(state, now),
+        state: 'failed-over',
+        failover: state.failover,
+      };
+      await this.#move('failback-aborted', state, next, { reason: behind });
       return;
     }
     const recoveredChanges = await this.#recovered(state.primary, state.failover);
-    const next: FailoverState = {
+    const next: StateIn<'normal'> = {
       ...base(state, now),
       state: 'normal',
-      lastFailover: { ...state.failover, endedAt: iso(now), recoveredChanges },
+      lastFailover: { ...state.failover, endedAt: now, recoveredChanges },
     };
-    const moved = await this.#move(state, next, { recoveredChanges });
-    if (moved === next) this.#deps.onFailedOver?.(next.lastFailover as FailoverRecord, next);
+    await this.#move('failed-back', state, next, { recoveredChanges });
   }
 
-  /** Compare-and-set with its transition event; pushes the new modes to the regions when it won. */
-  async #move(
-    from: FailoverState,
-    to: FailoverState,
-    details: Record<string, unknown>,
+  /** The transition `name` by compare-and-set; pushes the new modes to the regions when it won. */
+  async #move<N extends TransitionName>(
+    name: N,
+    from: StateIn<FromOf<N>>,
+    to: StateIn<ToOf<N>>,
+    payload: TransitionPayloads[N],
   ): Promise<FailoverState | undefined> {
-    const event = {
-      time: to.since,
-      kind: 'transition' as const,
-      details: { from: from.state, to: to.state, epoch: to.epoch, ...details },
-    };
-    if (!(await this.#deps.store.transition(from, to, event))) return this.#deps.store.load();
-    this.#deps.logger.info({ from: from.state, to: to.state, epoch: to.epoch }, 'failover state moved');
+    if (!(await this.#deps.store.transition(name, from, to, payload))) return this.#deps.store.load();
+    this.#deps.logger.info(
+      { transition: name, from: from.state, to: to.state, epoch: to.epoch },
+      'failover state moved',
+    );
     await pushModes(this.#deps.admin, this.#deps.urls, to, this.#deps.logger);
     return to;
   }
@@ -178,8 +179,4 @@ export class Transitions {
 
 function base(state: FailoverState, now: number) {
   return { epoch: state.epoch + 1, primary: state.primary, secondary: state.secondary, since: now };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
 }
