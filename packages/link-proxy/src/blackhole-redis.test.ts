@@ -1,5 +1,5 @@
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { onCleanup, settledWithin } from '@vaultover/testkit';
+import { onCleanup, pollUntil, settledWithin } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from './test-helpers.ts';
@@ -25,11 +25,9 @@ function client(port: number): Redis {
 
 /** Waits until Redis reports `count` clients blocked (so the XREAD surely went through the proxy). */
 async function blockedClients(redis: Redis, count: number): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await redis.info('clients')).includes(`blocked_clients:${count}`)) {
-    if (Date.now() > deadline) throw new Error(`Redis never had ${count} blocked clients`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await pollUntil(`Redis has ${count} blocked clients`, async () =>
+    (await redis.info('clients')).includes(`blocked_clients:${count}`),
+  );
 }
 
 describe('the proxy in front of a real redis-server', () => {

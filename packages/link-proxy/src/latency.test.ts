@@ -1,3 +1,4 @@
+import { pollUntil } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
 import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
 
@@ -39,7 +40,12 @@ describe('latency toxic', () => {
     const reply = readBytes(client, 6);
     client.write('abc');
     client.write('def');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The echo of both writes is inside the proxy, held by the (downstream) toxic, before it is removed.
+    await pollUntil(
+      'the proxy holds the six echoed bytes',
+      () => proxy.metrics().bytes.downstream.receivedBytes === 6,
+    );
+    expect(proxy.metrics().bytes.downstream.sentBytes).toBe(0);
     proxy.removeToxic('slow');
     expect((await reply).toString()).toBe('abcdef');
   });

@@ -1,7 +1,7 @@
 import { seededRandom } from '@vaultover/foundation';
+import { LinkProxy } from '@vaultover/link-proxy';
 import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBlackholeProxy } from './blackhole-proxy.ts';
 import { positionOf } from './change-entry.ts';
 import { vaultDigest } from './digest.ts';
 import { ackKey, checkpointKey } from './replication-keys.ts';
@@ -250,13 +250,13 @@ describe('Replicator', () => {
 
   it('survives a partition that hangs reads (blackhole), then converges', async () => {
     await h.createVault('hole-a');
-    const url = new URL(h.primaryUrl);
-    const proxy = await startBlackholeProxy(url.hostname, Number(url.port));
-    const replicator = h.replicator({ primary: () => h.client(proxy.url) });
+    const proxy = new LinkProxy({ name: 'hole', upstream: new URL(h.primaryUrl).host });
+    await proxy.start();
+    const replicator = h.replicator({ primary: () => h.client(`redis://127.0.0.1:${proxy.listenPort}`) });
     try {
       await secrets().set('hole-a', 's', { value: 'before' });
       await converged(h, replicator, ['hole-a']);
-      proxy.setBlackhole(true);
+      proxy.addToxic({ name: 'partition', type: 'blackhole', stream: 'both' });
       for (let i = 0; i < 20; i++) await secrets().set('hole-a', 's', { value: `during ${i}` });
       const down = await until(
         'disconnected',
@@ -265,7 +265,7 @@ describe('Replicator', () => {
       );
       expect(down.link).toBe('down');
       expect(down.lastError).toMatch(/no answer/);
-      proxy.setBlackhole(false);
+      proxy.removeToxic('partition');
       await converged(h, replicator, ['hole-a']);
       expect((await replicator.status()).link).toBe('up');
     } finally {

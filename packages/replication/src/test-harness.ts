@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
+import { eventually } from '@vaultover/testkit';
 import { createVaultService, logKeys, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { vaultDigest } from './digest.ts';
@@ -105,14 +106,14 @@ export async function until<T>(
   check: (value: T) => boolean,
   ms = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await probe();
-    if (check(last)) return last;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+  return eventually(
+    async () => {
+      const value = await probe();
+      if (!check(value)) throw new Error(`waiting for ${what}: ${JSON.stringify(value)}`);
+      return value;
+    },
+    { timeoutMs: ms, intervalMs: 50 },
+  );
 }
 
 /**

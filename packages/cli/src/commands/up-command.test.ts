@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
@@ -120,13 +120,11 @@ describe('vaultover up', () => {
     // Replicated through the link proxy: the secondary catches up and holds the same vault state.
     const status = async (url: string) =>
       JSON.parse((await httpsGet(`${url}/replication/status`, ca, token)).body) as ReplicationStatus;
-    const deadline = Date.now() + 10_000;
-    let caughtUp: ReplicationStatus = await status(secondary);
-    while (!(caughtUp.lagEntries === 0 && caughtUp.digests.shop !== undefined)) {
-      if (Date.now() > deadline) throw new Error(`secondary did not catch up: ${JSON.stringify(caughtUp)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      caughtUp = await status(secondary);
-    }
+    const caughtUp = await eventually(async () => {
+      const current = await status(secondary);
+      expect(current).toMatchObject({ lagEntries: 0, digests: { shop: expect.any(String) } });
+      return current;
+    });
     expect(caughtUp).toMatchObject({ region: 'northeurope', role: 'secondary', link: 'up', lastError: null });
     expect(caughtUp.digests.shop).toBe((await status(primary)).digests.shop);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { VaultoverCredential } from '@vaultover/auth';
 import type { ControlStatus } from '@vaultover/control';
-import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { bearerCall, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
@@ -47,16 +47,16 @@ async function waitForState(
   state: ControlStatus['state'],
   timeoutMs: number,
 ): Promise<ControlStatus> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = JSON.parse(
-      (await bearerCall('GET', `${api.url}/api/status`, api.ca, api.token)).body,
-    ) as ControlStatus;
-    if (current.state === state) return current;
-    if (Date.now() > deadline)
-      throw new Error(`not ${state} within ${timeoutMs} ms: ${JSON.stringify(current)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return eventually(
+    async () => {
+      const current = JSON.parse(
+        (await bearerCall('GET', `${api.url}/api/status`, api.ca, api.token)).body,
+      ) as ControlStatus;
+      expect(current.state).toBe(state);
+      return current;
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
 }
 
 async function endpointsFile(): Promise<Endpoints> {

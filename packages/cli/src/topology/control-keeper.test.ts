@@ -1,4 +1,5 @@
 import type { RegionProcesses } from '@vaultover/control';
+import { ManualClock } from '@vaultover/testkit';
 import { describe, expect, it } from 'vitest';
 import { ControlKeeper, RESTART_DELAY_MS } from './control-keeper.ts';
 import type { ControlLaunch, ControlRunner, RunningControl } from './control-runner.ts';
@@ -28,16 +29,14 @@ function fakeRunner() {
 const processes = {} as RegionProcesses;
 const launch: ControlLaunch = { regions: [], controlRedisUrl: 'redis://127.0.0.1:1' };
 
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+/** Lets the keeper's restart (started by a timer) run its awaits. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('ControlKeeper', () => {
-  it('starts a control process that exited unasked again on the same ports, and says so', async () => {
+  it('starts a control process that exited unasked again on the same ports, after the delay, and says so', async () => {
+    const clock = new ManualClock();
     const { runner, launches, exits } = fakeRunner();
     const said: string[] = [];
     let changes = 0;
@@ -49,10 +48,15 @@ describe('ControlKeeper', () => {
       async () => {
         changes++;
       },
+      clock,
     );
     expect(keeper.pid).toBe(101);
     exits[0]?.('the control process (pid 101) exited unexpectedly (SIGKILL)');
-    await until(() => changes === 1);
+    await clock.advance(RESTART_DELAY_MS - 1);
+    expect(launches).toHaveLength(1);
+    await clock.advance(1);
+    await settle();
+    expect(changes).toBe(1);
     expect(launches[1]?.ports).toEqual({ api: 4001, gateway: 4002 });
     expect(keeper.pid).toBe(102);
     expect(keeper.url).toBe('https://localhost:4001');
@@ -63,6 +67,7 @@ describe('ControlKeeper', () => {
   });
 
   it('gives up after five restarts within a minute, and never restarts after stop()', async () => {
+    const clock = new ManualClock();
     const { runner, launches, exits } = fakeRunner();
     const said: string[] = [];
     let changes = 0;
@@ -74,28 +79,59 @@ describe('ControlKeeper', () => {
       async () => {
         changes++;
       },
+      clock,
     );
     for (let i = 0; i < 5; i++) {
       exits[i]?.('exited');
-      await until(() => changes === i + 1);
+      await clock.advance(RESTART_DELAY_MS);
+      await settle();
+      expect(changes).toBe(i + 1);
     }
     exits[5]?.('exited');
     expect(said.at(-1)).toMatch(/exited 5 times within a minute, so it is not restarted again/);
     expect(launches).toHaveLength(6);
 
     const other = fakeRunner();
+    const otherClock = new ManualClock();
     const stopped = await ControlKeeper.start(
       other.runner,
       launch,
       processes,
       () => {},
       async () => {},
+      otherClock,
     );
     await stopped.stop();
     other.exits[0]?.('exited');
-    // A non-event: past the restart delay, nothing was started.
-    await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS + 100));
+    await otherClock.advance(RESTART_DELAY_MS * 10);
+    await settle();
     expect(other.launches).toHaveLength(1);
     expect(keeper.pid).toBe(106);
+  });
+
+  it('restarts again once the earlier restarts have left the one-minute window', async () => {
+    const clock = new ManualClock();
+    const { runner, launches, exits } = fakeRunner();
+    const said: string[] = [];
+    await ControlKeeper.start(
+      runner,
+      launch,
+      processes,
+      (line) => said.push(line),
+      async () => {},
+      clock,
+    );
+    for (let i = 0; i < 5; i++) {
+      exits[i]?.('exited');
+      await clock.advance(RESTART_DELAY_MS);
+      await settle();
+    }
+    expect(launches).toHaveLength(6);
+    await clock.advance(60_000);
+    exits[5]?.('exited');
+    await clock.advance(RESTART_DELAY_MS);
+    await settle();
+    expect(launches).toHaveLength(7);
+    expect(said.at(-1)).toBe('control process restarted (pid 107)');
   });
 });

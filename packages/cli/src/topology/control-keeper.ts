@@ -1,4 +1,5 @@
 import type { RegionProcesses } from '@vaultover/control';
+import { type Clock, systemClock } from '@vaultover/foundation';
 import type { Say } from '../cli/say.ts';
 import type { ControlLaunch, ControlRunner, RunningControl } from './control-runner.ts';
 
@@ -17,6 +18,7 @@ export class ControlKeeper implements RunningControl {
   readonly #processes: RegionProcesses;
   readonly #say: Say;
   readonly #changed: () => Promise<void>;
+  readonly #clock: Clock;
   #current: RunningControl;
   #stopped = false;
   #restarts: number[] = [];
@@ -28,6 +30,7 @@ export class ControlKeeper implements RunningControl {
     say: Say,
     changed: () => Promise<void>,
     first: RunningControl,
+    clock: Clock,
   ) {
     this.#runner = runner;
     this.#launch = { ...launch, ports: { api: portOf(first.url), gateway: portOf(first.gatewayUrl) } };
@@ -35,6 +38,7 @@ export class ControlKeeper implements RunningControl {
     this.#say = say;
     this.#changed = changed;
     this.#current = first;
+    this.#clock = clock;
   }
 
   /** Starts the control process and keeps it up; `changed` is awaited after every restart (new pid). */
@@ -44,10 +48,11 @@ export class ControlKeeper implements RunningControl {
     processes: RegionProcesses,
     say: Say,
     changed: () => Promise<void>,
+    clock: Clock = systemClock,
   ): Promise<ControlKeeper> {
     let keeper: ControlKeeper | undefined;
     const first = await runner.start(launch, processes, (reason) => keeper?.exitedUnasked(reason));
-    keeper = new ControlKeeper(runner, launch, processes, say, changed, first);
+    keeper = new ControlKeeper(runner, launch, processes, say, changed, first, clock);
     return keeper;
   }
 
@@ -71,7 +76,7 @@ export class ControlKeeper implements RunningControl {
   /** The runner's report of an exit nobody asked for: restart, within the budget. */
   exitedUnasked(reason: string): void {
     if (this.#stopped) return;
-    const now = Date.now();
+    const now = this.#clock.now();
     this.#restarts = [...this.#restarts.filter((at) => now - at < RESTART_BUDGET.windowMs), now];
     if (this.#restarts.length > RESTART_BUDGET.count) {
       this.#say(
@@ -81,7 +86,7 @@ export class ControlKeeper implements RunningControl {
       return;
     }
     this.#say(`${reason}; restarting it on the same ports…`);
-    setTimeout(() => void this.#restart(), RESTART_DELAY_MS);
+    this.#clock.setTimeout(() => void this.#restart(), RESTART_DELAY_MS);
   }
 
   async #restart(): Promise<void> {

@@ -1,5 +1,5 @@
 import { CONTROL_KEYS } from '@vaultover/contract';
-import { ManualClock, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { ManualClock, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
@@ -96,15 +96,16 @@ async function snapshot(): Promise<unknown> {
   };
 }
 
+let markers = 0;
+
 /** Waits until every PUBLISH sent so far was delivered (a marker of our own comes back last). */
 async function flushPublished(): Promise<string[]> {
-  const marker = `marker-${Math.random()}`;
+  const marker = `marker-${++markers}`;
   await client.publish(CONTROL_KEYS.changes, marker);
-  const deadline = Date.now() + 2000;
-  while (!published.includes(marker)) {
-    if (Date.now() > deadline) throw new Error('the marker never came back');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await pollUntil('our marker comes back on the channel', () => published.includes(marker), {
+    timeoutMs: 2000,
+    intervalMs: 5,
+  });
   return published.filter((message) => message !== marker);
 }
 

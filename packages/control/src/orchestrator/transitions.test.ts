@@ -1,6 +1,6 @@
 import type { RegionHealth } from '@vaultover/contract';
 import { CONTROL_KEYS } from '@vaultover/contract';
-import { ManualClock, regionHealth, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { ManualClock, pollUntil, regionHealth, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -89,11 +89,10 @@ function positions(lastPosition: number, lastAppliedPosition: number | null): Re
 
 /** Lets the transition run until it sleeps on the clock again. */
 async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (clock.sleeping < sleepers) {
-    if (Date.now() > deadline) throw new Error('the transition never reached its next sleep');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await pollUntil('the transition reaches its next sleep', () => clock.sleeping >= sleepers, {
+    timeoutMs: 5000,
+    intervalMs: 5,
+  });
 }
 
 async function initialise(f: Fixture): Promise<FailoverState> {
@@ -161,12 +160,15 @@ describe('Transitions', () => {
     await settle(f.clock); // now sleeping on the lease
     expect((await f.store.load())?.state).toBe('failing-over');
     // Real milliseconds pass for the lease key's TTL; the clock moves so the poll loop runs.
-    const deadline = Date.now() + 5000;
-    while ((await f.store.load())?.state === 'failing-over') {
-      if (Date.now() > deadline) throw new Error('never promoted after the lease expired');
-      await f.clock.advance(100);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await pollUntil(
+      'promoted once the lease expired',
+      async () => {
+        if ((await f.store.load())?.state !== 'failing-over') return true;
+        await f.clock.advance(100);
+        return false;
+      },
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
     await run;
     expect(await client.pttl(CONTROL_KEYS.lease)).toBe(-2);
     expect((await f.store.load())?.state).toBe('failed-over');
