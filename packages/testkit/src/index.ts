@@ -6,7 +6,14 @@ export { onCleanup } from './cleanup.ts';
 export { ManualClock } from './manual-clock.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';
-export { startTestRedis, type TestRedis, type TestRedisOptions, withRedisClient } from './redis-servers.ts';
+export {
+  type FileRedis,
+  redisForFile,
+  startTestRedis,
+  type TestRedis,
+  type TestRedisOptions,
+  withRedisClient,
+} from './redis-servers.ts';
 export { regionHealth } from './region-health.ts';
 export { settledWithin } from './settled-within.ts';
 export { tempDir } from './temp-dir.ts';

@@ -1,5 +1,6 @@
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 
 /** One Redis server for one test file. */
 export interface TestRedis {
@@ -81,4 +82,35 @@ export async function withRedisClient<T>(url: string, fn: (client: Redis) => Pro
   } finally {
     client.disconnect();
   }
+}
+
+/** A test Redis for the tests of one file, and a client on it. */
+export interface FileRedis {
+  readonly server: TestRedis;
+  readonly client: Redis;
+}
+
+/**
+ * Starts a test Redis before the tests of the calling file and stops it after them; the returned object's
+ * `server` and `client` are there once the file's first hook has run (inside tests and later hooks).
+ */
+export function redisForFile(name: string, options: TestRedisOptions = {}): FileRedis {
+  let started: FileRedis | undefined;
+  beforeAll(async () => {
+    const server = await startTestRedis(name, options);
+    started = { server, client: server.client() };
+  });
+  afterAll(async () => started?.server.stop());
+  const running = () => {
+    if (!started) throw new Error(`the test Redis "${name}" is used before the file's beforeAll ran`);
+    return started;
+  };
+  return {
+    get server() {
+      return running().server;
+    },
+    get client() {
+      return running().client;
+    },
+  };
 }

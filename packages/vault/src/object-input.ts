@@ -34,6 +34,11 @@ export interface AttributesPatch {
   exp?: number | undefined;
 }
 
+/** The attributes of a new version: given fields, enabled unless said otherwise, created and updated `now`. */
+export function newAttributes(given: AttributesPatch | undefined, now: number) {
+  return { enabled: given?.enabled ?? true, nbf: given?.nbf, exp: given?.exp, created: now, updated: now };
+}
+
 /** Attributes after an update: given fields replace, absent ones stay, `updated` moves to `now`. */
 export function patchAttributes<
   A extends { enabled: boolean; nbf?: number | undefined; exp?: number | undefined },

@@ -8,6 +8,7 @@ import { pollUntil } from '@vaultover/testkit';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, startCli } from '../test-support/cli-process.ts';
+import { controlStatus } from '../test-support/control-status.ts';
 
 // `vaultover status | failover | failback | events` against a stand-in control API over real HTTPS
 // (the deployment's CA and token key), so that every answer the real API can give is exercised.
@@ -25,24 +26,7 @@ const events: { id: string; time: string; kind: string; details: Record<string, 
     details: { region: 'westeurope', healthy: false },
   },
 ];
-const STATUS = {
-  state: 'normal',
-  epoch: 1,
-  serving: 'westeurope',
-  windowEndsAt: null,
-  paused: false,
-  regions: {
-    westeurope: {
-      role: 'primary',
-      url: 'https://localhost:1',
-      mode: 'read-write',
-      healthy: true,
-      lastProbe: null,
-      replication: null,
-    },
-  },
-  lastFailover: null,
-};
+const STATUS = controlStatus({ epoch: 1 });
 
 function reply(path: string, method: string): { status: number; body: unknown } {
   if (path === '/api/status') return { status: 200, body: STATUS };
@@ -91,7 +75,8 @@ describe('control API commands', () => {
     const table = await runCliProcess(['status', '--endpoints', endpointsFile], dir);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('state    normal\nepoch    1\nserving  westeurope\n');
-    expect(table.stdout).toContain('westeurope  primary  read-write  yes');
+    expect(table.stdout).toContain('westeurope   primary    read-write  yes');
+    expect(table.stdout).toContain('northeurope  secondary  standby     yes      2 entries');
     const json = await runCliProcess(['status', '--json', '--endpoints', endpointsFile], dir);
     expect(JSON.parse(json.stdout)).toEqual(STATUS);
     const token = seen.at(-1)?.authorization?.split('.')[1] ?? '';

@@ -1,5 +1,5 @@
-import { type ControlProcess, startControl } from '@vaultover/control';
-import { serveUntilStopped, stdinClosed } from '../cli/orphan-watch.ts';
+import { startControl } from '@vaultover/control';
+import { runInForeground } from '../cli/foreground-service.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { assertFailoverPair, CONTROL_LAUNCH_ENV, decodeControlLaunch } from '../control/control-launch.ts';
@@ -10,14 +10,10 @@ import {
   type StandaloneControlFlags,
   standaloneControlLaunch,
 } from '../control/standalone-control-launch.ts';
-import { StartupError } from '../topology/startup-error.ts';
 import { createRegionLogger } from '../up/region-logger.ts';
-import { listenForShutdown } from '../up/shutdown-signals.ts';
 
 /** Options of `vaultover control`. */
 export type ControlCommandOptions = StandaloneControlFlags;
-
-const FORCED_EXIT_CODE = 130;
 
 /**
  * `vaultover control`: runs ONE control process (health monitor, failover, global endpoint, control
@@ -33,34 +29,19 @@ export async function runControl(
   const supervised = supervisedLaunch !== undefined;
   const spec = supervised ? decodeControlLaunch(supervisedLaunch) : await standaloneControlLaunch(options);
   assertFailoverPair(spec);
-  const shutdown = listenForShutdown((signal) => {
-    say(`${signal} again: exiting now`);
-    process.exit(FORCED_EXIT_CODE);
-  });
-  try {
-    const orphaned = supervised ? stdinClosed() : new Promise<never>(() => {});
-    const logger = createRegionLogger(spec.config.logLevel).child({ component: 'control' });
-    // Only a supervisor holds the region processes; alone, the API answers their faults with 503.
-    const processes = supervised && process.send ? ipcRegionProcesses(process) : undefined;
-    let control: ControlProcess;
-    try {
-      control = await startControl(controlOptions(spec.config, spec, logger, processes));
-    } catch (error) {
-      throw new StartupError('start the control process', error, []);
-    }
-    const ready: ControlReady = { gateway: control.gatewayUrl, control: control.url, pid: process.pid };
-    await writeStdout(`${CONTROL_READY_PREFIX}${JSON.stringify(ready)}\n`);
-    if (!supervised)
-      say(`control process ready: global endpoint ${ready.gateway}, control API ${ready.control}`);
-    await serveUntilStopped(
-      'control process',
-      { requested: shutdown.requested, orphaned },
-      () => control.close(),
-      say,
-    );
-    if (process.connected) process.disconnect();
-    return 0;
-  } finally {
-    shutdown.dispose();
-  }
+  // Only a supervisor holds the region processes; alone, the API answers their faults with 503.
+  const processes = supervised && process.send ? ipcRegionProcesses(process) : undefined;
+  return runInForeground(
+    { what: 'control process', startStep: 'start the control process', supervised, say },
+    () => {
+      const logger = createRegionLogger(spec.config.logLevel).child({ component: 'control' });
+      return startControl(controlOptions(spec.config, spec, logger, processes));
+    },
+    async (control) => {
+      const ready: ControlReady = { gateway: control.gatewayUrl, control: control.url, pid: process.pid };
+      await writeStdout(`${CONTROL_READY_PREFIX}${JSON.stringify(ready)}\n`);
+      if (!supervised)
+        say(`control process ready: global endpoint ${ready.gateway}, control API ${ready.control}`);
+    },
+  );
 }

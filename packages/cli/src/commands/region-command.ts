@@ -1,15 +1,13 @@
-import { type RegionNode, startRegionNode } from '@vaultover/region';
+import { startRegionNode } from '@vaultover/region';
 import { CliError, EXIT } from '../cli/cli-error.ts';
-import { serveUntilStopped, stdinClosed } from '../cli/orphan-watch.ts';
+import { runInForeground } from '../cli/foreground-service.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { loadConfig } from '../config/index.ts';
 import { decodeRegionLaunch, REGION_LAUNCH_ENV, type RegionLaunchSpec } from '../region/region-launch.ts';
 import { regionNodeOptions } from '../region/region-node-options.ts';
 import { REGION_READY_PREFIX, type RegionReady } from '../region/region-ready-line.ts';
-import { StartupError } from '../topology/startup-error.ts';
 import { createRegionLogger } from '../up/region-logger.ts';
-import { listenForShutdown } from '../up/shutdown-signals.ts';
 
 /** Options of `vaultover region`. */
 export interface RegionOptions {
@@ -21,8 +19,6 @@ export interface RegionOptions {
   secondaries?: string[] | undefined;
   controlRedisUrl?: string | undefined;
 }
-
-const FORCED_EXIT_CODE = 130;
 
 /**
  * `vaultover region`: runs ONE region node in the foreground until SIGINT/SIGTERM (or, when a
@@ -45,34 +41,28 @@ export async function runRegion(
       },
     );
   }
-  const shutdown = listenForShutdown((signal) => {
-    say(`${signal} again: exiting now`);
-    process.exit(FORCED_EXIT_CODE);
-  });
-  try {
-    // A supervised child must not outlive its supervisor, even a SIGKILLed one: the supervisor holds
-    // the write end of our stdin, so EOF means it is gone.
-    const orphaned = supervisedLaunch === undefined ? new Promise<never>(() => {}) : stdinClosed();
-    const { config, placement } = spec;
-    const logger = createRegionLogger(config.logLevel).child({ region: placement.name });
-    let node: RegionNode;
-    try {
-      node = await startRegionNode(regionNodeOptions(config, placement, logger));
-    } catch (error) {
-      throw new StartupError(`start region ${placement.name}`, error, []);
-    }
-    const ready: RegionReady = { name: placement.name, url: node.url, caFile: node.caFile, pid: process.pid };
-    await writeStdout(`${REGION_READY_PREFIX}${JSON.stringify(ready)}\n`);
-    await serveUntilStopped(
-      `region ${placement.name}`,
-      { requested: shutdown.requested, orphaned },
-      () => node.close(),
+  const { config, placement } = spec;
+  return runInForeground(
+    {
+      what: `region ${placement.name}`,
+      startStep: `start region ${placement.name}`,
+      supervised: supervisedLaunch !== undefined,
       say,
-    );
-    return 0;
-  } finally {
-    shutdown.dispose();
-  }
+    },
+    () => {
+      const logger = createRegionLogger(config.logLevel).child({ region: placement.name });
+      return startRegionNode(regionNodeOptions(config, placement, logger));
+    },
+    async (node) => {
+      const ready: RegionReady = {
+        name: placement.name,
+        url: node.url,
+        caFile: node.caFile,
+        pid: process.pid,
+      };
+      await writeStdout(`${REGION_READY_PREFIX}${JSON.stringify(ready)}\n`);
+    },
+  );
 }
 
 /** A region started by hand (e.g. on another host): its config file names it, flags place it. */

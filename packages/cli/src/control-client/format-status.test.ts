@@ -1,39 +1,7 @@
-import type { ControlStatus } from '@vaultover/control';
 import { describe, expect, it } from 'vitest';
+import { controlStatus as status } from '../test-support/control-status.ts';
 import { formatEvent } from './format-event.ts';
 import { formatStatus } from './format-status.ts';
-
-const probe = { at: '2026-01-01T00:00:01.000Z', ok: true, reason: null };
-
-function status(overrides: Partial<ControlStatus> = {}): ControlStatus {
-  return {
-    state: 'normal',
-    epoch: 3,
-    serving: 'westeurope',
-    windowEndsAt: null,
-    paused: false,
-    regions: {
-      westeurope: {
-        role: 'primary',
-        url: 'https://localhost:1',
-        mode: 'read-write',
-        healthy: true,
-        lastProbe: probe,
-        replication: null,
-      },
-      northeurope: {
-        role: 'secondary',
-        url: 'https://localhost:2',
-        mode: 'standby',
-        healthy: true,
-        lastProbe: probe,
-        replication: { lagEntries: 2 },
-      },
-    },
-    lastFailover: null,
-    ...overrides,
-  };
-}
 
 describe('formatStatus', () => {
   it('shows the state, the serving region and a row per region', () => {

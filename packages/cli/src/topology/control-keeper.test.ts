@@ -34,29 +34,35 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A keeper over a fake runner, on a manual clock; `changes()` counts the restarts it reported. */
+async function startKeeper() {
+  const clock = new ManualClock();
+  const { runner, launches, exits } = fakeRunner();
+  const said: string[] = [];
+  let changes = 0;
+  const keeper = await ControlKeeper.start(
+    runner,
+    launch,
+    processes,
+    (line) => said.push(line),
+    async () => {
+      changes++;
+    },
+    clock,
+  );
+  return { clock, keeper, launches, exits, said, changes: () => changes };
+}
+
 describe('ControlKeeper', () => {
   it('starts a control process that exited unasked again on the same ports, after the delay, and says so', async () => {
-    const clock = new ManualClock();
-    const { runner, launches, exits } = fakeRunner();
-    const said: string[] = [];
-    let changes = 0;
-    const keeper = await ControlKeeper.start(
-      runner,
-      launch,
-      processes,
-      (line) => said.push(line),
-      async () => {
-        changes++;
-      },
-      clock,
-    );
+    const { clock, keeper, launches, exits, said, changes } = await startKeeper();
     expect(keeper.pid).toBe(101);
     exits[0]?.('the control process (pid 101) exited unexpectedly (SIGKILL)');
     await clock.advance(RESTART_DELAY_MS - 1);
     expect(launches).toHaveLength(1);
     await clock.advance(1);
     await settle();
-    expect(changes).toBe(1);
+    expect(changes()).toBe(1);
     expect(launches[1]?.ports).toEqual({ api: 4001, gateway: 4002 });
     expect(keeper.pid).toBe(102);
     expect(keeper.url).toBe('https://localhost:4001');
@@ -67,25 +73,12 @@ describe('ControlKeeper', () => {
   });
 
   it('gives up after five restarts within a minute, and never restarts after stop()', async () => {
-    const clock = new ManualClock();
-    const { runner, launches, exits } = fakeRunner();
-    const said: string[] = [];
-    let changes = 0;
-    const keeper = await ControlKeeper.start(
-      runner,
-      launch,
-      processes,
-      (line) => said.push(line),
-      async () => {
-        changes++;
-      },
-      clock,
-    );
+    const { clock, keeper, launches, exits, said, changes } = await startKeeper();
     for (let i = 0; i < 5; i++) {
       exits[i]?.('exited');
       await clock.advance(RESTART_DELAY_MS);
       await settle();
-      expect(changes).toBe(i + 1);
+      expect(changes()).toBe(i + 1);
     }
     exits[5]?.('exited');
     expect(said.at(-1)).toMatch(/exited 5 times within a minute, so it is not restarted again/);

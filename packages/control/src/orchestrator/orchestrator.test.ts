@@ -1,7 +1,6 @@
-import { ManualClock, startTestRedis, type TestRedis } from '@vaultover/testkit';
-import type { Redis } from 'ioredis';
+import { ManualClock, redisForFile } from '@vaultover/testkit';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
@@ -10,13 +9,7 @@ import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { Orchestrator, TransitionConflictError } from './orchestrator.ts';
 import type { TransitionJob } from './transitions.ts';
 
-let redis: TestRedis;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startTestRedis('control');
-  client = redis.client();
-});
-afterAll(async () => redis?.stop());
+const control = redisForFile('control');
 
 const base = { primary: 'westeurope', secondary: 'northeurope' };
 
@@ -28,13 +21,13 @@ describe('Orchestrator', () => {
   let orchestrator: Orchestrator;
 
   async function put(state: FailoverState): Promise<void> {
-    await client.flushall();
+    await control.client.flushall();
     await store.ensure(state);
   }
 
   beforeEach(async () => {
     clock = new ManualClock();
-    store = new FailoverStore(client);
+    store = new FailoverStore(control.client);
     healthy = new Map([
       ['westeurope', true],
       ['northeurope', true],
@@ -46,7 +39,7 @@ describe('Orchestrator', () => {
     } as unknown as HealthMonitor;
     orchestrator = new Orchestrator({
       store,
-      events: new EventLog(client, clock),
+      events: new EventLog(control.client, clock),
       monitor,
       queue: {
         enqueue: async (job) => {

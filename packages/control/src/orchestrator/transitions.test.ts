@@ -1,9 +1,8 @@
 import type { RegionHealth } from '@vaultover/contract';
 import { CONTROL_KEYS } from '@vaultover/contract';
-import { ManualClock, pollUntil, regionHealth, startTestRedis, type TestRedis } from '@vaultover/testkit';
-import type { Redis } from 'ioredis';
+import { ManualClock, pollUntil, redisForFile, regionHealth } from '@vaultover/testkit';
 import { pino } from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
@@ -21,13 +20,7 @@ const failoverJob: TransitionJob = {
   detectedAt: null,
 };
 
-let redis: TestRedis;
-let client: Redis;
-beforeAll(async () => {
-  redis = await startTestRedis('control');
-  client = redis.client();
-});
-afterAll(async () => redis?.stop());
+const control = redisForFile('control');
 
 interface Fixture {
   clock: ManualClock;
@@ -42,8 +35,8 @@ interface Fixture {
 
 function fixture(): Fixture {
   const clock = new ManualClock();
-  const store = new FailoverStore(client);
-  const events = new EventLog(client, clock);
+  const store = new FailoverStore(control.client);
+  const events = new EventLog(control.client, clock);
   const pushed: string[] = [];
   const health = new Map<string, RegionHealth>();
   const told: TransitionEvent[] = [];
@@ -96,7 +89,7 @@ async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
 }
 
 async function initialise(f: Fixture): Promise<FailoverState> {
-  await client.flushall();
+  await control.client.flushall();
   return f.store.ensure({
     state: 'normal',
     epoch: 1,
@@ -120,8 +113,8 @@ describe('Transitions', () => {
     const run = f.transitions().run(failoverJob, new AbortController().signal);
     await settle(f.clock);
     expect(await f.store.load()).toMatchObject({ state: 'failing-over', epoch: 2 });
-    expect(await client.hget(CONTROL_KEYS.failover, 'writer')).toBe('');
-    expect(JSON.parse((await client.hget(CONTROL_KEYS.failover, 'modes')) ?? '')).toEqual({
+    expect(await control.client.hget(CONTROL_KEYS.failover, 'writer')).toBe('');
+    expect(JSON.parse((await control.client.hget(CONTROL_KEYS.failover, 'modes')) ?? '')).toEqual({
       westeurope: 'standby',
       northeurope: 'standby',
     });
@@ -153,7 +146,7 @@ describe('Transitions', () => {
   });
 
   it('waits out the write lease before promoting', async () => {
-    await client.set(CONTROL_KEYS.lease, 'westeurope:1', 'PX', 400);
+    await control.client.set(CONTROL_KEYS.lease, 'westeurope:1', 'PX', 400);
     const run = f.transitions().run(failoverJob, new AbortController().signal);
     await settle(f.clock);
     await f.clock.advance(5000);
@@ -170,7 +163,7 @@ describe('Transitions', () => {
       { timeoutMs: 5000, intervalMs: 20 },
     );
     await run;
-    expect(await client.pttl(CONTROL_KEYS.lease)).toBe(-2);
+    expect(await control.client.pttl(CONTROL_KEYS.lease)).toBe(-2);
     expect((await f.store.load())?.state).toBe('failed-over');
   });
 
@@ -229,7 +222,7 @@ describe('Transitions', () => {
     await failback;
     const state = await f.store.load();
     expect(state).toMatchObject({ state: 'normal', epoch: 5 });
-    expect(await client.hget(CONTROL_KEYS.failover, 'writer')).toBe('westeurope');
+    expect(await control.client.hget(CONTROL_KEYS.failover, 'writer')).toBe('westeurope');
     if (state?.state !== 'normal') throw new Error('unreachable');
     expect(state.lastFailover?.endedAt).not.toBeNull();
     // The 3 changes the failover left behind are served again: the primary came back with them.

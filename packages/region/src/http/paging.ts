@@ -2,7 +2,7 @@ import { BadParameterError, MAX_PAGE_SIZE, type Page, type PageRequest } from '@
 import type { RequestContext } from './data-route.ts';
 
 /** Reads `maxresults` (1–25) and `$skiptoken` from the query. */
-export function pageRequest(context: RequestContext): PageRequest {
+function pageRequest(context: RequestContext): PageRequest {
   const raw = context.query.maxresults;
   let maxResults: number | undefined;
   if (raw !== undefined && raw !== '') {
@@ -17,7 +17,7 @@ export function pageRequest(context: RequestContext): PageRequest {
 }
 
 /** `{ value, nextLink }`, with the link built from the request's own origin, as the SDK requires. */
-export function pageBody<T>(
+function pageBody<T>(
   context: RequestContext,
   path: string,
   page: Page<T>,
@@ -31,4 +31,19 @@ export function pageBody<T>(
     nextLink = `${context.base}${path}?${query.toString().replace('%24skiptoken', '$skiptoken')}`;
   }
   return { value: items, nextLink };
+}
+
+/**
+ * The answer to a list request: reads the paging query, fetches that page, shapes each item as the wire
+ * wants it, and links the next page.
+ */
+export async function listPage<T>(
+  context: RequestContext,
+  path: string,
+  fetch: (request: PageRequest) => Promise<Page<T>>,
+  item: (value: T) => unknown,
+) {
+  const request = pageRequest(context);
+  const page = await fetch(request);
+  return pageBody(context, path, page, request, page.items.map(item));
 }

@@ -1,6 +1,6 @@
 import { refuseManaged, unmanagedDoc, unmanagedLatest } from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
-import { patchAttributes, restoreInput } from '../object-input.ts';
+import { newAttributes, patchAttributes, restoreInput } from '../object-input.ts';
 import { KEY } from '../object-kind.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
@@ -197,13 +197,7 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
         keySize: material.keySize,
         exportable: plan.attributes?.exportable,
         tags: plan.tags,
-        attributes: {
-          enabled: plan.attributes?.enabled ?? true,
-          nbf: plan.attributes?.nbf,
-          exp: plan.attributes?.exp,
-          created: now,
-          updated: now,
-        },
+        attributes: newAttributes(plan.attributes, now),
       }),
       operation,
     );

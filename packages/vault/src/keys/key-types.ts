@@ -31,14 +31,9 @@ export const KEY_OPERATIONS = [
 export type KeyOperation = (typeof KEY_OPERATIONS)[number];
 
 /** What the real service gives an RSA key created without `key_ops` (REC), and an EC key. */
-export const DEFAULT_RSA_OPERATIONS: readonly KeyOperation[] = [
-  'encrypt',
-  'decrypt',
-  'sign',
-  'verify',
-  'wrapKey',
-  'unwrapKey',
-];
+export const DEFAULT_RSA_OPERATIONS: readonly KeyOperation[] = KEY_OPERATIONS.filter(
+  (operation) => operation !== 'import' && operation !== 'export',
+);
 export const DEFAULT_EC_OPERATIONS: readonly KeyOperation[] = ['sign', 'verify'];
 
 /** Algorithms of encrypt/decrypt/wrapKey/unwrapKey with RSA keys. */

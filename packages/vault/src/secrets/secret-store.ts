@@ -1,7 +1,7 @@
 import { refuseManaged, unmanagedDoc } from '../certificates/managed-guard.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { objectDisabled } from '../object-errors.ts';
-import { patchAttributes, restoreInput } from '../object-input.ts';
+import { newAttributes, patchAttributes, restoreInput } from '../object-input.ts';
 import { SECRET } from '../object-kind.ts';
 import { decodeBackup, encodeBackup } from '../store/backup-blob.ts';
 import type {
@@ -52,13 +52,7 @@ export class SecretStore extends StandaloneLifecycle<SecretDoc> {
         value: this.#sealer.seal(input.value, valueContext(vault, name, version)),
         contentType: input.contentType,
         tags: input.tags,
-        attributes: {
-          enabled: input.attributes?.enabled ?? true,
-          nbf: input.attributes?.nbf,
-          exp: input.attributes?.exp,
-          created: now,
-          updated: now,
-        },
+        attributes: newAttributes(input.attributes, now),
       }),
       'SecretSet',
     );

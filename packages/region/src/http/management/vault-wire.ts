@@ -13,11 +13,7 @@ export function vaultId(subscriptionId: string, vault: VaultProperties): string 
 /** A vault resource (`Vault`). */
 export function vaultResource(context: ArmContext, vault: VaultProperties) {
   return {
-    id: vaultId(context.subscriptionId, vault),
-    name: vault.name,
-    type: `${PROVIDER}/vaults`,
-    location: vault.location,
-    tags: vault.tags,
+    ...trackedResource(context, vault),
     systemData: {
       createdBy: vault.createdBy,
       createdByType: 'Application',

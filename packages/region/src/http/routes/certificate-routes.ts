@@ -1,6 +1,6 @@
 import type { CertificateLifecycle, CertificateStore } from '@vaultover/vault';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
-import { pageBody, pageRequest } from '../paging.ts';
+import { listPage } from '../paging.ts';
 import {
   certificateBundle,
   certificateItem,
@@ -36,23 +36,29 @@ export function certificateRoutes(
       method: 'GET',
       path: '/certificates',
       operation: 'CertificateList',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await certificates.list(c.vault.name, request);
-        const items = page.items.map((item) => certificateItem(c.base, item));
-        return ok(pageBody(c, '/certificates', page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            '/certificates',
+            (request) => certificates.list(c.vault.name, request),
+            (item) => certificateItem(c.base, item),
+          ),
+        ),
     },
     {
       method: 'GET',
       path: '/certificates/:name/versions',
       operation: 'CertificateListVersions',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await certificates.listVersions(c.vault.name, name(c), request);
-        const items = page.items.map((item) => certificateItem(c.base, item, true));
-        return ok(pageBody(c, `/certificates/${name(c)}/versions`, page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            `/certificates/${name(c)}/versions`,
+            (request) => certificates.listVersions(c.vault.name, name(c), request),
+            (item) => certificateItem(c.base, item, true),
+          ),
+        ),
     },
     {
       method: 'GET',
@@ -145,12 +151,15 @@ export function certificateRoutes(
       method: 'GET',
       path: '/deletedcertificates',
       operation: 'CertificateListDeleted',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await lifecycle.listDeleted(c.vault.name, request);
-        const items = page.items.map((item) => deletedCertificateItem(c.base, item));
-        return ok(pageBody(c, '/deletedcertificates', page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            '/deletedcertificates',
+            (request) => lifecycle.listDeleted(c.vault.name, request),
+            (item) => deletedCertificateItem(c.base, item),
+          ),
+        ),
     },
     {
       method: 'GET',

@@ -1,6 +1,6 @@
 import type { KeyStore } from '@vaultover/vault';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
-import { pageBody, pageRequest } from '../paging.ts';
+import { listPage } from '../paging.ts';
 import {
   deletedKeyBundle,
   deletedKeyItem,
@@ -29,30 +29,29 @@ export function keyRoutes(keys: KeyStore): DataRoute[] {
       method: 'GET',
       path: '/keys',
       operation: 'KeyList',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await keys.list(c.vault.name, request);
-        return ok(
-          pageBody(
+      handle: async (c) =>
+        ok(
+          await listPage(
             c,
             '/keys',
-            page,
-            request,
-            page.items.map((k) => keyItem(c.base, c.vault, k)),
+            (request) => keys.list(c.vault.name, request),
+            (k) => keyItem(c.base, c.vault, k),
           ),
-        );
-      },
+        ),
     },
     {
       method: 'GET',
       path: '/keys/:name/versions',
       operation: 'KeyListVersions',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await keys.listVersions(c.vault.name, name(c), request);
-        const items = page.items.map((k) => keyItem(c.base, c.vault, k, true));
-        return ok(pageBody(c, `/keys/${name(c)}/versions`, page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            `/keys/${name(c)}/versions`,
+            (request) => keys.listVersions(c.vault.name, name(c), request),
+            (k) => keyItem(c.base, c.vault, k, true),
+          ),
+        ),
     },
     {
       method: 'POST',
@@ -120,12 +119,15 @@ export function keyRoutes(keys: KeyStore): DataRoute[] {
       method: 'GET',
       path: '/deletedkeys',
       operation: 'KeyListDeleted',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await keys.listDeleted(c.vault.name, request);
-        const items = page.items.map((k) => deletedKeyItem(c.base, c.vault, k));
-        return ok(pageBody(c, '/deletedkeys', page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            '/deletedkeys',
+            (request) => keys.listDeleted(c.vault.name, request),
+            (k) => deletedKeyItem(c.base, c.vault, k),
+          ),
+        ),
     },
     {
       method: 'GET',

@@ -1,6 +1,6 @@
 import type { SecretStore } from '@vaultover/vault';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
-import { pageBody, pageRequest } from '../paging.ts';
+import { listPage } from '../paging.ts';
 import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from '../wire/secret-wire.ts';
 
 const name = (context: RequestContext) => context.params.name ?? '';
@@ -19,30 +19,29 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       method: 'GET',
       path: '/secrets',
       operation: 'SecretList',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await secrets.list(c.vault.name, request);
-        return ok(
-          pageBody(
+      handle: async (c) =>
+        ok(
+          await listPage(
             c,
             '/secrets',
-            page,
-            request,
-            page.items.map((s) => secretItem(c.base, c.vault, s)),
+            (request) => secrets.list(c.vault.name, request),
+            (s) => secretItem(c.base, c.vault, s),
           ),
-        );
-      },
+        ),
     },
     {
       method: 'GET',
       path: '/secrets/:name/versions',
       operation: 'SecretListVersions',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await secrets.listVersions(c.vault.name, name(c), request);
-        const items = page.items.map((s) => secretItem(c.base, c.vault, s, true));
-        return ok(pageBody(c, `/secrets/${name(c)}/versions`, page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            `/secrets/${name(c)}/versions`,
+            (request) => secrets.listVersions(c.vault.name, name(c), request),
+            (s) => secretItem(c.base, c.vault, s, true),
+          ),
+        ),
     },
     {
       method: 'POST',
@@ -94,12 +93,15 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       method: 'GET',
       path: '/deletedsecrets',
       operation: 'SecretListDeleted',
-      handle: async (c) => {
-        const request = pageRequest(c);
-        const page = await secrets.listDeleted(c.vault.name, request);
-        const items = page.items.map((s) => deletedSecretItem(c.base, c.vault, s));
-        return ok(pageBody(c, '/deletedsecrets', page, request, items));
-      },
+      handle: async (c) =>
+        ok(
+          await listPage(
+            c,
+            '/deletedsecrets',
+            (request) => secrets.listDeleted(c.vault.name, request),
+            (s) => deletedSecretItem(c.base, c.vault, s),
+          ),
+        ),
     },
     {
       method: 'GET',
