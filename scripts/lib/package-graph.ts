@@ -8,6 +8,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /** One row of the table: what a package may depend on, in its code and in its tests. */
 export interface PackageRule {
   name: string;
+  /** Its layer in the diagram (higher may import lower); undefined for test-only packages. */
+  layer: number | undefined;
   dependsOn: string[];
   testsAlsoUse: string[];
 }
@@ -35,14 +37,31 @@ export function readRules(architectureMd: string): PackageRule[] {
   if (!section) throw new Error('docs/architecture.md has no "## Packages" section');
   const names = (cell: string | undefined) =>
     [...(cell ?? '').matchAll(/`([a-z-]+)`/g)].map((m) => m[1] as string);
+  const layers = readLayers(section);
   const rules: PackageRule[] = [];
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     const name = /^`([a-z-]+)`$/.exec(cells[1] ?? '')?.[1];
     if (!name) continue;
-    rules.push({ name, dependsOn: names(cells[3]), testsAlsoUse: names(cells[4]) });
+    rules.push({ name, layer: layers.get(name), dependsOn: names(cells[3]), testsAlsoUse: names(cells[4]) });
   }
   return rules;
+}
+
+/**
+ * The layer diagram: lines `  <n>    a · b · c    description` in the section's first code block, and
+ * ` test  testkit …` for test-only packages (no layer).
+ */
+function readLayers(section: string): Map<string, number | undefined> {
+  const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  const layers = new Map<string, number | undefined>();
+  for (const line of block.split('\n')) {
+    const match = /^\s*(\d+|test)\s{2,}([a-z-]+(?: · [a-z-]+)*)/.exec(line);
+    if (!match) continue;
+    const layer = match[1] === 'test' ? undefined : Number(match[1]);
+    for (const name of (match[2] as string).split(' · ')) layers.set(name, layer);
+  }
+  return layers;
 }
 
 /** Every problem found in the repository at `root`; empty when the graph holds. */
@@ -77,6 +96,17 @@ function ruleProblems(rules: PackageRule[]): string[] {
     for (const dep of rule.dependsOn) {
       if (TEST_ONLY.has(dep) && !TEST_ONLY.has(rule.name))
         problems.push(`${rule.name}'s code depends on ${dep}, which is for tests only`);
+    }
+    if (!TEST_ONLY.has(rule.name) && rule.layer === undefined) {
+      problems.push(`${rule.name} is in no layer of the diagram in docs/architecture.md`);
+    }
+    for (const dep of rule.dependsOn) {
+      const below = byName.get(dep)?.layer;
+      if (rule.layer !== undefined && below !== undefined && below >= rule.layer) {
+        problems.push(
+          `${rule.name} (layer ${rule.layer}) depends on ${dep} (layer ${below}): dependencies point down`,
+        );
+      }
     }
     const [a, b] = NEVER_TOGETHER;
     const uses = [...rule.dependsOn, ...rule.testsAlsoUse];

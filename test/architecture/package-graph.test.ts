@@ -12,6 +12,12 @@ const TABLE = `# Architecture
 
 ## Packages
 
+\`\`\`
+layer  packages
+  2    region · control        the processes
+  1    low                     the bottom
+\`\`\`
+
 | Package | Owns | Depends on | Its tests also use |
 | --- | --- | --- | --- |
 | \`low\` | the bottom | — | — |
@@ -103,6 +109,17 @@ describe('the package graph check', () => {
     expect(unlisted).toContain(
       'packages/low/package.json dependencies name control, which docs/architecture.md does not allow',
     );
+  });
+
+  it('refuses a dependency that does not point down the layers, and a package in no layer', async () => {
+    const sideways = await check({
+      'docs/architecture.md': TABLE.replace('  1    low  ', '  2    low  '),
+    });
+    expect(sideways).toContain('region (layer 2) depends on low (layer 2): dependencies point down');
+    const unplaced = await check({
+      'docs/architecture.md': TABLE.replace('  2    region · control', '  2    region'),
+    });
+    expect(unplaced).toContain('control is in no layer of the diagram in docs/architecture.md');
   });
 
   it('refuses a cycle', async () => {
