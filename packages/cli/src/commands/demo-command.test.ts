@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli } from '../test-support/cli-process.ts';
 
-describe('vaultover demo', () => {
+// Whole deployments of real processes: on a busy 2-core machine a start alone can take seconds.
+describe('vaultover demo', { timeout: 90_000 }, () => {
   let cwd: string;
   beforeAll(async () => {
     cwd = await mkdtemp(join(tmpdir(), 'vaultover-demo-test-'));

@@ -60,7 +60,8 @@ async function readyEndpoints(cli: CliProcess): Promise<Endpoints> {
   return JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
 }
 
-describe('vaultover up', () => {
+// Whole deployments of real processes: on a busy 2-core machine a start alone can take seconds.
+describe('vaultover up', { timeout: 90_000 }, () => {
   it('runs the default pair as separate processes until SIGINT, then stops everything it started', async () => {
     up = startCli(['up', '--config', 'deploy.yaml'], cwd, EMBEDDED);
     const endpoints = await readyEndpoints(up);

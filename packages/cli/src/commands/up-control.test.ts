@@ -63,7 +63,8 @@ async function endpointsFile(): Promise<Endpoints> {
   return JSON.parse(await readFile(join(cwd, '.vaultover', 'endpoints.json'), 'utf8')) as Endpoints;
 }
 
-describe('vaultover up with the control process', () => {
+// Whole deployments of real processes: on a busy 2-core machine a start alone can take seconds.
+describe('vaultover up with the control process', { timeout: 90_000 }, () => {
   it('serves the SDK through the global endpoint, fails over on a crash and back after a restart', async () => {
     up = startCli(['up', '--config', 'fast.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
     const line = await up.waitForLine('vaultover ready ', READY_TIMEOUT_MS);
