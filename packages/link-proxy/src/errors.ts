@@ -1,12 +1,8 @@
-/** Base of every error this package throws: `code` is stable, `status` is what the control API answers. */
-export abstract class LinkProxyError extends Error {
-  abstract readonly code: string;
-  abstract readonly status: number;
+import { CodedError } from '@vaultover/foundation';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+/** Base of every error this package throws: `code` is stable, `status` is what the control API answers. */
+export abstract class LinkProxyError extends CodedError {
+  abstract readonly status: number;
 }
 
 /** No proxy by that name (HTTP 404, as toxiproxy's ErrProxyNotFound). */

@@ -1,12 +1,7 @@
-/** Base of every error this package throws: `code` is stable, messages are for humans. */
-export abstract class LocalRedisError extends Error {
-  abstract readonly code: string;
+import { CodedError } from '@vaultover/foundation';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** Base of every error this package throws: `code` is stable, messages are for humans. */
+export abstract class LocalRedisError extends CodedError {}
 
 /** The `redis-server` binary could not be found or run. */
 export class RedisNotInstalledError extends LocalRedisError {

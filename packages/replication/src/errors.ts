@@ -1,3 +1,5 @@
+import { CodedError } from '@vaultover/foundation';
+
 /** Codes of replication errors, stable for status, metrics and tests. */
 export type ReplicationErrorCode =
   | 'MalformedEntry'
@@ -8,13 +10,12 @@ export type ReplicationErrorCode =
   | 'ResyncFailed';
 
 /** A replication failure with a stable code. */
-export class ReplicationError extends Error {
+export class ReplicationError extends CodedError<ReplicationErrorCode> {
   readonly code: ReplicationErrorCode;
   readonly vault: string | undefined;
 
   constructor(code: ReplicationErrorCode, message: string, vault?: string) {
     super(message);
-    this.name = 'ReplicationError';
     this.code = code;
     this.vault = vault;
   }

@@ -1,3 +1,5 @@
+import { CodedError } from '@vaultover/foundation';
+
 /** Machine-readable reason a request was not authenticated. */
 export type AuthErrorCode =
   | 'MISSING_TOKEN'
@@ -11,8 +13,7 @@ export type AuthErrorCode =
  * Base of every authentication failure. `message` is safe to return to the client: it says
  * what is wrong and never contains the token.
  */
-export class AuthError extends Error {
-  override readonly name: string = 'AuthError';
+export class AuthError extends CodedError<AuthErrorCode> {
   readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, message: string) {
@@ -26,8 +27,6 @@ export const MISSING_TOKEN_MESSAGE = 'AKV10000: Request is missing a Bearer or P
 
 /** No `Authorization: Bearer …` header; the expected first step of the SDK's challenge flow. */
 export class MissingTokenError extends AuthError {
-  override readonly name = 'MissingTokenError';
-
   constructor() {
     super('MISSING_TOKEN', MISSING_TOKEN_MESSAGE);
   }
@@ -35,8 +34,6 @@ export class MissingTokenError extends AuthError {
 
 /** The bearer value is not a JWT we could have issued. */
 export class MalformedTokenError extends AuthError {
-  override readonly name = 'MalformedTokenError';
-
   constructor(detail = 'Token is malformed.') {
     super('MALFORMED_TOKEN', detail);
   }
@@ -44,8 +41,6 @@ export class MalformedTokenError extends AuthError {
 
 /** The JWT was not signed with this deployment's key. */
 export class InvalidSignatureError extends AuthError {
-  override readonly name = 'InvalidSignatureError';
-
   constructor() {
     super('INVALID_SIGNATURE', 'Token signature is invalid.');
   }
@@ -53,8 +48,6 @@ export class InvalidSignatureError extends AuthError {
 
 /** The JWT's `exp` has passed, in real time (the simulated clock does not expire tokens). */
 export class TokenExpiredError extends AuthError {
-  override readonly name = 'TokenExpiredError';
-
   constructor() {
     super('TOKEN_EXPIRED', 'Token is expired.');
   }
@@ -62,7 +55,6 @@ export class TokenExpiredError extends AuthError {
 
 /** Correctly signed, but `iss`, `aud` or a required claim is wrong or missing. */
 export class InvalidClaimsError extends AuthError {
-  override readonly name = 'InvalidClaimsError';
   readonly claim: string;
 
   constructor(claim: string) {
@@ -77,7 +69,6 @@ export class InvalidClaimsError extends AuthError {
  * unauthenticated.
  */
 export class UnknownPrincipalError extends AuthError {
-  override readonly name = 'UnknownPrincipalError';
   readonly principal: string;
 
   constructor(principal: string, knownPrincipals?: readonly string[]) {

@@ -165,7 +165,7 @@ function refused(reply: ControlReply, principal: string): ControlApiError {
     `${hint} (${reply.status} ${code ?? ''}${message ? `: ${message}` : ''})`.replace(' )', ')'),
     {
       status: reply.status,
-      code,
+      apiCode: code,
     },
   );
 }

@@ -1,12 +1,7 @@
-/** Base of every error the gateway throws; `code` is stable. */
-export abstract class GatewayError extends Error {
-  abstract readonly code: string;
+import { CodedError } from '@vaultover/foundation';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** Base of every error the gateway throws; `code` is stable. */
+export abstract class GatewayError extends CodedError {}
 
 /** The gateway could not listen (port taken, bad address). */
 export class GatewayListenError extends GatewayError {

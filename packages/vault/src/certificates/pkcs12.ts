@@ -1,3 +1,4 @@
+import { CodedError } from '@vaultover/foundation';
 import { pkijs } from './x509-provider.ts';
 
 // PKCS#12 (PFX) with pkijs: the managed secret of an `application/x-pkcs12` certificate, and the
@@ -15,13 +16,14 @@ export interface Pkcs12Contents {
   certificates: Buffer[];
 }
 
-/** Why a PFX could not be read: its structure, or a password that does not open it. */
-export class Pkcs12Error extends Error {
-  readonly reason: 'malformed' | 'password' | 'unsupported';
-  constructor(reason: Pkcs12Error['reason'], message: string) {
+/** Why a PFX could not be read: its structure, a password that does not open it, or a legacy cipher. */
+export type Pkcs12ErrorCode = 'Pkcs12Malformed' | 'Pkcs12PasswordWrong' | 'Pkcs12CipherUnsupported';
+
+export class Pkcs12Error extends CodedError<Pkcs12ErrorCode> {
+  readonly code: Pkcs12ErrorCode;
+  constructor(code: Pkcs12ErrorCode, message: string) {
     super(message);
-    this.name = 'Pkcs12Error';
-    this.reason = reason;
+    this.code = code;
   }
 }
 
@@ -71,11 +73,11 @@ export async function readPkcs12(der: Buffer, password = ''): Promise<Pkcs12Cont
     await pfx.parseInternalValues({ password: secret, checkIntegrity: hasMac });
   } catch (error) {
     throw isIntegrityFailure(error)
-      ? new Pkcs12Error('password', 'the password does not open the PKCS#12 content')
-      : new Pkcs12Error('malformed', 'the PKCS#12 structure cannot be read');
+      ? new Pkcs12Error('Pkcs12PasswordWrong', 'the password does not open the PKCS#12 content')
+      : new Pkcs12Error('Pkcs12Malformed', 'the PKCS#12 structure cannot be read');
   }
   const safe = pfx.parsedValue?.authenticatedSafe;
-  if (!safe) throw new Pkcs12Error('malformed', 'the PKCS#12 content has no authenticated safe');
+  if (!safe) throw new Pkcs12Error('Pkcs12Malformed', 'the PKCS#12 content has no authenticated safe');
   await decrypt(() =>
     safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password: secret })) }),
   );
@@ -111,11 +113,11 @@ async function decrypt(step: () => Promise<unknown>): Promise<void> {
     const message = (error as Error).message ?? '';
     if (/contentEncryptionAlgorithm|Unknown/i.test(message)) {
       throw new Pkcs12Error(
-        'unsupported',
+        'Pkcs12CipherUnsupported',
         'the PKCS#12 content uses a legacy cipher (3DES or RC2); only PBES2 (AES) is supported',
       );
     }
-    throw new Pkcs12Error('password', 'the password does not open the PKCS#12 content');
+    throw new Pkcs12Error('Pkcs12PasswordWrong', 'the password does not open the PKCS#12 content');
   }
 }
 
@@ -123,7 +125,7 @@ function parse<T>(read: () => T): T {
   try {
     return read();
   } catch {
-    throw new Pkcs12Error('malformed', 'the content is not a PKCS#12 structure');
+    throw new Pkcs12Error('Pkcs12Malformed', 'the content is not a PKCS#12 structure');
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Clock } from '@vaultover/foundation';
+import { type Clock, CodedError } from '@vaultover/foundation';
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { Mutation } from './mutation.ts';
@@ -9,11 +9,11 @@ import { logKeys, vaultPrefix } from './vault-keys.ts';
 export const CHANGE_FORMAT = '1';
 
 /** Thrown when a guard of a mutation does not hold: the state changed under the caller, or a rule forbids it. */
-export class GuardFailedError extends Error {
+export class GuardFailedError extends CodedError {
+  readonly code = 'GuardFailed';
   readonly reason: string;
   constructor(reason: string) {
     super(`guard failed: ${reason}`);
-    this.name = 'GuardFailedError';
     this.reason = reason;
   }
 }
