@@ -2,12 +2,12 @@ import { CodedError } from '@vaultover/foundation';
 
 /** Machine-readable reason a request was not authenticated. */
 export type AuthErrorCode =
-  | 'MISSING_TOKEN'
-  | 'MALFORMED_TOKEN'
-  | 'INVALID_SIGNATURE'
-  | 'TOKEN_EXPIRED'
-  | 'INVALID_CLAIMS'
-  | 'UNKNOWN_PRINCIPAL';
+  | 'MissingToken'
+  | 'MalformedToken'
+  | 'InvalidSignature'
+  | 'TokenExpired'
+  | 'InvalidClaims'
+  | 'UnknownPrincipal';
 
 /**
  * Base of every authentication failure. `message` is safe to return to the client: it says
@@ -28,28 +28,28 @@ export const MISSING_TOKEN_MESSAGE = 'AKV10000: Request is missing a Bearer or P
 /** No `Authorization: Bearer …` header; the expected first step of the SDK's challenge flow. */
 export class MissingTokenError extends AuthError {
   constructor() {
-    super('MISSING_TOKEN', MISSING_TOKEN_MESSAGE);
+    super('MissingToken', MISSING_TOKEN_MESSAGE);
   }
 }
 
 /** The bearer value is not a JWT we could have issued. */
 export class MalformedTokenError extends AuthError {
   constructor(detail = 'Token is malformed.') {
-    super('MALFORMED_TOKEN', detail);
+    super('MalformedToken', detail);
   }
 }
 
 /** The JWT was not signed with this deployment's key. */
 export class InvalidSignatureError extends AuthError {
   constructor() {
-    super('INVALID_SIGNATURE', 'Token signature is invalid.');
+    super('InvalidSignature', 'Token signature is invalid.');
   }
 }
 
 /** The JWT's `exp` has passed, in real time (the simulated clock does not expire tokens). */
 export class TokenExpiredError extends AuthError {
   constructor() {
-    super('TOKEN_EXPIRED', 'Token is expired.');
+    super('TokenExpired', 'Token is expired.');
   }
 }
 
@@ -58,7 +58,7 @@ export class InvalidClaimsError extends AuthError {
   readonly claim: string;
 
   constructor(claim: string) {
-    super('INVALID_CLAIMS', `Token claim "${claim}" is missing or invalid.`);
+    super('InvalidClaims', `Token claim "${claim}" is missing or invalid.`);
     this.claim = claim;
   }
 }
@@ -74,7 +74,7 @@ export class UnknownPrincipalError extends AuthError {
   constructor(principal: string, knownPrincipals?: readonly string[]) {
     const known = knownPrincipals === undefined ? '' : ` Known principals: ${listOf(knownPrincipals)}.`;
     super(
-      'UNKNOWN_PRINCIPAL',
+      'UnknownPrincipal',
       `Principal ${JSON.stringify(principal)} is not known to this deployment.${known}`,
     );
     this.principal = principal;

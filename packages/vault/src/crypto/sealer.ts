@@ -7,7 +7,7 @@ const TAG_BYTES = 16;
 
 /** Thrown when sealed data does not decrypt: wrong master key, wrong context, or tampering. */
 export class UnsealError extends CodedError {
-  readonly code = 'UNSEAL_FAILED';
+  readonly code = 'UnsealFailed';
 }
 
 /**
