@@ -49,6 +49,7 @@ export type {
 export { MAX_CLOCK_TIME_MS, SimulatedClock, type SimulatedClockOptions } from './simulated-clock.ts';
 export { PurgeScheduler } from './soft-delete/purge-scheduler.ts';
 export { CHANGE_FORMAT } from './store/committer.ts';
+export { type LuaScript, loadLua, scriptDefiner } from './store/lua-scripts.ts';
 export type { Attributes, DeletedObject, Deletion, ObjectVersion } from './store/object-repository.ts';
 export { MAX_PAGE_SIZE, type Page, type PageRequest } from './store/paging.ts';
 export { logKeys, vaultPrefix } from './store/vault-keys.ts';

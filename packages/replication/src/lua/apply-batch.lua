@@ -12,10 +12,12 @@
   The whole batch is validated before anything is written: an unknown format version, a malformed
   keys/ops list, an unknown op or a key index out of range is an error reply and nothing is written.
   Entries at or below the checkpoint are skipped (re-delivery after a crash is harmless).
+  The ops, their arity and how each is applied are OPS, from the vault's lua/ops.lua, which is put in
+  front of this script when it is loaded (the vault's store/lua-scripts.ts): the very code that
+  committed the entry on the primary.
   Returns {applied, position, time} (the checkpoint after the batch).
 ]]
 local FORMAT = '1'
-local ARITY = { hset = 2, hdel = 1, del = 0, zadd = 1, zrem = 1, set = 1 }
 
 local names = cjson.decode(ARGV[1])
 local absolute = {}
@@ -42,9 +44,9 @@ for _, entry in ipairs(entries) do
   if not okOps or type(ops) ~= 'table' then return fail(position, 'malformed ops') end
   for _, op in ipairs(ops) do
     if type(op) ~= 'table' then return fail(position, 'malformed op') end
-    local arity = ARITY[op[1]]
-    if arity == nil then return fail(position, 'unknown op ' .. tostring(op[1])) end
-    if #op ~= arity + 2 then return fail(position, 'wrong arity for ' .. op[1]) end
+    local spec = OPS[op[1]]
+    if spec == nil then return fail(position, 'unknown op ' .. tostring(op[1])) end
+    if #op ~= spec.arity + 2 then return fail(position, 'wrong arity for ' .. op[1]) end
     local index = op[2]
     if type(index) ~= 'number' or keys[index + 1] == nil then return fail(position, 'key index out of range') end
     local k = absolute[keys[index + 1]]
@@ -61,16 +63,7 @@ end
 
 -- Pass 2: write.
 for _, step in ipairs(plan) do
-  for _, op in ipairs(step.ops) do
-    local kind, k = op[1], absolute[step.keys[op[2] + 1]]
-    if kind == 'hset' then redis.call('HSET', k, op[3], op[4])
-    elseif kind == 'hdel' then redis.call('HDEL', k, op[3])
-    elseif kind == 'del' then redis.call('DEL', k)
-    elseif kind == 'zadd' then redis.call('ZADD', k, 0, op[3])
-    elseif kind == 'zrem' then redis.call('ZREM', k, op[3])
-    elseif kind == 'set' then redis.call('SET', k, op[3])
-    end
-  end
+  for _, op in ipairs(step.ops) do OPS[op[1]].apply(absolute[step.keys[op[2] + 1]], op) end
 end
 
 if #plan == 0 then

@@ -1,0 +1,16 @@
+--[[
+  The ops of a change entry, in one place: commit.lua writes them on the primary, and replication's
+  apply-batch.lua writes the same entry again on a secondary. Redis scripts cannot import, so this
+  fragment is put in front of each of them when they are loaded (store/lua-scripts.ts).
+
+  OPS[kind] = { arity = how many arguments follow the key index, apply = function(key, op) }, for an
+  op {kind, keyIndex, args...} whose key the script has resolved. mutation.ts builds the same kinds.
+]]
+local OPS = {
+  hset = { arity = 2, apply = function(k, op) redis.call('HSET', k, op[3], op[4]) end },
+  hdel = { arity = 1, apply = function(k, op) redis.call('HDEL', k, op[3]) end },
+  del = { arity = 0, apply = function(k) redis.call('DEL', k) end },
+  zadd = { arity = 1, apply = function(k, op) redis.call('ZADD', k, 0, op[3]) end },
+  zrem = { arity = 1, apply = function(k, op) redis.call('ZREM', k, op[3]) end },
+  set = { arity = 1, apply = function(k, op) redis.call('SET', k, op[3]) end },
+}
