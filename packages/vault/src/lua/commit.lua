@@ -16,13 +16,15 @@
   Key indexes in guards and ops are 0-based into KEYS[3..]. The ops are those of OPS, from ops.lua,
   which is put in front of this script when it is loaded (store/lua-scripts.ts).
   Returns {1, position} on success, {0, n} when guard n (1-based) does not hold; nothing is written then.
+  An op or guard kind the script does not know is an error reply whose first word is its code,
+  `UnknownOp` or `UnknownGuard` (committer.ts reads it); nothing is written then either.
 ]]
 local guards = cjson.decode(ARGV[4])
 local ops = cjson.decode(ARGV[6])
 local function key(index) return KEYS[index + 3] end
 
 for _, op in ipairs(ops) do
-  if not OPS[op[1]] then return redis.error_reply('ERR vaultover commit: unknown op ' .. tostring(op[1])) end
+  if not OPS[op[1]] then return reply_error('UnknownOp', 'vaultover commit: unknown op ' .. tostring(op[1])) end
 end
 
 for i, guard in ipairs(guards) do
@@ -35,7 +37,7 @@ for i, guard in ipairs(guards) do
   elseif kind == 'zmember' then
     holds = (redis.call('ZSCORE', k, arg) ~= false) == expected
   else
-    return redis.error_reply('ERR vaultover commit: unknown guard ' .. tostring(kind))
+    return reply_error('UnknownGuard', 'vaultover commit: unknown guard ' .. tostring(kind))
   end
   if not holds then return { 0, i } end
 end
