@@ -1,11 +1,14 @@
 export {
   findOperation,
+  isOperationName,
+  isVaultLifecycleOperation,
   OPERATIONS,
   type Operation,
   type OperationClass,
   type OperationName,
   operation,
   type SpecialPermission,
+  VAULT_LIFECYCLE_OPERATIONS,
 } from './catalogue.ts';
 // Certificates (with their managed key and secret).
 export type {

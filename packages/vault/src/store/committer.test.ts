@@ -37,11 +37,28 @@ describe('Committer', () => {
     await expect(committerAnswering(other).commit('v', mutation())).rejects.toBe(other);
   });
 
-  it('throws GuardFailedError with the reason of the guard that did not hold', async () => {
-    // Guard 1 and 2 are the live-vault guards; 3 is the mutation's own first guard.
-    const guarded = mutation().requireField('x', 'head', false, 'exists');
-    await expect(committerAnswering([0, 3]).commit('v', guarded)).rejects.toBeInstanceOf(GuardFailedError);
-    await expect(committerAnswering([0, 3]).commit('v', guarded)).rejects.toMatchObject({ reason: 'exists' });
+  it('throws GuardFailedError with the typed reason of the guard that did not hold', async () => {
+    // Guards 1 and 2 are the live-vault guards; 3 is the mutation's own first guard.
+    const guarded = mutation().requireField('x', 'head', false, { on: 'secret', failure: 'exists' });
+    const error = await committerAnswering([0, 3])
+      .commit('v', guarded)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GuardFailedError);
+    expect(error).toMatchObject({
+      code: 'GuardFailed',
+      reason: { on: 'secret', failure: 'exists' },
+      message: 'guard failed: secret exists',
+    });
     expect(await committerAnswering([1, 42]).commit('v', guarded)).toBe(42);
+  });
+
+  it('answers VaultNotFound when a live-vault guard fails, and UnknownGuard for a guard it never sent', async () => {
+    await expect(committerAnswering([0, 1]).commit('gone', mutation())).rejects.toMatchObject({
+      status: 404,
+      code: 'VaultNotFound',
+    });
+    await expect(committerAnswering([0, 9]).commit('v', mutation())).rejects.toMatchObject({
+      code: 'UnknownGuard',
+    });
   });
 });

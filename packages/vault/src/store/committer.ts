@@ -1,7 +1,7 @@
 import { type Clock, CodedError, redisReplyCode } from '@vaultover/foundation';
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
-import type { Mutation } from './mutation.ts';
+import type { GuardReason, Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { logKeys, vaultPrefix } from './vault-keys.ts';
 
@@ -11,9 +11,9 @@ export const CHANGE_FORMAT = '1';
 /** Thrown when a guard of a mutation does not hold: the state changed under the caller, or a rule forbids it. */
 export class GuardFailedError extends CodedError {
   readonly code = 'GuardFailed';
-  readonly reason: string;
-  constructor(reason: string) {
-    super(`guard failed: ${reason}`);
+  readonly reason: GuardReason;
+  constructor(reason: GuardReason) {
+    super(`guard failed: ${reason.on} ${reason.failure}`);
     this.reason = reason;
   }
 }
@@ -85,8 +85,13 @@ export class Committer {
       })) as [number, number];
     const [ok, value] = reply;
     if (ok === 1) return value;
-    const reason = plan.reasons[value - 1] ?? `guard ${value}`;
-    if (reason === VAULT_GONE) throw vaultNotFound(vault);
+    const reason = plan.reasons[value - 1];
+    if (reason === undefined)
+      throw new CommitScriptError(
+        'UnknownGuard',
+        `the commit script names guard ${value} of ${plan.reasons.length}`,
+      );
+    if (reason.on === VAULT_GONE.on && reason.failure === VAULT_GONE.failure) throw vaultNotFound(vault);
     throw new GuardFailedError(reason);
   }
 }
