@@ -32,7 +32,7 @@ export function toWireEntry([id, fields]: RawEntry): WireEntry {
     const parsed: unknown = JSON.parse(keys);
     if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')) keyNames = parsed;
   } catch {
-    keyNames = undefined;
+    keyNames = undefined; // malformed: applyBatch refuses the entry as MalformedEntry
   }
   return {
     position: positionOf(id),

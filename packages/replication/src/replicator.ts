@@ -95,6 +95,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#stopped = true;
     this.#stopping.abort();
     this.#dropLinks();
+    // Nobody waits for a killed loop: its failure on the dropped links must not become an unhandled rejection.
     this.#loop?.catch(() => undefined);
   }
 

@@ -154,7 +154,8 @@ export class ControlLink {
       enableOfflineQueue: true,
       retryStrategy: () => null,
     });
-    // Once per connection: #renew asks for the client every interval.
+    // Once per connection: #renew asks for the client every interval. Errors reach #renew through
+    // renewLease, which logs the link going down; unlistened, ioredis would print each one.
     this.#redis.on('error', () => {});
     return this.#redis;
   }

@@ -49,6 +49,7 @@ export function openPemKey(pem: string, password: string | undefined): KeyObject
   try {
     return createPrivateKey(password ? { key: pem, passphrase: password } : { key: pem });
   } catch {
+    // Node says the same for a wrong password and a broken block; the caller refuses both alike.
     return undefined;
   }
 }
