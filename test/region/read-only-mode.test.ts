@@ -609,7 +609,7 @@ describe('/admin/mode', () => {
   });
 
   it('holds writes off while the write fence is up (in process), and serves them once it is down', async () => {
-    region.node.mode.setWriteFence('test: lease lost');
+    region.node.mode.setWriteFence({ kind: 'lease-expired' });
     try {
       const refused = await refusalOf(() => secrets.setSecret(SECRET, 'fenced'));
       expect(refused).toEqual({

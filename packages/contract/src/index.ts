@@ -9,9 +9,10 @@ export { type FailoverStateWrite, writeFailoverState } from './failover-state-wr
 export {
   decodeProxyHeader,
   encodeProxyHeader,
+  isMalformedProxyHeader,
+  type MalformedProxyHeader,
   PP2_TYPE_VAULTOVER_EPOCH,
   type ProxyHeader,
-  ProxyHeaderError,
   proxyHeaderLength,
 } from './proxy-header.ts';
 export { type HealthFault, type ModeAssignment, REGION_ADMIN_PATHS } from './region-admin.ts';

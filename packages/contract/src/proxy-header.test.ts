@@ -3,7 +3,6 @@ import {
   decodeProxyHeader,
   encodeProxyHeader,
   PROXY_V2_SIGNATURE,
-  ProxyHeaderError,
   proxyHeaderLength,
 } from './proxy-header.ts';
 
@@ -44,16 +43,24 @@ describe('PROXY v2 headers', () => {
     expect(proxyHeaderLength(header.subarray(0, 5))).toBe('more');
     expect(proxyHeaderLength(header.subarray(0, header.length - 1))).toBe('more');
     // A TLS ClientHello starts with a handshake record (0x16).
-    expect(proxyHeaderLength(Buffer.from([0x16, 0x03, 0x01]))).toBeUndefined();
+    expect(proxyHeaderLength(Buffer.from([0x16, 0x03, 0x01]))).toBe('not-proxy');
   });
 
-  it('refuses a header that is too long or whose TLV is truncated', () => {
+  it('says why a header is malformed: too long, a TLV truncated, an unknown family or command', () => {
     const header = encodeProxyHeader({ ...v4, epoch: 7 });
     const long = Buffer.from(header);
     long.writeUInt16BE(5000, 14);
-    expect(() => proxyHeaderLength(long)).toThrow(ProxyHeaderError);
+    expect(proxyHeaderLength(long)).toEqual({ malformed: 'a PROXY header of 5000 bytes is too long' });
     const truncated = Buffer.from(header);
     truncated.writeUInt16BE(header.length - 16 - 2, 14);
-    expect(() => decodeProxyHeader(truncated.subarray(0, header.length - 2))).toThrow(ProxyHeaderError);
+    expect(decodeProxyHeader(truncated.subarray(0, header.length - 2))).toEqual({
+      malformed: 'a PROXY TLV is truncated',
+    });
+    const family = Buffer.from(header);
+    family[13] = 0x31; // AF_UNIX
+    expect(decodeProxyHeader(family)).toEqual({ malformed: 'unsupported PROXY address family 0x31' });
+    const command = Buffer.from(header);
+    command[12] = 0x22;
+    expect(decodeProxyHeader(command)).toEqual({ malformed: 'unknown PROXY command 2' });
   });
 });

@@ -31,12 +31,19 @@ export interface ProxyHeader {
   readonly epoch?: number;
 }
 
-/** A malformed header: the connection cannot be trusted to be in sync and is dropped. */
-export class ProxyHeaderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProxyHeaderError';
-  }
+/**
+ * A malformed header: the connection cannot be trusted to be in sync and is dropped. A result, not an
+ * exception: this package depends on nothing, so it has no error class of its own to throw.
+ */
+export interface MalformedProxyHeader {
+  readonly malformed: string;
+}
+
+const malformed = (why: string): MalformedProxyHeader => ({ malformed: why });
+
+/** Whether a result of {@link proxyHeaderLength} or {@link decodeProxyHeader} says the header is malformed. */
+export function isMalformedProxyHeader(result: unknown): result is MalformedProxyHeader {
+  return typeof result === 'object' && result !== null && 'malformed' in result;
 }
 
 /** Encodes a PROXY (not LOCAL) v2 header for a TCP connection from `source` to `destination`. */
@@ -54,32 +61,39 @@ export function encodeProxyHeader(
 }
 
 /**
- * How many bytes at the start of `data` could still be, or are, a PROXY v2 header: `undefined` when
+ * How many bytes at the start of `data` could still be, or are, a PROXY v2 header: `'not-proxy'` when
  * `data` cannot start with one (a TLS ClientHello), `'more'` when more bytes are needed to tell or to
- * read it whole, else the header's total length.
+ * read it whole, `{ malformed }` when it is too long to be one the gateway sends, else the header's
+ * total length.
  */
-export function proxyHeaderLength(data: Buffer): number | 'more' | undefined {
+export function proxyHeaderLength(data: Buffer): number | 'more' | 'not-proxy' | MalformedProxyHeader {
   const compared = Math.min(data.length, PROXY_V2_SIGNATURE.length);
-  if (!data.subarray(0, compared).equals(PROXY_V2_SIGNATURE.subarray(0, compared))) return undefined;
+  if (!data.subarray(0, compared).equals(PROXY_V2_SIGNATURE.subarray(0, compared))) return 'not-proxy';
   if (data.length < PROXY_V2_FIXED_LENGTH) return 'more';
   const length = data.readUInt16BE(14);
-  if (length > MAX_PAYLOAD) throw new ProxyHeaderError(`a PROXY header of ${length} bytes is too long`);
+  if (length > MAX_PAYLOAD) return malformed(`a PROXY header of ${length} bytes is too long`);
   const total = PROXY_V2_FIXED_LENGTH + length;
   return data.length < total ? 'more' : total;
 }
 
-/** Decodes the complete header at the start of `data` (its length from {@link proxyHeaderLength}). */
-export function decodeProxyHeader(data: Buffer): ProxyHeader {
+/**
+ * Decodes the complete header at the start of `data` (its length from {@link proxyHeaderLength}), or
+ * says why it is malformed.
+ */
+export function decodeProxyHeader(data: Buffer): ProxyHeader | MalformedProxyHeader {
   const versionCommand = data.readUInt8(12);
   const family = data.readUInt8(13);
-  if ((versionCommand & 0xf0) !== VERSION_2) throw new ProxyHeaderError('not a version 2 PROXY header');
+  if ((versionCommand & 0xf0) !== VERSION_2) return malformed('not a version 2 PROXY header');
   const command = versionCommand & 0x0f;
   const payload = data.subarray(PROXY_V2_FIXED_LENGTH, PROXY_V2_FIXED_LENGTH + data.readUInt16BE(14));
   if (command === COMMAND_LOCAL) return {}; // a health check of the proxy itself: no client
-  if (command !== COMMAND_PROXY) throw new ProxyHeaderError(`unknown PROXY command ${command}`);
+  if (command !== COMMAND_PROXY) return malformed(`unknown PROXY command ${command}`);
   const addressLength = addressBytes(family);
-  if (payload.length < addressLength) throw new ProxyHeaderError('the PROXY header is truncated');
+  if (addressLength === undefined)
+    return malformed(`unsupported PROXY address family 0x${family.toString(16)}`);
+  if (payload.length < addressLength) return malformed('the PROXY header is truncated');
   const epoch = readEpoch(payload.subarray(addressLength));
+  if (isMalformedProxyHeader(epoch)) return epoch;
   return { ...decodeAddresses(family, payload), ...(epoch === undefined ? {} : { epoch }) };
 }
 
@@ -108,11 +122,12 @@ function encodeAddresses(
   return { family: FAMILY_UNSPEC, bytes: Buffer.alloc(0) };
 }
 
-function addressBytes(family: number): number {
+/** How many bytes the addresses of `family` take; undefined for a family the gateway never sends. */
+function addressBytes(family: number): number | undefined {
   if (family === FAMILY_INET_STREAM) return 12;
   if (family === FAMILY_INET6_STREAM) return 36;
   if (family === FAMILY_UNSPEC) return 0;
-  throw new ProxyHeaderError(`unsupported PROXY address family 0x${family.toString(16)}`);
+  return undefined;
 }
 
 function decodeAddresses(family: number, payload: Buffer): Pick<ProxyHeader, 'source' | 'destination'> {
@@ -142,19 +157,19 @@ function epochTlv(epoch: number): Buffer {
 }
 
 /** The epoch TLV's value among `tlvs`; other TLVs (ALPN, authority, …) are skipped. */
-function readEpoch(tlvs: Buffer): number | undefined {
+function readEpoch(tlvs: Buffer): number | undefined | MalformedProxyHeader {
   let offset = 0;
   let epoch: number | undefined;
   while (offset < tlvs.length) {
-    if (offset + 3 > tlvs.length) throw new ProxyHeaderError('a PROXY TLV is truncated');
+    if (offset + 3 > tlvs.length) return malformed('a PROXY TLV is truncated');
     const type = tlvs.readUInt8(offset);
     const length = tlvs.readUInt16BE(offset + 1);
     const value = tlvs.subarray(offset + 3, offset + 3 + length);
-    if (value.length !== length) throw new ProxyHeaderError('a PROXY TLV is truncated');
+    if (value.length !== length) return malformed('a PROXY TLV is truncated');
     if (type === PP2_TYPE_VAULTOVER_EPOCH) {
-      if (length !== 8) throw new ProxyHeaderError('the epoch TLV must be 8 bytes');
+      if (length !== 8) return malformed('the epoch TLV must be 8 bytes');
       const value64 = value.readBigUInt64BE(0);
-      if (value64 > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProxyHeaderError('the epoch is too large');
+      if (value64 > BigInt(Number.MAX_SAFE_INTEGER)) return malformed('the epoch is too large');
       epoch = Number(value64);
     }
     offset += 3 + length;

@@ -139,6 +139,8 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
 
   // Every control process sees every transition, its own or another's, within one pub/sub message.
   await subscriber.subscribe(CONTROL_KEYS.changes);
+  // A failed read keeps routing by the last state read until the next message or interval; the
+  // decider below reads the same state every probe interval and logs why it cannot.
   const refresh = async () => showState(await store.load().catch(() => undefined));
   subscriber.on('message', () => void refresh());
   // A lost pub/sub message (the subscriber reconnecting) must not leave the route table behind for long.

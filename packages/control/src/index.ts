@@ -17,7 +17,12 @@ export {
   TRANSITION_TABLE,
   type TransitionName,
 } from './failover/transition-table.ts';
-export { GatewayError, GatewayListenError, UpstreamError } from './gateway/errors.ts';
+export {
+  GatewayError,
+  type GatewayErrorCode,
+  GatewayListenError,
+  UpstreamError,
+} from './gateway/errors.ts';
 export { type Gateway, startGateway } from './gateway/gateway.ts';
 export { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway/gateway-metrics.ts';
 export { GATEWAY_DEFAULTS, type GatewayOptions } from './gateway/gateway-options.ts';

@@ -11,6 +11,7 @@ export async function withDeadline<T, F = never>(
   onTimeout: () => F,
   clock: Clock = systemClock,
 ): Promise<T | F> {
+  // Past the deadline the caller has moved on: a late rejection must not become an unhandled one.
   promise.catch(() => undefined);
   let timer: { cancel(): void } | undefined;
   const deadline = new Promise<F>((resolve, reject) => {

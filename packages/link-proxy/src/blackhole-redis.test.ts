@@ -18,6 +18,7 @@ afterAll(() => provider.stop());
 /** An ioredis client that never reconnects or retries, so the test sees exactly what the link does. */
 function client(port: number): Redis {
   const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // Errors reach the test through the commands it awaits; unlistened, ioredis would print them.
   redis.on('error', () => {});
   onCleanup(() => redis.disconnect());
   return redis;

@@ -39,7 +39,7 @@ describe('blackhole toxic (partition)', () => {
     const proxy = await startProxy(echo.port);
     proxy.addToxic({ type: 'timeout', attributes: { timeout: 100 } });
     const client = await connectTo(proxy.listenPort);
-    client.on('error', () => {});
+    client.on('error', () => {}); // the toxic's reset is the point; 'close' below is what is checked
     const closed = new Promise((resolve) => client.once('close', resolve));
     client.write('x');
     await closed;

@@ -7,12 +7,12 @@ import type { LinkProxy } from './link-proxy.ts';
 export type ControlApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
 
 class RouteNotFoundError extends LinkProxyError {
-  readonly code = 'ROUTE_NOT_FOUND';
+  readonly code = 'RouteNotFound';
   readonly status = 404;
 }
 
 class MethodNotAllowedError extends LinkProxyError {
-  readonly code = 'METHOD_NOT_ALLOWED';
+  readonly code = 'MethodNotAllowed';
   readonly status = 405;
 }
 

@@ -1,17 +1,27 @@
-/** Base of every error this package throws: `code` is stable, `status` is what the control API answers. */
-export abstract class LinkProxyError extends Error {
-  abstract readonly code: string;
-  abstract readonly status: number;
+import { CodedError } from '@vaultover/foundation';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+/**
+ * The codes of the errors this package throws. The control API's bodies do not carry them: they are
+ * toxiproxy's `{"error": "...", "status": N}`.
+ */
+export type LinkProxyErrorCode =
+  | 'ProxyNotFound'
+  | 'ToxicNotFound'
+  | 'ToxicExists'
+  | 'BadToxic'
+  | 'BadRequest'
+  | 'ProxyListenFailed'
+  | 'RouteNotFound'
+  | 'MethodNotAllowed';
+
+/** Base of every error this package throws: `code` is stable, `status` is what the control API answers. */
+export abstract class LinkProxyError extends CodedError<LinkProxyErrorCode> {
+  abstract readonly status: number;
 }
 
 /** No proxy by that name (HTTP 404, as toxiproxy's ErrProxyNotFound). */
 export class ProxyNotFoundError extends LinkProxyError {
-  readonly code = 'PROXY_NOT_FOUND';
+  readonly code = 'ProxyNotFound';
   readonly status = 404;
 
   constructor(name: string) {
@@ -21,7 +31,7 @@ export class ProxyNotFoundError extends LinkProxyError {
 
 /** No toxic by that name on the proxy (HTTP 404). */
 export class ToxicNotFoundError extends LinkProxyError {
-  readonly code = 'TOXIC_NOT_FOUND';
+  readonly code = 'ToxicNotFound';
   readonly status = 404;
 
   constructor(name: string) {
@@ -31,7 +41,7 @@ export class ToxicNotFoundError extends LinkProxyError {
 
 /** A toxic with that name already exists on the proxy (HTTP 409). */
 export class ToxicExistsError extends LinkProxyError {
-  readonly code = 'TOXIC_EXISTS';
+  readonly code = 'ToxicExists';
   readonly status = 409;
 
   constructor(name: string) {
@@ -41,18 +51,18 @@ export class ToxicExistsError extends LinkProxyError {
 
 /** A toxic definition that cannot be used: unknown type, bad stream, bad attribute (HTTP 400). */
 export class BadToxicError extends LinkProxyError {
-  readonly code = 'BAD_TOXIC';
+  readonly code = 'BadToxic';
   readonly status = 400;
 }
 
 /** A control API request that is not valid JSON or has the wrong shape (HTTP 400). */
 export class BadRequestError extends LinkProxyError {
-  readonly code = 'BAD_REQUEST';
+  readonly code = 'BadRequest';
   readonly status = 400;
 }
 
 /** The proxy could not listen (port taken, bad address). */
 export class ProxyListenError extends LinkProxyError {
-  readonly code = 'PROXY_LISTEN_FAILED';
+  readonly code = 'ProxyListenFailed';
   readonly status = 500;
 }

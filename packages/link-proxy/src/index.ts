@@ -3,6 +3,7 @@ export {
   BadRequestError,
   BadToxicError,
   LinkProxyError,
+  type LinkProxyErrorCode,
   ProxyListenError,
   ProxyNotFoundError,
   ToxicExistsError,

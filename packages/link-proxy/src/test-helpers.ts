@@ -13,6 +13,7 @@ export async function startEchoServer(): Promise<{ port: number; received: () =>
       received += chunk.length;
       socket.write(chunk);
     });
+    // Toxics reset connections on purpose; 'close' follows and is what the tests watch.
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
   });

@@ -28,7 +28,7 @@ describe('containers provider', () => {
       } else {
         if (!('error' in outcome)) throw new Error('started a container although there is no runtime?');
         expect(outcome.error).toBeInstanceOf(NoContainerRuntimeError);
-        expect((outcome.error as NoContainerRuntimeError).code).toBe('NO_CONTAINER_RUNTIME');
+        expect((outcome.error as NoContainerRuntimeError).code).toBe('NoContainerRuntime');
         expect(elapsedMs).toBeLessThan(2_000);
       }
     } finally {

@@ -93,7 +93,7 @@ describe('embedded provider', () => {
     const { provider, baseDir } = await embedded({ redisServerPath: '/nonexistent/redis-server' });
     const error = await provider.start(['westeurope']).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RedisNotInstalledError);
-    expect((error as RedisNotInstalledError).code).toBe('REDIS_NOT_INSTALLED');
+    expect((error as RedisNotInstalledError).code).toBe('RedisNotInstalled');
     expect((error as Error).message).toContain('apt-get install -y redis-server');
     expect(await readdir(baseDir)).toEqual([]);
   });

@@ -1,16 +1,22 @@
-/** Base of every error this package throws: `code` is stable, messages are for humans. */
-export abstract class LocalRedisError extends Error {
-  abstract readonly code: string;
+import { CodedError } from '@vaultover/foundation';
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+/** The codes of the errors this package throws. */
+export type LocalRedisErrorCode =
+  | 'RedisNotInstalled'
+  | 'RedisStartFailed'
+  | 'RedisPortInUse'
+  | 'NoContainerRuntime'
+  | 'ExternalRedisUnreachable'
+  | 'RedisConfigInvalid'
+  | 'RedisOperationUnsupported'
+  | 'RedisUnknownInstance';
+
+/** Base of every error this package throws: `code` is stable, messages are for humans. */
+export abstract class LocalRedisError extends CodedError<LocalRedisErrorCode> {}
 
 /** The `redis-server` binary could not be found or run. */
 export class RedisNotInstalledError extends LocalRedisError {
-  readonly code = 'REDIS_NOT_INSTALLED';
+  readonly code = 'RedisNotInstalled';
 
   constructor(redisServerPath: string) {
     super(
@@ -22,17 +28,17 @@ export class RedisNotInstalledError extends LocalRedisError {
 
 /** An embedded redis-server exited early or did not become ready in time. */
 export class RedisStartError extends LocalRedisError {
-  readonly code = 'REDIS_START_FAILED';
+  readonly code = 'RedisStartFailed';
 }
 
 /** An embedded redis-server could not bind its port because something else holds it. */
 export class RedisPortInUseError extends LocalRedisError {
-  readonly code = 'REDIS_PORT_IN_USE';
+  readonly code = 'RedisPortInUse';
 }
 
 /** The `containers` kind was asked for, but neither Docker nor Podman answers. */
 export class NoContainerRuntimeError extends LocalRedisError {
-  readonly code = 'NO_CONTAINER_RUNTIME';
+  readonly code = 'NoContainerRuntime';
 
   constructor(options?: ErrorOptions) {
     super(
@@ -45,20 +51,20 @@ export class NoContainerRuntimeError extends LocalRedisError {
 
 /** An external Redis URL did not answer PING. */
 export class ExternalRedisUnreachableError extends LocalRedisError {
-  readonly code = 'EXTERNAL_REDIS_UNREACHABLE';
+  readonly code = 'ExternalRedisUnreachable';
 }
 
 /** The options or environment variables do not describe a usable provider. */
 export class RedisConfigError extends LocalRedisError {
-  readonly code = 'REDIS_CONFIG_INVALID';
+  readonly code = 'RedisConfigInvalid';
 }
 
 /** The operation only exists for another kind of provider (e.g. stopping an external Redis). */
 export class UnsupportedRedisOperationError extends LocalRedisError {
-  readonly code = 'REDIS_OPERATION_UNSUPPORTED';
+  readonly code = 'RedisOperationUnsupported';
 }
 
 /** No instance of that name was started by this provider. */
 export class UnknownRedisInstanceError extends LocalRedisError {
-  readonly code = 'REDIS_UNKNOWN_INSTANCE';
+  readonly code = 'RedisUnknownInstance';
 }

@@ -53,7 +53,7 @@ describe('external provider', () => {
 
     const error = await provider.start(['westeurope']).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ExternalRedisUnreachableError);
-    expect((error as ExternalRedisUnreachableError).code).toBe('EXTERNAL_REDIS_UNREACHABLE');
+    expect((error as ExternalRedisUnreachableError).code).toBe('ExternalRedisUnreachable');
     expect((error as Error).message).toContain(deadUrl);
   });
 

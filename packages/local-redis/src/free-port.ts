@@ -16,3 +16,16 @@ export function findFreePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Whether something already listens on 127.0.0.1:`port`: binding it fails with EADDRINUSE. Asked after
+ * a redis-server failed to start, to tell a taken port by the OS's code rather than by redis's log text.
+ */
+export function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(false)));
+  });
+}

@@ -2,6 +2,7 @@ export { createRedisProvider } from './create-redis-provider.ts';
 export {
   ExternalRedisUnreachableError,
   LocalRedisError,
+  type LocalRedisErrorCode,
   NoContainerRuntimeError,
   RedisConfigError,
   RedisNotInstalledError,

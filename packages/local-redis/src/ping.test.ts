@@ -8,7 +8,10 @@ afterEach(async () => {
 });
 
 /** A stand-in for a redis that is still loading its AOF: answers `loadingReplies` PINGs with LOADING. */
-async function loadingRedis(loadingReplies: number): Promise<{ url: string; pings: () => number }> {
+async function loadingRedis(
+  loadingReplies: number,
+  loading = '-LOADING Redis is loading the dataset in memory',
+): Promise<{ url: string; pings: () => number }> {
   let pings = 0;
   const server = createServer((socket) => {
     // Each RESP command is an array of bulk strings; anything but PING (e.g. CLIENT SETINFO) gets +OK.
@@ -19,9 +22,7 @@ async function loadingRedis(loadingReplies: number): Promise<{ url: string; ping
           continue;
         }
         pings++;
-        socket.write(
-          pings <= loadingReplies ? '-LOADING Redis is loading the dataset in memory\r\n' : '+PONG\r\n',
-        );
+        socket.write(pings <= loadingReplies ? `${loading}\r\n` : '+PONG\r\n');
       }
     });
   });
@@ -37,6 +38,12 @@ describe('pingRedis', () => {
     const fake = await loadingRedis(3);
     await pingRedis(fake.url, 5_000, { waitWhileLoading: true });
     expect(fake.pings()).toBe(4);
+  });
+
+  it('waits only for the LOADING code word, not for a reply that merely starts with it', async () => {
+    const fake = await loadingRedis(1, '-LOADINGX some other error');
+    await expect(pingRedis(fake.url, 1_000, { waitWhileLoading: true })).rejects.toThrow(/^LOADINGX/);
+    expect(fake.pings()).toBe(1);
   });
 
   it('fails on LOADING by default', async () => {

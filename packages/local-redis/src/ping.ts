@@ -1,3 +1,4 @@
+import { redisReplyCode } from '@vaultover/foundation';
 import { Redis } from 'ioredis';
 
 const LOADING_RETRY_MS = 50;
@@ -10,8 +11,9 @@ export interface PingOptions {
   waitWhileLoading?: boolean;
 }
 
+/** Redis's LOADING reply, by its code word (the reply's first word). */
 function isLoadingError(error: unknown): boolean {
-  return error instanceof Error && error.message.startsWith('LOADING');
+  return redisReplyCode(error, ['LOADING']) !== undefined;
 }
 
 /** Connects once, sends PING and disconnects; rejects with the client's error when there is no PONG. */

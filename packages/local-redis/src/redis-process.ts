@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { withDeadline } from '@vaultover/foundation';
 import { RedisNotInstalledError, RedisPortInUseError, RedisStartError } from './errors.ts';
+import { portInUse } from './free-port.ts';
 import { OutputTail } from './output-tail.ts';
 import { disownPid, ownPid } from './owned-pids.ts';
 import { pingRedis } from './ping.ts';
@@ -96,15 +97,21 @@ function watch(child: ChildProcess) {
 
 type Watch = ReturnType<typeof watch>;
 
-function startFailure(options: RedisProcessOptions, w: Watch, outcome: 'exited' | 'timeout'): Error {
+// /bin/sh's exit status when it cannot find the command to run.
+const COMMAND_NOT_FOUND = 127;
+
+/** Why redis-server did not start, told by codes (the shell's exit status, the OS's on a bind), not by its log. */
+async function startFailure(
+  options: RedisProcessOptions,
+  w: Watch,
+  outcome: 'exited' | 'timeout',
+): Promise<Error> {
   const output = `Last lines of its output:\n${w.tail}`;
-  if (w.tail.includes('Address already in use')) {
+  if (w.exitCode() === COMMAND_NOT_FOUND) return new RedisNotInstalledError(options.redisServerPath);
+  if (await portInUse(options.port)) {
     return new RedisPortInUseError(
       `redis-server could not bind port ${options.port}: already in use.\n${output}`,
     );
-  }
-  if (w.exitCode() === 127 && w.tail.includes('not found')) {
-    return new RedisNotInstalledError(options.redisServerPath);
   }
   const what =
     outcome === 'timeout'
@@ -153,5 +160,5 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   // failed restartInstance must keep.
   if (w.pid() === null) child.stdin?.end();
   await stopWatched(child, w, 'SIGKILL');
-  throw startFailure(options, w, outcome);
+  throw await startFailure(options, w, outcome);
 }

@@ -163,7 +163,7 @@ async function replicationSummary(
     );
     return { ...summaryOf(status), mode: deps.replicationMode };
   } catch {
-    return null;
+    return null; // no status in time: /health says replication is unknown rather than failing itself
   }
 }
 

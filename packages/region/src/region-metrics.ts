@@ -1,4 +1,5 @@
 import { REGION_MODES, type RegionMode } from '@vaultover/contract';
+import type { OperationName } from '@vaultover/vault';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the replication gauges show at a scrape; null ⇒ unknown (not applicable, or not yet connected). */
@@ -130,11 +131,11 @@ export class RegionMetrics {
     this.#mode = read;
   }
 
-  readOnlyRejected(operation: string): void {
+  readOnlyRejected(operation: OperationName): void {
     this.readOnlyRejections.inc({ operation, region: this.#region });
   }
 
-  observe(operation: string, status: number, seconds: number): void {
+  observe(operation: OperationName, status: number, seconds: number): void {
     this.requests.inc({ operation, status: String(status) });
     this.duration.observe({ operation }, seconds);
   }

@@ -1,4 +1,4 @@
-import { logKeys } from '@vaultover/vault';
+import { logKeys, vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBatch, readCheckpoint } from './apply-batch.ts';
 import { type RawEntry, toWireEntry } from './change-entry.ts';
@@ -69,5 +69,27 @@ describe('applyBatch', () => {
       expect(await h.secondary.keys(`vo:{${vault}}:*`)).toEqual([]);
     }
     expect((await readCheckpoint(secondary, vault)).position).toBe(0);
+  });
+
+  it("replies the refusal's code as the first word of the error reply", async () => {
+    const vault = 'apply-codes';
+    await h.createVault(vault);
+    const [entry] = (await entries(vault)).map(toWireEntry);
+    if (!entry) throw new Error('the vault has no entry');
+    const secondary = replicationRedis(h.secondary);
+    const reply = (wrong: Partial<typeof entry>) => {
+      const sent = { ...entry, ...wrong };
+      return secondary.replApplyBatch(
+        (entry.keyNames ?? []).length + 1,
+        checkpointKey(vault),
+        ...(entry.keyNames ?? []).map((name) => vaultPrefix(vault) + name),
+        JSON.stringify(entry.keyNames),
+        JSON.stringify([[String(sent.position), sent.v, sent.t, sent.keys, sent.ops]]),
+      );
+    };
+    await expect(reply({ v: '9' })).rejects.toThrow(/^UnknownFormat vaultover apply: entry 1: /);
+    await expect(reply({ ops: '[["frob",0]]' })).rejects.toThrow(
+      /^MalformedEntry vaultover apply: entry 1: /,
+    );
   });
 });

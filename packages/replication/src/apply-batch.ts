@@ -1,6 +1,6 @@
 import { vaultPrefix } from '@vaultover/vault';
 import type { WireEntry } from './change-entry.ts';
-import { applyError, ReplicationError } from './errors.ts';
+import { applyRefusal, ReplicationError } from './errors.ts';
 import { checkpointKey } from './replication-keys.ts';
 import type { ReplicationRedis } from './scripts.ts';
 
@@ -49,9 +49,8 @@ export async function applyBatch(
       JSON.stringify(wire),
     );
   } catch (error) {
-    // Connection errors are not bad data: let the caller retry them.
-    if (error instanceof Error && error.message.includes('vaultover apply')) throw applyError(vault, error);
-    throw error;
+    // A refusal of the script is bad data; anything else (connection errors) is not: the caller retries it.
+    throw applyRefusal(vault, error) ?? error;
   }
   const [applied, position, time] = reply as [number, number | string, number | string];
   return { applied: Number(applied), position: Number(position), time: Number(time) };

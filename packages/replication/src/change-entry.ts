@@ -5,7 +5,10 @@ export type RawEntry = [id: string, fields: string[]];
 export interface WireEntry {
   position: number;
   v: string;
-  /** The catalogue operation (`SecretSet`, `VaultPut`…). */
+  /**
+   * The catalogue operation (`SecretSet`, `VaultPut`…) as the stream holds it: a string, not checked to
+   * be an OperationName, since applying does not depend on it (isVaultLifecycleOperation takes any string).
+   */
   op: string;
   t: string;
   /** The relative key names, decoded (to declare them as KEYS); undefined when malformed. */
@@ -29,7 +32,7 @@ export function toWireEntry([id, fields]: RawEntry): WireEntry {
     const parsed: unknown = JSON.parse(keys);
     if (Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')) keyNames = parsed;
   } catch {
-    keyNames = undefined;
+    keyNames = undefined; // malformed: applyBatch refuses the entry as MalformedEntry
   }
   return {
     position: positionOf(id),

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ACK_CHANNEL } from '@vaultover/contract';
 import { withDeadline } from '@vaultover/foundation';
-import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
+import { isVaultLifecycleOperation, logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
 import { positionOf, type RawEntry, toWireEntry } from './change-entry.ts';
@@ -37,8 +37,6 @@ interface PrimaryLinks {
   blocking: Redis;
   command: ReplicationRedis;
 }
-
-const LIFECYCLE = /^Vault(Put|Delete|Recover|Purge|Patch)$/;
 
 /** Most often the primary's positions are read for status (lag) while entries keep coming. */
 const POSITIONS_MS = 100;
@@ -97,6 +95,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#stopped = true;
     this.#stopping.abort();
     this.#dropLinks();
+    // Nobody waits for a killed loop: its failure on the dropped links must not become an unhandled rejection.
     this.#loop?.catch(() => undefined);
   }
 
@@ -370,7 +369,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         v.primaryPosition = Math.max(v.primaryPosition, result.position);
         v.primaryTime = Math.max(v.primaryTime, result.time);
         this.#appliedTotal += result.applied;
-        const lifecycle = entries.some((e) => LIFECYCLE.test(e.op));
+        const lifecycle = entries.some((e) => isVaultLifecycleOperation(e.op));
         if (lifecycle) await this.#syncVaultIndex(v.name);
         this.#unsentAcks.set(ackKey(v.name, this.#options.region), result.position);
         this.emit('applied', {

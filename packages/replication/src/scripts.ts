@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { loadLua, scriptDefiner } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 
-// Lua scripts, loaded once per client and run with EVALSHA by ioredis.
-const lua = (file: string) => readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
-const SCRIPTS = {
-  replApplyBatch: lua('apply-batch.lua'),
-  replSnapshot: lua('snapshot.lua'),
-  replInstallSnapshot: lua('install-snapshot.lua'),
-};
+const lua = (file: string, options?: Parameters<typeof loadLua>[1]) =>
+  loadLua(new URL(`./lua/${file}`, import.meta.url), options);
 
 type Reply = Promise<unknown>;
 
@@ -20,15 +15,10 @@ export type ReplicationRedis = Redis & {
   replInstallSnapshot(checkpointKey: string, args: (string | Buffer)[]): Reply;
 };
 
-const defined = new WeakSet<Redis>();
-
 /** Registers the scripts on `redis` (once per client) and returns it typed. */
-export function replicationRedis(redis: Redis): ReplicationRedis {
-  if (!defined.has(redis)) {
-    redis.defineCommand('replApplyBatch', { lua: SCRIPTS.replApplyBatch });
-    redis.defineCommand('replSnapshot', { lua: SCRIPTS.replSnapshot, numberOfKeys: 2 });
-    redis.defineCommand('replInstallSnapshot', { lua: SCRIPTS.replInstallSnapshot, numberOfKeys: 1 });
-    defined.add(redis);
-  }
-  return redis as ReplicationRedis;
-}
+export const replicationRedis = scriptDefiner<ReplicationRedis>({
+  // The vault's op dispatch (its lua/ops.lua) goes in front: an entry is applied as it was committed.
+  replApplyBatch: lua('apply-batch.lua', { withOps: true }),
+  replSnapshot: lua('snapshot.lua', { numberOfKeys: 2 }),
+  replInstallSnapshot: lua('install-snapshot.lua', { numberOfKeys: 1 }),
+});

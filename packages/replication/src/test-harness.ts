@@ -41,7 +41,7 @@ export async function startHarness(): Promise<Harness> {
   const clients: Redis[] = [];
   const client = (url: string) => {
     const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-    redis.on('error', () => undefined);
+    redis.on('error', () => undefined); // errors reach the tests through the commands they await
     clients.push(redis);
     return redis;
   };

@@ -38,7 +38,7 @@ function keyMatches(cert: X509Certificate, keyPem: string): boolean {
   try {
     return cert.checkPrivateKey(createPrivateKey(keyPem));
   } catch {
-    return false;
+    return false; // an unreadable key matches nothing: the material is issued anew
   }
 }
 
@@ -47,6 +47,6 @@ function parseCertificate(pem: string): X509Certificate | undefined {
   try {
     return new X509Certificate(pem);
   } catch {
-    return undefined;
+    return undefined; // not a certificate: treated as missing, and issued anew
   }
 }

@@ -69,6 +69,7 @@ export class SniCertificates {
     if (!pending) {
       pending = this.#options.wants(name).then((wanted) => (wanted ? this.#issue(name, now) : undefined));
       this.#pending.set(name, pending);
+      // The caller awaits `pending` and sees its failure; this chain only forgets it once settled.
       void pending.finally(() => this.#pending.delete(name)).catch(() => {});
     }
     return pending;

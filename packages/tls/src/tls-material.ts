@@ -105,6 +105,6 @@ async function previousServerNames(files: TlsFiles): Promise<SubjectName[]> {
   try {
     return certPem === undefined ? [] : subjectNamesOf(certPem);
   } catch {
-    return [];
+    return []; // an unreadable old certificate has no names to keep: the new one gets the configured ones
   }
 }

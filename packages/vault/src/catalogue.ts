@@ -8,8 +8,8 @@ export type OperationClass = 'read' | 'write';
 /** Permissions granted to principals by name, on top of roles, as in the real service. */
 export type SpecialPermission = 'recover' | 'purge' | 'listDeleted';
 
-export interface Operation {
-  readonly name: string;
+interface OperationSpec<Name extends string = string> {
+  readonly name: Name;
   readonly class: OperationClass;
   /** `data` (the vault's own API) or `management` (vaults as resources, ARM-style). */
   readonly plane: 'data' | 'management';
@@ -18,19 +18,23 @@ export interface Operation {
   readonly special?: SpecialPermission;
 }
 
-function op(
-  name: string,
+function op<const Name extends string>(
+  name: Name,
   cls: OperationClass,
   action: string,
   special?: SpecialPermission,
-  plane: Operation['plane'] = 'data',
-): Operation {
+  plane: OperationSpec['plane'] = 'data',
+): OperationSpec<Name> {
   const operation = { name, class: cls, plane, action: `Microsoft.KeyVault/${action}` };
   return special ? { ...operation, special } : operation;
 }
 
-const vaultOp = (name: string, cls: OperationClass, action: string, special?: SpecialPermission) =>
-  op(name, cls, action, special, 'management');
+const vaultOp = <const Name extends string>(
+  name: Name,
+  cls: OperationClass,
+  action: string,
+  special?: SpecialPermission,
+) => op(name, cls, action, special, 'management');
 
 // Names are the real service's operation names (its diagnostic logs' operationName).
 export const OPERATIONS = [
@@ -98,9 +102,13 @@ export const OPERATIONS = [
   vaultOp('VaultListDeleted', 'read', 'locations/deletedVaults/read', 'listDeleted'),
   vaultOp('VaultRecover', 'write', 'vaults/write', 'recover'),
   vaultOp('VaultPurge', 'write', 'locations/deletedVaults/purge/action', 'purge'),
-] as const satisfies readonly Operation[];
+] as const;
 
+/** The name of an operation of the catalogue: a closed union (`SecretSet`, `KeyGet`, …, `VaultPurge`). */
 export type OperationName = (typeof OPERATIONS)[number]['name'];
+
+/** An operation of the catalogue. */
+export type Operation = OperationSpec<OperationName>;
 
 const BY_NAME = new Map<string, Operation>(OPERATIONS.map((o) => [o.name, o]));
 
@@ -110,6 +118,32 @@ export function operation(name: OperationName): Operation {
   return found;
 }
 
+/** The operation named `name`, for names read from outside (the wire, a log entry); undefined when unknown. */
 export function findOperation(name: string): Operation | undefined {
   return BY_NAME.get(name);
+}
+
+/**
+ * The operations on a vault itself (its lifecycle), which change its properties rather than its contents:
+ * they check the vault's state with guards of their own, and a secondary re-reads its index of vaults
+ * after applying one.
+ */
+export const VAULT_LIFECYCLE_OPERATIONS = [
+  'VaultPut',
+  'VaultPatch',
+  'VaultDelete',
+  'VaultRecover',
+  'VaultPurge',
+] as const satisfies readonly OperationName[];
+
+const VAULT_LIFECYCLE = new Set<string>(VAULT_LIFECYCLE_OPERATIONS);
+
+/** Whether `name` (ours, or read from a change entry) is one of {@link VAULT_LIFECYCLE_OPERATIONS}. */
+export function isVaultLifecycleOperation(name: string): boolean {
+  return VAULT_LIFECYCLE.has(name);
+}
+
+/** Whether `name` is an operation of the catalogue: how names read from outside become OperationName. */
+export function isOperationName(name: string): name is OperationName {
+  return BY_NAME.has(name);
 }

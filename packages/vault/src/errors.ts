@@ -1,8 +1,12 @@
+import { CodedError } from '@vaultover/foundation';
+
 /**
  * Errors of the vault, each with the HTTP status and the error code the real service answers with.
- * The region node turns them into `{"error":{"code","message","innererror"}}` in one place.
+ * The region node turns them into `{"error":{"code","message","innererror"}}` in one place. The codes
+ * are the service's own, an open set (`SecretNotFound`, ARM's `VaultAlreadyExists`, …), so `code` is a
+ * string here.
  */
-export class VaultError extends Error {
+export class VaultError extends CodedError {
   readonly isVaultError = true;
   readonly status: number;
   readonly code: string;
@@ -10,7 +14,6 @@ export class VaultError extends Error {
 
   constructor(status: number, code: string, message: string, innerCode?: string) {
     super(message);
-    this.name = new.target.name;
     this.status = status;
     this.code = code;
     this.innerCode = innerCode;

@@ -1,11 +1,14 @@
 export {
   findOperation,
+  isOperationName,
+  isVaultLifecycleOperation,
   OPERATIONS,
   type Operation,
   type OperationClass,
   type OperationName,
   operation,
   type SpecialPermission,
+  VAULT_LIFECYCLE_OPERATIONS,
 } from './catalogue.ts';
 // Certificates (with their managed key and secret).
 export type {
@@ -48,9 +51,17 @@ export type {
 } from './secrets/secret-store.ts';
 export { MAX_CLOCK_TIME_MS, SimulatedClock, type SimulatedClockOptions } from './simulated-clock.ts';
 export { PurgeScheduler } from './soft-delete/purge-scheduler.ts';
-export { CHANGE_FORMAT } from './store/committer.ts';
+export {
+  CHANGE_FORMAT,
+  CommitScriptError,
+  type CommitScriptErrorCode,
+  commitScriptError,
+} from './store/committer.ts';
+export { type LuaScript, loadLua, scriptDefiner } from './store/lua-scripts.ts';
 export type { Attributes, DeletedObject, Deletion, ObjectVersion } from './store/object-repository.ts';
 export { MAX_PAGE_SIZE, type Page, type PageRequest } from './store/paging.ts';
+// The vault's scripts on a client: what the commit script replies is part of the store's contract.
+export { type VaultRedis, vaultRedis } from './store/scripts.ts';
 export { logKeys, vaultPrefix } from './store/vault-keys.ts';
 export {
   DEFAULT_RETENTION_DAYS,

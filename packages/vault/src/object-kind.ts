@@ -3,15 +3,15 @@ export interface ObjectKind {
   readonly id: 'secret' | 'key' | 'certificate';
   /** Lower-case noun for messages: "secret". */
   readonly noun: string;
-  /** Capitalised noun for messages and codes: "Secret". */
-  readonly title: string;
+  /** Capitalised noun for messages, codes and operation names: "Secret" (`SecretDelete`, …). */
+  readonly title: 'Secret' | 'Key' | 'Certificate';
   /** Path segment of live objects: "secrets". */
   readonly collection: string;
   /** Path segment of deleted objects: "deletedsecrets". */
   readonly deletedCollection: string;
 }
 
-function kind(id: ObjectKind['id'], title: string): ObjectKind {
+function kind(id: ObjectKind['id'], title: ObjectKind['title']): ObjectKind {
   const noun = title.toLowerCase();
   return { id, noun, title, collection: `${noun}s`, deletedCollection: `deleted${noun}s` };
 }

@@ -1,18 +1,19 @@
+import { CodedError } from '@vaultover/foundation';
+
 /** Machine-readable reason a request was not authenticated. */
 export type AuthErrorCode =
-  | 'MISSING_TOKEN'
-  | 'MALFORMED_TOKEN'
-  | 'INVALID_SIGNATURE'
-  | 'TOKEN_EXPIRED'
-  | 'INVALID_CLAIMS'
-  | 'UNKNOWN_PRINCIPAL';
+  | 'MissingToken'
+  | 'MalformedToken'
+  | 'InvalidSignature'
+  | 'TokenExpired'
+  | 'InvalidClaims'
+  | 'UnknownPrincipal';
 
 /**
  * Base of every authentication failure. `message` is safe to return to the client: it says
  * what is wrong and never contains the token.
  */
-export class AuthError extends Error {
-  override readonly name: string = 'AuthError';
+export class AuthError extends CodedError<AuthErrorCode> {
   readonly code: AuthErrorCode;
 
   constructor(code: AuthErrorCode, message: string) {
@@ -26,47 +27,38 @@ export const MISSING_TOKEN_MESSAGE = 'AKV10000: Request is missing a Bearer or P
 
 /** No `Authorization: Bearer …` header; the expected first step of the SDK's challenge flow. */
 export class MissingTokenError extends AuthError {
-  override readonly name = 'MissingTokenError';
-
   constructor() {
-    super('MISSING_TOKEN', MISSING_TOKEN_MESSAGE);
+    super('MissingToken', MISSING_TOKEN_MESSAGE);
   }
 }
 
 /** The bearer value is not a JWT we could have issued. */
 export class MalformedTokenError extends AuthError {
-  override readonly name = 'MalformedTokenError';
-
   constructor(detail = 'Token is malformed.') {
-    super('MALFORMED_TOKEN', detail);
+    super('MalformedToken', detail);
   }
 }
 
 /** The JWT was not signed with this deployment's key. */
 export class InvalidSignatureError extends AuthError {
-  override readonly name = 'InvalidSignatureError';
-
   constructor() {
-    super('INVALID_SIGNATURE', 'Token signature is invalid.');
+    super('InvalidSignature', 'Token signature is invalid.');
   }
 }
 
 /** The JWT's `exp` has passed, in real time (the simulated clock does not expire tokens). */
 export class TokenExpiredError extends AuthError {
-  override readonly name = 'TokenExpiredError';
-
   constructor() {
-    super('TOKEN_EXPIRED', 'Token is expired.');
+    super('TokenExpired', 'Token is expired.');
   }
 }
 
 /** Correctly signed, but `iss`, `aud` or a required claim is wrong or missing. */
 export class InvalidClaimsError extends AuthError {
-  override readonly name = 'InvalidClaimsError';
   readonly claim: string;
 
   constructor(claim: string) {
-    super('INVALID_CLAIMS', `Token claim "${claim}" is missing or invalid.`);
+    super('InvalidClaims', `Token claim "${claim}" is missing or invalid.`);
     this.claim = claim;
   }
 }
@@ -77,13 +69,12 @@ export class InvalidClaimsError extends AuthError {
  * unauthenticated.
  */
 export class UnknownPrincipalError extends AuthError {
-  override readonly name = 'UnknownPrincipalError';
   readonly principal: string;
 
   constructor(principal: string, knownPrincipals?: readonly string[]) {
     const known = knownPrincipals === undefined ? '' : ` Known principals: ${listOf(knownPrincipals)}.`;
     super(
-      'UNKNOWN_PRINCIPAL',
+      'UnknownPrincipal',
       `Principal ${JSON.stringify(principal)} is not known to this deployment.${known}`,
     );
     this.principal = principal;

@@ -74,7 +74,7 @@ describe('TokenIssuer and TokenVerifier', () => {
       TokenExpiredError,
       token,
     );
-    expect(error).toMatchObject({ code: 'TOKEN_EXPIRED', message: 'Token is expired.' });
+    expect(error).toMatchObject({ code: 'TokenExpired', message: 'Token is expired.' });
   });
 
   it('expires a token never seen before by the injected clock, whatever the wall clock says', async () => {
@@ -91,7 +91,7 @@ describe('TokenIssuer and TokenVerifier', () => {
       InvalidSignatureError,
       token,
     );
-    expect(error).toMatchObject({ code: 'INVALID_SIGNATURE', message: 'Token signature is invalid.' });
+    expect(error).toMatchObject({ code: 'InvalidSignature', message: 'Token signature is invalid.' });
   });
 
   it('rejects a payload changed to another principal', async () => {
@@ -118,7 +118,7 @@ describe('TokenIssuer and TokenVerifier', () => {
       .setExpirationTime(T0 / 1000 + 60)
       .sign(key);
     const error = await expectAuthError(setup().verifier.verify(`Bearer ${token}`, T0), InvalidClaimsError);
-    expect(error).toMatchObject({ code: 'INVALID_CLAIMS', claim: 'aud' });
+    expect(error).toMatchObject({ code: 'InvalidClaims', claim: 'aud' });
   });
 
   it('rejects an unsigned (alg none) token', async () => {
@@ -136,14 +136,14 @@ describe('TokenIssuer and TokenVerifier', () => {
 
   it('rejects a bearer value that is not a JWT', async () => {
     const error = await expectAuthError(setup().verifier.verify('Bearer not-a-jwt', T0), MalformedTokenError);
-    expect(error.code).toBe('MALFORMED_TOKEN');
+    expect(error.code).toBe('MalformedToken');
     await expectAuthError(setup().verifier.verify('Bearer a.b.c', T0), MalformedTokenError);
   });
 
   it('reports a missing token with the Key Vault message', async () => {
     const error = await expectAuthError(setup().verifier.verify(undefined, T0), MissingTokenError);
     expect(error).toMatchObject({
-      code: 'MISSING_TOKEN',
+      code: 'MissingToken',
       message: 'AKV10000: Request is missing a Bearer or PoP token.',
     });
   });
@@ -151,7 +151,7 @@ describe('TokenIssuer and TokenVerifier', () => {
   it('refuses to issue for an unknown principal, listing the known ones', async () => {
     const issuer = new TokenIssuer({ signingKey: key, knownPrincipals: () => ['alice', 'bob'] });
     const error = await expectAuthError(issuer.issue('mallory'), UnknownPrincipalError);
-    expect(error).toMatchObject({ code: 'UNKNOWN_PRINCIPAL', principal: 'mallory' });
+    expect(error).toMatchObject({ code: 'UnknownPrincipal', principal: 'mallory' });
     expect(error.message).toBe(
       'Principal "mallory" is not known to this deployment. Known principals: "alice", "bob".',
     );

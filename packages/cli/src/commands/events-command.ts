@@ -63,7 +63,7 @@ async function fetchEvents(
       `could not read the events (${reply.status} ${code ?? ''}): ${message ?? 'no reason given'}`,
       {
         status: reply.status,
-        code,
+        apiCode: code,
       },
     );
   }

@@ -18,7 +18,7 @@ export async function runStatus(options: StatusOptions): Promise<number> {
     const { code, message } = errorOf(reply.body);
     throw new ControlApiError(
       `the control API could not report its status (${reply.status} ${code ?? ''}): ${message ?? 'no reason given'}; see the log of vaultover up`,
-      { status: reply.status, code },
+      { status: reply.status, apiCode: code },
     );
   }
   await writeStdout(

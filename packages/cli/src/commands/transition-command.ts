@@ -31,6 +31,6 @@ export async function runTransition(
   }
   throw new ControlApiError(
     `${transition} failed (${reply.status} ${code ?? ''}): ${message ?? 'no reason given'}; see the log of vaultover up`,
-    { status: reply.status, code },
+    { status: reply.status, apiCode: code },
   );
 }

@@ -143,7 +143,7 @@ function parseBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return text; // not JSON (an error page, a proxy's answer): the caller reports the text as it came
   }
 }
 
@@ -165,7 +165,7 @@ function refused(reply: ControlReply, principal: string): ControlApiError {
     `${hint} (${reply.status} ${code ?? ''}${message ? `: ${message}` : ''})`.replace(' )', ')'),
     {
       status: reply.status,
-      code,
+      apiCode: code,
     },
   );
 }

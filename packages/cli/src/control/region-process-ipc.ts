@@ -109,7 +109,9 @@ export function serveRegionProcesses(channel: IpcChannel, processes: RegionProce
     const reply = (answer: RegionProcessReply) => {
       try {
         channel.send?.(answer, () => {});
-      } catch {}
+      } catch {
+        // The channel closed with the child: the answer has nobody to go to.
+      }
     };
     actions[op](region).then(
       () => reply({ id, ok: true }),

@@ -80,6 +80,7 @@ export class RegionFleet {
       );
     }
     const next = slot.queue.then(() => action(slot));
+    // The caller gets the failure through `next`; the queue only orders actions, and goes on after one fails.
     slot.queue = next.catch(() => {});
     return next;
   }

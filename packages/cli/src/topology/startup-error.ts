@@ -6,6 +6,8 @@ import { ChildRegionError } from './child-region-error.ts';
 
 /** Start-up failed at `step`; what had started was stopped again (or `cleanup` says what was not). */
 export class StartupError extends CliError {
+  override readonly code = 'StartupFailed';
+
   constructor(step: string, cause: unknown, cleanup: readonly StopFailure[]) {
     super(`could not ${step}: ${reasonOf(cause)}${hintOf(cause)}${cleanupNote(cleanup)}`, { cause });
   }

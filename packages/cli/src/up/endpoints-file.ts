@@ -29,7 +29,7 @@ export async function readEndpointsPid(path: string): Promise<number | undefined
     const pid = (JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown }).pid;
     return typeof pid === 'number' ? pid : undefined;
   } catch {
-    return undefined;
+    return undefined; // missing, half-written or not ours: there is no pid to report
   }
 }
 

@@ -1,4 +1,5 @@
 import { CONTROL_KEYS, writeFailoverState } from '@vaultover/contract';
+import { CodedError } from '@vaultover/foundation';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { EVENTS_MAX_LENGTH, type EventKind } from '../events/event-log.ts';
@@ -27,7 +28,7 @@ import {
 } from './transition-table.ts';
 
 /** The failover record in the control Redis could not be read. */
-export class CorruptFailoverStateError extends Error {
+export class CorruptFailoverStateError extends CodedError {
   readonly code = 'CorruptFailoverState';
   constructor(detail: string) {
     super(

@@ -1,3 +1,4 @@
+import { CodedError } from '@vaultover/foundation';
 import type { FailoverState, FailoverStateName } from './failover-state.ts';
 
 /** One move the failover state machine allows. */
@@ -62,7 +63,7 @@ export function transitionBetween(
 }
 
 /** A move the transition table does not allow; nothing was written. */
-export class IllegalTransitionError extends Error {
+export class IllegalTransitionError extends CodedError {
   readonly code = 'IllegalTransition';
   readonly transition: string;
   readonly from: string;

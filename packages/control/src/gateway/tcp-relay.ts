@@ -92,6 +92,7 @@ export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: num
  * pending bytes), a close without one (a reset, an error, the gateway cutting the connection) as a close.
  */
 export function coupleSockets(client: Socket, upstream: Socket): void {
+  // A reset or error is passed on by the 'close' that follows it, below; unlistened it would throw.
   upstream.on('error', () => {});
   upstream.once('end', () => client.end());
   upstream.once('close', () => {

@@ -41,7 +41,7 @@ export function resetConnection(socket: Socket): void {
   try {
     socket.resetAndDestroy();
   } catch {
-    socket.destroy();
+    socket.destroy(); // the socket is already closed: there is nothing left to reset
   }
 }
 

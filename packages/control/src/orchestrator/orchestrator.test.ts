@@ -112,10 +112,18 @@ describe('Orchestrator', () => {
     await expect(orchestrator.forceFailback()).rejects.toThrow(
       'Cannot fail back: the vault is normal (epoch 4); failback starts from failed-over.',
     );
+    await expect(orchestrator.forceFailback()).rejects.toMatchObject({
+      reason: { kind: 'wrong-state', transition: 'failback', state: 'normal', epoch: 4 },
+    });
     healthy.set('northeurope', false);
     const refusal = orchestrator.forceFailover();
     await expect(refusal).rejects.toBeInstanceOf(TransitionConflictError);
-    await expect(refusal).rejects.toMatchObject({ status: 409, code: 'Conflict' });
+    await expect(refusal).rejects.toMatchObject({
+      status: 409,
+      code: 'Conflict',
+      reason: { kind: 'secondary-unhealthy', region: 'northeurope' },
+      message: 'Cannot fail over: the secondary region northeurope is unhealthy.',
+    });
     healthy.set('northeurope', true);
     expect(await orchestrator.forceFailover()).toEqual({ jobId: 'failover-4', epoch: 4 });
     expect(queued[0]).toMatchObject({ forced: true, fromEpoch: 4 });

@@ -2,17 +2,50 @@ import type { Clock } from '@vaultover/foundation';
 import { VaultError } from '@vaultover/vault';
 import type { Logger } from 'pino';
 import type { EventLog } from '../events/event-log.ts';
-import type { FailoverState } from '../failover/failover-state.ts';
+import type { FailoverState, FailoverStateName } from '../failover/failover-state.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { HealthMonitor } from '../monitor/health-monitor.ts';
 import type { FailoverSettings } from './failover-settings.ts';
 import type { TransitionQueue } from './transition-queue.ts';
 import type { TransitionJob } from './transitions.ts';
 
-/** A manual transition that cannot happen now; the API answers 409 with the reason. */
+/** Why a manual transition cannot happen now: a closed set; the API's 409 says it in words. */
+export type TransitionConflictReason =
+  | { readonly kind: 'uninitialised' }
+  | {
+      readonly kind: 'wrong-state';
+      readonly transition: TransitionJob['kind'];
+      readonly state: FailoverStateName;
+      readonly epoch: number;
+    }
+  | { readonly kind: 'secondary-unhealthy'; readonly region: string }
+  | { readonly kind: 'primary-not-recovered'; readonly region: string; readonly recoveryThreshold: number };
+
+/** A manual transition that cannot happen now; the API answers 409 with the reason in words. */
 export class TransitionConflictError extends VaultError {
-  constructor(message: string) {
-    super(409, 'Conflict', message);
+  readonly reason: TransitionConflictReason;
+
+  constructor(reason: TransitionConflictReason) {
+    super(409, 'Conflict', conflictMessage(reason));
+    this.reason = reason;
+  }
+}
+
+function conflictMessage(reason: TransitionConflictReason): string {
+  switch (reason.kind) {
+    case 'uninitialised':
+      return 'The failover state is not initialised yet.';
+    case 'wrong-state':
+      return reason.transition === 'failover'
+        ? `Cannot fail over: the vault is ${reason.state} (epoch ${reason.epoch}).`
+        : `Cannot fail back: the vault is ${reason.state} (epoch ${reason.epoch}); failback starts from failed-over.`;
+    case 'secondary-unhealthy':
+      return `Cannot fail over: the secondary region ${reason.region} is unhealthy.`;
+    case 'primary-not-recovered':
+      return (
+        `Cannot fail back: the primary region ${reason.region} is not healthy yet ` +
+        `(it needs ${reason.recoveryThreshold} good health checks in a row).`
+      );
   }
 }
 
@@ -62,14 +95,15 @@ export class Orchestrator {
   async forceFailover(): Promise<{ jobId: string; epoch: number }> {
     const state = await this.#loaded();
     if (state.state !== 'normal') {
-      throw new TransitionConflictError(
-        `Cannot fail over: the vault is ${state.state} (epoch ${state.epoch}).`,
-      );
+      throw new TransitionConflictError({
+        kind: 'wrong-state',
+        transition: 'failover',
+        state: state.state,
+        epoch: state.epoch,
+      });
     }
     if (!this.#healthy(state.secondary)) {
-      throw new TransitionConflictError(
-        `Cannot fail over: the secondary region ${state.secondary} is unhealthy.`,
-      );
+      throw new TransitionConflictError({ kind: 'secondary-unhealthy', region: state.secondary });
     }
     const jobId = await this.#enqueue(state, 'failover', 'forced through the control API', true);
     return { jobId, epoch: state.epoch };
@@ -79,15 +113,19 @@ export class Orchestrator {
   async forceFailback(): Promise<{ jobId: string; epoch: number }> {
     const state = await this.#loaded();
     if (state.state !== 'failed-over') {
-      throw new TransitionConflictError(
-        `Cannot fail back: the vault is ${state.state} (epoch ${state.epoch}); failback starts from failed-over.`,
-      );
+      throw new TransitionConflictError({
+        kind: 'wrong-state',
+        transition: 'failback',
+        state: state.state,
+        epoch: state.epoch,
+      });
     }
     if (!this.#healthy(state.primary)) {
-      throw new TransitionConflictError(
-        `Cannot fail back: the primary region ${state.primary} is not healthy yet ` +
-          `(it needs ${this.#deps.monitor.settings.recoveryThreshold} good health checks in a row).`,
-      );
+      throw new TransitionConflictError({
+        kind: 'primary-not-recovered',
+        region: state.primary,
+        recoveryThreshold: this.#deps.monitor.settings.recoveryThreshold,
+      });
     }
     const jobId = await this.#enqueue(state, 'failback', 'forced through the control API', true);
     return { jobId, epoch: state.epoch };
@@ -108,7 +146,7 @@ export class Orchestrator {
 
   async #loaded(): Promise<FailoverState> {
     const state = await this.#deps.store.load();
-    if (!state) throw new TransitionConflictError('The failover state is not initialised yet.');
+    if (!state) throw new TransitionConflictError({ kind: 'uninitialised' });
     return state;
   }
 

@@ -6,6 +6,7 @@ import {
   REGION_ADMIN_PATHS,
   type RegionMode,
 } from '@vaultover/contract';
+import { CodedError } from '@vaultover/foundation';
 
 /** The region nodes' admin endpoints the control process drives, with an administrator's token. */
 export interface RegionAdmin {
@@ -16,7 +17,7 @@ export interface RegionAdmin {
 }
 
 /** A region's admin endpoint refused or could not be reached. */
-export class RegionAdminError extends Error {
+export class RegionAdminError extends CodedError {
   readonly code = 'RegionAdminFailed';
 }
 

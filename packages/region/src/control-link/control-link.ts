@@ -53,7 +53,7 @@ export class ControlLink {
     this.#clock = options.clock ?? systemClock;
     this.#options = { ...options, leaseMs, renewIntervalMs: options.renewIntervalMs ?? leaseMs / 4 };
     // Until the control Redis has told this region what to be, it serves nothing and writes nothing.
-    options.target.setWriteFence('this region has not yet obtained its write lease from the control store');
+    options.target.setWriteFence({ kind: 'awaiting-lease' });
   }
 
   /** Reads the assignment once (bounded by the renew interval), then keeps renewing in the background. */
@@ -125,7 +125,7 @@ export class ControlLink {
     this.#writer = held;
     if (!held) {
       this.#leaseUntil = 0;
-      this.#options.target.setWriteFence(`this region is not the writer at epoch ${epoch}`);
+      this.#options.target.setWriteFence({ kind: 'not-writer', epoch });
       return;
     }
     const leaseMs = this.#options.leaseMs;
@@ -133,8 +133,7 @@ export class ControlLink {
     this.#options.target.setWriteFence(null);
     this.#fenceTimer?.cancel();
     this.#fenceTimer = this.#clock.setTimeout(
-      () =>
-        this.#options.target.setWriteFence('this region lost its write lease (control store unreachable)'),
+      () => this.#options.target.setWriteFence({ kind: 'lease-expired' }),
       this.#leaseUntil - this.#clock.monotonicNow(),
     );
   }
@@ -155,7 +154,8 @@ export class ControlLink {
       enableOfflineQueue: true,
       retryStrategy: () => null,
     });
-    // Once per connection: #renew asks for the client every interval.
+    // Once per connection: #renew asks for the client every interval. Errors reach #renew through
+    // renewLease, which logs the link going down; unlistened, ioredis would print each one.
     this.#redis.on('error', () => {});
     return this.#redis;
   }

@@ -170,7 +170,7 @@ function notFound(routes: readonly DataRoute[]) {
           'NotFound',
           `The path ${req.path.slice(0, 200)} is not an operation of this service.`,
         );
-    sendError(res, error, () => {});
+    sendError(res, error, () => {}); // a VaultError: never unexpected, nothing to log
   };
 }
 

@@ -3,11 +3,36 @@ import { ConflictError, type OperationName, ServiceUnavailableError } from '@vau
 // Every refusal is a 503 ServiceUnavailable: the request is fine, this region just does not serve it now,
 // and the SDKs retry 503 (which is what users come to watch). Messages never carry object names or values.
 
+/** Why the mode gate refused a request: a closed set for code and tests; clients see only the message. */
+export type ModeRefusalReason = 'standby' | 'offline' | 'read-only' | 'epoch-mismatch' | 'write-fenced';
+
+/** A refusal of the mode gate: 503 ServiceUnavailable on the wire, its `reason` in code. */
+export abstract class ModeRefusalError extends ServiceUnavailableError {
+  abstract readonly reason: ModeRefusalReason;
+}
+
+/**
+ * What a client gets from a standby secondary: only replication writes to it (its state is the primary's
+ * copy), so serving a client write would fork the regions, and a read could be stale without saying so.
+ * 503 rather than 403: the request is fine, this region is just not the one to serve it right now.
+ */
+export class StandbyRefusalError extends ModeRefusalError {
+  readonly reason = 'standby';
+
+  constructor(region: string) {
+    super(
+      `Region ${region} is a standby secondary: it serves replication only. ` +
+        'Send requests to the primary region (or the global endpoint).',
+    );
+  }
+}
+
 /**
  * The real service's refusal of an operation outside the read-only allowlist, word for word
  * (docs/design.md#read-only-after-failover).
  */
-export class ReadOnlyRefusalError extends ServiceUnavailableError {
+export class ReadOnlyRefusalError extends ModeRefusalError {
+  readonly reason = 'read-only';
   readonly operation: OperationName;
 
   constructor(operation: OperationName) {
@@ -16,7 +41,9 @@ export class ReadOnlyRefusalError extends ServiceUnavailableError {
   }
 }
 
-export class RegionOfflineError extends ServiceUnavailableError {
+export class RegionOfflineError extends ModeRefusalError {
+  readonly reason = 'offline';
+
   constructor(region: string) {
     super(`Region ${region} is offline: it serves no requests. Retry later, or use another region.`);
   }
@@ -26,7 +53,8 @@ export class RegionOfflineError extends ServiceUnavailableError {
  * A write routed under another failover epoch than the region's: the router's view is stale (or the
  * region's is), and accepting it could let two regions take writes for the same epoch.
  */
-export class EpochMismatchError extends ServiceUnavailableError {
+export class EpochMismatchError extends ModeRefusalError {
+  readonly reason = 'epoch-mismatch';
   readonly requestEpoch: number;
   readonly regionEpoch: number;
 
@@ -41,7 +69,9 @@ export class EpochMismatchError extends ServiceUnavailableError {
 }
 
 /** A write while the write fence is up: the region does not hold the write lease (docs/design.md#fencing). */
-export class WriteFencedError extends ServiceUnavailableError {
+export class WriteFencedError extends ModeRefusalError {
+  readonly reason = 'write-fenced';
+
   constructor(region: string) {
     super(`Region ${region} does not hold the write lease, so it accepts no writes right now. Retry.`);
   }

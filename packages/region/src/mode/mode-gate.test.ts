@@ -1,5 +1,6 @@
-import { isVaultError, OPERATIONS, type OperationName } from '@vaultover/vault';
+import { OPERATIONS, type OperationName } from '@vaultover/vault';
 import { describe, expect, it } from 'vitest';
+import { ModeRefusalError } from './mode-errors.ts';
 import { ModeGate } from './mode-gate.ts';
 import type { ModeState } from './mode-state.ts';
 
@@ -9,14 +10,20 @@ function gate(role: 'primary' | 'secondary' = 'primary', rejected: OperationName
   return new ModeGate({ region: REGION, role, onReadOnlyRejection: (op) => rejected.push(op) });
 }
 
-/** The error admit() throws, as `{status, code, message}`, or undefined when it admits. */
+/** The error admit() throws, as `{status, code, message}` (what the wire carries), or undefined when it admits. */
 function refusal(g: ModeGate, operation: OperationName, epoch?: number) {
+  const error = refusalError(g, operation, epoch);
+  return error && { status: error.status, code: error.code, message: error.message };
+}
+
+/** The ModeRefusalError admit() throws, or undefined when it admits. */
+function refusalError(g: ModeGate, operation: OperationName, epoch?: number) {
   try {
     g.admit(operation, epoch);
     return undefined;
   } catch (error) {
-    if (!isVaultError(error)) throw error;
-    return { status: error.status, code: error.code, message: error.message };
+    if (!(error instanceof ModeRefusalError)) throw error;
+    return error;
   }
 }
 
@@ -98,8 +105,8 @@ describe('ModeGate', () => {
 
   it('holds writes off behind the write fence without showing its reason, and lifts it', () => {
     const g = gate();
-    g.setWriteFence('lease renewal failed: redis://user:hunter2@control:6379 unreachable');
-    expect(g.writeFence).toMatch(/lease renewal failed/);
+    g.setWriteFence({ kind: 'not-writer', epoch: 7 });
+    expect(g.writeFence).toEqual({ kind: 'not-writer', epoch: 7 });
     const refused = refusal(g, 'KeyCreate');
     expect(refused).toMatchObject({ status: 503, code: 'ServiceUnavailable' });
     expect(refused?.message).toBe(
@@ -109,6 +116,24 @@ describe('ModeGate', () => {
     g.setWriteFence(null);
     expect(g.writeFence).toBeNull();
     expect(refusal(g, 'KeyCreate')).toBeUndefined();
+  });
+
+  it('names each refusal by a typed reason', () => {
+    const reasonOf = (g: ModeGate, operation: OperationName, epoch?: number) =>
+      refusalError(g, operation, epoch)?.reason;
+    const g = gate('secondary');
+    expect(reasonOf(g, 'SecretGet')).toBe('standby');
+    g.set({ mode: 'standby', epoch: 2 });
+    expect(reasonOf(g, 'SecretGet', 1)).toBe('epoch-mismatch');
+    g.set({ mode: 'offline', epoch: 2 });
+    expect(reasonOf(g, 'SecretGet')).toBe('offline');
+    g.set({ mode: 'read-only', epoch: 2 });
+    expect(reasonOf(g, 'SecretSet')).toBe('read-only');
+    g.set({ mode: 'read-write', epoch: 2 });
+    expect(reasonOf(g, 'SecretSet', 1)).toBe('epoch-mismatch');
+    g.setWriteFence({ kind: 'lease-expired' });
+    expect(reasonOf(g, 'SecretSet')).toBe('write-fenced');
+    expect(reasonOf(g, 'SecretGet')).toBeUndefined();
   });
 
   it('refuses a lower epoch with 409, accepts an equal or higher one, and emits each change', () => {

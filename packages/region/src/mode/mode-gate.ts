@@ -7,12 +7,12 @@ import {
   type ReadOnlyProfile,
   servedWhileReadOnly,
 } from '@vaultover/vault';
-import { standbyRefusal } from '../replication/standby-refusal.ts';
 import {
   EpochMismatchError,
   ReadOnlyRefusalError,
   RegionOfflineError,
   StaleEpochError,
+  StandbyRefusalError,
   WriteFencedError,
 } from './mode-errors.ts';
 import type { ModeChange, ModeState } from './mode-state.ts';
@@ -25,6 +25,18 @@ export interface ModeGateOptions {
   /** Called for every operation refused because the region is read-only (metrics). */
   onReadOnlyRejection?: (operation: OperationName) => void;
 }
+
+/**
+ * Why writes are held off: the region does not hold the write lease (docs/design.md#fencing). Set by the
+ * control link; never sent to clients, whose refusal says only that the region does not hold the lease.
+ */
+export type WriteFenceReason =
+  /** The control store has not yet told the region what to be: it has no lease to write under. */
+  | { readonly kind: 'awaiting-lease' }
+  /** The failover state names another writer at this epoch. */
+  | { readonly kind: 'not-writer'; readonly epoch: number }
+  /** The lease ran out by the region's own clock before a renewal arrived (control store unreachable). */
+  | { readonly kind: 'lease-expired' };
 
 export interface ModeGateEvents {
   /** After every accepted set(), even one that changes nothing: (new state, previous state). */
@@ -42,7 +54,7 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
   readonly #region: string;
   readonly #onReadOnlyRejection: ((operation: OperationName) => void) | undefined;
   #state: ModeState;
-  #writeFence: string | null = null;
+  #writeFence: WriteFenceReason | null = null;
 
   constructor(options: ModeGateOptions) {
     super();
@@ -59,8 +71,8 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
     return this.#state;
   }
 
-  /** Why writes are held off (the control link's reason, for logs and status; never sent to clients), or null. */
-  get writeFence(): string | null {
+  /** Why writes are held off (the control link's reason; never sent to clients), or null. */
+  get writeFence(): WriteFenceReason | null {
     return this.#writeFence;
   }
 
@@ -77,7 +89,7 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
     if (misrouted && (mode === 'offline' || mode === 'standby'))
       throw new EpochMismatchError(this.#region, requestEpoch, epoch);
     if (mode === 'offline') throw new RegionOfflineError(this.#region);
-    if (mode === 'standby') throw standbyRefusal(this.#region);
+    if (mode === 'standby') throw new StandbyRefusalError(this.#region);
     const write = operation(operationName).class === 'write';
     if (mode === 'read-only' && !servedWhileReadOnly(operationName, readOnlyProfile)) {
       this.#onReadOnlyRejection?.(operationName);
@@ -120,7 +132,7 @@ export class ModeGate extends EventEmitter<ModeGateEvents> {
    * Holds writes off (`reason`) or lets them through again (`null`), whatever the mode says: a primary
    * that cannot renew its write lease must stop writing before the lease runs out elsewhere.
    */
-  setWriteFence(reason: string | null): void {
+  setWriteFence(reason: WriteFenceReason | null): void {
     const before = this.writable;
     this.#writeFence = reason;
     this.#emitWritable(before);

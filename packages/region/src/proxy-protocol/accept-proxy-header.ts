@@ -1,5 +1,5 @@
 import type { Server, Socket } from 'node:net';
-import { decodeProxyHeader, proxyHeaderLength } from '@vaultover/contract';
+import { decodeProxyHeader, isMalformedProxyHeader, proxyHeaderLength } from '@vaultover/contract';
 import { rememberProxyHeader } from './proxied-connections.ts';
 
 /** A header must arrive this soon after the connection opens; the gateway sends it before any byte. */
@@ -46,15 +46,16 @@ function readHeader(socket: Socket, handOn: () => void): void {
     let chunk: Buffer | null;
     // biome-ignore lint/suspicious/noAssignInExpressions: the stream idiom for draining a readable.
     while ((chunk = socket.read()) !== null) buffered = Buffer.concat([buffered, chunk]);
-    let length: ReturnType<typeof proxyHeaderLength>;
-    try {
-      length = proxyHeaderLength(buffered);
-      if (length === 'more') return;
-      if (length !== undefined) rememberProxyHeader(socket, decodeProxyHeader(buffered.subarray(0, length)));
-    } catch {
-      return finish(true); // a malformed header (ProxyHeaderError): the stream cannot be trusted
+    const length = proxyHeaderLength(buffered);
+    if (length === 'more') return;
+    // A malformed header: the stream cannot be trusted, whatever follows it.
+    if (isMalformedProxyHeader(length)) return finish(true);
+    if (length !== 'not-proxy') {
+      const header = decodeProxyHeader(buffered.subarray(0, length));
+      if (isMalformedProxyHeader(header)) return finish(true);
+      rememberProxyHeader(socket, header);
     }
-    const rest = length === undefined ? buffered : buffered.subarray(length);
+    const rest = length === 'not-proxy' ? buffered : buffered.subarray(length);
     // TLS reads what is buffered on the socket first (it wraps the socket and drains it).
     if (rest.length > 0) socket.unshift(rest);
     finish(false);

@@ -49,6 +49,8 @@ export class SyncReplication {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
     this.#subscriber = options.redis.duplicate({ enableAutoPipelining: false });
+    // The subscriber reconnects on its own, and while it cannot (or cannot subscribe) the fallback
+    // poll of #schedule still sees every acknowledgement: neither failure needs more than a slower wake.
     this.#subscriber.on('error', () => {});
     this.#subscriber.on('message', () => this.#check());
     this.ready = this.#subscriber.subscribe(ACK_CHANNEL).then(

@@ -78,7 +78,7 @@ async function fromPfx(value: string, password: string | undefined) {
     return { privateKey, certificates: contents.certificates };
   } catch (error) {
     if (!(error instanceof Pkcs12Error)) throw error;
-    if (error.reason === 'password')
+    if (error.code === 'Pkcs12PasswordWrong')
       throw new BadParameterError(`${PFX_FORMAT} The password is not correct for this content.`);
     throw new BadParameterError(`${PFX_FORMAT} Detail: ${error.message}.`);
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@vaultover/foundation';
+import type { OperationName } from '../catalogue.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { isVaultError } from '../errors.ts';
 import type { KeyDoc } from '../keys/key-doc.ts';
@@ -178,7 +179,7 @@ export class CertificateStore {
     return pending;
   }
 
-  async #addVersion(vault: string, name: string, plan: NewVersionPlan, operation: string) {
+  async #addVersion(vault: string, name: string, plan: NewVersionPlan, operation: OperationName) {
     const expectedHeads = await linkedHeads(this.#deps, vault, name);
     const version = newVersionId();
     const place = { vault, name, version, now: this.#now(), enabled: plan.enabled, tags: plan.tags };

@@ -1,3 +1,4 @@
+import type { OperationName } from '../catalogue.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import {
   deletedObjectNotFound,
@@ -7,7 +8,7 @@ import {
 } from '../object-errors.ts';
 import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
 import { type Committer, GuardFailedError } from '../store/committer.ts';
-import { Mutation } from '../store/mutation.ts';
+import { type GuardReason, Mutation } from '../store/mutation.ts';
 import type { Deletion } from '../store/object-repository.ts';
 import { rel } from '../store/vault-keys.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
@@ -18,7 +19,7 @@ import { LinkedChangedError } from './certificate-errors.ts';
 // ObjectRepository (vault-keys.ts): `v:<version>`, `head`, `deleted`, `a:<slot>`, live/deleted indexes.
 
 export const LINKED: readonly ObjectKind[] = [CERTIFICATE, KEY, SECRET];
-const KINDS: Record<string, ObjectKind> = { certificate: CERTIFICATE, key: KEY, secret: SECRET };
+const KINDS: Record<ObjectKind['id'], ObjectKind> = { certificate: CERTIFICATE, key: KEY, secret: SECRET };
 
 /** One new version of each object, with the heads the key and secret must still have (null: absent). */
 export interface NewVersion {
@@ -33,16 +34,16 @@ export interface NewVersion {
 const field = { version: (v: string) => `v:${v}`, attachment: (slot: string) => `a:${slot}` };
 
 /** Adds a version to the three objects; the certificate must not be deleted, the others not foreign. */
-export function newVersionMutation(change: NewVersion, operation: string): Mutation {
+export function newVersionMutation(change: NewVersion, operation: OperationName): Mutation {
   const mutation = new Mutation(operation);
   const { name, version } = change;
   for (const kind of LINKED) {
     const object = rel.object(kind.id, name);
-    mutation.requireMember(rel.deleted(kind.id), name, false, `${kind.id}:deleted`);
+    mutation.requireMember(rel.deleted(kind.id), name, false, { on: kind.id, failure: 'deleted' });
     if (kind !== CERTIFICATE) {
       const head = change.expectedHeads[kind.id as 'key' | 'secret'];
-      if (head === null) mutation.requireField(object, 'head', false, `${kind.id}:taken`);
-      else mutation.requireFieldValue(object, 'head', head, `${kind.id}:changed`);
+      if (head === null) mutation.requireField(object, 'head', false, { on: kind.id, failure: 'taken' });
+      else mutation.requireFieldValue(object, 'head', head, { on: kind.id, failure: 'changed' });
     }
     mutation
       .hset(object, field.version(version), JSON.stringify(change.docs[kind.id]))
@@ -62,14 +63,17 @@ export function versionUpdateMutation(
   name: string,
   version: string,
   changes: { kind: ObjectKind; before: unknown; after: unknown }[],
-  operation: string,
+  operation: OperationName,
 ): Mutation {
   const mutation = new Mutation(operation);
   for (const { kind, before, after } of changes) {
     const object = rel.object(kind.id, name);
     mutation
-      .requireFieldValue(object, field.version(version), JSON.stringify(before), `${kind.id}:changed`)
-      .requireField(object, 'deleted', false, `${kind.id}:missing`)
+      .requireFieldValue(object, field.version(version), JSON.stringify(before), {
+        on: kind.id,
+        failure: 'changed',
+      })
+      .requireField(object, 'deleted', false, { on: kind.id, failure: 'missing' })
       .hset(object, field.version(version), JSON.stringify(after));
   }
   return mutation;
@@ -80,7 +84,7 @@ export function softDeleteMutation(name: string, deletion: Deletion): Mutation {
   const mutation = new Mutation('CertificateDelete');
   for (const kind of LINKED) {
     mutation
-      .requireMember(rel.live(kind.id), name, true, `${kind.id}:missing`)
+      .requireMember(rel.live(kind.id), name, true, { on: kind.id, failure: 'missing' })
       .zrem(rel.live(kind.id), name)
       .zadd(rel.deleted(kind.id), name)
       .hset(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion));
@@ -93,12 +97,10 @@ export function recoverMutation(name: string, deletion: Deletion): Mutation {
   const mutation = new Mutation('CertificateRecover');
   for (const kind of LINKED) {
     mutation
-      .requireFieldValue(
-        rel.object(kind.id, name),
-        'deleted',
-        JSON.stringify(deletion),
-        `${kind.id}:not-deleted`,
-      )
+      .requireFieldValue(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion), {
+        on: kind.id,
+        failure: 'not-deleted',
+      })
       .zrem(rel.deleted(kind.id), name)
       .zadd(rel.live(kind.id), name)
       .hdel(rel.object(kind.id, name), 'deleted');
@@ -107,17 +109,15 @@ export function recoverMutation(name: string, deletion: Deletion): Mutation {
 }
 
 /** Removes the three objects for good, if they are still in exactly this deletion. */
-export function purgeMutation(name: string, deletion: Deletion, operation: string): Mutation {
+export function purgeMutation(name: string, deletion: Deletion, operation: OperationName): Mutation {
   const mutation = new Mutation(operation);
   for (const kind of LINKED) {
     mutation
-      .requireMember(rel.deleted(kind.id), name, true, `${kind.id}:not-deleted`)
-      .requireFieldValue(
-        rel.object(kind.id, name),
-        'deleted',
-        JSON.stringify(deletion),
-        `${kind.id}:not-deleted`,
-      )
+      .requireMember(rel.deleted(kind.id), name, true, { on: kind.id, failure: 'not-deleted' })
+      .requireFieldValue(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion), {
+        on: kind.id,
+        failure: 'not-deleted',
+      })
       .del(rel.object(kind.id, name))
       .zrem(rel.deleted(kind.id), name);
   }
@@ -135,8 +135,8 @@ export function restoreMutation(
   for (const kind of LINKED) {
     const object = rel.object(kind.id, name);
     mutation
-      .requireMember(rel.live(kind.id), name, false, `${kind.id}:exists`)
-      .requireMember(rel.deleted(kind.id), name, false, `${kind.id}:deleted`);
+      .requireMember(rel.live(kind.id), name, false, { on: kind.id, failure: 'exists' })
+      .requireMember(rel.deleted(kind.id), name, false, { on: kind.id, failure: 'deleted' });
     for (const [version, doc] of Object.entries(versions[kind.id])) {
       mutation.hset(object, field.version(version), JSON.stringify(doc));
     }
@@ -159,12 +159,15 @@ export function removeAttachmentMutation(
   name: string,
   slot: string,
   current: unknown,
-  operation: string,
+  operation: OperationName,
 ): Mutation {
   const object = rel.object(CERTIFICATE.id, name);
   return new Mutation(operation)
-    .requireMember(rel.live(CERTIFICATE.id), name, true, 'certificate:missing')
-    .requireFieldValue(object, field.attachment(slot), JSON.stringify(current), 'certificate:changed')
+    .requireMember(rel.live(CERTIFICATE.id), name, true, { on: 'certificate', failure: 'missing' })
+    .requireFieldValue(object, field.attachment(slot), JSON.stringify(current), {
+      on: 'certificate',
+      failure: 'changed',
+    })
     .hdel(object, field.attachment(slot));
 }
 
@@ -178,16 +181,25 @@ export async function commitLinked(committer: Committer, vault: string, name: st
   }
 }
 
-function guardError(reason: string, name: string): Error {
-  const [kindId = '', what] = reason.split(':');
-  const kind = KINDS[kindId] ?? CERTIFICATE;
-  if (what === 'deleted') return objectIsDeleted(kind, name);
-  if (what === 'missing') return objectNotFound(CERTIFICATE, name);
-  if (what === 'not-deleted') return deletedObjectNotFound(CERTIFICATE, name);
-  if (what === 'exists') return objectAlreadyExists(kind, name);
-  if (what === 'taken') return nameTaken(kind, name);
-  if (what === 'changed') return new LinkedChangedError(name);
-  return new NotFoundError('CertificateNotFound', `Certificate ${name}: ${reason}`);
+function guardError(reason: GuardReason, name: string): Error {
+  // The certificate's vault went away under it: the committer answers VaultNotFound before this.
+  if (reason.on === 'vault')
+    return new NotFoundError('CertificateNotFound', `Certificate ${name}: vault ${reason.failure}`);
+  const kind = KINDS[reason.on];
+  switch (reason.failure) {
+    case 'deleted':
+      return objectIsDeleted(kind, name);
+    case 'missing':
+      return objectNotFound(CERTIFICATE, name);
+    case 'not-deleted':
+      return deletedObjectNotFound(CERTIFICATE, name);
+    case 'exists':
+      return objectAlreadyExists(kind, name);
+    case 'taken':
+      return nameTaken(kind, name);
+    case 'changed':
+      return new LinkedChangedError(name);
+  }
 }
 
 /** A key or secret of the certificate's name exists that no certificate manages (Key Vault FAQ: a conflict). */

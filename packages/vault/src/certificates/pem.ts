@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
+import { CodedError } from '@vaultover/foundation';
 
 // PEM bundles: the managed secret of an `application/x-pem-file` certificate (private key, then the
 // certificate), and the PEM files clients import.
@@ -13,11 +14,8 @@ export interface PemContents {
 }
 
 /** Thrown when text has no PEM block a certificate import can use. */
-export class PemError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PemError';
-  }
+export class PemError extends CodedError {
+  readonly code = 'PemInvalid';
 }
 
 /** PKCS#8 private key (when given) followed by the certificate, as the real service writes the secret. */
@@ -51,6 +49,7 @@ export function openPemKey(pem: string, password: string | undefined): KeyObject
   try {
     return createPrivateKey(password ? { key: pem, passphrase: password } : { key: pem });
   } catch {
+    // Node says the same for a wrong password and a broken block; the caller refuses both alike.
     return undefined;
   }
 }

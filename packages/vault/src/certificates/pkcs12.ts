@@ -1,3 +1,4 @@
+import { CodedError } from '@vaultover/foundation';
 import { pkijs } from './x509-provider.ts';
 
 // PKCS#12 (PFX) with pkijs: the managed secret of an `application/x-pkcs12` certificate, and the
@@ -6,6 +7,11 @@ import { pkijs } from './x509-provider.ts';
 const KEY_BAG = '1.2.840.113549.1.12.10.1.1';
 const SHROUDED_KEY_BAG = '1.2.840.113549.1.12.10.1.2';
 const CERT_BAG = '1.2.840.113549.1.12.10.1.3';
+/** Content types of an authenticated safe's parts: plain, or encrypted with a password. */
+const DATA = '1.2.840.113549.1.7.1';
+const ENCRYPTED_DATA = '1.2.840.113549.1.7.6';
+/** The password-based encryption OpenSSL 3 and Windows write (AES); the only one pkijs decrypts. */
+const PBES2 = '1.2.840.113549.1.5.13';
 /** OpenSSL's default MAC iteration count. */
 const MAC_ITERATIONS = 2048;
 
@@ -15,13 +21,14 @@ export interface Pkcs12Contents {
   certificates: Buffer[];
 }
 
-/** Why a PFX could not be read: its structure, or a password that does not open it. */
-export class Pkcs12Error extends Error {
-  readonly reason: 'malformed' | 'password' | 'unsupported';
-  constructor(reason: Pkcs12Error['reason'], message: string) {
+/** Why a PFX could not be read: its structure, a password that does not open it, or a legacy cipher. */
+export type Pkcs12ErrorCode = 'Pkcs12Malformed' | 'Pkcs12PasswordWrong' | 'Pkcs12CipherUnsupported';
+
+export class Pkcs12Error extends CodedError<Pkcs12ErrorCode> {
+  readonly code: Pkcs12ErrorCode;
+  constructor(code: Pkcs12ErrorCode, message: string) {
     super(message);
-    this.name = 'Pkcs12Error';
-    this.reason = reason;
+    this.code = code;
   }
 }
 
@@ -66,16 +73,23 @@ export async function buildPkcs12(certificateDer: Buffer, privateKeyDer?: Buffer
 export async function readPkcs12(der: Buffer, password = ''): Promise<Pkcs12Contents> {
   const secret = toArrayBuffer(Buffer.from(password, 'utf8'));
   const pfx = parse(() => pkijs.PFX.fromBER(der));
-  const hasMac = pfx.macData !== undefined;
+  // The structure first, without the MAC: whatever fails here, the password has no part in it.
   try {
-    await pfx.parseInternalValues({ password: secret, checkIntegrity: hasMac });
-  } catch (error) {
-    throw isIntegrityFailure(error)
-      ? new Pkcs12Error('password', 'the password does not open the PKCS#12 content')
-      : new Pkcs12Error('malformed', 'the PKCS#12 structure cannot be read');
+    await pfx.parseInternalValues({ password: secret, checkIntegrity: false });
+  } catch {
+    throw new Pkcs12Error('Pkcs12Malformed', 'the PKCS#12 structure cannot be read');
+  }
+  // Then the MAC, which only the password decides (pkijs tells neither failure by a code).
+  if (pfx.macData !== undefined) {
+    try {
+      await pfx.parseInternalValues({ password: secret, checkIntegrity: true });
+    } catch {
+      throw wrongPassword();
+    }
   }
   const safe = pfx.parsedValue?.authenticatedSafe;
-  if (!safe) throw new Pkcs12Error('malformed', 'the PKCS#12 content has no authenticated safe');
+  if (!safe) throw new Pkcs12Error('Pkcs12Malformed', 'the PKCS#12 content has no authenticated safe');
+  for (const content of safe.safeContents) requirePbes2(encryptionOf(content));
   await decrypt(() =>
     safe.parseInternalValues({ safeContents: safe.safeContents.map(() => ({ password: secret })) }),
   );
@@ -92,9 +106,11 @@ async function readBag(bag: pkijs.SafeBag, password: ArrayBuffer, into: Pkcs12Co
   } else if (bag.bagId === SHROUDED_KEY_BAG && !into.privateKeyDer) {
     // parseInternalValues is protected in the typings but is the documented way to decrypt the bag.
     const shrouded = bag.bagValue as unknown as {
+      encryptionAlgorithm: pkijs.AlgorithmIdentifier;
       parseInternalValues(parameters: { password: ArrayBuffer }): Promise<void>;
       parsedValue?: pkijs.PrivateKeyInfo;
     };
+    requirePbes2(shrouded.encryptionAlgorithm.algorithmId);
     await decrypt(() => shrouded.parseInternalValues({ password }));
     if (shrouded.parsedValue) into.privateKeyDer = berOf(shrouded.parsedValue);
   } else if (bag.bagId === CERT_BAG) {
@@ -103,32 +119,47 @@ async function readBag(bag: pkijs.SafeBag, password: ArrayBuffer, into: Pkcs12Co
   }
 }
 
-/** Runs a decryption step; legacy PKCS#12 ciphers (3DES, RC2) are named as such rather than as corruption. */
+/** The encryption of a part of the authenticated safe: undefined when plain, else its algorithm (or content type). */
+function encryptionOf(content: pkijs.ContentInfo): string | undefined {
+  if (content.contentType === DATA) return undefined;
+  // Enveloped data (public-key privacy) is named by its content type: it is not PBES2 either.
+  if (content.contentType !== ENCRYPTED_DATA) return content.contentType;
+  // From a copy of its bytes: reading the schema itself would spoil it for the decryption that follows.
+  const encrypted = parse(() => pkijs.EncryptedData.fromBER(content.content.toBER(false)));
+  return encrypted.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId;
+}
+
+/**
+ * Refuses, before anything is decrypted, an algorithm other than PBES2: legacy PKCS#12 ciphers (3DES,
+ * RC2) are named as such by their identifier, rather than taken for a wrong password or corruption.
+ */
+function requirePbes2(algorithm: string | undefined): void {
+  if (algorithm === undefined || algorithm === PBES2) return;
+  throw new Pkcs12Error(
+    'Pkcs12CipherUnsupported',
+    'the PKCS#12 content uses a legacy cipher (3DES or RC2); only PBES2 (AES) is supported',
+  );
+}
+
+/** Runs a decryption step of PBES2 content: with the MAC already checked, a failure is the password's. */
 async function decrypt(step: () => Promise<unknown>): Promise<void> {
   try {
     await step();
-  } catch (error) {
-    const message = (error as Error).message ?? '';
-    if (/contentEncryptionAlgorithm|Unknown/i.test(message)) {
-      throw new Pkcs12Error(
-        'unsupported',
-        'the PKCS#12 content uses a legacy cipher (3DES or RC2); only PBES2 (AES) is supported',
-      );
-    }
-    throw new Pkcs12Error('password', 'the password does not open the PKCS#12 content');
+  } catch {
+    throw wrongPassword();
   }
+}
+
+function wrongPassword(): Pkcs12Error {
+  return new Pkcs12Error('Pkcs12PasswordWrong', 'the password does not open the PKCS#12 content');
 }
 
 function parse<T>(read: () => T): T {
   try {
     return read();
   } catch {
-    throw new Pkcs12Error('malformed', 'the content is not a PKCS#12 structure');
+    throw new Pkcs12Error('Pkcs12Malformed', 'the content is not a PKCS#12 structure');
   }
-}
-
-function isIntegrityFailure(error: unknown): boolean {
-  return /Integrity/i.test((error as Error).message ?? '');
 }
 
 function berOf(value: { toSchema(): { toBER(sizeOnly?: boolean): ArrayBuffer } }): Buffer {

@@ -43,7 +43,12 @@ export async function reusableKey(
   policy: CertificatePolicy,
 ): Promise<KeyObject | undefined> {
   if (!policy.key_props.reuse_key) return undefined;
-  const latest = await deps.keys.latest(vault, name).catch(() => undefined);
+  const latest = await deps.keys.latest(vault, name).catch((error: unknown) => {
+    // No key of that name (a first version, or a deleted one): nothing to reuse. Anything else, say
+    // Redis failing, is not a reason to make a new key in silence.
+    if (isVaultError(error) && error.status === 404) return undefined;
+    throw error;
+  });
   if (!latest?.doc.managed || latest.doc.kty !== policy.key_props.kty) return undefined;
   const crv = 'crv' in latest.doc.publicJwk ? latest.doc.publicJwk.crv : undefined;
   if (crv !== policy.key_props.crv || (!crv && latest.doc.keySize !== policy.key_props.key_size))

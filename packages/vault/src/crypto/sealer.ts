@@ -1,16 +1,13 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { CodedError } from '@vaultover/foundation';
 
 const FORMAT = 'v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 /** Thrown when sealed data does not decrypt: wrong master key, wrong context, or tampering. */
-export class UnsealError extends Error {
-  readonly code = 'UNSEAL_FAILED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UnsealError';
-  }
+export class UnsealError extends CodedError {
+  readonly code = 'UnsealFailed';
 }
 
 /**

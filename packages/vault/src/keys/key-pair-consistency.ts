@@ -84,7 +84,7 @@ export function checkEcKeyPair(jwk: JwkParts, curve: CurveName): KeyPairCheck {
     ecdh.setPrivateKey(Buffer.from(jwk.d ?? '', 'base64url'));
     point = ecdh.getPublicKey(); // 0x04 ‖ x ‖ y, each as long as a field element
   } catch {
-    return 'malformed';
+    return 'malformed'; // OpenSSL refused the private scalar; the answer is the same whatever it says
   }
   const size = (point.length - 1) / 2;
   const matches = unsigned(point.subarray(1, 1 + size)) === x && unsigned(point.subarray(1 + size)) === y;

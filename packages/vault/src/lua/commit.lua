@@ -13,16 +13,18 @@
   ARGV[6] ops, JSON: [[kind, keyIndex, args...], ...]             kinds: hset, hdel, del, zadd, zrem, set
   ARGV[7] approximate cap on the stream's length
 
-  Key indexes in guards and ops are 0-based into KEYS[3..].
+  Key indexes in guards and ops are 0-based into KEYS[3..]. The ops are those of OPS, from ops.lua,
+  which is put in front of this script when it is loaded (store/lua-scripts.ts).
   Returns {1, position} on success, {0, n} when guard n (1-based) does not hold; nothing is written then.
+  An op or guard kind the script does not know is an error reply whose first word is its code,
+  `UnknownOp` or `UnknownGuard` (committer.ts reads it); nothing is written then either.
 ]]
 local guards = cjson.decode(ARGV[4])
 local ops = cjson.decode(ARGV[6])
 local function key(index) return KEYS[index + 3] end
 
-local KNOWN = { hset = true, hdel = true, del = true, zadd = true, zrem = true, set = true }
 for _, op in ipairs(ops) do
-  if not KNOWN[op[1]] then return redis.error_reply('ERR vaultover commit: unknown op ' .. tostring(op[1])) end
+  if not OPS[op[1]] then return reply_error('UnknownOp', 'vaultover commit: unknown op ' .. tostring(op[1])) end
 end
 
 for i, guard in ipairs(guards) do
@@ -35,21 +37,12 @@ for i, guard in ipairs(guards) do
   elseif kind == 'zmember' then
     holds = (redis.call('ZSCORE', k, arg) ~= false) == expected
   else
-    return redis.error_reply('ERR vaultover commit: unknown guard ' .. tostring(kind))
+    return reply_error('UnknownGuard', 'vaultover commit: unknown guard ' .. tostring(kind))
   end
   if not holds then return { 0, i } end
 end
 
-for _, op in ipairs(ops) do
-  local kind, k = op[1], key(op[2])
-  if kind == 'hset' then redis.call('HSET', k, op[3], op[4])
-  elseif kind == 'hdel' then redis.call('HDEL', k, op[3])
-  elseif kind == 'del' then redis.call('DEL', k)
-  elseif kind == 'zadd' then redis.call('ZADD', k, 0, op[3])
-  elseif kind == 'zrem' then redis.call('ZREM', k, op[3])
-  elseif kind == 'set' then redis.call('SET', k, op[3])
-  end
-end
+for _, op in ipairs(ops) do OPS[op[1]].apply(key(op[2]), op) end
 
 local position = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], position .. '-0',

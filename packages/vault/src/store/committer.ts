@@ -1,7 +1,7 @@
-import type { Clock } from '@vaultover/foundation';
+import { type Clock, CodedError, redisReplyCode } from '@vaultover/foundation';
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
-import type { Mutation } from './mutation.ts';
+import type { GuardReason, Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { logKeys, vaultPrefix } from './vault-keys.ts';
 
@@ -9,13 +9,35 @@ import { logKeys, vaultPrefix } from './vault-keys.ts';
 export const CHANGE_FORMAT = '1';
 
 /** Thrown when a guard of a mutation does not hold: the state changed under the caller, or a rule forbids it. */
-export class GuardFailedError extends Error {
-  readonly reason: string;
-  constructor(reason: string) {
-    super(`guard failed: ${reason}`);
-    this.name = 'GuardFailedError';
+export class GuardFailedError extends CodedError {
+  readonly code = 'GuardFailed';
+  readonly reason: GuardReason;
+  constructor(reason: GuardReason) {
+    super(`guard failed: ${reason.on} ${reason.failure}`);
     this.reason = reason;
   }
+}
+
+/** The codes commit.lua's error replies start with: the mutation holds an op or a guard the script does not know. */
+const COMMIT_SCRIPT_CODES = ['UnknownOp', 'UnknownGuard'] as const;
+export type CommitScriptErrorCode = (typeof COMMIT_SCRIPT_CODES)[number];
+
+/**
+ * The commit script refused a mutation it cannot read (mutation.ts and lua/commit.lua disagree on the
+ * ops or guards there are): a bug, not a state of the vault. Nothing was written.
+ */
+export class CommitScriptError extends CodedError<CommitScriptErrorCode> {
+  readonly code: CommitScriptErrorCode;
+  constructor(code: CommitScriptErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** The CommitScriptError of an error reply of the commit script, from its code word; else `error` itself. */
+export function commitScriptError(error: unknown): unknown {
+  const code = redisReplyCode(error, COMMIT_SCRIPT_CODES);
+  return code === undefined ? error : new CommitScriptError(code, (error as Error).message, { cause: error });
 }
 
 export interface CommitterOptions {
@@ -37,29 +59,39 @@ export class Committer {
 
   /**
    * Commits `mutation` to `vault`; returns the change position, or throws GuardFailedError. A change to
-   * the vault's contents is refused with VaultNotFound when the vault is gone or soft-deleted.
+   * the vault's contents is refused with VaultNotFound when the vault is gone or soft-deleted; a
+   * mutation the script cannot read with CommitScriptError.
    */
   async commit(vault: string, mutation: Mutation): Promise<number> {
     const prefix = vaultPrefix(vault);
     const log = logKeys(vault);
     const plan = withLiveVaultGuard(mutation);
-    const reply = (await this.#redis.vaultCommit(
-      2 + plan.keys.length,
-      log.stream,
-      log.position,
-      ...plan.keys.map((k) => prefix + k),
-      CHANGE_FORMAT,
-      mutation.operation,
-      String(this.#clock.now()),
-      JSON.stringify(plan.guards),
-      JSON.stringify(plan.keys),
-      JSON.stringify(mutation.ops),
-      String(this.#streamCap),
-    )) as [number, number];
+    const reply = (await this.#redis
+      .vaultCommit(
+        2 + plan.keys.length,
+        log.stream,
+        log.position,
+        ...plan.keys.map((k) => prefix + k),
+        CHANGE_FORMAT,
+        mutation.operation,
+        String(this.#clock.now()),
+        JSON.stringify(plan.guards),
+        JSON.stringify(plan.keys),
+        JSON.stringify(mutation.ops),
+        String(this.#streamCap),
+      )
+      .catch((error: unknown) => {
+        throw commitScriptError(error);
+      })) as [number, number];
     const [ok, value] = reply;
     if (ok === 1) return value;
-    const reason = plan.reasons[value - 1] ?? `guard ${value}`;
-    if (reason === VAULT_GONE) throw vaultNotFound(vault);
+    const reason = plan.reasons[value - 1];
+    if (reason === undefined)
+      throw new CommitScriptError(
+        'UnknownGuard',
+        `the commit script names guard ${value} of ${plan.reasons.length}`,
+      );
+    if (reason.on === VAULT_GONE.on && reason.failure === VAULT_GONE.failure) throw vaultNotFound(vault);
     throw new GuardFailedError(reason);
   }
 }

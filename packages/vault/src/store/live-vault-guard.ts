@@ -1,17 +1,15 @@
-import type { Guard, Mutation } from './mutation.ts';
+import { isVaultLifecycleOperation } from '../catalogue.ts';
+import type { Guard, GuardReason, Mutation } from './mutation.ts';
 import { rel } from './vault-keys.ts';
 
-/** Operations on the vault itself: they check the vault's own state with guards of their own. */
-const VAULT_LIFECYCLE = new Set(['VaultPut', 'VaultPatch', 'VaultDelete', 'VaultRecover', 'VaultPurge']);
-
 /** Reason of the guards added here; the committer turns it into VaultNotFound. */
-export const VAULT_GONE = 'vault-gone';
+export const VAULT_GONE = { on: 'vault', failure: 'gone' } as const satisfies GuardReason;
 
 /** What the committer sends to the script: the mutation's keys, guards and their reasons. */
 export interface CommitPlan {
   readonly keys: readonly string[];
   readonly guards: readonly Guard[];
-  readonly reasons: readonly string[];
+  readonly reasons: readonly GuardReason[];
 }
 
 /**
@@ -22,7 +20,8 @@ export interface CommitPlan {
  * the mutation stay valid.
  */
 export function withLiveVaultGuard(mutation: Mutation): CommitPlan {
-  if (VAULT_LIFECYCLE.has(mutation.operation)) return mutation;
+  // Operations on the vault itself check the vault's own state with guards of their own.
+  if (isVaultLifecycleOperation(mutation.operation)) return mutation;
   const keys = [...mutation.keys];
   let props = keys.indexOf(rel.properties());
   if (props < 0) props = keys.push(rel.properties()) - 1;

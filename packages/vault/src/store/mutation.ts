@@ -1,3 +1,6 @@
+import type { OperationName } from '../catalogue.ts';
+import type { ObjectKind } from '../object-kind.ts';
+
 /**
  * One atomic change to a vault: guards that must hold, then primitive writes, then one change entry.
  * Built in TypeScript, executed by lua/commit.lua in a single round trip. The ops carry the
@@ -16,15 +19,30 @@ export type Op =
   | readonly ['zrem', number, string]
   | readonly ['set', number, string];
 
+/** What a failed guard on an object means: the caller answers with the service's error for it. */
+export type ObjectGuardFailure = 'missing' | 'exists' | 'deleted' | 'not-deleted' | 'changed' | 'taken';
+
+/** What a failed guard on the vault itself means. */
+export type VaultGuardFailure = 'gone' | 'exists' | 'changed' | 'not-deleted';
+
+/**
+ * Why a guard exists, so that its failure maps to the right error: what it is on (the vault, or an
+ * object of a kind: a certificate's mutations guard its key and secret too) and what failing means.
+ */
+export type GuardReason =
+  | { readonly on: 'vault'; readonly failure: VaultGuardFailure }
+  | { readonly on: ObjectKind['id']; readonly failure: ObjectGuardFailure };
+
 export class Mutation {
-  readonly operation: string;
+  /** The catalogue operation, written into the change entry. */
+  readonly operation: OperationName;
   readonly keys: string[] = [];
   readonly guards: Guard[] = [];
   readonly ops: Op[] = [];
   /** Why each guard exists, so that a failed guard maps to the right error. */
-  readonly reasons: string[] = [];
+  readonly reasons: GuardReason[] = [];
 
-  constructor(operation: string) {
+  constructor(operation: OperationName) {
     this.operation = operation;
   }
 
@@ -35,24 +53,24 @@ export class Mutation {
     return this.keys.length - 1;
   }
 
-  #guard(guard: Guard, reason: string): this {
+  #guard(guard: Guard, reason: GuardReason): this {
     this.guards.push(guard);
     this.reasons.push(reason);
     return this;
   }
 
   /** Requires hash field `field` of `key` to exist (or not). */
-  requireField(key: string, field: string, exists: boolean, reason: string): this {
+  requireField(key: string, field: string, exists: boolean, reason: GuardReason): this {
     return this.#guard(['hexists', this.#key(key), field, exists], reason);
   }
 
   /** Requires hash field `field` of `key` to hold exactly `value` (compare-and-set). */
-  requireFieldValue(key: string, field: string, value: string, reason: string): this {
+  requireFieldValue(key: string, field: string, value: string, reason: GuardReason): this {
     return this.#guard(['heq', this.#key(key), field, value], reason);
   }
 
   /** Requires `member` to be (or not be) in sorted set `key`. */
-  requireMember(key: string, member: string, isMember: boolean, reason: string): this {
+  requireMember(key: string, member: string, isMember: boolean, reason: GuardReason): this {
     return this.#guard(['zmember', this.#key(key), member, isMember], reason);
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '@vaultover/foundation';
+import type { OperationName } from '../catalogue.ts';
 import { ConflictError } from '../errors.ts';
 import {
   deletedObjectNotFound,
@@ -12,7 +13,7 @@ import type { ObjectKind } from '../object-kind.ts';
 import type { Committer } from './committer.ts';
 import { GuardFailedError } from './committer.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
-import { Mutation } from './mutation.ts';
+import { type GuardReason, Mutation, type ObjectGuardFailure } from './mutation.ts';
 import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
 import type { VaultRedis } from './scripts.ts';
 import { rel, vaultPrefix } from './vault-keys.ts';
@@ -135,14 +136,14 @@ export class ObjectRepository<T extends VersionDoc> {
     vault: string,
     name: string,
     build: (version: string) => T,
-    operation: string,
+    operation: OperationName,
   ): Promise<ObjectVersion<T>> {
     await this.#deps.vaults.get(vault);
     const version = newVersionId();
     const doc = build(version);
     const object = rel.object(this.kind.id, name);
     const mutation = new Mutation(operation)
-      .requireMember(rel.deleted(this.kind.id), name, false, 'deleted')
+      .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'))
       .hset(object, `v:${version}`, JSON.stringify(doc))
       .hset(object, 'head', version)
       .zadd(rel.live(this.kind.id), name);
@@ -159,7 +160,7 @@ export class ObjectRepository<T extends VersionDoc> {
     name: string,
     version: string | undefined,
     change: (doc: T) => T,
-    operation: string,
+    operation: OperationName,
   ): Promise<ObjectVersion<T>> {
     return this.#writers.run(`${vault}/${name}`, async () => {
       for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
@@ -168,14 +169,14 @@ export class ObjectRepository<T extends VersionDoc> {
         const object = rel.object(this.kind.id, name);
         const field = `v:${current.version}`;
         const mutation = new Mutation(operation)
-          .requireFieldValue(object, field, JSON.stringify(current.doc), 'changed')
-          .requireField(object, 'deleted', false, 'deleted')
+          .requireFieldValue(object, field, JSON.stringify(current.doc), this.#because('changed'))
+          .requireField(object, 'deleted', false, this.#because('deleted'))
           .hset(object, field, JSON.stringify(next));
         try {
           await this.#commit(vault, name, mutation);
           return { ...current, doc: next };
         } catch (error) {
-          if (!(error instanceof GuardFailedError && error.reason === 'changed')) throw error;
+          if (!(error instanceof GuardFailedError && error.reason.failure === 'changed')) throw error;
         }
       }
       throw new ConflictError(
@@ -185,7 +186,7 @@ export class ObjectRepository<T extends VersionDoc> {
   }
 
   /** Soft-deletes a live object for the vault's retention period. */
-  async softDelete(vault: string, name: string, operation: string): Promise<DeletedObject<T>> {
+  async softDelete(vault: string, name: string, operation: OperationName): Promise<DeletedObject<T>> {
     const properties = await this.#deps.vaults.get(vault);
     const latest = await this.latest(vault, name);
     const deletedDate = this.nowSeconds();
@@ -194,7 +195,7 @@ export class ObjectRepository<T extends VersionDoc> {
       scheduledPurgeDate: deletedDate + properties.retentionDays * DAY_SECONDS,
     };
     const mutation = new Mutation(operation)
-      .requireMember(rel.live(this.kind.id), name, true, 'missing')
+      .requireMember(rel.live(this.kind.id), name, true, this.#because('missing'))
       .zrem(rel.live(this.kind.id), name)
       .zadd(rel.deleted(this.kind.id), name)
       .hset(rel.object(this.kind.id, name), 'deleted', JSON.stringify(deletion));
@@ -211,10 +212,10 @@ export class ObjectRepository<T extends VersionDoc> {
   }
 
   /** Brings a soft-deleted object back, with all its versions. */
-  async recover(vault: string, name: string, operation: string): Promise<ObjectVersion<T>> {
+  async recover(vault: string, name: string, operation: OperationName): Promise<ObjectVersion<T>> {
     const deleted = await this.deleted(vault, name);
     const mutation = new Mutation(operation)
-      .requireMember(rel.deleted(this.kind.id), name, true, 'missing')
+      .requireMember(rel.deleted(this.kind.id), name, true, this.#because('missing'))
       .zrem(rel.deleted(this.kind.id), name)
       .zadd(rel.live(this.kind.id), name)
       .hdel(rel.object(this.kind.id, name), 'deleted');
@@ -227,14 +228,19 @@ export class ObjectRepository<T extends VersionDoc> {
    * Removes a soft-deleted object for good. `expected` pins the deletion being purged, so that a
    * late scheduled purge cannot remove an object that was recovered and deleted again since.
    */
-  async purge(vault: string, name: string, operation: string, expected?: Deletion): Promise<void> {
+  async purge(vault: string, name: string, operation: OperationName, expected?: Deletion): Promise<void> {
     const properties = await this.#deps.vaults.get(vault);
     const { deletion } = await this.deleted(vault, name);
     if (properties.purgeProtection && this.nowSeconds() < deletion.scheduledPurgeDate) throw purgeProtected();
     const object = rel.object(this.kind.id, name);
     const mutation = new Mutation(operation)
-      .requireMember(rel.deleted(this.kind.id), name, true, 'missing')
-      .requireFieldValue(object, 'deleted', JSON.stringify(expected ?? deletion), 'not-deleted')
+      .requireMember(rel.deleted(this.kind.id), name, true, this.#because('missing'))
+      .requireFieldValue(
+        object,
+        'deleted',
+        JSON.stringify(expected ?? deletion),
+        this.#because('not-deleted'),
+      )
       .del(object)
       .zrem(rel.deleted(this.kind.id), name);
     await this.#commit(vault, name, mutation);
@@ -257,9 +263,15 @@ export class ObjectRepository<T extends VersionDoc> {
   }
 
   /** Sets a side document of a live object: one mutation, so the change log carries the whole document. */
-  async setAttachment<A>(vault: string, name: string, slot: string, value: A, operation: string): Promise<A> {
+  async setAttachment<A>(
+    vault: string,
+    name: string,
+    slot: string,
+    value: A,
+    operation: OperationName,
+  ): Promise<A> {
     const mutation = new Mutation(operation)
-      .requireMember(rel.live(this.kind.id), name, true, 'missing')
+      .requireMember(rel.live(this.kind.id), name, true, this.#because('missing'))
       .hset(rel.object(this.kind.id, name), ATTACHMENT + requireSlot(slot), JSON.stringify(value));
     await this.#commit(vault, name, mutation);
     return value;
@@ -314,13 +326,13 @@ export class ObjectRepository<T extends VersionDoc> {
     vault: string,
     name: string,
     object: ObjectExport<T>,
-    operation: string,
+    operation: OperationName,
   ): Promise<ObjectVersion<T>> {
     await this.#deps.vaults.get(vault);
     const key = rel.object(this.kind.id, name);
     const mutation = new Mutation(operation)
-      .requireMember(rel.live(this.kind.id), name, false, 'exists')
-      .requireMember(rel.deleted(this.kind.id), name, false, 'deleted');
+      .requireMember(rel.live(this.kind.id), name, false, this.#because('exists'))
+      .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'));
     for (const [version, doc] of Object.entries(object.versions))
       mutation.hset(key, `v:${version}`, JSON.stringify(doc));
     for (const [slot, value] of Object.entries(object.attachments ?? {}))
@@ -371,15 +383,20 @@ export class ObjectRepository<T extends VersionDoc> {
     return { items, skipToken: names.length > size && last ? encodeSkipToken({ after: last }) : undefined };
   }
 
+  /** The reason of a guard on an object of this repository's kind. */
+  #because(failure: ObjectGuardFailure): GuardReason {
+    return { on: this.kind.id, failure };
+  }
+
   async #commit(vault: string, name: string, mutation: Mutation): Promise<void> {
     try {
       await this.#deps.committer.commit(vault, mutation);
     } catch (error) {
       if (!(error instanceof GuardFailedError)) throw error;
-      if (error.reason === 'deleted') throw objectIsDeleted(this.kind, name);
-      if (error.reason === 'exists') throw objectAlreadyExists(this.kind, name);
-      if (error.reason === 'missing') throw objectNotFound(this.kind, name);
-      if (error.reason === 'not-deleted') throw deletedObjectNotFound(this.kind, name);
+      if (error.reason.failure === 'deleted') throw objectIsDeleted(this.kind, name);
+      if (error.reason.failure === 'exists') throw objectAlreadyExists(this.kind, name);
+      if (error.reason.failure === 'missing') throw objectNotFound(this.kind, name);
+      if (error.reason.failure === 'not-deleted') throw deletedObjectNotFound(this.kind, name);
       throw error;
     }
   }

@@ -1,13 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { loadLua, scriptDefiner } from './lua-scripts.ts';
 
-// Lua scripts, loaded once and run with EVALSHA by ioredis (it falls back to EVAL after a SCRIPT FLUSH).
-const lua = (file: string) => readFileSync(new URL(`../lua/${file}`, import.meta.url), 'utf8');
-const SCRIPTS = {
-  vaultCommit: lua('commit.lua'),
-  vaultReadHead: lua('read-head.lua'),
-  vaultReadHeads: lua('read-heads.lua'),
-};
+const lua = (file: string, options?: Parameters<typeof loadLua>[1]) =>
+  loadLua(new URL(`../lua/${file}`, import.meta.url), options);
 
 type Reply = Promise<unknown>;
 
@@ -18,15 +13,9 @@ export type VaultRedis = Redis & {
   vaultReadHeads(numKeys: number, ...keys: string[]): Reply;
 };
 
-const defined = new WeakSet<Redis>();
-
 /** Registers the scripts on `redis` (once per client) and returns it typed. */
-export function vaultRedis(redis: Redis): VaultRedis {
-  if (!defined.has(redis)) {
-    redis.defineCommand('vaultCommit', { lua: SCRIPTS.vaultCommit });
-    redis.defineCommand('vaultReadHead', { lua: SCRIPTS.vaultReadHead, numberOfKeys: 1 });
-    redis.defineCommand('vaultReadHeads', { lua: SCRIPTS.vaultReadHeads });
-    defined.add(redis);
-  }
-  return redis as VaultRedis;
-}
+export const vaultRedis = scriptDefiner<VaultRedis>({
+  vaultCommit: lua('commit.lua', { withOps: true }),
+  vaultReadHead: lua('read-head.lua', { numberOfKeys: 1 }),
+  vaultReadHeads: lua('read-heads.lua'),
+});

@@ -11,7 +11,7 @@ import {
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import type { Committer } from './committer.ts';
 import { GuardFailedError } from './committer.ts';
-import { Mutation } from './mutation.ts';
+import { type GuardReason, Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { rel, vaultPrefix } from './vault-keys.ts';
 import { purgeableVaultKeys } from './vault-keyspace.ts';
@@ -27,7 +27,11 @@ export interface VaultSpec {
 }
 
 /** Guard reasons of vault mutations, for the management plane to turn into its errors. */
-export const VAULT_GUARD = { exists: 'vault-exists', changed: 'vault-changed', notDeleted: 'not-deleted' };
+export const VAULT_GUARD = {
+  exists: { on: 'vault', failure: 'exists' },
+  changed: { on: 'vault', failure: 'changed' },
+  notDeleted: { on: 'vault', failure: 'not-deleted' },
+} as const satisfies Record<string, GuardReason>;
 
 /**
  * Stored vaults: `props` hash of the vault, field `doc` (properties) and, while soft-deleted, `deleted`.

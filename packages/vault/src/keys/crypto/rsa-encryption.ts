@@ -52,11 +52,12 @@ export function rsaDecrypt(
 /**
  * Node refuses PKCS#1 v1.5 private decryption (CVE-2023-46809, the Marvin attack) unless its OpenSSL
  * does implicit rejection or the process runs with `--security-revert=CVE-2023-46809`. The refusal is
- * a TypeError ERR_INVALID_ARG_VALUE about `padding`, before any decryption is tried.
+ * a TypeError ERR_INVALID_ARG_VALUE about `padding`, before any decryption is tried. The code alone
+ * tells it: it is asked only after an RSA1_5 decryption, whose other arguments are a KeyObject and a
+ * Buffer we built, so no other argument of ours can be the invalid one.
  */
 export function isPkcs1DecryptionRefused(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown };
-  return e?.code === 'ERR_INVALID_ARG_VALUE' && /padding|RSA_PKCS1_PADDING/i.test(String(e.message));
+  return (error as { code?: unknown } | undefined)?.code === 'ERR_INVALID_ARG_VALUE';
 }
 
 function rsa15Refused(): BadParameterError {

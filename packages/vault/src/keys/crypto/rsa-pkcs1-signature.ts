@@ -36,7 +36,7 @@ export function pkcs1Verify(
   try {
     recovered = publicDecrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, signature);
   } catch {
-    return false;
+    return false; // not a PKCS#1 v1.5 block under this key: the signature does not verify
   }
   const expected = digestInfo(hash, digest);
   return recovered.length === expected.length && timingSafeEqual(recovered, expected);

@@ -1,0 +1,39 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { loadLua, scriptDefiner } from './lua-scripts.ts';
+
+const LUA = new URL('../lua/', import.meta.url);
+const read = (file: string) => readFileSync(new URL(file, LUA), 'utf8');
+
+describe('loadLua', () => {
+  it('puts ops.lua in front of a script that applies ops, and nothing in front of the others', () => {
+    const commit = loadLua(new URL('commit.lua', LUA), { withOps: true });
+    expect(commit.lua).toBe(`${read('ops.lua')}\n${read('commit.lua')}`);
+    expect(loadLua(new URL('read-head.lua', LUA), { numberOfKeys: 1 })).toEqual({
+      lua: read('read-head.lua'),
+      numberOfKeys: 1,
+    });
+  });
+
+  it('finds the op dispatch in ops.lua alone', () => {
+    const writers = readdirSync(LUA)
+      .filter((file) => file.endsWith('.lua'))
+      .filter((file) => /redis\.call\('(HSET|HDEL|ZADD|ZREM|SET)'/.test(read(file)));
+    expect(writers).toEqual(['ops.lua']);
+  });
+});
+
+describe('scriptDefiner', () => {
+  it('defines every script once per client', () => {
+    const defined: [string, unknown][] = [];
+    const client = { defineCommand: (name: string, spec: unknown) => defined.push([name, spec]) };
+    const define = scriptDefiner({ one: { lua: 'return 1' }, two: { lua: 'return 2', numberOfKeys: 1 } });
+    expect(define(client as unknown as Redis)).toBe(client);
+    define(client as unknown as Redis);
+    expect(defined).toEqual([
+      ['one', { lua: 'return 1' }],
+      ['two', { lua: 'return 2', numberOfKeys: 1 }],
+    ]);
+  });
+});
