@@ -1,5 +1,6 @@
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { onCleanup, pollUntil, settledWithin } from '@vaultover/testkit';
+import { pollUntil, settledWithin } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProxy } from './test-helpers.ts';

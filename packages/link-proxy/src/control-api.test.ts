@@ -1,4 +1,4 @@
-import { onCleanup } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
 import { startControlApi } from './control-api.ts';
 import { startEchoServer, startProxy } from './test-helpers.ts';

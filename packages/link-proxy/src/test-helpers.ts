@@ -1,5 +1,5 @@
 import { connect, createServer, type Socket } from 'node:net';
-import { onCleanup } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { LinkProxy } from './link-proxy.ts';
 import type { LinkProxyOptions } from './link-proxy-options.ts';
 

@@ -1,8 +1,7 @@
 // Test helpers shared by the packages' tests and the end-to-end tests: waiting on conditions with a
-// deadline, a manual clock, per-test cleanup, test Redis servers, temporary directories. Test-only: no
-// product code imports it.
+// deadline, a manual clock, test Redis servers, temporary directories. Test-only: no product code imports
+// it. Per-test cleanup is `@vaultover/testkit/cleanup`, apart, because importing it registers a hook.
 export { bearerCall } from './bearer-call.ts';
-export { onCleanup } from './cleanup.ts';
 export { ManualClock } from './manual-clock.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';

@@ -1,6 +1,16 @@
-import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { Redis } from 'ioredis';
+import type { RedisProvider } from '@vaultover/local-redis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+
+// Redis and its client are imported when a test first asks for a server, not when the testkit is
+// imported: most test files that use the testkit need neither, and every file pays its imports.
+const redisModules = async () => {
+  const [{ createRedisProvider }, { Redis }] = await Promise.all([
+    import('@vaultover/local-redis'),
+    import('ioredis'),
+  ]);
+  return { createRedisProvider, Redis };
+};
 
 /** One Redis server for one test file. */
 export interface TestRedis {
@@ -51,6 +61,7 @@ export interface TestRedisOptions {
  * (embedded by default: a redis-server child on a free port, gone after stop()).
  */
 export async function startTestRedis(name: string, options: TestRedisOptions = {}): Promise<TestRedis> {
+  const { createRedisProvider, Redis } = await redisModules();
   const provider = createRedisProvider(options.externalDb === undefined ? { kind: 'embedded' } : undefined);
   const [instance] = await provider.start([name]);
   if (!instance) throw new Error('the Redis provider started no instance');
@@ -74,6 +85,7 @@ export async function startTestRedis(name: string, options: TestRedisOptions = {
 
 /** Runs `fn` with a connected client that never retries, then disconnects. */
 export async function withRedisClient<T>(url: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const { Redis } = await redisModules();
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   client.on('error', () => {}); // a refused connection rejects connect() below; nothing else to report
   await client.connect();
