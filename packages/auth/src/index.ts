@@ -1,6 +1,6 @@
 // Who a request is from and what it may do: bearer tokens (issued, verified, cached), the credential
-// clients use, principals and roles, and the authorizer. Light on purpose: `vaultover token` loads it
-// without the vault's store or an HTTP stack.
+// clients use, principals and roles, and the authorizer. Without the vault's store or an HTTP stack; a
+// client that only needs tokens (the CLI's client commands) imports `@vaultover/auth/tokens`, lighter still.
 export { type AccessContext, Authorizer } from './access/authorizer.ts';
 export {
   DEFAULT_PRINCIPALS,

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readSigningKey, TokenIssuer } from '@vaultover/auth';
+import { readSigningKey, TokenIssuer } from '@vaultover/auth/tokens';
 import { createRedisProvider } from '@vaultover/local-redis';
 import { pino } from 'pino';
 import { type Say, sayOnStderr } from '../cli/say.ts';

@@ -1,4 +1,4 @@
-import { ensureSigningKey, TokenIssuer } from '@vaultover/auth';
+import { ensureSigningKey, TokenIssuer } from '@vaultover/auth/tokens';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { loadConfig } from '../config/index.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
-import { VaultoverCredential } from '@vaultover/auth';
+import { VaultoverCredential } from '@vaultover/auth/tokens';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { ControlApiError } from './control-api-error.ts';
 
