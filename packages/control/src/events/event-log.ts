@@ -14,6 +14,8 @@ export type EventKind =
   | 'fault'
   /** A manual control: failover/failback requested, monitor paused/resumed. */
   | 'control'
+  /** A request-level fault rule was added, expired or removed (details: change, id, name). */
+  | 'fault-rule'
   /** Something the orchestrator could not do, and why. */
   | 'warning';
 
@@ -42,13 +44,20 @@ export class EventLog {
       '~',
       EVENTS_MAX_LENGTH,
       '*',
+      ...this.fields(kind, details),
+    );
+  }
+
+  /** The stream fields of an event dated now, for a script that appends it in one step with a change. */
+  fields(kind: EventKind, details: Record<string, unknown>): string[] {
+    return [
       'time',
       new Date(this.#clock.now()).toISOString(),
       'kind',
       kind,
       'details',
       JSON.stringify(details),
-    );
+    ];
   }
 
   /** Events after `since` (exclusive; all when absent), oldest first, at most `limit`. */
