@@ -22,6 +22,7 @@ import type { ControlOptions, ControlRegion } from './control-options.ts';
 import { EventLog } from './events/event-log.ts';
 import type { FailoverState } from './failover/failover-state.ts';
 import { FailoverStore } from './failover/failover-store.ts';
+import { FaultRules } from './faults/fault-rules.ts';
 import { startGateway } from './gateway/gateway.ts';
 import { HealthMonitor } from './monitor/health-monitor.ts';
 import { httpsProbe } from './monitor/health-probe.ts';
@@ -36,6 +37,9 @@ import { RouteTable } from './routing/route-table.ts';
 
 /** How often the failover state is re-read even without a change notice. */
 const STATE_REFRESH_MS = 1000;
+
+/** How often fault rules are checked for expiry (their `times` reached, their `durationMs` over). */
+export const FAULT_EXPIRY_CHECK_MS = 500;
 
 /** A running control process. */
 export interface ControlProcess {
@@ -183,6 +187,21 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
   opened.push('global endpoint', () => gateway.close());
 
   const authorizer = new Authorizer(options.principals);
+  const faults = new FaultRules({
+    redis,
+    events,
+    clock,
+    context: () => ({ regions: [...urls.keys()], principals: authorizer.names() }),
+  });
+  // Every control process checks; the check records each expiry once across all of them.
+  const expiries = clock.setInterval(
+    () =>
+      void faults
+        .recordExpiries()
+        .catch((error) => logger.warn({ err: error }, 'could not check the fault rules for expiry')),
+    FAULT_EXPIRY_CHECK_MS,
+  );
+  opened.push('fault rule expiry check', async () => expiries.cancel());
   const signingKey = await ensureSigningKey(options.dataDir);
   const authenticator = new TokenAuthenticator(
     new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
@@ -199,6 +218,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     store,
     orchestrator,
     admin,
+    faults,
     urls,
     processes: options.processes,
     registry: metrics.registry,

@@ -1,7 +1,7 @@
 export { REGION_PROCESS_FAULTS, type RegionProcesses } from './api/region-processes.ts';
 export type { ControlStatus } from './api/status-report.ts';
 export type { ControlOptions, ControlRegion } from './control-options.ts';
-export { type ControlProcess, startControl } from './control-process.ts';
+export { type ControlProcess, FAULT_EXPIRY_CHECK_MS, startControl } from './control-process.ts';
 export type { ControlEvent, EventKind } from './events/event-log.ts';
 // What clients of the control API read: the status report's failover record, ISO times. (The persisted
 // FailoverState carries the same record with epoch-ms times.)
@@ -17,6 +17,7 @@ export {
   TRANSITION_TABLE,
   type TransitionName,
 } from './failover/transition-table.ts';
+export type { FaultRuleJson } from './faults/fault-rule-json.ts';
 export {
   GatewayError,
   type GatewayErrorCode,

@@ -11,8 +11,10 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EventLog } from '../events/event-log.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
+import type { FaultRules } from '../faults/fault-rules.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
+import { readJsonBody } from './json-body.ts';
 import type { RegionProcesses, RegionProcessFault } from './region-processes.ts';
 import type { StatusReporter } from './status-report.ts';
 
@@ -31,6 +33,7 @@ export interface ControlApiDeps {
   store: FailoverStore;
   orchestrator: Pick<Orchestrator, 'forceFailover' | 'forceFailback' | 'decide'>;
   admin: RegionAdmin;
+  faults: FaultRules;
   /** Region name → URL of its node. */
   urls: ReadonlyMap<string, string>;
   processes: RegionProcesses | undefined;
@@ -38,6 +41,7 @@ export interface ControlApiDeps {
   logger: Logger;
 }
 
+/** A reply: JSON, or no body at all when `body` is undefined (204). */
 type Handler = (req: Request) => Promise<{ status?: number; body: unknown }>;
 
 /** The control API (docs/control-api.md): JSON, administrators only, except /metrics. */
@@ -48,7 +52,7 @@ export function controlApi(deps: ControlApiDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
-  const route = (method: 'get' | 'post', path: string, handler: Handler) =>
+  const route = (method: 'get' | 'post' | 'delete', path: string, handler: Handler) =>
     app[method](path, async (req, res) => {
       try {
         const principal = await deps.auth.authenticate(req.headers.authorization);
@@ -58,7 +62,8 @@ export function controlApi(deps: ControlApiDeps): express.Express {
           );
         }
         const reply = await handler(req);
-        res.status(reply.status ?? 200).json(reply.body);
+        if (reply.body === undefined) res.status(reply.status ?? 204).end();
+        else res.status(reply.status ?? 200).json(reply.body);
       } catch (error) {
         sendControlError(res, error, deps);
       }
@@ -97,6 +102,20 @@ export function controlApi(deps: ControlApiDeps): express.Express {
       return { body: { region, health: verdict } };
     });
   }
+  route('post', '/api/faults', async (req) => ({
+    status: 201,
+    body: await deps.faults.add(await readJsonBody(req)),
+  }));
+  route('get', '/api/faults', async () => ({ body: { value: await deps.faults.list() } }));
+  route('get', '/api/faults/:id', async (req) => ({ body: await deps.faults.get(String(req.params.id)) }));
+  route('delete', '/api/faults/:id', async (req) => {
+    await deps.faults.remove(String(req.params.id));
+    return { status: 204, body: undefined };
+  });
+  route('delete', '/api/faults', async () => {
+    await deps.faults.removeAll();
+    return { status: 204, body: undefined };
+  });
   app.use((req: Request, res: Response) =>
     sendControlError(
       res,
