@@ -27,7 +27,9 @@ export interface ControlClient {
   /** The control API's base URL. */
   readonly url: string;
   get(path: string): Promise<ControlReply>;
-  post(path: string): Promise<ControlReply>;
+  /** POST, with `body` as JSON when given. */
+  post(path: string, body?: unknown): Promise<ControlReply>;
+  delete(path: string): Promise<ControlReply>;
 }
 
 interface EndpointsView {
@@ -65,8 +67,8 @@ export async function openControlClient(options: ControlClientOptions = {}): Pro
   };
   const base = endpoints.control;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const send = async (method: string, path: string) => {
-    const reply = await call(method, `${base}${path}`, ca, await token(), timeoutMs).catch(
+  const send = async (method: string, path: string, body?: unknown) => {
+    const reply = await call(method, `${base}${path}`, ca, await token(), timeoutMs, body).catch(
       (error: unknown) => {
         throw unreachable(base, endpoints.pid, error);
       },
@@ -74,7 +76,12 @@ export async function openControlClient(options: ControlClientOptions = {}): Pro
     if (reply.status === 401 || reply.status === 403) throw refused(reply, principal);
     return reply;
   };
-  return { url: base, get: (path) => send('GET', path), post: (path) => send('POST', path) };
+  return {
+    url: base,
+    get: (path) => send('GET', path),
+    post: (path, body) => send('POST', path, body),
+    delete: (path) => send('DELETE', path),
+  };
 }
 
 async function readEndpoints(path: string, explicit: boolean): Promise<EndpointsView> {
@@ -111,14 +118,22 @@ function call(
   ca: string,
   token: string,
   timeoutMs: number,
+  body?: unknown,
 ): Promise<ControlReply> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolvePromise, reject) => {
     const req = request(
       url,
       {
         method,
         ca,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(payload
+            ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+            : {}),
+        },
         timeout: timeoutMs,
       },
       (res) => {
@@ -135,7 +150,7 @@ function call(
       req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
     );
     req.on('error', reject);
-    req.end();
+    req.end(payload);
   });
 }
 
