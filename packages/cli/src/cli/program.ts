@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { FAULT_ACTIONS, type FaultRuleFlags } from '../control-client/fault-rule-body.ts';
 
 /** Receives the exit code a command's action resolved with. */
 export type ExitCodeSink = (code: number) => void;
@@ -115,6 +116,7 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
     const { runEvents } = await import('../commands/events-command.ts');
     setExitCode(await runEvents(options));
   });
+  addFaultCommands(program, setExitCode);
   program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
@@ -150,6 +152,9 @@ interface ControlFlags {
   gatewayPort?: number;
 }
 
+/** Flags of `vaultover fault add` and `fault throttle`. */
+type FaultFlags = FaultRuleFlags & ClientFlags & { json?: boolean };
+
 /** Flags of the commands that use the control API of a running deployment. */
 interface ClientFlags {
   endpoints?: string;
@@ -165,6 +170,99 @@ function addClientOptions(command: Command): Command {
     .option('--principal <name>', 'principal for the token; needs the administrator role (default: admin)');
 }
 
+/**
+ * `vaultover fault add | throttle | list | rm`: request-level fault rules through the control API
+ * (docs/chaos.md). Each flag of `add` sets one field of the rule; ranges are the API's to check.
+ */
+function addFaultCommands(program: Command, setExitCode: ExitCodeSink): void {
+  const fault = program
+    .command('fault')
+    .description('add, list and remove request-level fault rules (control API; see docs/chaos.md)');
+  const ruleCommand = (name: string, description: string) =>
+    addClientOptions(
+      fault
+        .command(name)
+        .description(description)
+        .option('--name <name>', 'a name for the rule (default: its action type)')
+        .option('--regions <names>', 'match: regions, comma-separated (default: any)', list)
+        .option(
+          '--operations <names>',
+          'match: operations (SecretGet), patterns (Key*) or groups (read, write), comma-separated',
+          list,
+        )
+        .option('--vaults <names>', 'match: vault names, comma-separated', list)
+        .option('--principals <names>', "match: principals (the token's subject), comma-separated", list)
+        .option('--methods <names>', 'match: HTTP methods, comma-separated', list)
+        .option('--retry-after <seconds>', 'error/throttle: send Retry-After with this many seconds', number)
+        .option(
+          '--probability <p>',
+          'schedule: chance that a matched request is hit, 0–1 (default 1)',
+          number,
+        )
+        .option(
+          '--seed <n>',
+          'schedule: seed of the probability draws (default: a random one, shown)',
+          number,
+        )
+        .option('--times <n>', 'schedule: hit at most this many requests, then expire', number)
+        .option('--skip <n>', 'schedule: let the first this many matches through', number)
+        .option(
+          '--per-request <n>',
+          'schedule: hit only the first this many attempts of each request (x-ms-client-request-id)',
+          number,
+        )
+        .option('--start-after-ms <ms>', 'schedule: become active this long after it is added', number)
+        .option('--duration-ms <ms>', 'schedule: stay active this long, then expire', number)
+        .option('--json', "print the control API's JSON as it is"),
+    );
+  ruleCommand('add', 'add a fault rule; prints it with its id (exit 1 with the reason when refused)')
+    .addOption(
+      new Option('--action <type>', 'what the rule does to the requests it hits')
+        .choices(FAULT_ACTIONS)
+        .default('error'),
+    )
+    .option('--status <code>', 'error: HTTP status, 400–599 (default 503)', number)
+    .option(
+      '--code <code>',
+      "error: the error code in the body (default: the status's, e.g. ServiceUnavailable)",
+    )
+    .option('--message <text>', 'error: the message in the body')
+    .option('--ms <ms>', 'delay: hold each hit request this long before it goes on', number)
+    .option('--jitter-ms <ms>', 'delay: plus up to this much more (seeded)', number)
+    .option('--max-ms <ms>', 'hang: close the connection after this long (default: never)', number)
+    .action(async (options: FaultFlags) => {
+      const { runFaultAdd } = await import('../commands/fault-command.ts');
+      setExitCode(await runFaultAdd(options));
+    });
+  ruleCommand(
+    'throttle',
+    "add a rule that answers the real service's 429 Throttled (shorthand for add --action throttle)",
+  ).action(async (options: FaultFlags) => {
+    const { runFaultAdd } = await import('../commands/fault-command.ts');
+    setExitCode(await runFaultAdd({ ...options, action: 'throttle' }));
+  });
+  addClientOptions(
+    fault
+      .command('list')
+      .description('list the fault rules with their state and hits')
+      .option('--json', "print the control API's JSON as it is"),
+  ).action(async (options: ClientFlags & { json?: boolean }) => {
+    const { runFaultList } = await import('../commands/fault-command.ts');
+    setExitCode(await runFaultList(options));
+  });
+  addClientOptions(
+    fault
+      .command('rm')
+      .description('remove a fault rule by its id, or every rule with --all')
+      .argument('[id]', 'the id `fault add` or `fault list` printed')
+      .option('--all', 'remove every fault rule')
+      .option('--json', 'print what was removed as JSON'),
+  ).action(async (id: string | undefined, options: ClientFlags & { all?: boolean; json?: boolean }) => {
+    const { runFaultRemove } = await import('../commands/fault-command.ts');
+    setExitCode(await runFaultRemove(id, options));
+  });
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -174,6 +272,12 @@ function positiveInteger(value: string): number {
   if (!Number.isSafeInteger(number) || number <= 0)
     throw new InvalidArgumentError('expected a positive integer');
   return number;
+}
+
+function number(value: string): number {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed)) throw new InvalidArgumentError('expected a number');
+  return parsed;
 }
 
 function port(value: string): number {
