@@ -8,7 +8,10 @@ export const FAULT_KEYS = {
   rules: 'vo:control:faults',
   /** Pub/sub channel: a message after every change of the rules; regions reload them at once. */
   changes: 'vo:control:faults:changed',
-  /** Hash of a rule's counters: `matches`, `hits`. Removed with the rule. */
+  /**
+   * Hash of a rule's counters: `matches`, `hits`; and `expired` (epoch ms), set once by the control
+   * process that records the rule's expiry, in the same step as its event. Removed with the rule.
+   */
   counters: (id: string) => `vo:control:fault:${id}`,
   /** A logical request's attempts matched by a rule (for `perRequest`); expires on its own. */
   attempts: (id: string, requestId: string) => `vo:control:fault:${id}:req:${requestId}`,
