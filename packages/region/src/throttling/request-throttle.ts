@@ -37,7 +37,7 @@ export class RequestThrottle {
       vault,
       keyName: params.name,
       keyVersion: params.version,
-      hsm: await asksForHsmKey(operation, req),
+      hsm: (operation === 'KeyCreate' || operation === 'KeyImport') && (await asksForHsmKey(operation, req)),
     });
     if (!decision || decision.admitted) return;
     metrics.throttled(decision.class);
@@ -51,8 +51,7 @@ export class RequestThrottle {
  * The body is read here, once (the handler gets the same parse, or the same error, later); one that
  * cannot be read weighs as a software key, and the handler then reports it.
  */
-async function asksForHsmKey(operation: OperationName, req: Request): Promise<boolean> {
-  if (operation !== 'KeyCreate' && operation !== 'KeyImport') return false;
+async function asksForHsmKey(operation: 'KeyCreate' | 'KeyImport', req: Request): Promise<boolean> {
   const body = (await readJsonBody(req).catch(() => undefined)) as
     | { kty?: unknown; Hsm?: unknown; key?: { kty?: unknown } }
     | undefined;
