@@ -44,17 +44,19 @@ export async function startServer(
   name: 'region' | 'baseline',
   config: ServerConfig,
   execArgv: string[],
+  /** How progress names it, when two servers of a kind run (default `name`). */
+  label: string = name,
 ): Promise<RunningChild<ServerInfo>> {
-  context.progress(`starting the ${name} server…`);
+  context.progress(`starting the ${label} server…`);
   const server = await startChild<ServerInfo>({
-    name,
+    name: label,
     entry: new URL(`./${name}-child.ts`, import.meta.url),
     config,
     execArgv,
     readyTimeoutMs: SERVER_START_TIMEOUT_MS,
   });
   stack.push(() => server.stop());
-  context.progress(`${name} listening on https://localhost:${server.info.port} (pid ${server.pid})`);
+  context.progress(`${label} listening on https://localhost:${server.info.port} (pid ${server.pid})`);
   return server;
 }
 

@@ -14,6 +14,7 @@ runAsChild<ServerConfig, ServerInfo>(async (config) => {
     vaults: [{ name: config.vault }],
     defaultVault: config.vault,
     principals: DEFAULT_PRINCIPALS,
+    throttling: config.throttling,
     // Warnings and errors only, on stderr (which the orchestrator forwards): the info lines
     // would be noise, and per-request logging is not something the node does anyway.
     logger: pino({ name: 'region:bench', level: 'warn' }, pino.destination(2)),

@@ -1,3 +1,5 @@
+import type { ThrottlingSettings } from '@vaultover/region';
+
 /** What the orchestrator tells a server child. */
 export interface ServerConfig {
   /** Holds the region's TLS material and token key; the baseline reuses the same certificate. */
@@ -7,6 +9,8 @@ export interface ServerConfig {
   vault: string;
   /** Baseline: the Redis key its handler reads. */
   key: string;
+  /** Region: its throttling (off when absent). */
+  throttling?: ThrottlingSettings;
 }
 
 /** What a server child answers once it listens (always on 127.0.0.1). */

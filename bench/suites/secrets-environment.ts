@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RedisInstance } from '@vaultover/local-redis';
+import type { ThrottlingSettings } from '@vaultover/region';
 import { Redis } from 'ioredis';
 import type { RunningChild } from '../child/start-child.ts';
 import { cleanupOnInterrupt } from '../interrupt.ts';
@@ -22,6 +23,8 @@ export interface SecretsEnvironment {
   /** A client of the same Redis, for setup. */
   readonly redisClient: Redis;
   readonly region: RunningChild<ServerInfo>;
+  /** A second region node on the same Redis and vault, throttling at limits no load reaches. */
+  readonly throttled?: RunningChild<ServerInfo> | undefined;
   readonly baseline: RunningChild<ServerInfo>;
   readonly caPem: string;
   /** A bearer token for the region (the baseline ignores it but receives the same header). */
@@ -30,8 +33,20 @@ export interface SecretsEnvironment {
   stop(): Promise<void>;
 }
 
+/**
+ * Throttling that counts every request (one script in Redis each) but never refuses one: what throttling
+ * costs a request that is under its limits. A billion reads per 10 s is far above any load here.
+ */
+export const UNREACHED_THROTTLING: ThrottlingSettings = {
+  mode: 'custom',
+  limits: { vaultOther: 1_000_000_000 },
+};
+
 /** Starts the environment; on failure stops what had started, then throws. */
-export async function startSecretsEnvironment(context: SuiteContext): Promise<SecretsEnvironment> {
+export async function startSecretsEnvironment(
+  context: SuiteContext,
+  options: { throttled?: boolean } = {},
+): Promise<SecretsEnvironment> {
   const stack = new CleanupStack();
   const forget = cleanupOnInterrupt(() => stack.run());
   try {
@@ -48,6 +63,16 @@ export async function startSecretsEnvironment(context: SuiteContext): Promise<Se
     };
     // The region first: it creates the TLS material and token key the baseline and clients use.
     const region = await startServer(context, stack, 'region', config, profileFlags(context));
+    const throttled = options.throttled
+      ? await startServer(
+          context,
+          stack,
+          'region',
+          { ...config, throttling: UNREACHED_THROTTLING },
+          [],
+          'throttled region',
+        )
+      : undefined;
     const baseline = await startServer(context, stack, 'baseline', config, []);
     const caPem = await readFile(region.info.caFile, 'utf8');
     const token = await issueToken(config.dataDir, PRINCIPAL);
@@ -55,7 +80,7 @@ export async function startSecretsEnvironment(context: SuiteContext): Promise<Se
       forget();
       await stack.run();
     };
-    return { redis, redisClient, region, baseline, caPem, token, stop };
+    return { redis, redisClient, region, throttled, baseline, caPem, token, stop };
   } catch (error) {
     forget();
     await stack.run();

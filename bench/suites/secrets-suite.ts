@@ -20,7 +20,7 @@ const BUSY_MACHINE_PERCENT = 25;
 interface Scenario {
   name: string;
   description: string;
-  server: 'region' | 'baseline';
+  server: 'region' | 'throttled' | 'baseline';
   method: 'GET' | 'PUT';
   path: string;
   valueBytes?: number;
@@ -43,6 +43,13 @@ const SCENARIOS: readonly Scenario[] = [
     path: GET_PATH,
   },
   {
+    name: 'region GET, throttled',
+    description: 'the same GET on a second region node that throttles (custom limits no load reaches)',
+    server: 'throttled',
+    method: 'GET',
+    path: GET_PATH,
+  },
+  {
     name: 'region SET',
     description: `PUT ${SET_PATH.split('?')[0]}: a new 1 KB value, so a new version, every request`,
     server: 'region',
@@ -61,7 +68,8 @@ export const secretsSuite: Suite = {
     const scenarios = selectScenarios(context.options);
     if (scenarios.length === 0)
       throw new Error(`--only ${context.options.only.join(',')} matches no scenario`);
-    const environment = await startSecretsEnvironment(context);
+    const throttled = scenarios.some((s) => s.server === 'throttled');
+    const environment = await startSecretsEnvironment(context, { throttled });
     let result: SuiteResult;
     try {
       const facts = await prepare(environment);
@@ -128,7 +136,8 @@ async function measureInterleaved(
   for (let run = 1; run <= options.runs; run++) {
     for (const [index, scenario] of scenarios.entries()) {
       const server = env[scenario.server];
-      const measurement = await measureLoad(loadSpec(scenario, env, options), {
+      if (!server) throw new Error(`no ${scenario.server} server was started`);
+      const measurement = await measureLoad(loadSpec(scenario, server.info.port, env, options), {
         server: server.pid,
         ...(env.redis.pid === null ? {} : { redis: env.redis.pid }),
       });
@@ -139,10 +148,15 @@ async function measureInterleaved(
   return runs;
 }
 
-function loadSpec(scenario: Scenario, env: SecretsEnvironment, options: BenchOptions): LoadSpec {
+function loadSpec(
+  scenario: Scenario,
+  port: number,
+  env: SecretsEnvironment,
+  options: BenchOptions,
+): LoadSpec {
   return {
     host: '127.0.0.1',
-    port: env[scenario.server].info.port,
+    port,
     servername: 'localhost',
     caPem: env.caPem,
     method: scenario.method,
@@ -213,6 +227,18 @@ function notes(results: ScenarioResult[]): string[] {
     notes.push(
       `other processes used up to ${Math.round(busiest)}% of a core during the windows (median per scenario): ` +
         'the machine was not quiet, so req/s and latency are low and noisy; server µs/req suffers less from that.',
+    );
+  }
+  const region = results.find((r) => r.name === 'region GET')?.median;
+  const throttled = results.find((r) => r.name === 'region GET, throttled')?.median;
+  if (region && throttled && region.requestsPerSecond > 0) {
+    const extra =
+      region.serverMicrosPerRequest !== undefined && throttled.serverMicrosPerRequest !== undefined
+        ? `, ${(throttled.serverMicrosPerRequest - region.serverMicrosPerRequest).toFixed(0)} µs of region CPU per request`
+        : '';
+    notes.push(
+      `throttling (one script in Redis per request, under its limits): ${(throttled.requestsPerSecond / region.requestsPerSecond).toFixed(2)}× ` +
+        `the req/s of region GET, p50 ${(throttled.p50Ms - region.p50Ms).toFixed(2)} ms more${extra}. Off (the default), a region has no throttle at all.`,
     );
   }
   const set = results.find((r) => r.name === 'region SET');

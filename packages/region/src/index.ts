@@ -7,3 +7,10 @@ export { proxyHeaderOf } from './proxy-protocol/proxied-connections.ts';
 export { REPLICATION_DEFAULTS, type RegionNode, SERVICE_VERSION, startRegionNode } from './region-node.ts';
 export type { RegionNodeOptions } from './region-options.ts';
 export type { NodeReplicationStatus, ReplicationSummary } from './replication/node-replication.ts';
+export type {
+  CustomThrottleLimits,
+  KeyOperationLimits,
+  ThrottleLimits,
+  ThrottlingMode,
+  ThrottlingSettings,
+} from './throttling/throttle-settings.ts';

@@ -25,6 +25,8 @@ export class RegionMetrics {
   readonly replicationSyncTimeouts: Counter;
   /** Operations refused because the region is read-only (docs/design.md#read-only-after-failover). */
   readonly readOnlyRejections: Counter<'operation' | 'region'>;
+  /** Requests refused with 429 by throttling (docs/chaos.md#throttling), by class. */
+  readonly throttledRequests: Counter<'class' | 'region'>;
   readonly #region: string;
   #mode: (() => RegionMode) | undefined;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
@@ -76,6 +78,12 @@ export class RegionMetrics {
       name: 'vaultover_readonly_rejections_total',
       help: 'Requests refused with 503 because the region is read-only and the operation is not in its allowlist.',
       labelNames: ['operation', 'region'],
+      registers,
+    });
+    this.throttledRequests = new Counter({
+      name: 'vaultover_throttled_requests_total',
+      help: "Requests refused with 429 because their vault's throttling budget for the window was spent, by class.",
+      labelNames: ['class', 'region'],
       registers,
     });
     const mode = () => this.#mode?.();
@@ -133,6 +141,10 @@ export class RegionMetrics {
 
   readOnlyRejected(operation: OperationName): void {
     this.readOnlyRejections.inc({ operation, region: this.#region });
+  }
+
+  throttled(throttleClass: string): void {
+    this.throttledRequests.inc({ class: throttleClass, region: this.#region });
   }
 
   observe(operation: OperationName, status: number, seconds: number): void {

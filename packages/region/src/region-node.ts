@@ -28,6 +28,7 @@ import type { NodeReplication } from './replication/node-replication.ts';
 import { PrimaryReplication } from './replication/primary-replication.ts';
 import { SecondaryReplication } from './replication/secondary-replication.ts';
 import { SyncReplication } from './replication/sync-replication.ts';
+import { throttleFor } from './throttling/throttle-for.ts';
 import { vaultCertificates } from './vault-certificates.ts';
 
 /** Reported in `x-ms-keyvault-service-version`. */
@@ -170,6 +171,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     tenantId,
   );
   const hosts = new VaultHostResolver(options.defaultVault, options.hostnames);
+  const throttle = throttleFor(options.throttling, { redis, hosts, metrics });
   const app = createApp({
     region: options.region,
     tenantId,
@@ -203,6 +205,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     serviceVersion: SERVICE_VERSION,
     gate,
     afterWrite: sync && ((vault) => sync.waitForSecondaries(vault)),
+    throttle,
   });
 
   // Vaults created at run time get their certificate at their first handshake (SNI).

@@ -1,6 +1,7 @@
 import type { Principal } from '@vaultover/auth';
 import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
+import type { ThrottlingSettings } from './throttling/throttle-settings.ts';
 
 /**
  * Everything a region node needs to start. Each field's default is given beside it; the replication
@@ -35,6 +36,8 @@ export interface RegionNodeOptions {
   logger?: Logger;
   /** Which operations the region serves when read-only (after a failover); `2016` by default. */
   readOnlyProfile?: ReadOnlyProfile;
+  /** Throttling of the data plane per vault (docs/chaos.md#throttling); `{ mode: 'off' }` by default. */
+  throttling?: ThrottlingSettings;
   /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */
   clock?: SimulatedClock;
   /**

@@ -14,7 +14,13 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
     .command('up')
     .description('start the deployment; prints "vaultover ready <json>" on stdout when it serves')
     .option('-c, --config <file>', 'deployment config (YAML or JSON); default: built-in defaults')
-    .action(async (options: { config?: string }) => {
+    .addOption(
+      new Option(
+        '--throttling <mode>',
+        "throttle each vault at the real service's limits (real) or not at all (off); overrides the config's throttling.mode",
+      ).choices(['real', 'off']),
+    )
+    .action(async (options: { config?: string; throttling?: 'real' | 'off' }) => {
       // Loaded on use: `--help` and `token` need not load the region node and Redis providers.
       const { runUp } = await import('../commands/up-command.ts');
       setExitCode(await runUp(options));

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { eventually, isProcessAlive, pollUntil, withRedisClient } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
 import type { Endpoints } from '../topology/endpoints.ts';
@@ -206,6 +206,43 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(code).toBe(2);
     expect(stderr).toBe(
       'vaultover: config error in bad.yaml: regions.0.port: expected a number, got "abc"\n',
+    );
+  });
+
+  it("throttles at the real limits with --throttling real, whatever the config's mode", async () => {
+    // Alone, this config would refuse the second secret creation of each 10 seconds.
+    await writeFile(
+      join(cwd, 'throttled.yaml'),
+      `dataDir: ${join(cwd, 'state-throttled')}\nlogLevel: warn\nregions:\n  - { name: westeurope }\n` +
+        'vaults:\n  - { name: shop }\nthrottling: { mode: custom, limits: { secretCreate: 1 } }\n',
+    );
+    up = startCli(['up', '--config', 'throttled.yaml', '--throttling', 'real'], cwd, EMBEDDED);
+    const endpoints = await readyEndpoints(up);
+    const ca = await readFile(endpoints.caFile, 'utf8');
+    const token = (await runCliProcess(['token', 'admin', '--config', 'throttled.yaml'], cwd)).stdout.trim();
+    const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const client = new SecretClient(endpoints.gateway, credential, {
+      disableChallengeResourceVerification: true,
+      retryOptions: { maxRetries: 0 },
+      tlsOptions: { ca },
+    });
+    await client.setSecret('first', '1');
+    await client.setSecret('second', '2');
+    // Both counted in the region's window for the vault's secret creations.
+    const redisUrl = endpoints.redis.westeurope?.url as string;
+    expect(await withRedisClient(redisUrl, (redis) => redis.zcard('vo:throttle:{shop}:secret-create'))).toBe(
+      2,
+    );
+    up.child.kill('SIGINT');
+    expect(await up.exited).toBe(0);
+  });
+
+  it('exits 2 on a --throttling mode it does not know', async () => {
+    const { code, stdout, stderr } = await runCliProcess(['up', '--throttling', 'fast'], cwd);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(
+      "option '--throttling <mode>' argument 'fast' is invalid. Allowed choices are real, off.",
     );
   });
 });

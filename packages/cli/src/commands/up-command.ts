@@ -13,10 +13,13 @@ import { endpointsPath, removeEndpointsFile, writeEndpointsFile } from '../up/en
 import { assertNoOtherInstance } from '../up/instance-guard.ts';
 import { sayReadyHints } from '../up/ready-hints.ts';
 import { listenForShutdown, type ShutdownSignals } from '../up/shutdown-signals.ts';
+import { type ThrottlingFlagMode, withThrottlingMode } from '../up/throttling-override.ts';
 
 /** Options of `vaultover up`. */
 export interface UpOptions {
   config?: string | undefined;
+  /** Overrides the config's `throttling.mode`. */
+  throttling?: ThrottlingFlagMode | undefined;
 }
 
 const FORCED_EXIT_CODE = 130;
@@ -27,7 +30,7 @@ const FORCED_EXIT_CODE = 130;
  */
 export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise<number> {
   const cwd = process.cwd();
-  const config = await loadConfig({ file: options.config, cwd });
+  const config = withThrottlingMode(await loadConfig({ file: options.config, cwd }), options.throttling);
   const control = controlRunnerFor(config, say);
   const endpointsFile = endpointsPath(cwd);
   await assertNoOtherInstance(endpointsFile);

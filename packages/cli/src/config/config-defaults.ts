@@ -3,6 +3,7 @@
 
 import { DEFAULT_PRINCIPALS, DEFAULT_TENANT_ID, type Principal } from '@vaultover/auth';
 import { FAILOVER_DEFAULTS, FAILURE_MODES, MONITOR_DEFAULTS } from '@vaultover/control/settings';
+import type { ThrottlingMode } from '@vaultover/region/settings';
 import { DEFAULT_RETENTION_DAYS, type ReadOnlyProfile } from '@vaultover/vault';
 
 /** pino levels a region node can log at. */
@@ -54,4 +55,6 @@ export const CONFIG_DEFAULTS = {
   readOnlyProfile: '2016' as ReadOnlyProfile,
   replication: { mode: 'async' as ReplicationMode, syncTimeoutMs: 5000 },
   control: { port: 0, gatewayPort: 0 },
+  // Like other emulators: no throttling unless asked for (docs/chaos.md#throttling).
+  throttling: { mode: 'off' as ThrottlingMode },
 };

@@ -12,6 +12,7 @@ import {
 } from './config-defaults.ts';
 import { controlSchema, failoverSchema, monitorSchema } from './control-sections.ts';
 import { checkCrossFields } from './cross-field-checks.ts';
+import { throttlingSchema } from './throttling-section.ts';
 import { vaultNameSchema } from './vault-name.ts';
 
 // Azure region names: lower-case letters and digits (westeurope, eastus2); hyphens tolerated.
@@ -91,6 +92,7 @@ export const configSchema = z
     readOnlyProfile: z.enum(READ_ONLY_PROFILES).default(CONFIG_DEFAULTS.readOnlyProfile),
     replication: replicationSchema.default(() => ({ ...CONFIG_DEFAULTS.replication })),
     control: controlSchema.default(() => ({ ...CONFIG_DEFAULTS.control })),
+    throttling: throttlingSchema.default(() => ({ ...CONFIG_DEFAULTS.throttling })),
   })
   .superRefine(checkCrossFields)
   .transform(({ defaultVault, ...config }) => ({

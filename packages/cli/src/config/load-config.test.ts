@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       readOnlyProfile: '2016',
       replication: { mode: 'async', syncTimeoutMs: 5000 },
       control: { port: 0, gatewayPort: 0 },
+      throttling: { mode: 'off' },
       file: null,
     });
   });
@@ -321,5 +322,77 @@ describe('validateConfig: failover sections', () => {
     expect(errorOf({ regions: [{ name: 'westeurope', port: 8443 }], control: { gatewayPort: 8443 } })).toBe(
       "config error in vaultover.yaml: control.gatewayPort: port 8443 is already region westeurope's",
     );
+  });
+});
+
+describe('validateConfig: throttling', () => {
+  it('reads throttling as a word or a mapping, custom limits included', async () => {
+    expect((await load('real.yaml', 'throttling: real\n')).throttling).toEqual({ mode: 'real' });
+    // YAML 1.2: `off` is a string, not false.
+    expect((await load('off.yaml', 'throttling: off\n')).throttling).toEqual({ mode: 'off' });
+    expect(validateConfig({ throttling: { mode: 'real', retryAfterSeconds: 2 } }, 'x').throttling).toEqual({
+      mode: 'real',
+      retryAfterSeconds: 2,
+    });
+    const custom = await load(
+      'custom.yaml',
+      [
+        'throttling:',
+        '  mode: custom',
+        '  retryAfterSeconds: 0',
+        '  limits:',
+        '    secretCreate: 10',
+        '    keyCreateHsm: 2',
+        '    keyOpsSoftware: { rsa4096: 10, ec: 100 }',
+        '',
+      ].join('\n'),
+    );
+    expect(custom.throttling).toEqual({
+      mode: 'custom',
+      retryAfterSeconds: 0,
+      limits: { secretCreate: 10, keyCreateHsm: 2, keyOpsSoftware: { rsa4096: 10, ec: 100 } },
+    });
+    // What `vaultover up` hands a region child is validated again there: the output must read back.
+    expect(validateConfig({ throttling: custom.throttling }, 'x').throttling).toEqual(custom.throttling);
+  });
+
+  it.each([
+    [{ throttling: 'fast' }, 'throttling.mode: expected one of "off", "real", "custom", got "fast"'],
+    [
+      { throttling: { mode: 'real', retryAfterSeconds: -1 } },
+      'throttling.retryAfterSeconds: expected a whole number of seconds, 0 or more, got -1',
+    ],
+    [
+      { throttling: { retryAfterSeconds: 1.5 } },
+      'throttling.retryAfterSeconds: expected an integer, got 1.5',
+    ],
+    [
+      { throttling: { mode: 'custom', limits: { secretCreate: 0 } } },
+      'throttling.limits.secretCreate: expected a positive integer (requests per 10 seconds), got 0',
+    ],
+    [
+      { throttling: { mode: 'custom', limits: { keyOpsHsm: { rsa2048: 'many' } } } },
+      'throttling.limits.keyOpsHsm.rsa2048: expected a number, got "many"',
+    ],
+    [
+      { throttling: { mode: 'custom', limits: { keyOpsSoftware: { rsa1024: 5 } } } },
+      'throttling.limits.keyOpsSoftware.rsa1024: unknown field',
+    ],
+    [
+      { throttling: { mode: 'real', limits: { secretCreate: 5 } } },
+      'throttling.limits: only with mode custom (mode is real): the real limits are fixed',
+    ],
+    [
+      {
+        throttling: {
+          mode: 'custom',
+          limits: { keyOpsSoftware: { rsa2048: 999_983, rsa3072: 999_979, rsa4096: 999_961, ec: 999_959 } },
+        },
+      },
+      'throttling.limits: the key-operation limits (999983, 999979, 999961, 999959, 2000, 500, 250, 2000) have no common multiple up to 1000000000000, so they cannot be weighed exactly: use rounder numbers',
+    ],
+    [{ throttling: { mode: 'real', burst: 5 } }, 'throttling.burst: unknown field'],
+  ])('refuses throttling %j', (raw, message) => {
+    expect(errorOf(raw)).toBe(`config error in vaultover.yaml: ${message}`);
   });
 });

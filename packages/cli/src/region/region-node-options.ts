@@ -41,6 +41,7 @@ export function regionNodeOptions(
     masterKey: config.masterKey,
     logger,
     readOnlyProfile: config.readOnlyProfile,
+    throttling: config.throttling,
     replication: {
       ...placement.replication,
       // Only a primary waits for acknowledgements; a secondary's writes are replication's own.

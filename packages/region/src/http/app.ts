@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { routedEpoch } from '../mode/epoch-header.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
+import type { RequestThrottle } from '../throttling/request-throttle.ts';
 import { requireApiVersion } from './api-version.ts';
 import type { DataRoute, RequestContext } from './data-route.ts';
 import { sendError } from './error-reply.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   serviceVersion: string;
   /** The region's mode: asked about every data-plane and management request, after authentication. */
   gate: ModeGate;
+  /** Throttling per vault (throttling/); absent when off, so that it costs nothing. */
+  throttle?: RequestThrottle;
   /** Sync replication (primary): called after a successful write, before the answer; throws to fail it (503). */
   afterWrite?: (vault: string) => Promise<void>;
 }
@@ -120,6 +123,8 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
       // After the 401 challenge (SDKs need it to get a token at all), before anything reads the vault.
+      // Throttling counts after request-level fault rules (they decide first) and before the mode gate.
+      if (deps.throttle) await deps.throttle.admit(op.name, req, res);
       deps.gate.admit(op.name, routedEpoch(req));
       const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
       const vaultName = deps.hosts.resolve(req.hostname);

@@ -4,8 +4,23 @@ import type { Request } from 'express';
 /** Largest request body accepted; well above the 25 KB secret limit so that limit gets its own clear error. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads and parses a JSON body; an empty body is `undefined`. Never trusts Content-Length alone. */
-export async function readJsonBody(req: Request): Promise<unknown> {
+// A body can be read once; throttling reads a key creation's body before its handler does.
+const bodies = new WeakMap<Request, Promise<unknown>>();
+
+/**
+ * Reads and parses a JSON body; an empty body is `undefined`. Never trusts Content-Length alone. Read
+ * once per request: later calls get the same result (or the same error).
+ */
+export function readJsonBody(req: Request): Promise<unknown> {
+  let body = bodies.get(req);
+  if (!body) {
+    body = readOnce(req);
+    bodies.set(req, body);
+  }
+  return body;
+}
+
+async function readOnce(req: Request): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
