@@ -1,4 +1,4 @@
-import { REGION_MODES, type RegionMode } from '@vaultover/contract';
+import { type FaultActionType, REGION_MODES, type RegionMode } from '@vaultover/contract';
 import type { OperationName } from '@vaultover/vault';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -25,6 +25,10 @@ export class RegionMetrics {
   readonly replicationSyncTimeouts: Counter;
   /** Operations refused because the region is read-only (docs/design.md#read-only-after-failover). */
   readonly readOnlyRejections: Counter<'operation' | 'region'>;
+  /** Requests a fault rule hit (docs/chaos.md): `fault` is the rule's id, a set the control API bounds. */
+  readonly faultsInjected: Counter<'fault' | 'action'>;
+  /** Requests a fault rule matched that went on unfaulted because the control Redis did not answer. */
+  readonly faultsUnevaluated: Counter;
   readonly #region: string;
   #mode: (() => RegionMode) | undefined;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
@@ -76,6 +80,17 @@ export class RegionMetrics {
       name: 'vaultover_readonly_rejections_total',
       help: 'Requests refused with 503 because the region is read-only and the operation is not in its allowlist.',
       labelNames: ['operation', 'region'],
+      registers,
+    });
+    this.faultsInjected = new Counter({
+      name: 'vaultover_faults_injected_total',
+      help: 'Requests hit by a fault rule, by rule id and action.',
+      labelNames: ['fault', 'action'],
+      registers,
+    });
+    this.faultsUnevaluated = new Counter({
+      name: 'vaultover_faults_unevaluated_total',
+      help: 'Requests a fault rule matched that went on unfaulted because the control Redis did not answer.',
       registers,
     });
     const mode = () => this.#mode?.();
@@ -133,6 +148,10 @@ export class RegionMetrics {
 
   readOnlyRejected(operation: OperationName): void {
     this.readOnlyRejections.inc({ operation, region: this.#region });
+  }
+
+  faultInjected(fault: string, action: FaultActionType): void {
+    this.faultsInjected.inc({ fault, action });
   }
 
   observe(operation: OperationName, status: number, seconds: number): void {

@@ -2,6 +2,7 @@ import type { FaultMatch, FaultRule } from '@vaultover/contract';
 import { OPERATIONS } from '@vaultover/vault';
 import { describe, expect, it } from 'vitest';
 import type { InvalidFaultRuleError } from './fault-errors.ts';
+import { jitter } from './fault-injector.ts';
 import { expandOperations, FaultMatcher, type FaultRequest } from './fault-matcher.ts';
 
 let next = 0;
@@ -91,5 +92,19 @@ describe('FaultMatcher', () => {
       ['InvalidFaultRule', bad.id],
       ['InvalidFaultRule', negative.id],
     ]);
+  });
+});
+
+describe('jitter', () => {
+  it('is drawn from the seed and the match number: the same pair gives the same delay, within 0..jitterMs', () => {
+    const seeded = rule(undefined, { schedule: { seed: 7 } });
+    const draws = Array.from({ length: 200 }, (_, i) => jitter(seeded, 100, i + 1));
+    expect(Array.from({ length: 200 }, (_, i) => jitter(seeded, 100, i + 1))).toEqual(draws);
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(100);
+    expect(new Set(draws).size).toBeGreaterThan(50);
+    const other = rule(undefined, { schedule: { seed: 8 } });
+    expect(Array.from({ length: 200 }, (_, i) => jitter(other, 100, i + 1))).not.toEqual(draws);
+    expect(jitter(seeded, undefined, 1)).toBe(0);
   });
 });
