@@ -82,12 +82,13 @@ export class FaultMatcher {
   match(request: FaultRequest): FaultRule[] | undefined {
     const candidates = this.#byOperation.get(request.operation);
     if (candidates === undefined) return undefined;
+    // Vault names are case-insensitive; the data plane's come lower case already (from the Host).
+    const vault = request.vault?.toLowerCase();
     let matched: FaultRule[] | undefined;
     for (const c of candidates) {
       if (c.methods !== null && !c.methods.has(request.method)) continue;
       if (c.principals !== null && !c.principals.has(request.principal)) continue;
-      if (c.vaults !== null && (request.vault === undefined || !c.vaults.has(request.vault.toLowerCase())))
-        continue;
+      if (c.vaults !== null && (vault === undefined || !c.vaults.has(vault))) continue;
       if (matched === undefined) matched = [c.rule];
       else matched.push(c.rule);
     }
