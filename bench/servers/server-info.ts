@@ -7,6 +7,8 @@ export interface ServerConfig {
   vault: string;
   /** Baseline: the Redis key its handler reads. */
   key: string;
+  /** Region: run under this control Redis, as `vaultover up` runs regions (its fault rules apply). */
+  controlRedisUrl?: string;
 }
 
 /** What a server child answers once it listens (always on 127.0.0.1). */

@@ -8,6 +8,7 @@ import { cleanupOnInterrupt } from '../interrupt.ts';
 import { CleanupStack, issueToken, profileFlags, startRedis, startServer } from '../servers/bench-stack.ts';
 import type { ServerConfig, ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
+import { prepareControlRedis } from './fault-rules-bench.ts';
 
 /** The vault the region serves on `localhost`. */
 export const BENCH_VAULT = 'bench';
@@ -22,6 +23,12 @@ export interface SecretsEnvironment {
   /** A client of the same Redis, for setup. */
   readonly redisClient: Redis;
   readonly region: RunningChild<ServerInfo>;
+  /**
+   * A second region node on the same Redis and data directory, under a control Redis (the same Redis:
+   * its keys are `vo:control:*`) holding fault rules that match none of the measured requests; only
+   * when a scenario needs it.
+   */
+  readonly regionFaults: RunningChild<ServerInfo> | undefined;
   readonly baseline: RunningChild<ServerInfo>;
   readonly caPem: string;
   /** A bearer token for the region (the baseline ignores it but receives the same header). */
@@ -31,7 +38,10 @@ export interface SecretsEnvironment {
 }
 
 /** Starts the environment; on failure stops what had started, then throws. */
-export async function startSecretsEnvironment(context: SuiteContext): Promise<SecretsEnvironment> {
+export async function startSecretsEnvironment(
+  context: SuiteContext,
+  options: { faultRules: boolean },
+): Promise<SecretsEnvironment> {
   const stack = new CleanupStack();
   const forget = cleanupOnInterrupt(() => stack.run());
   try {
@@ -48,6 +58,17 @@ export async function startSecretsEnvironment(context: SuiteContext): Promise<Se
     };
     // The region first: it creates the TLS material and token key the baseline and clients use.
     const region = await startServer(context, stack, 'region', config, profileFlags(context));
+    let regionFaults: RunningChild<ServerInfo> | undefined;
+    if (options.faultRules) {
+      await prepareControlRedis(redisClient);
+      regionFaults = await startServer(
+        context,
+        stack,
+        'region',
+        { ...config, controlRedisUrl: redis.url },
+        [],
+      );
+    }
     const baseline = await startServer(context, stack, 'baseline', config, []);
     const caPem = await readFile(region.info.caFile, 'utf8');
     const token = await issueToken(config.dataDir, PRINCIPAL);
@@ -55,7 +76,7 @@ export async function startSecretsEnvironment(context: SuiteContext): Promise<Se
       forget();
       await stack.run();
     };
-    return { redis, redisClient, region, baseline, caPem, token, stop };
+    return { redis, redisClient, region, regionFaults, baseline, caPem, token, stop };
   } catch (error) {
     forget();
     await stack.run();
