@@ -279,6 +279,21 @@ describe('actions, through the SDK and its default retry policy', () => {
     expect(response.headers[FAULT_HEADER]).toBe(`${first.id}, ${second.id}`);
   });
 
+  it('a client that leaves during a delay ends it: the request is not served after all', async () => {
+    await addRule({ match: { operations: ['SecretSet'] }, action: { type: 'delay', ms: 60_000 } });
+    const abort = new AbortController();
+    const call = secretClient(region, 'officer').setSecret('fr-abandoned', 'v', {
+      abortSignal: abort.signal,
+    });
+    await pollUntil('the delay sleeps', () => clock.sleeping === 1);
+    abort.abort();
+    await expect(call).rejects.toMatchObject({ name: 'AbortError' });
+    await pollUntil('the delay ends', () => clock.sleeping === 0);
+    await expect(secretClient(region, 'officer').getSecret('fr-abandoned')).rejects.toMatchObject({
+      statusCode: 404,
+    });
+  });
+
   it('a delay then an error: the error wins and is answered after the delay; later rules are not counted', async () => {
     const delay = await addRule({ action: { type: 'delay', ms: 100 } });
     const error = await addRule({ action: injected(409) });

@@ -102,7 +102,7 @@ export class FaultInjector implements RequestFaults {
       delayMs += rule.action.ms + jitter(rule, rule.action.jitterMs, hit.matches);
     }
     if (hits.length === 0) return undefined;
-    if (delayMs > 0) await this.#clock.sleep(delayMs);
+    if (delayMs > 0 && !(await this.#delay(delayMs, res))) return {};
     // Every rule that acted on the request, in the order they did: the delays, then the terminal one.
     const ids = hits.map((rule) => rule.id).join(', ');
     if (!terminal) {
@@ -110,6 +110,22 @@ export class FaultInjector implements RequestFaults {
       return undefined;
     }
     return this.#act(terminal, ids, req, res);
+  }
+
+  /**
+   * Waits `ms` on the clock; false when the client left meanwhile (nobody is left to answer, and a delay
+   * of minutes must not hold a closed connection's request, nor a stopping node, that long).
+   */
+  async #delay(ms: number, res: ServerResponse): Promise<boolean> {
+    const gone = new AbortController();
+    const onClose = () => gone.abort();
+    res.once('close', onClose);
+    try {
+      await this.#clock.sleep(ms, gone.signal);
+    } finally {
+      res.off('close', onClose);
+    }
+    return !gone.signal.aborted;
   }
 
   /** The hit of one rule; 'unknown' when the control Redis does not answer (the request goes on unfaulted). */

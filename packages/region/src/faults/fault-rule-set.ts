@@ -122,9 +122,9 @@ export class FaultRuleSet {
    * would be off by one).
    */
   markUnreachable(error: unknown): void {
-    this.redis.disconnect(true);
     if (!this.#reachable) return;
     this.#reachable = false;
+    this.redis.disconnect(true);
     this.#options.logger.warn(
       { err: error },
       'control Redis unreachable: fault rules are not applied until it answers again',
@@ -145,6 +145,8 @@ export class FaultRuleSet {
     } catch (error) {
       // Not JSON: a rule written by hand past the control API. The rules in force stay.
       if (error instanceof SyntaxError) return this.#warnOnce('', error, 'a stored fault rule is not JSON');
+      // Each failed read starts a fresh connection: one a partition left open may never answer again.
+      if (!this.#reachable) this.redis.disconnect(true);
       this.markUnreachable(error);
       return;
     }
