@@ -18,6 +18,7 @@ runAsChild<ServerConfig, ServerInfo>(async (config) => {
     // Warnings and errors only, on stderr (which the orchestrator forwards): the info lines
     // would be noise, and per-request logging is not something the node does anyway.
     logger: pino({ name: 'region:bench', level: 'warn' }, pino.destination(2)),
+    ...(config.controlRedisUrl ? { control: { redisUrl: config.controlRedisUrl } } : {}),
   });
   return { info: { port: node.port, caFile: node.caFile }, close: () => node.close() };
 });

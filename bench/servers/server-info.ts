@@ -11,6 +11,8 @@ export interface ServerConfig {
   key: string;
   /** Region: its throttling (off when absent). */
   throttling?: ThrottlingSettings;
+  /** Region: run under this control Redis, as `vaultover up` runs regions (its fault rules apply). */
+  controlRedisUrl?: string;
 }
 
 /** What a server child answers once it listens (always on 127.0.0.1). */

@@ -9,6 +9,7 @@ import { cleanupOnInterrupt } from '../interrupt.ts';
 import { CleanupStack, issueToken, profileFlags, startRedis, startServer } from '../servers/bench-stack.ts';
 import type { ServerConfig, ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
+import { prepareControlRedis } from './fault-rules-bench.ts';
 
 /** The vault the region serves on `localhost`. */
 export const BENCH_VAULT = 'bench';
@@ -25,6 +26,12 @@ export interface SecretsEnvironment {
   readonly region: RunningChild<ServerInfo>;
   /** A second region node on the same Redis and vault, throttling at limits no load reaches. */
   readonly throttled?: RunningChild<ServerInfo> | undefined;
+  /**
+   * A second region node on the same Redis and data directory, under a control Redis (the same Redis:
+   * its keys are `vo:control:*`) holding fault rules that match none of the measured requests; only
+   * when a scenario needs it.
+   */
+  readonly regionFaults: RunningChild<ServerInfo> | undefined;
   readonly baseline: RunningChild<ServerInfo>;
   readonly caPem: string;
   /** A bearer token for the region (the baseline ignores it but receives the same header). */
@@ -45,7 +52,7 @@ export const UNREACHED_THROTTLING: ThrottlingSettings = {
 /** Starts the environment; on failure stops what had started, then throws. */
 export async function startSecretsEnvironment(
   context: SuiteContext,
-  options: { throttled?: boolean } = {},
+  options: { throttled?: boolean; faultRules?: boolean } = {},
 ): Promise<SecretsEnvironment> {
   const stack = new CleanupStack();
   const forget = cleanupOnInterrupt(() => stack.run());
@@ -73,6 +80,18 @@ export async function startSecretsEnvironment(
           'throttled region',
         )
       : undefined;
+    let regionFaults: RunningChild<ServerInfo> | undefined;
+    if (options.faultRules) {
+      await prepareControlRedis(redisClient);
+      regionFaults = await startServer(
+        context,
+        stack,
+        'region',
+        { ...config, controlRedisUrl: redis.url },
+        [],
+        'region with fault rules',
+      );
+    }
     const baseline = await startServer(context, stack, 'baseline', config, []);
     const caPem = await readFile(region.info.caFile, 'utf8');
     const token = await issueToken(config.dataDir, PRINCIPAL);
@@ -80,7 +99,7 @@ export async function startSecretsEnvironment(
       forget();
       await stack.run();
     };
-    return { redis, redisClient, region, throttled, baseline, caPem, token, stop };
+    return { redis, redisClient, region, throttled, regionFaults, baseline, caPem, token, stop };
   } catch (error) {
     forget();
     await stack.run();

@@ -5,6 +5,7 @@ import { type Measurement, measureLoad } from '../load/measure-load.ts';
 import { summarizeProfiles } from '../profile/profile-summary.ts';
 import { medianCpu, summarizeScenario } from '../stats.ts';
 import type { BenchOptions, ScenarioResult, Suite, SuiteContext, SuiteResult, Verdict } from '../suite.ts';
+import { measurePropagation, NON_MATCHING_RULES } from './fault-rules-bench.ts';
 import { BASELINE_KEY, type SecretsEnvironment, startSecretsEnvironment } from './secrets-environment.ts';
 
 const SECRET_NAME = 'bench-secret';
@@ -20,7 +21,7 @@ const BUSY_MACHINE_PERCENT = 25;
 interface Scenario {
   name: string;
   description: string;
-  server: 'region' | 'throttled' | 'baseline';
+  server: 'region' | 'throttled' | 'regionFaults' | 'baseline';
   method: 'GET' | 'PUT';
   path: string;
   valueBytes?: number;
@@ -50,6 +51,13 @@ const SCENARIOS: readonly Scenario[] = [
     path: GET_PATH,
   },
   {
+    name: `region GET, ${NON_MATCHING_RULES} fault rules`,
+    description: `the same GET to a region node under a control Redis holding ${NON_MATCHING_RULES} fault rules that do not match it`,
+    server: 'regionFaults',
+    method: 'GET',
+    path: GET_PATH,
+  },
+  {
     name: 'region SET',
     description: `PUT ${SET_PATH.split('?')[0]}: a new 1 KB value, so a new version, every request`,
     server: 'region',
@@ -69,7 +77,8 @@ export const secretsSuite: Suite = {
     if (scenarios.length === 0)
       throw new Error(`--only ${context.options.only.join(',')} matches no scenario`);
     const throttled = scenarios.some((s) => s.server === 'throttled');
-    const environment = await startSecretsEnvironment(context, { throttled });
+    const faultRules = scenarios.some((s) => s.server === 'regionFaults');
+    const environment = await startSecretsEnvironment(context, { throttled, faultRules });
     let result: SuiteResult;
     try {
       const facts = await prepare(environment);
@@ -118,7 +127,21 @@ async function prepare(env: SecretsEnvironment): Promise<Record<string, string>>
     method: 'GET',
     path: GET_PATH,
   });
-  return { redis: await redisVersion(env), secretValueBytes: String(VALUE_BYTES) };
+  const facts: Record<string, string> = {
+    redis: await redisVersion(env),
+    secretValueBytes: String(VALUE_BYTES),
+  };
+  if (env.regionFaults) {
+    await expectSuccess('the region under fault rules', {
+      ...common,
+      port: env.regionFaults.info.port,
+      method: 'GET',
+      path: GET_PATH,
+    });
+    const target = { port: env.regionFaults.info.port, caPem: env.caPem, path: GET_PATH, token: env.token };
+    Object.assign(facts, await measurePropagation(env.redisClient, target));
+  }
+  return facts;
 }
 
 async function redisVersion(env: SecretsEnvironment): Promise<string> {
@@ -135,9 +158,8 @@ async function measureInterleaved(
   const runs = scenarios.map((): Measurement[] => []);
   for (let run = 1; run <= options.runs; run++) {
     for (const [index, scenario] of scenarios.entries()) {
-      const server = env[scenario.server];
-      if (!server) throw new Error(`no ${scenario.server} server was started`);
-      const measurement = await measureLoad(loadSpec(scenario, server.info.port, env, options), {
+      const server = serverOf(env, scenario);
+      const measurement = await measureLoad(loadSpec(scenario, env, options), {
         server: server.pid,
         ...(env.redis.pid === null ? {} : { redis: env.redis.pid }),
       });
@@ -148,15 +170,10 @@ async function measureInterleaved(
   return runs;
 }
 
-function loadSpec(
-  scenario: Scenario,
-  port: number,
-  env: SecretsEnvironment,
-  options: BenchOptions,
-): LoadSpec {
+function loadSpec(scenario: Scenario, env: SecretsEnvironment, options: BenchOptions): LoadSpec {
   return {
     host: '127.0.0.1',
-    port,
+    port: serverOf(env, scenario).info.port,
     servername: 'localhost',
     caPem: env.caPem,
     method: scenario.method,
@@ -167,6 +184,12 @@ function loadSpec(
     warmupMs: options.warmupS * 1000,
     durationMs: options.durationS * 1000,
   };
+}
+
+function serverOf(env: SecretsEnvironment, scenario: Scenario) {
+  const server = env[scenario.server];
+  if (!server) throw new Error(`no ${scenario.server} server was started for ${scenario.name}`);
+  return server;
 }
 
 function describeRun(m: Measurement): string {

@@ -1,4 +1,4 @@
-import { REGION_MODES, type RegionMode } from '@vaultover/contract';
+import { type FaultActionType, REGION_MODES, type RegionMode } from '@vaultover/contract';
 import type { OperationName } from '@vaultover/vault';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -27,6 +27,10 @@ export class RegionMetrics {
   readonly readOnlyRejections: Counter<'operation' | 'region'>;
   /** Requests refused with 429 by throttling (docs/chaos.md#throttling), by class. */
   readonly throttledRequests: Counter<'class' | 'region'>;
+  /** Requests a fault rule hit (docs/chaos.md): `fault` is the rule's id, a set the control API bounds. */
+  readonly faultsInjected: Counter<'fault' | 'action'>;
+  /** Requests a fault rule matched that went on unfaulted because the control Redis did not answer. */
+  readonly faultsUnevaluated: Counter;
   readonly #region: string;
   #mode: (() => RegionMode) | undefined;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
@@ -84,6 +88,17 @@ export class RegionMetrics {
       name: 'vaultover_throttled_requests_total',
       help: "Requests refused with 429 because their vault's throttling budget for the window was spent, by class.",
       labelNames: ['class', 'region'],
+      registers,
+    });
+    this.faultsInjected = new Counter({
+      name: 'vaultover_faults_injected_total',
+      help: 'Requests hit by a fault rule, by rule id and action.',
+      labelNames: ['fault', 'action'],
+      registers,
+    });
+    this.faultsUnevaluated = new Counter({
+      name: 'vaultover_faults_unevaluated_total',
+      help: 'Requests a fault rule matched that went on unfaulted because the control Redis did not answer.',
       registers,
     });
     const mode = () => this.#mode?.();
@@ -145,6 +160,10 @@ export class RegionMetrics {
 
   throttled(throttleClass: string): void {
     this.throttledRequests.inc({ class: throttleClass, region: this.#region });
+  }
+
+  faultInjected(fault: string, action: FaultActionType): void {
+    this.faultsInjected.inc({ fault, action });
   }
 
   observe(operation: OperationName, status: number, seconds: number): void {

@@ -8,11 +8,14 @@ import {
   TokenAuthenticator,
   TokenVerifier,
 } from '@vaultover/auth';
+import { systemClock } from '@vaultover/foundation';
 import { ensureTlsMaterial, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { ControlLink } from './control-link/control-link.ts';
+import { FaultInjector, NO_FAULTS } from './faults/fault-injector.ts';
+import { FaultRuleSet, type FaultRulesView } from './faults/fault-rule-set.ts';
 import { createApp } from './http/app.ts';
 import { vaultRoutes } from './http/management/vault-routes.ts';
 import { certificateRoutes } from './http/routes/certificate-routes.ts';
@@ -53,6 +56,8 @@ export interface RegionNode {
   readonly clock: SimulatedClock;
   /** What the region serves: read it, set() it, raise its write fence (the control link does; tests too). */
   readonly mode: RegionModeControl;
+  /** The request-level fault rules in force here (under a control process only; docs/chaos.md). */
+  readonly faultRules: FaultRulesView | undefined;
   close(): Promise<void>;
 }
 
@@ -128,8 +133,19 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const controlLink = options.control
     ? new ControlLink({ region: options.region, target: gate, logger, ...options.control })
     : undefined;
+  // Fault rules live in the control Redis: a region without one has none, and pays nothing for them.
+  const faultClock = options.control?.faultClock ?? systemClock;
+  const faultRules = options.control
+    ? new FaultRuleSet({
+        region: options.region,
+        redisUrl: options.control.redisUrl,
+        clock: faultClock,
+        logger,
+      })
+    : undefined;
   let replication: NodeReplication | undefined;
   const release = async () => {
+    await faultRules?.close();
     await controlLink?.close();
     await replication?.close();
     await service.close();
@@ -148,6 +164,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   }
   replication = startReplication(options, redis, metrics, logger);
   await controlLink?.start();
+  await faultRules?.start();
   metrics.watchReplication(async () => {
     const status = await replication?.status({ digests: false });
     return status ?? { lagSeconds: null, lagEntries: null, link: null };
@@ -204,6 +221,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     logger,
     serviceVersion: SERVICE_VERSION,
     gate,
+    faults: faultRules ? new FaultInjector({ rules: faultRules, clock: faultClock, metrics }) : NO_FAULTS,
     afterWrite: sync && ((vault) => sync.waitForSecondaries(vault)),
     throttle,
   });
@@ -231,6 +249,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     caFile: tls.caFile,
     clock,
     mode: gate,
+    faultRules,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,5 @@
 import type { Principal } from '@vaultover/auth';
+import type { Clock } from '@vaultover/foundation';
 import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
 import type { ThrottlingSettings } from './throttling/throttle-settings.ts';
@@ -51,6 +52,12 @@ export interface RegionNodeOptions {
     leaseMs?: number;
     /** Default leaseMs / 4. */
     renewIntervalMs?: number;
+    /**
+     * The clock of the fault rules kept there: it dates their hits against the windows the control
+     * process set on its own clock (so real time, not the simulated one), times delays and hangs, and
+     * drives the fallback reload. Default: the system clock.
+     */
+    faultClock?: Clock;
   };
   /** Replication settings. A secondary pulls from `primaryRedisUrl` (in the embedded topology, the link proxy in front of the primary's Redis). A primary trims its streams below what `secondaries` acknowledged. */
   replication?: {

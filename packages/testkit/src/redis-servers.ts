@@ -45,6 +45,8 @@ export interface TestRedisOptions {
    * (vault names `ccl-*`, replaying into 5).
    * Read-only mode: read-only-mode 3 (vault `romode`, ARM vaults `roarm*`/`rogone*`/`ronew*`, object
    * names suffixed per run; no time shifts).
+   * Fault rules: fault-rules 3 (secret names `fr-*`, keys `fr-*`, vault `frother`; no time shifts; its
+   * control Redis is embedded, its own).
    * Global endpoint: gateway and gateway-windows 3 (secret names `gw-*` and `gww-*`, vault `gw-vault`; no
    * time shifts).
    * Failover stack (failover-stack.ts: fencing, purges-wait, rpo): primary 7 and secondary 10 (as

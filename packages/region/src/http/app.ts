@@ -11,6 +11,7 @@ import {
 } from '@vaultover/vault';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { observeInjected, type RequestFaults } from '../faults/fault-injector.ts';
 import { routedEpoch } from '../mode/epoch-header.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
@@ -50,6 +51,8 @@ export interface AppDeps {
   gate: ModeGate;
   /** Throttling per vault (throttling/); absent when off, so that it costs nothing. */
   throttle?: RequestThrottle;
+  /** Request-level fault rules, tried before the gate (NO_FAULTS without a control process). */
+  faults: RequestFaults;
   /** Sync replication (primary): called after a successful write, before the answer; throws to fail it (503). */
   afterWrite?: (vault: string) => Promise<void>;
 }
@@ -122,12 +125,21 @@ function dataHandler(route: DataRoute, deps: AppDeps) {
     let status: number;
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);
-      // After the 401 challenge (SDKs need it to get a token at all), before anything reads the vault.
-      // Throttling counts after request-level fault rules (they decide first) and before the mode gate.
+      const vaultName = deps.hosts.resolve(req.hostname);
+      // Fault rules, then the mode gate: after the 401 challenge (SDKs need it to get a token at all),
+      // before anything reads the vault. A request no rule matches goes on at once.
+      const faults = deps.faults.match({
+        operation: op.name,
+        vault: vaultName,
+        principal,
+        method: req.method,
+      });
+      const injected = faults && (await deps.faults.inject(faults, req, res));
+      if (injected) return observeInjected(deps.metrics, op.name, injected, started);
+      // Throttling counts after the fault rules (a rule's 429 comes first), before the mode gate.
       if (deps.throttle) await deps.throttle.admit(op.name, req, res);
       deps.gate.admit(op.name, routedEpoch(req));
       const apiVersion = requireApiVersion(queryValue(req, 'api-version'));
-      const vaultName = deps.hosts.resolve(req.hostname);
       if (!vaultName) throw vaultNotFound(req.hostname);
       const vault = await deps.vaults.get(vaultName);
       deps.authorizer.authorize(op, {

@@ -1,7 +1,7 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /** Writes a JSON reply directly (no body for `undefined`): express's res.json costs a noticeable share of a fast GET. */
-export function sendJson(res: Response, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (body === undefined) {
     res.writeHead(status).end();
     return;

@@ -10,6 +10,7 @@ import {
 } from '@vaultover/vault';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { observeInjected, type RequestFaults } from '../../faults/fault-injector.ts';
 import { routedEpoch } from '../../mode/epoch-header.ts';
 import type { ModeGate } from '../../mode/mode-gate.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
@@ -38,6 +39,8 @@ export interface ArmDeps {
   logger: Logger;
   /** The region's mode: asked about every management request, after authentication. */
   gate: ModeGate;
+  /** Request-level fault rules, tried just before the gate. */
+  faults: RequestFaults;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,10 +59,10 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
     let status: number;
     try {
       const principal = await authenticate(req, deps);
-      const epoch = routedEpoch(req);
+      const admission: Admission = { req, res, principal, epoch: routedEpoch(req), started };
       // A route with an alternative (VaultPut: create or recover) is named by its body, read below: its
-      // refusal must name the operation asked for. Neither reads the vault before the gate.
-      if (!route.alternative) deps.gate.admit(name, epoch);
+      // faults match, and its refusal names, the operation asked for. Neither reads the vault before.
+      if (!route.alternative && !(await admit(deps, name, admission))) return;
       const apiVersion = requireArmApiVersion(
         query(req)['api-version'],
         route.apiFamily ?? 'keyvault',
@@ -71,7 +74,7 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
       const body = route.hasBody ? await readArmBody(req) : undefined;
       if (route.alternative) {
         if (route.alternative.when(body)) name = route.alternative.operation;
-        deps.gate.admit(name, epoch);
+        if (!(await admit(deps, name, admission))) return;
       }
       authorize(deps, principal, name, req.path);
       const origin = requestOrigin(req.headers.host);
@@ -95,6 +98,38 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
     }
     deps.metrics.observe(name, status, (performance.now() - started) / 1000);
   };
+}
+
+interface Admission {
+  req: Request;
+  res: Response;
+  principal: string;
+  epoch: number | undefined;
+  started: number;
+}
+
+/**
+ * Once the operation is known: the fault rules, then the mode gate (which throws its refusal), as on the
+ * data plane. False when a fault took the request over. The vault is the one the path names, if any.
+ */
+async function admit(deps: ArmDeps, name: OperationName, a: Admission): Promise<boolean> {
+  const { req, res } = a;
+  const vault = req.params.vaultName;
+  const request = {
+    operation: name,
+    vault: typeof vault === 'string' ? vault : undefined,
+    principal: a.principal,
+    method: req.method,
+  };
+  const faults = deps.faults.match(request);
+  const injected = faults && (await deps.faults.inject(faults, req, res));
+  if (injected) {
+    observeInjected(deps.metrics, name, injected, a.started);
+    return false;
+  }
+  // Throttling goes here, as on the data plane: after the faults, before the gate.
+  deps.gate.admit(name, a.epoch);
+  return true;
 }
 
 async function authenticate(req: Request, deps: ArmDeps): Promise<string> {

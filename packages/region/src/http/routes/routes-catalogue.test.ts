@@ -4,6 +4,7 @@ import { VaultHostResolver } from '@vaultover/tls';
 import { findOperation, OPERATIONS } from '@vaultover/vault';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { NO_FAULTS } from '../../faults/fault-injector.ts';
 import { ModeGate } from '../../mode/mode-gate.ts';
 import { RegionMetrics } from '../../region-metrics.ts';
 import { createApp, type InfraRoute } from '../app.ts';
@@ -45,6 +46,7 @@ function servedRoutes(): { method: string; path: string }[] {
     logger: pino({ level: 'silent' }),
     serviceVersion: 'test',
     gate: new ModeGate({ region: 'test', role: 'primary' }),
+    faults: NO_FAULTS,
   });
   const stack = (
     app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }
