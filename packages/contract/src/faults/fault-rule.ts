@@ -23,7 +23,10 @@ export interface FaultMatch {
 export const FAULT_ACTION_TYPES = ['error', 'throttle', 'delay', 'reset', 'hang', 'drop-body'] as const;
 export type FaultActionType = (typeof FAULT_ACTION_TYPES)[number];
 
-/** What a rule does to a request it hits. `delay` is the only action that lets the request go on. */
+/**
+ * What a rule does to a request it hits. `delay` holds the request, then lets it go on; `drop-body` lets it
+ * be served and cuts the answer; the others answer (or do not) in its place.
+ */
 export type FaultAction =
   /** An answer in the Key Vault error format; `retryAfter` seconds, absent: no Retry-After header. */
   | {
@@ -41,7 +44,7 @@ export type FaultAction =
   | { readonly type: 'reset' }
   /** No response until the client gives up, or `maxMs` have passed (then the connection is closed). */
   | { readonly type: 'hang'; readonly maxMs?: number }
-  /** Headers and part of the body are sent, then the connection closes mid-body. */
+  /** The request is served; its headers and part of its body are sent, then the connection closes. */
   | { readonly type: 'drop-body' };
 
 /** When a rule hits among the requests it matches. */
@@ -98,7 +101,7 @@ export function faultState(rule: FaultRule, hits: number, now: number): FaultSta
   return 'active';
 }
 
-/** The header every injected response carries: the id of the rule that caused it. */
+/** The header every injected response carries: the ids of the rules that acted on it, comma-separated. */
 export const FAULT_HEADER = 'x-vaultover-fault';
 
 /** The real service's answer when a vault throttles a request (HTTP 429), word for word. */
