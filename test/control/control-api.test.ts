@@ -176,3 +176,59 @@ describe('the control API', () => {
     expect(errorOf(reply.json).message).toContain('does not supervise the region processes');
   });
 });
+
+describe('the client link under /api/links (toxiproxy-shaped)', () => {
+  const links = (path: string, principal?: string, method = 'GET', body?: unknown) =>
+    rawRequest(stack.control, {
+      path: `/api/links${path}`,
+      method,
+      ...(principal ? { principal } : {}),
+      ...(body === undefined ? {} : { body }),
+    });
+
+  it('lists the global endpoint as a proxy, for administrators only', async () => {
+    expect((await links('/proxies')).status).toBe(401);
+    expect((await links('/proxies', 'officer')).status).toBe(403);
+    const reply = await links('/proxies', 'admin');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({
+      'global-endpoint': {
+        name: 'global-endpoint',
+        listen: `127.0.0.1:${stack.gateway.port}`,
+        upstream: expect.stringMatching(/^localhost:\d+$/),
+        enabled: true,
+        toxics: [],
+      },
+    });
+  });
+
+  it('adds, reads, updates and removes a toxic, with toxiproxy-shaped errors', async () => {
+    const added = await links('/proxies/global-endpoint/toxics', 'admin', 'POST', {
+      name: 'lag',
+      type: 'latency',
+      attributes: { latency: 10 },
+    });
+    expect(added.status).toBe(200);
+    expect(added.json).toEqual({
+      name: 'lag',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 10, jitter: 0 },
+    });
+    const updated = await links('/proxies/global-endpoint/toxics/lag', 'admin', 'POST', {
+      attributes: { jitter: 5 },
+    });
+    expect(updated.json).toMatchObject({ attributes: { latency: 10, jitter: 5 } });
+    expect((await links('/proxies/global-endpoint/toxics', 'admin')).json).toHaveLength(1);
+    expect((await links('/proxies/global-endpoint/toxics/lag', 'admin', 'DELETE')).status).toBe(204);
+    expect((await links('/proxies/global-endpoint/toxics', 'admin')).json).toEqual([]);
+
+    const unknown = await links('/proxies/nowhere', 'admin');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ error: expect.stringContaining('nowhere'), status: 404 });
+    const bad = await links('/proxies/global-endpoint/toxics', 'admin', 'POST', { type: 'nonsense' });
+    expect(bad.status).toBe(400);
+    expect((await links('/proxies/%ZZ', 'admin')).status).toBe(400);
+  });
+});

@@ -177,7 +177,6 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
   const gateway = await startGateway({
     dataDir: options.dataDir,
     hostnames: options.hostnames,
-    caFile: tls.caFile,
     routeSource: routes,
     registry: metrics.registry,
     logger,
@@ -219,6 +218,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     orchestrator,
     admin,
     faults,
+    links: [gateway.link],
     urls,
     processes: options.processes,
     registry: metrics.registry,

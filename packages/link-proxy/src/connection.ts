@@ -1,7 +1,10 @@
 import { connect, type Socket } from 'node:net';
 import type { Clock, Random } from '@vaultover/foundation';
-import { type DirectionCounters, Link } from './link.ts';
-import type { Direction, ToxicConfig, ToxicDefinition } from './toxic.ts';
+import { closeTogether, resetSocket } from './close-together.ts';
+import { ConnectionToxics } from './connection-toxics.ts';
+import type { DirectionCounters } from './link.ts';
+import type { Direction } from './toxic.ts';
+import type { ToxicSet } from './toxic-set.ts';
 
 /** What a connection needs from its proxy. */
 export interface ConnectionOptions {
@@ -10,76 +13,63 @@ export interface ConnectionOptions {
   counters: Record<Direction, DirectionCounters>;
   clock: Clock;
   random: Random;
+  toxics: ToxicSet;
   onClose: () => void;
 }
 
 /**
- * One proxied TCP connection: the client's socket, a socket to the upstream, and a Link each way.
- * Half-close is not modelled: when either side ends or fails, both sockets are closed.
+ * One proxied TCP connection: the client's socket, a socket to the upstream, and the proxy's toxics
+ * between them. A clean end of either side reaches the other behind the bytes the toxics hold; a reset
+ * or an error closes both at once.
  */
 export class Connection {
   readonly #client: Socket;
   readonly #upstream: Socket;
-  readonly #links: Record<Direction, Link>;
-  readonly #options: ConnectionOptions;
+  readonly #toxics: ConnectionToxics;
+  readonly #finish: () => void;
   #closed = false;
 
   constructor(client: Socket, options: ConnectionOptions) {
     this.#client = client;
-    this.#options = options;
     this.#upstream = connect({ host: options.upstreamHost, port: options.upstreamPort });
     // Nagle would add its own latency on top of the toxics'.
     client.setNoDelay(true);
     this.#upstream.setNoDelay(true);
-    this.#links = {
-      upstream: new Link(client, this.#upstream, options.counters.upstream),
-      downstream: new Link(this.#upstream, client, options.counters.downstream),
+    this.#toxics = new ConnectionToxics({ ...options, reset: () => this.reset() });
+    this.#toxics.wire(client, this.#upstream);
+    const detach = options.toxics.attach(this.#toxics);
+    closeTogether(client, this.#upstream);
+    this.#finish = () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      this.#toxics.unwire();
+      detach();
+      options.onClose();
     };
-    for (const socket of [client, this.#upstream]) {
-      socket.on('error', () => this.close());
-      socket.on('end', () => this.close());
-      socket.on('close', () => this.close());
-    }
-  }
-
-  /** Attaches (or replaces) a toxic's stages; `toxicity` is rolled here, once per connection. */
-  applyToxic(config: ToxicConfig, definition: ToxicDefinition, attributes: object): void {
-    this.removeToxic(config.name);
-    if (this.#closed || this.#options.random() >= config.toxicity) return;
-    const directions: Direction[] = config.stream === 'both' ? ['upstream', 'downstream'] : [config.stream];
-    for (const direction of directions) {
-      const stage = definition.createStage(attributes, {
-        direction,
-        clock: this.#options.clock,
-        random: this.#options.random,
-        resetConnection: () => this.reset(),
+    // Over when a side closes abruptly (closeTogether takes the other with it), or when both have closed
+    // cleanly: a side that ended cleanly waits for its end to cross the toxics.
+    let open = 2;
+    for (const side of [client, this.#upstream]) {
+      side.once('close', () => {
+        open -= 1;
+        if (open === 0 || !side.readableEnded) this.#finish();
       });
-      this.#links[direction].setStage(config.name, stage);
     }
-  }
-
-  /** Detaches a toxic; data it held goes on, in order. */
-  removeToxic(name: string): void {
-    this.#links.upstream.removeStage(name);
-    this.#links.downstream.removeStage(name);
   }
 
   /** Closes both sockets with a TCP RST, so the client sees ECONNRESET. */
   reset(): void {
     if (this.#closed) return;
-    if (!this.#client.destroyed) this.#client.resetAndDestroy();
-    if (!this.#upstream.destroyed) this.#upstream.resetAndDestroy();
-    this.close();
+    this.#finish();
+    resetSocket(this.#client);
+    resetSocket(this.#upstream);
   }
 
-  /** Closes both sockets (FIN, or destroy if already failing). Idempotent. */
+  /** Closes both sockets at once (held bytes are dropped). Idempotent. */
   close(): void {
     if (this.#closed) return;
-    this.#closed = true;
-    this.#links.upstream.dispose();
-    this.#links.downstream.dispose();
+    this.#finish();
     this.#client.destroy();
     this.#upstream.destroy();
-    this.#options.onClose();
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BadRequestError, LinkProxyError, ProxyNotFoundError } from './errors.ts';
 import { readJsonObject, sendError, sendJson } from './http-json.ts';
-import type { LinkProxy } from './link-proxy.ts';
+import type { ToxicLink } from './toxic-link.ts';
 
 /** A request handler for node:http, mountable by the control process. */
 export type ControlApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -21,7 +21,7 @@ class MethodNotAllowedError extends LinkProxyError {
  * Routes: GET /proxies; GET|POST|PATCH /proxies/{p}; GET|POST /proxies/{p}/toxics;
  * GET|POST|PATCH|DELETE /proxies/{p}/toxics/{t}; POST /reset.
  */
-export function createControlApi(proxies: Iterable<LinkProxy>): ControlApiHandler {
+export function createControlApi(proxies: Iterable<ToxicLink>): ControlApiHandler {
   const byName = new Map([...proxies].map((proxy) => [proxy.name, proxy]));
   const proxyNamed = (name: string) => {
     const proxy = byName.get(name);
@@ -31,7 +31,7 @@ export function createControlApi(proxies: Iterable<LinkProxy>): ControlApiHandle
   const route = async (request: IncomingMessage, response: ServerResponse) => {
     const method = request.method ?? 'GET';
     const path = new URL(request.url ?? '/', 'http://control').pathname;
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = path.split('/').filter(Boolean).map(decodePart);
     const write = method === 'POST' || method === 'PATCH';
     const body = write ? await readJsonObject(request) : {};
     const [root, proxyName, sub, toxicName, ...rest] = parts;
@@ -79,9 +79,17 @@ export function createControlApi(proxies: Iterable<LinkProxy>): ControlApiHandle
   };
 }
 
+function decodePart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new BadRequestError(`malformed path segment '${part.slice(0, 60)}'`);
+  }
+}
+
 /** Serves the control API on host:port (default 127.0.0.1, a free port). Resolves once listening. */
 export async function startControlApi(
-  proxies: Iterable<LinkProxy>,
+  proxies: Iterable<ToxicLink>,
   options: { host?: string; port?: number } = {},
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const host = options.host ?? '127.0.0.1';

@@ -1,3 +1,5 @@
+export { closeTogether, resetSocket } from './close-together.ts';
+export { ConnectionToxics, type ConnectionToxicsOptions } from './connection-toxics.ts';
 export { type ControlApiHandler, createControlApi, startControlApi } from './control-api.ts';
 export {
   BadRequestError,
@@ -12,7 +14,9 @@ export {
 export type { DirectionCounters } from './link.ts';
 export { LinkProxy } from './link-proxy.ts';
 export { LINK_PROXY_DEFAULTS, type LinkProxyOptions, type ProxyView } from './link-proxy-options.ts';
-export type { LinkProxyMetrics } from './metrics.ts';
+export { emptyCounters, type LinkProxyMetrics } from './metrics.ts';
 export type { Direction, Stream, ToxicConfig, ToxicContext, ToxicDefinition, ToxicStage } from './toxic.ts';
 export type { ToxicInput } from './toxic-config.ts';
+export { ToxicLink } from './toxic-link.ts';
 export { registerToxic } from './toxic-registry.ts';
+export { ToxicSet, type ToxicTarget } from './toxic-set.ts';

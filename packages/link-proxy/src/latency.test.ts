@@ -1,4 +1,6 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { pollUntil } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
 import { connectTo, readBytes, startEchoServer, startProxy } from './test-helpers.ts';
 
@@ -48,5 +50,24 @@ describe('latency toxic', () => {
     expect(proxy.metrics().bytes.downstream.sentBytes).toBe(0);
     proxy.removeToxic('slow');
     expect((await reply).toString()).toBe('abcdef');
+  });
+});
+
+describe('a clean close under latency', () => {
+  it('reaches the client behind the bytes the toxic holds: nothing sent before it is lost', async () => {
+    // A server that answers once and closes at once, as an HTTP server does with `Connection: close`.
+    const server = createServer((socket) => socket.end('answer and goodbye'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const proxy = await startProxy((server.address() as AddressInfo).port);
+    proxy.addToxic({ type: 'latency', attributes: { latency: 100 } });
+    const client = await connectTo(proxy.listenPort);
+    let received = '';
+    client.on('data', (chunk: Buffer) => {
+      received += chunk.toString();
+    });
+    await new Promise((resolve) => client.once('end', resolve));
+    expect(received).toBe('answer and goodbye');
+    await pollUntil('the connection is gone', () => proxy.metrics().connectionsActive === 0);
   });
 });

@@ -2,20 +2,18 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Clock } from '@vaultover/foundation';
 import { type Random, seededRandom } from '@vaultover/foundation';
 import { Connection } from './connection.ts';
-import { ProxyListenError, ToxicExistsError, ToxicNotFoundError } from './errors.ts';
+import { ProxyListenError } from './errors.ts';
 import { parseHostPort } from './host-port.ts';
 import {
   LINK_PROXY_DEFAULTS as DEFAULTS,
   type LinkProxyOptions,
   type ProxyView,
 } from './link-proxy-options.ts';
-import { emptyCounters, type LinkProxyMetrics } from './metrics.ts';
-import type { ToxicConfig } from './toxic.ts';
-import { parseToxicConfig, type ToxicInput } from './toxic-config.ts';
-import { toxicDefinition } from './toxic-registry.ts';
+import type { LinkProxyMetrics } from './metrics.ts';
+import { ToxicLink } from './toxic-link.ts';
 
 /** A TCP proxy with toxiproxy-style toxics that apply at once to open connections. */
-export class LinkProxy {
+export class LinkProxy extends ToxicLink {
   readonly name: string;
   readonly upstream: string;
   readonly #upstreamHost: string;
@@ -27,11 +25,10 @@ export class LinkProxy {
   readonly #clock: Clock;
   readonly #random: Random;
   readonly #connections = new Set<Connection>();
-  readonly #toxics = new Map<string, { config: ToxicConfig; attributes: object }>();
-  readonly #counters = emptyCounters();
   #connectionsTotal = 0;
 
   constructor(options: LinkProxyOptions) {
+    super();
     const { name, upstream } = options;
     this.name = name;
     this.upstream = upstream;
@@ -70,48 +67,12 @@ export class LinkProxy {
     }
   }
 
-  /** Adds a toxic; it applies at once to every open connection (subject to toxicity). */
-  addToxic(input: ToxicInput): ToxicConfig {
-    const config = parseToxicConfig(input);
-    if (this.#toxics.has(config.name)) throw new ToxicExistsError(config.name);
-    return this.#install(config);
-  }
-
-  /** Updates a toxic's stream, toxicity or attributes; open connections switch over at once. */
-  updateToxic(name: string, input: ToxicInput): ToxicConfig {
-    const existing = this.toxic(name);
-    return this.#install(parseToxicConfig({ ...input, name }, existing));
-  }
-
-  /** Removes a toxic; data it held goes on in order (swallowed data stays lost). */
-  removeToxic(name: string): void {
-    this.toxic(name);
-    this.#toxics.delete(name);
-    for (const connection of this.#connections) connection.removeToxic(name);
-  }
-
-  /** Removes every toxic. */
-  removeAllToxics(): void {
-    for (const name of [...this.#toxics.keys()]) this.removeToxic(name);
-  }
-
-  /** The toxic of that name, or ToxicNotFoundError. */
-  toxic(name: string): ToxicConfig {
-    const entry = this.#toxics.get(name);
-    if (!entry) throw new ToxicNotFoundError(name);
-    return structuredClone(entry.config);
-  }
-
-  toxics(): ToxicConfig[] {
-    return [...this.#toxics.values()].map((entry) => structuredClone(entry.config));
-  }
-
   metrics(): LinkProxyMetrics {
     return {
-      bytes: structuredClone(this.#counters),
+      bytes: structuredClone(this.counters),
       connectionsActive: this.#connections.size,
       connectionsTotal: this.#connectionsTotal,
-      toxicsActive: this.#toxics.size,
+      toxicsActive: this.toxicSet.size,
       enabled: this.#enabled,
     };
   }
@@ -131,28 +92,18 @@ export class LinkProxy {
     await this.#stopListening();
   }
 
-  #install(config: ToxicConfig): ToxicConfig {
-    const definition = toxicDefinition(config.type);
-    const attributes = definition.parseAttributes(config.attributes);
-    this.#toxics.set(config.name, { config, attributes });
-    for (const connection of this.#connections) connection.applyToxic(config, definition, attributes);
-    return structuredClone(config);
-  }
-
   #accept(client: Socket): void {
     this.#connectionsTotal += 1;
     const connection: Connection = new Connection(client, {
       upstreamHost: this.#upstreamHost,
       upstreamPort: this.#upstreamPort,
-      counters: this.#counters,
+      counters: this.counters,
       clock: this.#clock,
       random: this.#random,
+      toxics: this.toxicSet,
       onClose: () => this.#connections.delete(connection),
     });
     this.#connections.add(connection);
-    for (const { config, attributes } of this.#toxics.values()) {
-      connection.applyToxic(config, toxicDefinition(config.type), attributes);
-    }
   }
 
   async #listen(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Socket } from 'node:net';
-import type { ToxicStage } from './toxic.ts';
+import type { Duplex } from 'node:stream';
+import { END_OF_STREAM, type ToxicStage } from './toxic.ts';
 
 /** Byte counters of one direction; shared by all links of a proxy and read as plain data. */
 export interface DirectionCounters {
@@ -16,23 +16,35 @@ interface StageEntry {
 
 /**
  * One direction of one connection:  source > stage > stage > … > destination.
- * The stage list changes at run time, so a toxic added now acts on the very next chunk.
+ * The stage list changes at run time, so a toxic added now acts on the very next chunk. The source's end
+ * travels the stages as an empty chunk, so that a toxic delays a clean close like the bytes before it
+ * (and a blackhole swallows it); it ends the destination when it arrives.
  */
 export class Link {
-  readonly #source: Socket;
-  readonly #destination: Socket;
+  readonly #source: Duplex;
+  readonly #destination: Duplex;
   readonly #counters: DirectionCounters;
   readonly #stages: StageEntry[] = [];
   #waitingForDrain = false;
+  #detached = false;
+  readonly #onData = (chunk: Buffer) => {
+    // A listener removed while its event is being emitted is still called for that event.
+    if (this.#detached) return;
+    this.#counters.receivedBytes += chunk.length;
+    this.#passFrom(-1, chunk);
+  };
+  readonly #onEnd = () => {
+    if (!this.#detached) this.#passFrom(-1, END_OF_STREAM);
+  };
 
-  constructor(source: Socket, destination: Socket, counters: DirectionCounters) {
+  constructor(source: Duplex, destination: Duplex, counters: DirectionCounters) {
     this.#source = source;
     this.#destination = destination;
     this.#counters = counters;
-    source.on('data', (chunk: Buffer) => {
-      counters.receivedBytes += chunk.length;
-      this.#passFrom(-1, chunk);
-    });
+    source.on('data', this.#onData);
+    source.once('end', this.#onEnd);
+    // A source paused before (accepted paused, or handed over with bytes put back) starts flowing now.
+    source.resume();
   }
 
   /** Appends a stage, or replaces the stage of that name in place after flushing it. */
@@ -51,8 +63,15 @@ export class Link {
     this.#stages.splice(index, 1);
   }
 
-  /** Cancels every stage's timers; held chunks are dropped (the connection is closing). */
-  dispose(): void {
+  /**
+   * Stops carrying: the source is no longer read (nor resumed after a drain), every stage's timers are
+   * cancelled and its held chunks dropped. For a connection that is closing, or whose bytes go elsewhere.
+   */
+  detach(): void {
+    if (this.#detached) return;
+    this.#detached = true;
+    this.#source.off('data', this.#onData);
+    this.#source.off('end', this.#onEnd);
     for (const { stage } of this.#stages.splice(0)) stage.flush(() => {});
   }
 
@@ -72,7 +91,8 @@ export class Link {
       });
       return;
     }
-    if (this.#destination.destroyed) return;
+    if (this.#detached || this.#destination.destroyed) return;
+    if (chunk.length === 0) return void this.#destination.end();
     this.#counters.sentBytes += chunk.length;
     if (!this.#destination.write(chunk) && !this.#waitingForDrain) {
       // Backpressure straight through: stop reading until the receiver drains.
@@ -80,7 +100,7 @@ export class Link {
       this.#source.pause();
       this.#destination.once('drain', () => {
         this.#waitingForDrain = false;
-        this.#source.resume();
+        if (!this.#detached) this.#source.resume();
       });
     }
   }

@@ -16,8 +16,16 @@ export interface ToxicContext {
 }
 
 /**
+ * The end of a direction's stream (the sender's clean close), as it travels the stages: an empty chunk.
+ * Stages treat it as data (a latency toxic delays it, a blackhole swallows it) and never emit another
+ * empty chunk.
+ */
+export const END_OF_STREAM: Buffer = Buffer.alloc(0);
+
+/**
  * One toxic on one direction of one connection. Chunks pass through stages in toxic order; a stage
- * calls `next` zero times (swallow), once, or several times (split), now or later, but in order.
+ * calls `next` zero times (swallow), once, or several times (split), now or later, but in order. The
+ * last chunk may be {@link END_OF_STREAM}.
  */
 export interface ToxicStage {
   push(chunk: Buffer, next: (chunk: Buffer) => void): void;

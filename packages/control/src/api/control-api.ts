@@ -1,3 +1,4 @@
+import { createControlApi as linksApi, type ToxicLink } from '@vaultover/link-proxy';
 import {
   BadParameterError,
   ForbiddenError,
@@ -34,6 +35,8 @@ export interface ControlApiDeps {
   orchestrator: Pick<Orchestrator, 'forceFailover' | 'forceFailback' | 'decide'>;
   admin: RegionAdmin;
   faults: FaultRules;
+  /** Links driven with toxics under `/api/links` (the global endpoint's client link). */
+  links: Iterable<ToxicLink>;
   /** Region name → URL of its node. */
   urls: ReadonlyMap<string, string>;
   processes: RegionProcesses | undefined;
@@ -52,15 +55,16 @@ export function controlApi(deps: ControlApiDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  const authorize = async (req: Request) => {
+    const principal = await deps.auth.authenticate(req.headers.authorization);
+    if (!deps.auth.isAdministrator(principal)) {
+      throw new ForbiddenError(`Principal ${principal} is not an administrator; the control API needs one.`);
+    }
+  };
   const route = (method: 'get' | 'post' | 'delete', path: string, handler: Handler) =>
     app[method](path, async (req, res) => {
       try {
-        const principal = await deps.auth.authenticate(req.headers.authorization);
-        if (!deps.auth.isAdministrator(principal)) {
-          throw new ForbiddenError(
-            `Principal ${principal} is not an administrator; the control API needs one.`,
-          );
-        }
+        await authorize(req);
         const reply = await handler(req);
         if (reply.body === undefined) res.status(reply.status ?? 204).end();
         else res.status(reply.status ?? 200).json(reply.body);
@@ -115,6 +119,17 @@ export function controlApi(deps: ControlApiDeps): express.Express {
   route('delete', '/api/faults', async () => {
     await deps.faults.removeAll();
     return { status: 204, body: undefined };
+  });
+  // toxiproxy's API, as the replication links' proxies serve it (and its error shape), behind the same
+  // authentication: mounted here, it sees paths without the prefix (`/proxies/global-endpoint/toxics`).
+  const links = linksApi(deps.links);
+  app.use('/api/links', async (req, res) => {
+    try {
+      await authorize(req);
+      links(req, res);
+    } catch (error) {
+      sendControlError(res, error, deps);
+    }
   });
   app.use((req: Request, res: Response) =>
     sendControlError(

@@ -1,12 +1,14 @@
 import type { Socket } from 'node:net';
+import { type ConnectionToxics, closeTogether } from '@vaultover/link-proxy';
 import type { Logger } from 'pino';
+import type { ClientLink } from './client-link.ts';
 import { type GatewayMetrics, type GatewayOutcome, NO_REGION } from './gateway-metrics.ts';
 import type { HeldConnections } from './held-connections.ts';
 import type { ForwardTarget, LocalReplies } from './local-replies.ts';
 import { readAhead } from './read-ahead.ts';
 import type { RouteDecision, RouteSource } from './route-source.ts';
 import type { RoutedConnections } from './routed-connections.ts';
-import { coupleSockets, startRelay } from './tcp-relay.ts';
+import { startRelay } from './tcp-relay.ts';
 import { resetConnection } from './window-replies.ts';
 
 export interface ConnectionRouterDeps {
@@ -14,6 +16,7 @@ export interface ConnectionRouterDeps {
   held: HeldConnections;
   routed: RoutedConnections;
   local: LocalReplies;
+  link: ClientLink;
   metrics: GatewayMetrics;
   /** How long to wait for a region to accept the connection, then for its first byte. */
   timeoutMs: number;
@@ -34,7 +37,7 @@ export function connectionRouter(deps: ConnectionRouterDeps) {
     const startedAt = performance.now();
     // Resets by the client are expected; 'close' follows, and whoever owns the socket then handles it.
     socket.on('error', () => {});
-    route(socket, deps).then(
+    route(socket, deps.link.accept(socket), deps).then(
       (fate) => deps.metrics.record(fate.region, fate.outcome, startedAt),
       (error) => {
         deps.logger.error({ err: error }, 'gateway connection failed');
@@ -44,9 +47,9 @@ export function connectionRouter(deps: ConnectionRouterDeps) {
   };
 }
 
-async function route(socket: Socket, deps: ConnectionRouterDeps): Promise<Fate> {
+async function route(socket: Socket, toxics: ConnectionToxics, deps: ConnectionRouterDeps): Promise<Fate> {
   const decision = deps.source.decide();
-  if (decision.kind !== 'fail' || decision.how !== 'hang') return act(socket, decision, deps);
+  if (decision.kind !== 'fail' || decision.how !== 'hang') return act(socket, toxics, decision, deps);
   // Read ahead while held (the ClientHello, bounded) only to see the client give up; put back after.
   const ahead = readAhead(socket);
   deps.metrics.held.inc();
@@ -58,16 +61,21 @@ async function route(socket: Socket, deps: ConnectionRouterDeps): Promise<Fate> 
     ahead.stop();
   }
   if (!next) return { region: NO_REGION, outcome: 'hang' };
-  const fate = await act(socket, next, deps);
+  const fate = await act(socket, toxics, next, deps);
   return { region: fate.region, outcome: 'hang' };
 }
 
-async function act(socket: Socket, decision: RouteDecision, deps: ConnectionRouterDeps): Promise<Fate> {
+async function act(
+  socket: Socket,
+  toxics: ConnectionToxics,
+  decision: RouteDecision,
+  deps: ConnectionRouterDeps,
+): Promise<Fate> {
   switch (decision.kind) {
     case 'forward':
-      return { region: decision.region, outcome: await relay(socket, decision, deps) };
+      return { region: decision.region, outcome: await relay(socket, toxics, decision, deps) };
     case 'unavailable':
-      deps.local.answer(socket, { kind: 'unavailable', decision });
+      deps.local.answer(socket, toxics, { kind: 'unavailable', decision });
       return { region: NO_REGION, outcome: 'unavailable' };
     case 'fail':
       if (decision.how === 'reset') {
@@ -75,21 +83,22 @@ async function act(socket: Socket, decision: RouteDecision, deps: ConnectionRout
         return { region: NO_REGION, outcome: 'reset' };
       }
       // `status`, or a hang window the source still reports after its `until` passed: never hold forever.
-      deps.local.answer(socket, { kind: 'window', decision });
+      deps.local.answer(socket, toxics, { kind: 'window', decision });
       return { region: NO_REGION, outcome: 'failed-window' };
   }
 }
 
 async function relay(
   socket: Socket,
+  toxics: ConnectionToxics,
   target: ForwardTarget,
   deps: ConnectionRouterDeps,
 ): Promise<GatewayOutcome> {
   if (socket.destroyed) return 'client-aborted'; // released from a hold just as the client left
-  const start = await startRelay(socket, target, deps.timeoutMs);
+  const start = await startRelay(socket, toxics, target, deps.timeoutMs);
   switch (start.kind) {
     case 'relaying': {
-      coupleSockets(socket, start.upstream);
+      closeTogether(socket, start.upstream);
       socket.once('close', () => deps.metrics.relayed(target.region, socket.bytesRead, socket.bytesWritten));
       deps.routed.add(target.epoch, socket);
       return 'forwarded';
@@ -101,7 +110,7 @@ async function relay(
         'region did not answer the global endpoint',
       );
       if (start.answerable)
-        deps.local.answer(socket, { kind: 'upstream-error', target, reason: start.reason });
+        deps.local.answer(socket, toxics, { kind: 'upstream-error', target, reason: start.reason });
       else socket.destroy();
       return 'upstream-error';
     case 'client-aborted':

@@ -17,11 +17,6 @@ export interface GatewayOptions {
   port?: number;
   /** Extra host names (DNS or IP) for the certificate and for `<vault>.<host>` names, as the regions take. */
   hostnames?: readonly string[];
-  /**
-   * Unused since the gateway relays connections rather than opening TLS to the regions (the client
-   * verifies the region's certificate itself); kept so that existing callers still compile.
-   */
-  caFile?: string;
   /** Metrics go here (the control process exposes it on `/metrics`). Default: a registry of its own. */
   registry?: Registry;
   /** Default: silent. */
@@ -31,6 +26,8 @@ export interface GatewayOptions {
    * is answered for with 503. Default 30 000.
    */
   upstreamTimeoutMs?: number;
+  /** Seed of the client link's random source (toxicity, jitter). Default 1, as a link proxy's. */
+  seed?: number;
 }
 
 /** Defaults of the optional GatewayOptions, defined once. */
@@ -39,4 +36,5 @@ export const GATEWAY_DEFAULTS = {
   port: 0,
   hostnames: [] as readonly string[],
   upstreamTimeoutMs: 30_000,
+  seed: 1,
 } as const;

@@ -1,7 +1,9 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { seededRandom } from '@vaultover/foundation';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { listen } from '../net/listen.ts';
+import { ClientLink } from './client-link.ts';
 import { connectionRouter } from './connection-router.ts';
 import { GatewayListenError } from './errors.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
@@ -20,6 +22,8 @@ export interface Gateway {
   readonly caFile: string;
   /** Where the gateway's metrics are (the one passed in options, or its own). */
   readonly registry: Registry;
+  /** The clients' link to the endpoint, with toxics like a replication link's proxy (docs/chaos.md). */
+  readonly link: ClientLink;
   /** Stops listening and drops every connection (relayed, held, answered). */
   close(): Promise<void>;
 }
@@ -43,35 +47,52 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routed = new RoutedConnections(source, metrics);
   const local = new LocalReplies(tls, source);
   const sockets = new Set<Socket>();
-  const router = connectionRouter({
-    source,
-    held,
-    routed,
-    local,
-    metrics,
-    timeoutMs: options.upstreamTimeoutMs ?? GATEWAY_DEFAULTS.upstreamTimeoutMs,
-    logger,
-  });
+  const host = options.host ?? GATEWAY_DEFAULTS.host;
+  let port = options.port ?? GATEWAY_DEFAULTS.port;
   // Paused: no byte is read before the connection's route says who reads it.
   const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     router(socket);
   });
+  const dropConnections = () => {
+    local.close();
+    for (const socket of sockets) socket.destroy();
+  };
+  const link = new ClientLink({
+    routeSource: source,
+    random: seededRandom(options.seed ?? GATEWAY_DEFAULTS.seed),
+    listen: () => `${host}:${port}`,
+    async setListening(listening) {
+      if (listening) return listen(server, port, host);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      dropConnections();
+      await closed;
+    },
+  });
+  const router = connectionRouter({
+    source,
+    held,
+    routed,
+    local,
+    link,
+    metrics,
+    timeoutMs: options.upstreamTimeoutMs ?? GATEWAY_DEFAULTS.upstreamTimeoutMs,
+    logger,
+  });
   const stop = () => {
     held.close();
     routed.close();
   };
-  const host = options.host ?? GATEWAY_DEFAULTS.host;
   try {
-    await listen(server, options.port ?? GATEWAY_DEFAULTS.port, host);
+    await listen(server, port, host);
   } catch (error) {
     stop();
     throw new GatewayListenError(`the gateway could not listen on ${host}: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   const url = `https://localhost:${port}`;
   logger.info({ url }, 'global endpoint ready');
   return {
@@ -79,11 +100,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     port,
     caFile: tls.material.caFile,
     registry,
+    link,
     async close() {
       stop();
+      // A gateway whose link was disabled is not listening: close() calls back at once, with an error.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      local.close();
-      for (const socket of sockets) socket.destroy();
+      dropConnections();
       await closed;
     },
   };

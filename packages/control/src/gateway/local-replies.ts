@@ -1,6 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { type Duplex, duplexPair } from 'node:stream';
+import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { type ConnectionToxics, closeTogether } from '@vaultover/link-proxy';
 import { sendGatewayError } from './error-reply.ts';
 import type { GatewayTls } from './gateway-tls.ts';
 import type { RouteDecision, RouteSource } from './route-source.ts';
@@ -21,35 +23,44 @@ export type LocalReply =
  * The gateway's own HTTPS server, which never listens: connections the gateway does not relay (a failover
  * window, no serving region, a region that does not answer) are handed to it to terminate TLS with the
  * deployment's certificates and get the service-shaped 503. Each such connection gets one answer and is
- * closed (`Connection: close`), so that the client's next request is routed anew.
+ * closed (`Connection: close`), so that the client's next request is routed anew. TLS is terminated here
+ * rather than by an `https` server so that each answer is found by the TLS socket the request arrives on.
  */
 export class LocalReplies {
   readonly #server: Server;
   readonly #source: RouteSource;
-  // Keyed by the TCP socket handed over; the request sees the TLS socket that wraps it.
-  readonly #replies = new WeakMap<Socket, LocalReply>();
+  readonly #secureContext: SecureContext;
+  readonly #sniCallback: GatewayTls['sniCallback'];
+  readonly #replies = new WeakMap<TLSSocket, LocalReply>();
   // A server that never listens does not track its connections for closeAllConnections(): done here.
-  readonly #open = new Set<Socket>();
+  readonly #open = new Set<TLSSocket>();
 
   constructor(tls: GatewayTls, source: RouteSource) {
     this.#source = source;
-    this.#server = createServer(
-      { key: tls.material.keyPem, cert: tls.material.certPem, SNICallback: tls.sniCallback },
-      (req, res) => this.#answer(req, res),
-    );
+    this.#secureContext = createSecureContext({ key: tls.material.keyPem, cert: tls.material.certPem });
+    this.#sniCallback = tls.sniCallback;
+    this.#server = createServer((req, res) => this.#answer(req, res));
     // A server that never listens does not run the checks behind headersTimeout and requestTimeout:
     // a client that sends nothing on a connection it is to be answered on is dropped after this.
     this.#server.setTimeout(IDLE_TIMEOUT_MS);
-    this.#server.on('secureConnection', (socket: Socket) => {
-      this.#open.add(socket);
-      socket.once('close', () => this.#open.delete(socket));
-    });
+    // A failed handshake or an unparsable request: nothing can be answered on it.
+    this.#server.on('clientError', (_error, socket) => socket.destroy());
   }
 
-  /** Terminates TLS on `socket` (unread: paused, or with what was read ahead put back) and answers `reply`. */
-  answer(socket: Socket, reply: LocalReply): void {
-    this.#replies.set(socket, reply);
-    this.#server.emit('connection', socket);
+  /**
+   * Terminates TLS on `socket` (unread: paused, or with what was read ahead put back) and answers `reply`,
+   * through the client link's toxics when any acts on the connection.
+   */
+  answer(socket: Socket, toxics: ConnectionToxics, reply: LocalReply): void {
+    const tlsSocket = new TLSSocket(carrier(socket, toxics), {
+      isServer: true,
+      secureContext: this.#secureContext,
+      SNICallback: this.#sniCallback,
+    });
+    this.#replies.set(tlsSocket, reply);
+    this.#open.add(tlsSocket);
+    tlsSocket.once('close', () => this.#open.delete(tlsSocket));
+    this.#server.emit('connection', tlsSocket);
   }
 
   /** Drops the connections being answered. */
@@ -61,8 +72,7 @@ export class LocalReplies {
   #answer(req: IncomingMessage, res: ServerResponse): void {
     // Nothing reads the request body: the connection closes after the answer.
     req.resume();
-    const parent = (req.socket as Socket & { _parent?: Socket | null })._parent;
-    const reply = this.#replies.get(parent ?? req.socket);
+    const reply = this.#replies.get(req.socket as TLSSocket);
     if (!reply) return void res.destroy(); // not handed over by answer(): cannot happen
     switch (reply.kind) {
       case 'window':
@@ -84,4 +94,22 @@ export class LocalReplies {
         );
     }
   }
+}
+
+/**
+ * What TLS reads from and writes to: the client's socket itself, or, when a client-link toxic acts on the
+ * connection, one end of an in-memory pair whose other end the toxics connect to the client.
+ */
+function carrier(socket: Socket, toxics: ConnectionToxics): Duplex {
+  if (!toxics.active) return socket;
+  const [tlsSide, linkSide] = duplexPair();
+  toxics.wire(socket, linkSide);
+  closeTogether(socket, linkSide);
+  // The pair's ends do not close each other. TLS that finished writing has ended its end cleanly: the
+  // link's end reads on to that end (which then crosses the toxics); any other close is passed on at once.
+  tlsSide.once('close', () => {
+    if (!tlsSide.writableFinished) linkSide.destroy();
+  });
+  linkSide.once('close', () => tlsSide.destroy());
+  return tlsSide;
 }

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { encodeProxyHeader } from '@vaultover/contract';
+import type { ConnectionToxics } from '@vaultover/link-proxy';
 import type { ForwardTarget } from './local-replies.ts';
 
 /** How a relay attempt ended: relaying (the region answered), or why not. */
@@ -14,13 +15,18 @@ export type RelayStart =
 const REPLAY_LIMIT = 64 * 1024;
 
 /**
- * Connects to the region, sends it a PROXY v2 header (the client's addresses, the epoch), and pipes both
- * ways (backpressure: nothing is buffered beyond the sockets' own high-water marks). Resolves once the
- * region sends its first byte. When the region cannot be reached, or says nothing within `timeoutMs` of
- * the client's first byte, it resolves `failed` with the client's socket paused and its bytes put back,
- * for a local answer.
+ * Connects to the region, sends it a PROXY v2 header (the client's addresses, the epoch), and carries the
+ * bytes both ways through the client link's toxics (backpressure: nothing is buffered beyond the sockets'
+ * own high-water marks and what a toxic holds). Resolves once the region sends its first byte. When the
+ * region cannot be reached, or says nothing within `timeoutMs` of the client's first byte, it resolves
+ * `failed` with the client's socket paused and its bytes put back, for a local answer.
  */
-export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: number): Promise<RelayStart> {
+export function startRelay(
+  client: Socket,
+  toxics: ConnectionToxics,
+  target: ForwardTarget,
+  timeoutMs: number,
+): Promise<RelayStart> {
   return new Promise((resolve) => {
     const base = new URL(target.url);
     const upstream = connect({
@@ -47,7 +53,7 @@ export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: num
     };
     const fail = (reason: string) => {
       if (settled) return;
-      client.unpipe(upstream);
+      toxics.unwire();
       client.off('data', keep);
       client.pause();
       upstream.destroy();
@@ -58,11 +64,14 @@ export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: num
     const keep = (chunk: Buffer) => {
       // The region can only answer once the client has spoken (its ClientHello): wait from then on, so
       // that a client that connects ahead of time and stays silent is not taken for a silent region.
-      if (sentBytes === 0) timer = setTimeout(() => fail('ETIMEDOUT'), timeoutMs);
+      // Not while a client-link toxic acts: the bytes may be held or swallowed on their way, and the
+      // client is to see that, not an answer of the gateway's.
+      if (sentBytes === 0 && !toxics.active) timer = setTimeout(() => fail('ETIMEDOUT'), timeoutMs);
       sentBytes += chunk.length;
       if (sentBytes <= REPLAY_LIMIT) sent.push(chunk);
     };
     const onFirstByte = () => settle({ kind: 'relaying', upstream });
+    // A region that closes before answering is answered for locally: its end is not passed on.
     const onEarlyEnd = () => fail('closed without answering');
     // Connecting, then waiting for the region's first byte after the client's first: timeoutMs each.
     let timer = setTimeout(() => fail('ETIMEDOUT'), timeoutMs);
@@ -78,27 +87,10 @@ export function startRelay(client: Socket, target: ForwardTarget, timeoutMs: num
         }),
       );
       client.on('data', keep);
-      client.pipe(upstream);
-      // Not ended by the pipe: a region that closes before answering is answered for locally.
-      upstream.pipe(client, { end: false });
+      // Before the links' own listeners, so that these see the region's first byte or early end first.
       upstream.once('data', onFirstByte);
       upstream.once('end', onEarlyEnd);
+      toxics.wire(client, upstream);
     });
-  });
-}
-
-/**
- * Ties the two sockets' lifetimes together once relaying: a clean end is passed on as an end (after the
- * pending bytes), a close without one (a reset, an error, the gateway cutting the connection) as a close.
- */
-export function coupleSockets(client: Socket, upstream: Socket): void {
-  // A reset or error is passed on by the 'close' that follows it, below; unlistened it would throw.
-  upstream.on('error', () => {});
-  upstream.once('end', () => client.end());
-  upstream.once('close', () => {
-    if (!client.writableEnded) client.destroy();
-  });
-  client.once('close', () => {
-    if (!upstream.writableEnded) upstream.destroy();
   });
 }

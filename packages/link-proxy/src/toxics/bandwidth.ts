@@ -22,6 +22,9 @@ export const bandwidthToxic: ToxicDefinition<BandwidthAttributes> = {
     return {
       push(chunk, next) {
         if (rate === 0) return next(chunk);
+        // The end of the stream takes no time to send, but leaves after the bytes queued before it.
+        if (chunk.length === 0)
+          return queue.push(Math.max(clock.monotonicNow(), queue.lastReleaseAt), chunk, next);
         for (let offset = 0; offset < chunk.length; offset += sliceSize) {
           const slice = chunk.subarray(offset, offset + sliceSize);
           const start = Math.max(clock.monotonicNow(), queue.lastReleaseAt);
