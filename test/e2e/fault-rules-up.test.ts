@@ -186,3 +186,30 @@ describe('fault rules in a deployment', { timeout: 90_000 }, () => {
     await eventually(async () => expect((await call('GET', probe)).status).toBe(404));
   });
 });
+
+describe('client-link toxics in a deployment', { timeout: 90_000 }, () => {
+  const link = (args: string[]) =>
+    runCliProcess(['link', ...args, '--endpoints', '.vaultover/endpoints.json'], cwd);
+
+  it('vaultover link adds latency to the open connections of the global endpoint, and removes it', async () => {
+    const client = secrets();
+    await client.setSecret('fr-up-link', 'value'); // opens the SDK's keep-alive connection
+    const listed = await link(['list', '--json']);
+    expect(listed.code).toBe(0);
+    const links = JSON.parse(listed.stdout) as Record<string, { upstream: string }>;
+    expect(Object.keys(links)).toEqual(['global-endpoint', ...Object.values(endpoints.links.proxies)]);
+    expect(links['global-endpoint']?.upstream).toBe(new URL(endpoints.regions.westeurope?.url ?? '').host);
+
+    const added = await link(['global-endpoint', 'toxic', 'add', 'latency', '--latency', '300']);
+    expect(added.code).toBe(0);
+    try {
+      const started = performance.now();
+      expect((await client.getSecret('fr-up-link')).value).toBe('value');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      expect((await link(['global-endpoint', 'toxic', 'rm', '--all'])).code).toBe(0);
+    }
+    const after = JSON.parse((await link(['list', '--json'])).stdout) as Record<string, { toxics: [] }>;
+    expect(after['global-endpoint']?.toxics).toEqual([]);
+  });
+});

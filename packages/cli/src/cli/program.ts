@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ToxicFlags } from '../commands/link-command.ts';
 import { FAULT_ACTIONS, type FaultRuleFlags } from '../control-client/fault-rule-body.ts';
+import { CliError, EXIT } from './cli-error.ts';
 
 /** Receives the exit code a command's action resolved with. */
 export type ExitCodeSink = (code: number) => void;
@@ -123,6 +125,7 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
     setExitCode(await runEvents(options));
   });
   addFaultCommands(program, setExitCode);
+  addLinkCommands(program, setExitCode);
   program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
@@ -266,6 +269,59 @@ function addFaultCommands(program: Command, setExitCode: ExitCodeSink): void {
   ).action(async (id: string | undefined, options: ClientFlags & { all?: boolean; json?: boolean }) => {
     const { runFaultRemove } = await import('../commands/fault-command.ts');
     setExitCode(await runFaultRemove(id, options));
+  });
+}
+
+/**
+ * `vaultover link list | <name> toxic add <type> | <name> toxic rm <toxic> | <name> enable|disable`: the
+ * deployment's links (the clients' link to the global endpoint, the replication links) and their toxics,
+ * through the control API and the replication links' API (docs/chaos.md). Link names come from the running
+ * deployment, so everything after the name is parsed here rather than declared as subcommands.
+ */
+function addLinkCommands(program: Command, setExitCode: ExitCodeSink): void {
+  type LinkFlags = ToxicFlags & ClientFlags & { all?: boolean; json?: boolean };
+  addClientOptions(
+    program
+      .command('link')
+      .description('list the links and add or remove their toxics (docs/chaos.md)')
+      .usage(
+        'list | <name> toxic add <type> [options] | <name> toxic rm <toxic>|--all | <name> enable|disable',
+      )
+      .argument('<name>', '`list`, or a link as `vaultover link list` names them (global-endpoint, …)')
+      .argument('[command...]', 'after a link: `toxic add <type>`, `toxic rm [toxic]`, `enable` or `disable`')
+      .option('--name <toxic>', 'toxic add: a name for the toxic (default: <type>_<stream>)')
+      .addOption(
+        new Option('--stream <direction>', 'toxic add: which way it acts (default downstream)').choices([
+          'upstream',
+          'downstream',
+          'both',
+        ]),
+      )
+      .option('--toxicity <p>', 'toxic add: chance, 0–1, that it acts on a connection (default 1)', number)
+      .option('--latency <ms>', 'latency: delay added to every chunk', number)
+      .option('--jitter <ms>', 'latency: ± spread around the latency', number)
+      .option('--rate <KB/s>', 'bandwidth: throughput limit', number)
+      .option('--timeout <ms>', 'timeout, reset_peer: reset the connection after this long', number)
+      .option('--all', 'toxic rm: every toxic of the link')
+      .option('--json', 'print the JSON of the API (list: one object by link name)'),
+  ).action(async (name: string, words: string[], options: LinkFlags) => {
+    const commands = await import('../commands/link-command.ts');
+    // `list` is a word, not a subcommand: a subcommand would take the options the link commands share.
+    if (name === 'list' && words.length === 0) return setExitCode(await commands.runLinkList(options));
+    const [noun, verb, target, ...extra] = words;
+    if (noun === 'toxic' && verb === 'add' && target !== undefined && extra.length === 0) {
+      return setExitCode(await commands.runToxicAdd(name, target, options));
+    }
+    if (noun === 'toxic' && verb === 'rm' && extra.length === 0) {
+      return setExitCode(await commands.runToxicRemove(name, target, options));
+    }
+    if ((noun === 'enable' || noun === 'disable') && words.length === 1) {
+      return setExitCode(await commands.runLinkEnable(name, noun === 'enable', options));
+    }
+    throw new CliError(
+      `vaultover link ${name} ${words.join(' ')}: expected toxic add <type>, toxic rm <toxic>|--all, enable or disable`,
+      { exitCode: EXIT.usage },
+    );
   });
 }
 

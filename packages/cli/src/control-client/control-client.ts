@@ -26,6 +26,8 @@ export interface ControlReply {
 export interface ControlClient {
   /** The control API's base URL. */
   readonly url: string;
+  /** The replication links' toxiproxy-style API of the same deployment, or null when it has none. */
+  readonly linksApi: string | null;
   get(path: string): Promise<ControlReply>;
   /** POST, with `body` as JSON when given. */
   post(path: string, body?: unknown): Promise<ControlReply>;
@@ -34,6 +36,7 @@ export interface ControlClient {
 
 interface EndpointsView {
   control: string | null;
+  linksApi: string | null;
   caFile: string;
   dataDir: string;
   pid?: number;
@@ -78,6 +81,7 @@ export async function openControlClient(options: ControlClientOptions = {}): Pro
   };
   return {
     url: base,
+    linksApi: endpoints.linksApi,
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, body),
     delete: (path) => send('DELETE', path),
@@ -97,10 +101,11 @@ async function readEndpoints(path: string, explicit: boolean): Promise<Endpoints
     );
   }
   try {
-    const parsed = JSON.parse(text) as Partial<EndpointsView>;
+    const parsed = JSON.parse(text) as Partial<EndpointsView> & { links?: { api?: unknown } };
     if (typeof parsed.caFile !== 'string' || typeof parsed.dataDir !== 'string') throw new Error('fields');
     return {
       control: typeof parsed.control === 'string' ? parsed.control : null,
+      linksApi: typeof parsed.links?.api === 'string' ? parsed.links.api : null,
       caFile: parsed.caFile,
       dataDir: parsed.dataDir,
       ...(typeof parsed.pid === 'number' ? { pid: parsed.pid } : {}),

@@ -1,0 +1,151 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { type ControlProcess, startControl } from '@vaultover/control';
+import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
+import { startTestRedis, type TestRedis, tempDir } from '@vaultover/testkit';
+import { pino } from 'pino';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../test-support/cli-process.ts';
+
+// `vaultover link …` against a real control process (its global endpoint's client link, behind the
+// control API's authentication) and a real replication link proxy with its own API, as `vaultover up`
+// runs them: the CLI finds each link where it lives, by name.
+
+const REPLICATION = 'westeurope-to-northeurope';
+let redis: TestRedis;
+let dir: { path: string; remove: () => Promise<void> };
+let control: ControlProcess;
+let proxy: LinkProxy;
+let linksApi: Awaited<ReturnType<typeof startControlApi>>;
+let endpoints: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis('control');
+  dir = await tempDir('vaultover-link-cli-');
+  const dataDir = join(dir.path, 'state');
+  control = await startControl({
+    controlRedisUrl: redis.url,
+    // Nothing listens there; the monitor probes once and never judges them (it needs 100 failures).
+    regions: [
+      { name: 'westeurope', role: 'primary', url: 'https://localhost:1' },
+      { name: 'northeurope', role: 'secondary', url: 'https://localhost:2' },
+    ],
+    dataDir,
+    principals: DEFAULT_PRINCIPALS,
+    monitor: { probeIntervalMs: 3_600_000, failureThreshold: 100 },
+    logger: pino({ level: 'silent' }),
+  });
+  proxy = new LinkProxy({ name: REPLICATION, upstream: '127.0.0.1:1' });
+  await proxy.start();
+  linksApi = await startControlApi([proxy]);
+  endpoints = join(dir.path, 'endpoints.json');
+  await writeFile(
+    endpoints,
+    JSON.stringify({
+      control: control.url,
+      caFile: join(dataDir, 'tls', 'ca.pem'),
+      dataDir,
+      pid: process.pid,
+      links: { api: linksApi.url, proxies: { northeurope: REPLICATION } },
+    }),
+  );
+});
+
+afterEach(() => proxy.removeAllToxics());
+
+afterAll(async () => {
+  await linksApi?.close();
+  await proxy?.close();
+  await control?.close();
+  await redis?.stop();
+  await dir?.remove();
+});
+
+const cli = (...args: string[]) => runCliProcess(['link', ...args, '--endpoints', endpoints], dir.path);
+
+type Listing = Record<string, { enabled: boolean; toxics: { name: string }[] }>;
+async function listing(): Promise<Listing> {
+  const listed = await cli('list', '--json');
+  expect(listed.code).toBe(0);
+  return JSON.parse(listed.stdout) as Listing;
+}
+
+describe('vaultover link', () => {
+  it('list shows the client link and the replication links, as a table or as JSON', async () => {
+    const human = await cli('list');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^NAME +CARRIES +LISTEN +UPSTREAM +ENABLED +TOXICS/);
+    expect(human.stdout).toMatch(/global-endpoint +clients +127\.0\.0\.1:\d+/);
+    expect(human.stdout).toMatch(
+      new RegExp(`${REPLICATION} +replication +127\\.0\\.0\\.1:${proxy.listenPort}`),
+    );
+    expect(Object.keys(await listing())).toEqual(['global-endpoint', REPLICATION]);
+  });
+
+  it('toxic add sends each flag as the field it names, on the link that owns the name', async () => {
+    const added = await cli(
+      'global-endpoint',
+      'toxic',
+      'add',
+      'latency',
+      '--name',
+      'lag',
+      '--stream',
+      'both',
+      '--toxicity',
+      '0.5',
+      '--latency',
+      '200',
+      '--jitter',
+      '50',
+      '--json',
+    );
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({
+      name: 'lag',
+      type: 'latency',
+      stream: 'both',
+      toxicity: 0.5,
+      attributes: { latency: 200, jitter: 50 },
+    });
+    const human = await cli(REPLICATION, 'toxic', 'add', 'bandwidth', '--rate', '64');
+    expect(human.code).toBe(0);
+    expect(human.stdout).toBe(`added to ${REPLICATION}: bandwidth_downstream: bandwidth 64KB/s downstream\n`);
+    expect(proxy.toxics().map((toxic) => toxic.name)).toEqual(['bandwidth_downstream']);
+    const listed = await listing();
+    expect(listed['global-endpoint']?.toxics.map((toxic) => toxic.name)).toEqual(['lag']);
+
+    expect((await cli('global-endpoint', 'toxic', 'rm', 'lag')).code).toBe(0);
+    expect((await cli(REPLICATION, 'toxic', 'rm', '--all')).code).toBe(0);
+    expect(proxy.toxics()).toEqual([]);
+    expect((await listing())['global-endpoint']?.toxics).toEqual([]);
+  });
+
+  it("refusals exit 1 with the API's reason; flags that do not fit exit 2", async () => {
+    const missing = await cli('global-endpoint', 'toxic', 'rm', 'nothing');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('link toxic rm refused: toxic not found: nothing');
+    const badRange = await cli('global-endpoint', 'toxic', 'add', 'latency', '--toxicity', '2');
+    expect(badRange.code).toBe(1);
+    expect(badRange.stderr).toContain('toxicity must be a number from 0 to 1');
+    const unknownLink = await cli('nowhere', 'toxic', 'add', 'blackhole');
+    expect(unknownLink.code).toBe(1);
+    expect(unknownLink.stderr).toContain(`no link is named nowhere; links: global-endpoint, ${REPLICATION}`);
+    const wrongFlag = await cli('global-endpoint', 'toxic', 'add', 'latency', '--rate', '5');
+    expect(wrongFlag.code).toBe(2);
+    expect(wrongFlag.stderr).toContain(
+      '--rate does not apply to a latency toxic (it takes --latency, --jitter)',
+    );
+    expect((await cli('global-endpoint', 'toxic', 'add', 'slicer')).code).toBe(2);
+    expect((await cli('global-endpoint', 'toxic', 'frobnicate')).code).toBe(2);
+    expect((await cli('global-endpoint', 'toxic', 'rm')).code).toBe(2);
+  });
+
+  it('disable and enable a link', async () => {
+    expect((await cli('global-endpoint', 'disable')).code).toBe(0);
+    expect((await listing())['global-endpoint']?.enabled).toBe(false);
+    expect((await cli('global-endpoint', 'enable')).code).toBe(0);
+    expect((await listing())['global-endpoint']?.enabled).toBe(true);
+  });
+});
