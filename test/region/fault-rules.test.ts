@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import {
@@ -21,6 +20,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARM_API, arm, vaultPath } from '../support/arm.ts';
 import { API, credentialFor, loopbackLookup, rawRequest, secretClient } from '../support/clients.ts';
+import { FAST_RETRIES, partialResponse, regionMetric } from '../support/faults.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
@@ -30,8 +30,6 @@ import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 const REGION = 'westeurope';
 const OTHER_VAULT = 'frother';
-/** Fast SDK retries: the default policy (3 retries, exponential), with a 10 ms base delay. */
-const FAST_RETRIES = { retryOptions: { retryDelayInMs: 10 } };
 
 let control: TestRedis;
 let controlClient: Redis;
@@ -97,24 +95,10 @@ async function counters(rule: FaultRule) {
 }
 
 /** `vaultover_requests_total` of the node for one operation and status. */
-async function served(operation: string, status: number): Promise<number> {
-  const text = (await rawRequest(region, { path: '/metrics' })).text;
-  const line = text
-    .split('\n')
-    .find(
-      (l) =>
-        l.startsWith('vaultover_requests_total{') &&
-        l.includes(`operation="${operation}"`) &&
-        l.includes(`status="${status}"`),
-    );
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const served = (operation: string, status: number) =>
+  regionMetric(region, 'vaultover_requests_total', `operation="${operation}"`, `status="${status}"`);
 
-async function metric(name: string, labels = ''): Promise<number> {
-  const text = (await rawRequest(region, { path: '/metrics' })).text;
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const metric = (name: string, ...labels: string[]) => regionMetric(region, name, ...labels);
 
 const GET_READ = `/secrets/fr-read?${API}`;
 const injected = (status: number, code = 'FaultInjected') =>
@@ -227,7 +211,7 @@ describe('actions, through the SDK and its default retry policy', () => {
 
   it('drop-body: the status line, headers and half the body, then the connection closes; the SDK does not retry', async () => {
     const rule = await addRule({ match: { operations: ['SecretGet'] }, action: { type: 'drop-body' } });
-    const cut = await partialResponse(GET_READ);
+    const cut = await partialResponse(region, GET_READ);
     expect(cut.status).toBe(200);
     expect(cut.headers[FAULT_HEADER]).toBe(rule.id);
     const length = Number(cut.headers['content-length']);
@@ -487,38 +471,6 @@ function keepAliveGet(agent: https.Agent, token: string): Promise<{ status: numb
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** A GET whose body may be cut: status, headers, how many body bytes came, and the error that ended it. */
-async function partialResponse(
-  path: string,
-): Promise<{ status: number; headers: IncomingHttpHeaders; received: number; error: Error | undefined }> {
-  const token = (await credentialFor(region, 'officer').getToken('https://vault.azure.net/.default')).token;
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: region.port,
-        path,
-        ca: region.ca,
-        agent: false,
-        headers: { authorization: `Bearer ${token}` },
-      },
-      (res) => {
-        let received = 0;
-        const done = (error: Error | undefined) =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, received, error });
-        res.on('data', (chunk: Buffer) => {
-          received += chunk.length;
-        });
-        res.on('error', (error) => done(error));
-        res.on('aborted', () => done(new Error('aborted')));
-        res.on('end', () => done(undefined));
       },
     );
     req.on('error', reject);

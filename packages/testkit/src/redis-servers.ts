@@ -49,11 +49,12 @@ export interface TestRedisOptions {
    * control Redis is embedded, its own).
    * Global endpoint: gateway and gateway-windows 3 (secret names `gw-*` and `gww-*`, vault `gw-vault`; no
    * time shifts).
-   * Failover stack (failover-stack.ts: fencing, purges-wait, rpo): primary 7 and secondary 10 (as
-   * region-pair), control 6 (as control-link; the control Redis holds only `vo:control:*` keys and the
-   * control process's BullMQ queue, which no vault key collides with). They share the default vault
-   * `vaultover` and the single failover state key, so under `external` these files and the region-pair
-   * and control-link files must not run at the same time (embedded gives each file its own servers).
+   * Failover stack (failover-stack.ts: fencing, purges-wait, rpo, control-api, faults-gateway-sdk with
+   * secret and key `fgs-*`): primary 7 and secondary 10 (as region-pair), control 6 (as control-link; the
+   * control Redis holds only `vo:control:*` keys and the control process's BullMQ queue, which no vault
+   * key collides with). They share the default vault `vaultover` and the single failover state key, so
+   * under `external` these files and the region-pair and control-link files must not run at the same
+   * time (embedded gives each file its own servers).
    */
   externalDb?: number;
 }
