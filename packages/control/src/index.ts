@@ -18,13 +18,13 @@ export {
   type TransitionName,
 } from './failover/transition-table.ts';
 export type { FaultRuleJson } from './faults/fault-rule-json.ts';
+export { CLIENT_LINK_NAME, type ClientLink } from './gateway/client-link.ts';
 export {
   GatewayError,
   type GatewayErrorCode,
   GatewayListenError,
   UpstreamError,
 } from './gateway/errors.ts';
-export { CLIENT_LINK_NAME, type ClientLink } from './gateway/client-link.ts';
 export { type Gateway, startGateway } from './gateway/gateway.ts';
 export { GATEWAY_OUTCOMES, type GatewayOutcome } from './gateway/gateway-metrics.ts';
 export { GATEWAY_DEFAULTS, type GatewayOptions } from './gateway/gateway-options.ts';

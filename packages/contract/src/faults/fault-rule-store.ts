@@ -20,13 +20,17 @@ export async function storeFaultRule(redis: Redis, rule: FaultRule): Promise<voi
     .exec();
 }
 
-/** Removes rules and their counters (their attempts keys expire on their own), and tells the regions. */
-export async function removeFaultRules(redis: Redis, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await redis
-    .multi()
-    .hdel(FAULT_KEYS.rules, ...ids)
+/**
+ * Removes rules and their counters (their attempts keys expire on their own), and tells the regions.
+ * Resolves with the ids this call removed: of two concurrent removals of a rule, one gets it.
+ */
+export async function removeFaultRules(redis: Redis, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const transaction = redis.multi();
+  for (const id of ids) transaction.hdel(FAULT_KEYS.rules, id);
+  const results = await transaction
     .del(...ids.map((id) => FAULT_KEYS.counters(id)))
     .publish(FAULT_KEYS.changes, ids.join(','))
     .exec();
+  return ids.filter((_id, index) => results?.[index]?.[1] === 1);
 }

@@ -113,4 +113,17 @@ describe('FaultRules', () => {
     expect(await control.client.hlen(FAULT_KEYS.rules)).toBe(0);
     expect(await faultEvents()).toEqual([]);
   });
+  it('of concurrent removals of a rule, one removes it and records the event; the other is a 404', async () => {
+    const faults = rules(new ManualClock());
+    const { id } = await faults.add({ name: 'contested', action: { type: 'reset' } });
+    // Both read the rule before either removes it: the removal itself must decide.
+    const outcomes = await Promise.allSettled([faults.remove(id), faults.remove(id), faults.removeAll()]);
+    expect(outcomes.filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(2);
+    expect(outcomes.find((outcome) => outcome.status === 'rejected')).toMatchObject({
+      reason: { code: 'FaultNotFound' },
+    });
+    expect((await faultEvents()).filter((details) => details.change === 'removed')).toEqual([
+      { change: 'removed', id, name: 'contested' },
+    ]);
+  });
 });

@@ -80,17 +80,21 @@ export class FaultRules {
 
   async remove(id: string): Promise<void> {
     const rule = await this.#find(id);
-    await removeFaultRules(this.#redis, [rule.id]);
+    const [removed] = await removeFaultRules(this.#redis, [rule.id]);
+    // Another request removed it between the read and the removal: it says so, and this one is a 404.
+    if (removed === undefined) throw notFound(id);
     await this.#removed([rule]);
   }
 
   async removeAll(): Promise<void> {
     const rules = await readFaultRules(this.#redis);
-    await removeFaultRules(
-      this.#redis,
-      rules.map((rule) => rule.id),
+    const removed = new Set(
+      await removeFaultRules(
+        this.#redis,
+        rules.map((rule) => rule.id),
+      ),
     );
-    await this.#removed(rules);
+    await this.#removed(rules.filter((rule) => removed.has(rule.id)));
   }
 
   /**
@@ -128,9 +132,7 @@ export class FaultRules {
 
   async #find(id: string): Promise<FaultRule> {
     const text = await this.#redis.hget(FAULT_KEYS.rules, id);
-    if (text === null) {
-      throw new NotFoundError('FaultNotFound', `No fault rule has the id ${id.slice(0, 60)}.`);
-    }
+    if (text === null) throw notFound(id);
     return JSON.parse(text) as FaultRule;
   }
 
@@ -152,4 +154,8 @@ export class FaultRules {
       await this.#events.append('fault-rule', { change: 'removed', id: rule.id, name: rule.name });
     }
   }
+}
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError('FaultNotFound', `No fault rule has the id ${id.slice(0, 60)}.`);
 }
