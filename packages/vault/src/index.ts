@@ -34,6 +34,7 @@ export type { KeyStore } from './keys/key-store.ts';
 export type { KeyOperation, KeyType } from './keys/key-types.ts';
 export type { RotationPolicy } from './keys/rotation-policy.ts';
 export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
+export { OPERATION_GROUPS, operationsNamedBy } from './operation-patterns.ts';
 export {
   DEFAULT_READ_ONLY_PROFILE,
   READ_ONLY_PROFILES,

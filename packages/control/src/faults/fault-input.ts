@@ -1,7 +1,6 @@
 import { FAULT_ACTION_TYPES, type FaultRuleInput } from '@vaultover/contract';
-import { BadParameterError, isValidVaultName } from '@vaultover/vault';
+import { BadParameterError, isValidVaultName, operationsNamedBy } from '@vaultover/vault';
 import { z } from 'zod';
-import { operationsNamedBy } from './operation-patterns.ts';
 
 /** What a rule is checked against: the deployment this control process fails over. */
 export interface FaultInputContext {

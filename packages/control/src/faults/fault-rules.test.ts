@@ -3,7 +3,6 @@ import { ManualClock, redisForFile } from '@vaultover/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../events/event-log.ts';
 import { FaultRules } from './fault-rules.ts';
-import { operationsNamedBy } from './operation-patterns.ts';
 
 const control = redisForFile('fault-rules');
 const context = () => ({ regions: ['westeurope', 'northeurope'], principals: ['admin', 'app'] });
@@ -21,25 +20,6 @@ async function faultEvents(): Promise<Record<string, unknown>[]> {
   const events = await new EventLog(control.client, new ManualClock()).list();
   return events.filter((event) => event.kind === 'fault-rule').map((event) => event.details);
 }
-
-describe('operationsNamedBy', () => {
-  it('reads names, patterns and the read and write groups against the catalogue', () => {
-    expect(operationsNamedBy('SecretGet')).toEqual(['SecretGet']);
-    expect(operationsNamedBy('secretget')).toEqual([]);
-    expect(operationsNamedBy('Secret*')).toContain('SecretListDeleted');
-    expect(operationsNamedBy('Secret*').every((name) => name.startsWith('Secret'))).toBe(true);
-    expect(operationsNamedBy('*Backup')).toEqual(['SecretBackup', 'KeyBackup', 'CertificateBackup']);
-    expect(operationsNamedBy('Key*t')).toContain('KeyEncrypt');
-    expect(operationsNamedBy('read')).toContain('KeyDecrypt');
-    expect(operationsNamedBy('read')).not.toContain('SecretSet');
-    expect(operationsNamedBy('write')).toContain('VaultPut');
-    expect(operationsNamedBy('*')).toHaveLength(
-      operationsNamedBy('read').length + operationsNamedBy('write').length,
-    );
-    expect(operationsNamedBy('Key.*')).toEqual([]);
-    expect(operationsNamedBy('Nothing*')).toEqual([]);
-  });
-});
 
 describe('FaultRules', () => {
   beforeEach(async () => {

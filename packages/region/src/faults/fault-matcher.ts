@@ -1,5 +1,5 @@
 import { FAULT_ACTION_TYPES, type FaultAction, type FaultRule } from '@vaultover/contract';
-import { OPERATIONS, type OperationName } from '@vaultover/vault';
+import { OPERATIONS, type OperationName, operationsNamedBy } from '@vaultover/vault';
 import { InvalidFaultRuleError } from './fault-errors.ts';
 
 /** What a rule can match a request on, known once it is authenticated and its operation is known. */
@@ -96,30 +96,10 @@ export class FaultMatcher {
   }
 }
 
-/**
- * The catalogue operations that `patterns` name: operation names, `*` wildcards (`Key*`, `*Get`, `*`),
- * and the groups `read` and `write` (the catalogue's classes). Absent or empty: every operation. Names
- * are the catalogue's, case-sensitive; a pattern that names nothing adds nothing.
- */
+/** The catalogue operations that `patterns` name (operationsNamedBy); absent or empty: every operation. */
 export function expandOperations(patterns: readonly string[] | undefined): Set<OperationName> {
   if (!patterns || patterns.length === 0) return new Set(OPERATIONS.map((o) => o.name));
-  const names = new Set<OperationName>();
-  for (const pattern of patterns) {
-    const test = operationTest(pattern);
-    for (const op of OPERATIONS) if (test(op)) names.add(op.name);
-  }
-  return names;
-}
-
-function operationTest(pattern: string): (op: (typeof OPERATIONS)[number]) => boolean {
-  if (pattern === 'read' || pattern === 'write') return (op) => op.class === pattern;
-  if (!pattern.includes('*')) return (op) => op.name === pattern;
-  const glob = new RegExp(`^${pattern.split('*').map(escapeRegExp).join('.*')}$`);
-  return (op) => glob.test(op.name);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new Set(patterns.flatMap(operationsNamedBy));
 }
 
 /** A list as a Set, or null (any) when absent or empty: an empty list constrains nothing. */

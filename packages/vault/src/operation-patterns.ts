@@ -1,20 +1,20 @@
-import { OPERATIONS } from '@vaultover/vault';
+import { OPERATIONS, type OperationName } from './catalogue.ts';
 
-/** The operation groups a rule may name: the catalogue's classes. */
+/** The operation groups a pattern may name: the catalogue's classes. */
 export const OPERATION_GROUPS = ['read', 'write'] as const;
 
 /**
- * The catalogue operations that one entry of a rule's `match.operations` names: an operation's name, a
+ * The catalogue operations one pattern names (a fault rule's `match.operations` entries): an operation's name, a
  * pattern in which `*` stands for any run of characters (`Key*`, `*Get`, `*`), or a group (`read`,
  * `write`: the catalogue's class). Names are case-sensitive, as the catalogue spells them; a pattern
  * must match a whole name. An empty result means the entry names nothing.
  */
-export function operationsNamedBy(entry: string): string[] {
+export function operationsNamedBy(entry: string): OperationName[] {
   if ((OPERATION_GROUPS as readonly string[]).includes(entry)) {
     return OPERATIONS.filter((operation) => operation.class === entry).map((operation) => operation.name);
   }
   if (!entry.includes('*')) {
-    return OPERATIONS.some((operation) => operation.name === entry) ? [entry] : [];
+    return OPERATIONS.filter((operation) => operation.name === entry).map((operation) => operation.name);
   }
   const pattern = new RegExp(
     `^${entry
