@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { request } from 'node:https';
 
 /** Where and how to send one setup request. */
@@ -11,7 +12,9 @@ export interface OnceRequest {
 }
 
 /** One HTTPS request on a fresh connection, for setup and sanity checks outside the measured load. */
-export function httpsOnce(options: OnceRequest): Promise<{ status: number; body: string }> {
+export function httpsOnce(
+  options: OnceRequest,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   const body = options.body === undefined ? undefined : JSON.stringify(options.body);
   const headers: Record<string, string | number> = { ...options.headers, host: `localhost:${options.port}` };
   if (body !== undefined) {
@@ -33,7 +36,13 @@ export function httpsOnce(options: OnceRequest): Promise<{ status: number; body:
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString(),
+          }),
+        );
         res.on('error', reject);
       },
     );

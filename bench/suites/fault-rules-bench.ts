@@ -4,8 +4,8 @@ import type { Redis } from 'ioredis';
 import { median } from '../stats.ts';
 
 // What request-level fault rules cost a region (docs/chaos.md), for the secrets suite: a region node under a
-// control Redis holding rules that do not match the measured GET, and how fast a change of the rules
-// reaches a region.
+// control Redis holding rules that do not match the measured GET, another under one holding a rule that
+// matches every GET and delays it 0 ms, and how fast a change of the rules reaches a region.
 
 /** The region's name in the bench children (bench/servers/region-child.ts). */
 const BENCH_REGION = 'benchregion';
@@ -15,22 +15,12 @@ const PROPAGATION_SAMPLES = 20;
 const PROPAGATION_TIMEOUT_MS = 5000;
 
 /**
- * Makes `redis` the control Redis of a one-region deployment with `BENCH_REGION` the writer in
- * read-write, and stores NON_MATCHING_RULES rules: half name the GET's operation but other vaults,
- * principals and methods (each is tried, Set by Set), half name other operations (never looked at).
+ * NON_MATCHING_RULES rules: half name the GET's operation but other vaults, principals and methods (each
+ * is tried, Set by Set), half name other operations (never looked at).
  */
-export async function prepareControlRedis(redis: Redis): Promise<void> {
-  await writeFailoverState(redis, {
-    expectedEpoch: null,
-    epoch: 1,
-    writer: BENCH_REGION,
-    modes: { [BENCH_REGION]: 'read-write' },
-    state: '{}',
-    event: { time: new Date().toISOString(), kind: 'bench', details: {} },
-    eventsMaxLength: 100,
-  });
+export function nonMatchingRules(): FaultRule[] {
   const half = NON_MATCHING_RULES / 2;
-  const rules: FaultRule[] = [
+  return [
     ...Array.from({ length: half }, (_, i) =>
       rule(`bench-same-operation-${i}`, {
         operations: ['SecretGet'],
@@ -43,6 +33,31 @@ export async function prepareControlRedis(redis: Redis): Promise<void> {
       rule(`bench-other-operation-${i}`, { operations: ['Key*', 'write'] }),
     ),
   ];
+}
+
+/**
+ * The one rule in force while `region GET, 1 delay rule (0 ms)` is measured: it matches every GET of a
+ * secret and has no schedule, so each request takes the whole path of a hit (the match, the hit counted
+ * in the control Redis by lua/fault-hit.lua, a delay of nothing, the fault header) and then goes on.
+ */
+export function matchingDelayRule(): FaultRule {
+  return rule('bench-delay-0ms', { operations: ['SecretGet'], methods: ['GET'] }, { type: 'delay', ms: 0 });
+}
+
+/**
+ * Makes `redis` the control Redis of a one-region deployment with `BENCH_REGION` the writer in
+ * read-write, as `vaultover up` runs regions, and stores `rules` in it.
+ */
+export async function prepareControlRedis(redis: Redis, rules: readonly FaultRule[]): Promise<void> {
+  await writeFailoverState(redis, {
+    expectedEpoch: null,
+    epoch: 1,
+    writer: BENCH_REGION,
+    modes: { [BENCH_REGION]: 'read-write' },
+    state: '{}',
+    event: { time: new Date().toISOString(), kind: 'bench', details: {} },
+    eventsMaxLength: 100,
+  });
   for (const r of rules) await storeFaultRule(redis, r);
 }
 

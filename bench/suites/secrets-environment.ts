@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FaultRule } from '@vaultover/contract';
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { ThrottlingSettings } from '@vaultover/region';
 import { Redis } from 'ioredis';
@@ -9,7 +10,7 @@ import { cleanupOnInterrupt } from '../interrupt.ts';
 import { CleanupStack, issueToken, profileFlags, startRedis, startServer } from '../servers/bench-stack.ts';
 import type { ServerConfig, ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
-import { prepareControlRedis } from './fault-rules-bench.ts';
+import { matchingDelayRule, nonMatchingRules, prepareControlRedis } from './fault-rules-bench.ts';
 
 /** The vault the region serves on `localhost`. */
 export const BENCH_VAULT = 'bench';
@@ -32,6 +33,11 @@ export interface SecretsEnvironment {
    * when a scenario needs it.
    */
   readonly regionFaults: RunningChild<ServerInfo> | undefined;
+  /**
+   * Another such node, under a control Redis of its own (the next database of the same Redis) holding one
+   * rule that matches every GET of the secret and delays it 0 ms; only when a scenario needs it.
+   */
+  readonly regionDelay: RunningChild<ServerInfo> | undefined;
   readonly baseline: RunningChild<ServerInfo>;
   readonly caPem: string;
   /** A bearer token for the region (the baseline ignores it but receives the same header). */
@@ -52,7 +58,7 @@ export const UNREACHED_THROTTLING: ThrottlingSettings = {
 /** Starts the environment; on failure stops what had started, then throws. */
 export async function startSecretsEnvironment(
   context: SuiteContext,
-  options: { throttled?: boolean; faultRules?: boolean } = {},
+  options: { throttled?: boolean; faultRules?: boolean; delayRule?: boolean } = {},
 ): Promise<SecretsEnvironment> {
   const stack = new CleanupStack();
   const forget = cleanupOnInterrupt(() => stack.run());
@@ -80,18 +86,23 @@ export async function startSecretsEnvironment(
           'throttled region',
         )
       : undefined;
-    let regionFaults: RunningChild<ServerInfo> | undefined;
-    if (options.faultRules) {
-      await prepareControlRedis(redisClient);
-      regionFaults = await startServer(
-        context,
-        stack,
-        'region',
-        { ...config, controlRedisUrl: redis.url },
-        [],
-        'region with fault rules',
-      );
-    }
+    // A region node like `region`, under the control Redis at `controlUrl` holding `rules`.
+    const underControl = async (controlUrl: string, rules: readonly FaultRule[], label: string) => {
+      const control = new Redis(controlUrl);
+      try {
+        await prepareControlRedis(control, rules);
+      } finally {
+        control.disconnect();
+      }
+      return startServer(context, stack, 'region', { ...config, controlRedisUrl: controlUrl }, [], label);
+    };
+    const regionFaults = options.faultRules
+      ? await underControl(redis.url, nonMatchingRules(), 'region with fault rules')
+      : undefined;
+    // The delay rule would match on the node above too: its rules live in a keyspace of their own.
+    const regionDelay = options.delayRule
+      ? await underControl(nextDatabase(redis.url), [matchingDelayRule()], 'region with a delay rule')
+      : undefined;
     const baseline = await startServer(context, stack, 'baseline', config, []);
     const caPem = await readFile(region.info.caFile, 'utf8');
     const token = await issueToken(config.dataDir, PRINCIPAL);
@@ -99,10 +110,17 @@ export async function startSecretsEnvironment(
       forget();
       await stack.run();
     };
-    return { redis, redisClient, region, throttled, regionFaults, baseline, caPem, token, stop };
+    return { redis, redisClient, region, throttled, regionFaults, regionDelay, baseline, caPem, token, stop };
   } catch (error) {
     forget();
     await stack.run();
     throw error;
   }
+}
+
+/** `url` with the next database number: a keyspace of its own on the same Redis server. */
+function nextDatabase(url: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${Number(parsed.pathname.slice(1) || '0') + 1}`;
+  return parsed.toString();
 }

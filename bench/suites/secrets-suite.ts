@@ -1,11 +1,12 @@
+import { FAULT_HEADER } from '@vaultover/contract';
 import { LATEST_API_VERSION } from '@vaultover/region';
-import { expectSuccess } from '../https-once.ts';
+import { expectSuccess, httpsOnce, type OnceRequest } from '../https-once.ts';
 import type { LoadSpec } from '../load/load-spec.ts';
 import { type Measurement, measureLoad } from '../load/measure-load.ts';
 import { summarizeProfiles } from '../profile/profile-summary.ts';
 import { medianCpu, summarizeScenario } from '../stats.ts';
 import type { BenchOptions, ScenarioResult, Suite, SuiteContext, SuiteResult, Verdict } from '../suite.ts';
-import { measurePropagation, NON_MATCHING_RULES } from './fault-rules-bench.ts';
+import { matchingDelayRule, measurePropagation, NON_MATCHING_RULES } from './fault-rules-bench.ts';
 import { BASELINE_KEY, type SecretsEnvironment, startSecretsEnvironment } from './secrets-environment.ts';
 
 const SECRET_NAME = 'bench-secret';
@@ -14,6 +15,13 @@ const VALUE_BYTES = 1024;
 const GET_PATH = `/secrets/${SECRET_NAME}/?api-version=${LATEST_API_VERSION}`;
 const SET_PATH = `/secrets/${SECRET_NAME}?api-version=${LATEST_API_VERSION}`;
 const RATIO_TARGET = 0.6;
+const FAULT_RULES_GET = `region GET, ${NON_MATCHING_RULES} fault rules`;
+const DELAY_RULE_GET = 'region GET, 1 delay rule (0 ms)';
+/** Each fault rule scenario's target, against `region GET` in the same run (issue 10). */
+const FAULT_RULE_TARGETS: readonly { scenario: string; target: number }[] = [
+  { scenario: FAULT_RULES_GET, target: 0.95 },
+  { scenario: DELAY_RULE_GET, target: 0.9 },
+];
 const PROFILE_TOP = 15;
 // Median CPU of other processes (percent of a core) above which the figures deserve a warning.
 const BUSY_MACHINE_PERCENT = 25;
@@ -21,7 +29,7 @@ const BUSY_MACHINE_PERCENT = 25;
 interface Scenario {
   name: string;
   description: string;
-  server: 'region' | 'throttled' | 'regionFaults' | 'baseline';
+  server: 'region' | 'throttled' | 'regionFaults' | 'regionDelay' | 'baseline';
   method: 'GET' | 'PUT';
   path: string;
   valueBytes?: number;
@@ -51,9 +59,17 @@ const SCENARIOS: readonly Scenario[] = [
     path: GET_PATH,
   },
   {
-    name: `region GET, ${NON_MATCHING_RULES} fault rules`,
+    name: FAULT_RULES_GET,
     description: `the same GET to a region node under a control Redis holding ${NON_MATCHING_RULES} fault rules that do not match it`,
     server: 'regionFaults',
+    method: 'GET',
+    path: GET_PATH,
+  },
+  {
+    name: DELAY_RULE_GET,
+    description:
+      'the same GET to a region node under a control Redis holding one rule that matches it: delay 0 ms, every time',
+    server: 'regionDelay',
     method: 'GET',
     path: GET_PATH,
   },
@@ -78,7 +94,8 @@ export const secretsSuite: Suite = {
       throw new Error(`--only ${context.options.only.join(',')} matches no scenario`);
     const throttled = scenarios.some((s) => s.server === 'throttled');
     const faultRules = scenarios.some((s) => s.server === 'regionFaults');
-    const environment = await startSecretsEnvironment(context, { throttled, faultRules });
+    const delayRule = scenarios.some((s) => s.server === 'regionDelay');
+    const environment = await startSecretsEnvironment(context, { throttled, faultRules, delayRule });
     let result: SuiteResult;
     try {
       const facts = await prepare(environment);
@@ -100,48 +117,45 @@ function selectScenarios(options: BenchOptions): Scenario[] {
   return SCENARIOS.filter((s) => wanted.some((text) => s.name.toLowerCase().includes(text)));
 }
 
-/** Creates the secret and the baseline key, checks both servers answer them, and returns facts. */
+/** Creates the secret and the baseline key, checks every server answers them, and returns facts. */
 async function prepare(env: SecretsEnvironment): Promise<Record<string, string>> {
   const value = 'v'.repeat(VALUE_BYTES);
   await env.redisClient.set(BASELINE_KEY, value);
-  const headers = { authorization: `Bearer ${env.token}` };
-  const common = { caPem: env.caPem, headers };
-  await expectSuccess('creating the secret', {
-    ...common,
-    port: env.region.info.port,
-    method: 'PUT',
-    path: SET_PATH,
-    body: { value },
+  const request = (port: number, method: 'GET' | 'PUT' = 'GET'): OnceRequest => ({
+    port,
+    caPem: env.caPem,
+    headers: { authorization: `Bearer ${env.token}` },
+    method,
+    path: method === 'GET' ? GET_PATH : SET_PATH,
   });
-  const read = await expectSuccess('reading the secret', {
-    ...common,
-    port: env.region.info.port,
-    method: 'GET',
-    path: GET_PATH,
-  });
+  await expectSuccess('creating the secret', { ...request(env.region.info.port, 'PUT'), body: { value } });
+  const read = await expectSuccess('reading the secret', request(env.region.info.port));
   if ((JSON.parse(read) as { value?: string }).value !== value)
     throw new Error('the secret read back differs');
-  await expectSuccess('the baseline', {
-    ...common,
-    port: env.baseline.info.port,
-    method: 'GET',
-    path: GET_PATH,
-  });
+  await expectSuccess('the baseline', request(env.baseline.info.port));
   const facts: Record<string, string> = {
     redis: await redisVersion(env),
     secretValueBytes: String(VALUE_BYTES),
   };
   if (env.regionFaults) {
-    await expectSuccess('the region under fault rules', {
-      ...common,
-      port: env.regionFaults.info.port,
-      method: 'GET',
-      path: GET_PATH,
-    });
+    await expectFaults('the region under fault rules', request(env.regionFaults.info.port), undefined);
     const target = { port: env.regionFaults.info.port, caPem: env.caPem, path: GET_PATH, token: env.token };
     Object.assign(facts, await measurePropagation(env.redisClient, target));
   }
+  if (env.regionDelay) {
+    const rule = matchingDelayRule().id;
+    await expectFaults('the region with a delay rule', request(env.regionDelay.info.port), rule);
+  }
   return facts;
+}
+
+/** Sends the request; throws unless it succeeds with FAULT_HEADER naming `faults` (undefined: no header). */
+async function expectFaults(what: string, options: OnceRequest, faults: string | undefined): Promise<void> {
+  const { status, headers, body } = await httpsOnce(options);
+  if (status === 200 && headers[FAULT_HEADER] === faults) return;
+  throw new Error(
+    `${what}: HTTP ${status}, ${FAULT_HEADER} ${headers[FAULT_HEADER] ?? 'absent'} (wanted ${faults ?? 'absent'}): ${body.slice(0, 300)}`,
+  );
 }
 
 async function redisVersion(env: SecretsEnvironment): Promise<string> {
@@ -220,24 +234,54 @@ function summarize(
  * The GET target, twice: on req/s as asked, and on server CPU per request. The second holds even
  * when the client or other processes kept the baseline from saturating its core (on a 2-core
  * machine shared by client, server and Redis it rarely can), which makes the req/s ratio flatter
- * the region.
+ * the region. Then each fault rule scenario against `region GET`, the same two ways.
  */
 function verdicts(results: ScenarioResult[]): Verdict[] {
-  const baseline = results.find((r) => r.name === 'baseline GET')?.median;
-  const region = results.find((r) => r.name === 'region GET')?.median;
-  if (!baseline || !region) return [];
+  const find = (name: string) => results.find((r) => r.name === name)?.median;
+  const region = find('region GET');
+  if (!region) return [];
+  const verdicts = ratioVerdicts(
+    { name: 'region GET', short: 'region', median: region },
+    { name: 'baseline GET', short: 'baseline', median: find('baseline GET') },
+    RATIO_TARGET,
+  );
+  for (const { scenario, target } of FAULT_RULE_TARGETS) {
+    verdicts.push(
+      ...ratioVerdicts(
+        { name: scenario, short: 'rule node', median: find(scenario) },
+        { name: 'region GET', short: 'region GET', median: region },
+        target,
+      ),
+    );
+  }
+  return verdicts;
+}
+
+interface RatioSide {
+  name: string;
+  /** How the per-CPU verdict's formula names it. */
+  short: string;
+  median: ScenarioResult['median'] | undefined;
+}
+
+/** `measured / reference` on req/s, and per server CPU (reference µs/req ÷ measured µs/req), against `target`. */
+function ratioVerdicts(measured: RatioSide, reference: RatioSide, target: number): Verdict[] {
+  const m = measured.median;
+  const r = reference.median;
+  if (!m || !r) return [];
   const verdicts: Verdict[] = [];
   const verdict = (name: string, value: number) =>
-    verdicts.push({ name, value, target: RATIO_TARGET, pass: value >= RATIO_TARGET });
-  if (baseline.requestsPerSecond > 0) {
-    verdict('region GET / baseline GET, req/s', region.requestsPerSecond / baseline.requestsPerSecond);
-  }
-  const regionCost = region.serverMicrosPerRequest;
-  const baselineCost = baseline.serverMicrosPerRequest;
-  if (regionCost !== undefined && baselineCost !== undefined && regionCost > 0) {
+    verdicts.push({ name, value, target, pass: value >= target });
+  const name = `${measured.name} / ${reference.name}`;
+  if (r.requestsPerSecond > 0) verdict(`${name}, req/s`, m.requestsPerSecond / r.requestsPerSecond);
+  if (
+    m.serverMicrosPerRequest !== undefined &&
+    r.serverMicrosPerRequest !== undefined &&
+    m.serverMicrosPerRequest > 0
+  ) {
     verdict(
-      'region GET / baseline GET, per server CPU (baseline µs/req ÷ region µs/req)',
-      baselineCost / regionCost,
+      `${name}, per server CPU (${reference.short} µs/req ÷ ${measured.short} µs/req)`,
+      r.serverMicrosPerRequest / m.serverMicrosPerRequest,
     );
   }
   return verdicts;
@@ -252,17 +296,23 @@ function notes(results: ScenarioResult[]): string[] {
         'the machine was not quiet, so req/s and latency are low and noisy; server µs/req suffers less from that.',
     );
   }
-  const region = results.find((r) => r.name === 'region GET')?.median;
-  const throttled = results.find((r) => r.name === 'region GET, throttled')?.median;
-  if (region && throttled && region.requestsPerSecond > 0) {
-    const extra =
-      region.serverMicrosPerRequest !== undefined && throttled.serverMicrosPerRequest !== undefined
-        ? `, ${(throttled.serverMicrosPerRequest - region.serverMicrosPerRequest).toFixed(0)} µs of region CPU per request`
-        : '';
-    notes.push(
-      `throttling (one script in Redis per request, under its limits): ${(throttled.requestsPerSecond / region.requestsPerSecond).toFixed(2)}× ` +
-        `the req/s of region GET, p50 ${(throttled.p50Ms - region.p50Ms).toFixed(2)} ms more${extra}. Off (the default), a region has no throttle at all.`,
-    );
+  // What the scenarios on a second node cost, next to region GET: [scenario, what it adds, afterword].
+  const costs: [string, string, string][] = [
+    [
+      'region GET, throttled',
+      'throttling (one script in Redis per request, under its limits)',
+      '. Off (the default), a region has no throttle at all.',
+    ],
+    [FAULT_RULES_GET, `${NON_MATCHING_RULES} fault rules that do not match`, ''],
+    [
+      DELAY_RULE_GET,
+      'one delay rule of 0 ms that matches every GET',
+      ' (one script in the control Redis each)',
+    ],
+  ];
+  for (const [scenario, what, afterword] of costs) {
+    const cost = costAgainstRegion(results, scenario);
+    if (cost) notes.push(`${what}: ${cost}${afterword}`);
   }
   const set = results.find((r) => r.name === 'region SET');
   if (set) {
@@ -273,4 +323,32 @@ function notes(results: ScenarioResult[]): string[] {
     );
   }
   return notes;
+}
+
+/**
+ * What `scenario` costs next to `region GET`: the ratio of their req/s medians, and run by run (each run
+ * measures the two in neighbouring windows, so a drift of the machine hits both); then the p50 and the
+ * server CPU per request it adds.
+ */
+function costAgainstRegion(results: ScenarioResult[], scenario: string): string | undefined {
+  const region = results.find((r) => r.name === 'region GET');
+  const other = results.find((r) => r.name === scenario);
+  if (!region || !other || region.median.requestsPerSecond <= 0) return undefined;
+  const signed = (value: number, digits: number) => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+  const perRun = other.runs.map((run, i) => {
+    const plain = region.runs[i]?.requestsPerSecond;
+    return plain ? (run.requestsPerSecond / plain).toFixed(2) : '-';
+  });
+  const [otherMicros, regionMicros] = [
+    other.median.serverMicrosPerRequest,
+    region.median.serverMicrosPerRequest,
+  ];
+  const cpu =
+    otherMicros !== undefined && regionMicros !== undefined
+      ? `, ${signed(otherMicros - regionMicros, 0)} µs of region CPU per request`
+      : '';
+  return (
+    `${(other.median.requestsPerSecond / region.median.requestsPerSecond).toFixed(2)}× the req/s of region GET ` +
+    `(run by run: ${perRun.join(' ')}), p50 ${signed(other.median.p50Ms - region.median.p50Ms, 2)} ms${cpu}`
+  );
 }
