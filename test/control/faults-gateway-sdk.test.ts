@@ -75,7 +75,9 @@ async function addRule(body: Record<string, unknown>): Promise<Rule> {
 const onSecretGet = (action: Record<string, unknown>, schedule?: Record<string, number>) =>
   addRule({ match: { operations: ['SecretGet'] }, action, ...(schedule ? { schedule } : {}) });
 
+/** The rule as the control API shows it, once the nodes have written the hits they counted alone. */
 async function ruleNow(id: string): Promise<Rule> {
+  await stack.flushFaultHits();
   const reply = await api('GET', `/api/faults/${id}`);
   expect(reply.status, reply.text).toBe(200);
   return reply.json as Rule;

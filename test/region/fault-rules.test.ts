@@ -90,7 +90,9 @@ async function addRule(input: Omit<FaultRuleInput, 'name'>, wait = true): Promis
   return rule;
 }
 
+/** The rule's counters, once the node has written the hits it counted alone (rules it decides itself). */
 async function counters(rule: FaultRule) {
+  await region.node.faultRules?.flushHits();
   return (await faultCounters(controlClient, [rule.id])).get(rule.id);
 }
 
@@ -407,7 +409,12 @@ describe('rules in time', () => {
   });
 
   it('a control Redis that does not answer lets requests through, counted, until it answers again', async () => {
-    const rule = await addRule({ match: { operations: ['SecretGet'] }, action: injected(409) });
+    // `times`: decided in the control Redis, so it cannot be while it does not answer.
+    const rule = await addRule({
+      match: { operations: ['SecretGet'] },
+      action: injected(409),
+      schedule: { times: 1000 },
+    });
     const before = await metric('vaultover_faults_unevaluated_total');
     proxy.addToxic({ name: 'partition', type: 'blackhole', stream: 'both' });
     try {
@@ -424,6 +431,19 @@ describe('rules in time', () => {
       expect((await getAs('officer')).status).toBe(409);
     });
     expect((await counters(rule))?.hits).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a rule the region decides alone applies while the control Redis does not answer; its hits follow', async () => {
+    const rule = await addRule({ match: { operations: ['SecretGet'] }, action: injected(409) });
+    proxy.addToxic({ name: 'partition', type: 'blackhole', stream: 'both' });
+    try {
+      expect((await getAs('officer')).status).toBe(409);
+      expect((await getAs('officer')).status).toBe(409);
+    } finally {
+      proxy.removeToxic('partition');
+    }
+    // Kept while the writes failed, written once one succeeds.
+    await eventually(async () => expect(await counters(rule)).toEqual({ matches: 2, hits: 2 }));
   });
 });
 

@@ -75,6 +75,8 @@ export interface FailoverStack {
   controlPost(path: string): Promise<{ status: number; json: unknown }>;
   /** The primary's node as it runs now (replaced by restartPrimary). */
   primaryNode(): RegionNode;
+  /** Writes the fault-rule hits both nodes counted alone now (GET /api/faults shows them a few ms later). */
+  flushFaultHits(): Promise<void>;
   /** Stops the primary's node (its Redis stays up): what the monitor sees of a crash. */
   stopPrimary(): Promise<void>;
   /** Starts the primary's node again: same port, Redis, data directory and options. */
@@ -220,6 +222,10 @@ export async function startFailoverStack(options: FailoverStackOptions = {}): Pr
       },
       controlPost: (path) => api('POST', `/api/${path}`),
       primaryNode: () => primaryNode,
+      async flushFaultHits() {
+        if (!primaryClosed) await primaryNode.faultRules?.flushHits();
+        await secondaryNode.faultRules?.flushHits();
+      },
       async stopPrimary() {
         primaryClosed = true;
         await primaryNode.close();

@@ -6,9 +6,10 @@ export { ACK_CHANNEL } from './acknowledgements.ts';
 export { CONTROL_KEYS } from './control-keys.ts';
 export { EPOCH_HEADER } from './epoch-header.ts';
 export { type FailoverStateWrite, writeFailoverState } from './failover-state-write.ts';
-export { type FaultHit, faultCounters, faultHit } from './faults/fault-hit.ts';
+export { addFaultHits, type FaultHit, faultCounters, faultHit } from './faults/fault-hit.ts';
 export { FAULT_ATTEMPTS_TTL_MS, FAULT_KEYS } from './faults/fault-keys.ts';
 export {
+  decidedByCounters,
   FAULT_ACTION_TYPES,
   FAULT_HEADER,
   FAULT_STATES,
@@ -21,6 +22,7 @@ export {
   type FaultSchedule,
   type FaultState,
   faultState,
+  faultWindow,
   THROTTLED_BODY,
 } from './faults/fault-rule.ts';
 export { readFaultRules, removeFaultRules, storeFaultRule } from './faults/fault-rule-store.ts';

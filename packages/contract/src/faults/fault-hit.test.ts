@@ -1,7 +1,8 @@
 import { redisForFile } from '@vaultover/testkit';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { faultCounters, faultHit } from './fault-hit.ts';
-import type { FaultRule, FaultSchedule } from './fault-rule.ts';
+import { addFaultHits, faultCounters, faultHit } from './fault-hit.ts';
+import { FAULT_KEYS } from './fault-keys.ts';
+import { decidedByCounters, type FaultRule, type FaultSchedule } from './fault-rule.ts';
 
 const control = redisForFile('fault-hit');
 const T0 = Date.UTC(2026, 11, 4, 12);
@@ -76,5 +77,41 @@ describe('faultHit', () => {
     expect(await hits(r, 1, undefined, T0 + 1000)).toEqual([true]);
     expect(await hits(r, 1, undefined, T0 + 1499)).toEqual([true]);
     expect(await hits(r, 1, undefined, T0 + 1500)).toEqual([false]);
+  });
+});
+
+describe('rules a region decides alone', () => {
+  beforeEach(async () => {
+    await control.client.flushdb();
+  });
+
+  it('are the rules whose hits do not depend on their counters', () => {
+    expect(decidedByCounters(rule())).toBe(false);
+    expect(decidedByCounters(rule({ startAfterMs: 10, durationMs: 1000, probability: 1, skip: 0 }))).toBe(
+      false,
+    );
+    for (const schedule of [{ times: 1 }, { skip: 1 }, { perRequest: 2 }, { probability: 0.5 }]) {
+      expect(decidedByCounters(rule(schedule))).toBe(true);
+    }
+    const delay = { ...rule(), action: { type: 'delay', ms: 5 } } as const;
+    expect(decidedByCounters(delay)).toBe(false);
+    expect(decidedByCounters({ ...delay, action: { type: 'delay', ms: 5, jitterMs: 3 } })).toBe(true);
+  });
+
+  it('have their hits added in one step, not for a rule removed since', async () => {
+    const kept = rule();
+    const removed = rule();
+    await control.client.hset(FAULT_KEYS.rules, kept.id, JSON.stringify(kept));
+    await addFaultHits(
+      control.client,
+      new Map([
+        [kept.id, 3],
+        [removed.id, 2],
+      ]),
+    );
+    await addFaultHits(control.client, new Map([[kept.id, 1]]));
+    const counters = await faultCounters(control.client, [kept.id, removed.id]);
+    expect(counters.get(kept.id)).toEqual({ matches: 4, hits: 4 });
+    expect(await control.client.exists(FAULT_KEYS.counters(removed.id))).toBe(0);
   });
 });

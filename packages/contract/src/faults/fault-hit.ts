@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { FAULT_ATTEMPTS_TTL_MS, FAULT_KEYS } from './fault-keys.ts';
-import type { FaultCounters, FaultRule } from './fault-rule.ts';
+import { type FaultCounters, type FaultRule, faultWindow } from './fault-rule.ts';
 
 const FAULT_HIT = readFileSync(new URL('../lua/fault-hit.lua', import.meta.url), 'utf8');
+const FAULT_HITS_ADD = readFileSync(new URL('../lua/fault-hits-add.lua', import.meta.url), 'utf8');
 
 /** Whether a matched request is hit, and the rule's counters after it. */
 export interface FaultHit extends FaultCounters {
@@ -22,7 +23,7 @@ export async function faultHit(
   now: number,
 ): Promise<FaultHit> {
   const schedule = rule.schedule ?? {};
-  const start = rule.createdAt + (schedule.startAfterMs ?? 0);
+  const { start, end } = faultWindow(rule);
   const perRequest = schedule.perRequest !== undefined && requestId !== undefined;
   const keys = [
     FAULT_KEYS.counters(rule.id),
@@ -34,7 +35,7 @@ export async function faultHit(
     ...keys,
     String(now),
     String(start),
-    schedule.durationMs === undefined ? '' : String(start + schedule.durationMs),
+    end === undefined ? '' : String(end),
     schedule.times === undefined ? '' : String(schedule.times),
     String(schedule.skip ?? 0),
     String(schedule.probability ?? 1),
@@ -43,6 +44,24 @@ export async function faultHit(
     String(FAULT_ATTEMPTS_TTL_MS),
   )) as [number, number, number];
   return { hit: hit === 1, hits, matches };
+}
+
+/**
+ * Adds hits that regions decided alone (rules not decidedByCounters: every match inside the window is a
+ * hit) to their rules' counters, in one round trip (lua/fault-hits-add.lua); rules removed since are
+ * skipped.
+ */
+export async function addFaultHits(redis: Redis, hits: ReadonlyMap<string, number>): Promise<void> {
+  if (hits.size === 0) return;
+  const ids = [...hits.keys()];
+  await redis.eval(
+    FAULT_HITS_ADD,
+    ids.length + 1,
+    FAULT_KEYS.rules,
+    ...ids.map((id) => FAULT_KEYS.counters(id)),
+    ...ids,
+    ...ids.map((id) => String(hits.get(id))),
+  );
 }
 
 /** The counters of every rule in `ids`, in one round trip; absent counters read as zero. */

@@ -91,12 +91,36 @@ export interface FaultCounters {
   readonly hits: number;
 }
 
+/** When a rule is active: from `start` (epoch ms) until `end`, or without end (`undefined`). */
+export function faultWindow(rule: FaultRule): { readonly start: number; readonly end: number | undefined } {
+  const schedule = rule.schedule ?? {};
+  const start = rule.createdAt + (schedule.startAfterMs ?? 0);
+  return { start, end: schedule.durationMs === undefined ? undefined : start + schedule.durationMs };
+}
+
+/**
+ * Whether a hit of `rule` depends on its counters: a `times`, a `skip`, a `perRequest`, a `probability`
+ * below 1 or a delay's seeded jitter (each drawn from the match's number). Those are decided in the
+ * control Redis in one atomic step (faultHit), exact across regions; any other rule hits every request
+ * it matches inside its window, which a region decides alone and only counts (addFaultHits).
+ */
+export function decidedByCounters(rule: FaultRule): boolean {
+  const schedule = rule.schedule ?? {};
+  return (
+    schedule.times !== undefined ||
+    (schedule.skip ?? 0) > 0 ||
+    schedule.perRequest !== undefined ||
+    (schedule.probability ?? 1) < 1 ||
+    (rule.action.type === 'delay' && (rule.action.jitterMs ?? 0) > 0)
+  );
+}
+
 /** The state of `rule` at `now` (epoch ms), given how many times it has hit. */
 export function faultState(rule: FaultRule, hits: number, now: number): FaultState {
   const schedule = rule.schedule ?? {};
-  const start = rule.createdAt + (schedule.startAfterMs ?? 0);
+  const { start, end } = faultWindow(rule);
   if (now < start) return 'scheduled';
-  if (schedule.durationMs !== undefined && now >= start + schedule.durationMs) return 'expired';
+  if (end !== undefined && now >= end) return 'expired';
   if (schedule.times !== undefined && hits >= schedule.times) return 'expired';
   return 'active';
 }

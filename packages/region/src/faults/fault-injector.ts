@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FAULT_HEADER, type FaultAction, type FaultHit, type FaultRule, faultHit } from '@vaultover/contract';
+import {
+  decidedByCounters,
+  FAULT_HEADER,
+  type FaultAction,
+  type FaultRule,
+  faultHit,
+  faultWindow,
+} from '@vaultover/contract';
 import { type Clock, seededRandom } from '@vaultover/foundation';
 import type { OperationName } from '@vaultover/vault';
 import type { RegionMetrics } from '../region-metrics.ts';
@@ -23,7 +30,8 @@ export interface RequestFaults {
    */
   match(request: FaultRequest): FaultRule[] | undefined;
   /**
-   * Counts each of `rules` in the control Redis (faultHit) and applies those that hit: delays add up,
+   * Decides and counts each of `rules` (in the control Redis when its hits depend on its counters, see
+   * decidedByCounters; here otherwise) and applies those that hit: delays add up,
    * and the first terminal action that hits (error, throttle, reset, hang, drop-body) wins; the rules
    * after it are not counted. Undefined when the request goes on (delayed, or set up to lose its body).
    */
@@ -53,6 +61,18 @@ export const NO_FAULTS: RequestFaults = {
 
 /** The actions that end the rules' evaluation: every one but `delay`. */
 type TerminalAction = Exclude<FaultAction, { type: 'delay' }>;
+
+/**
+ * Whether a matched request is hit, and its match's number among the rule's matches (what a seeded jitter
+ * is drawn from; 0 for a rule the region decides alone, which has no jitter).
+ */
+interface Decision {
+  readonly hit: boolean;
+  readonly match: number;
+}
+
+const NOT_HIT: Decision = { hit: false, match: 0 };
+const HIT_HERE: Decision = { hit: true, match: 0 };
 
 /** The header by which the Azure SDKs name a logical request, kept across its retries (`perRequest`). */
 const CLIENT_REQUEST_ID = 'x-ms-client-request-id';
@@ -99,7 +119,7 @@ export class FaultInjector implements RequestFaults {
         terminal = rule.action;
         break;
       }
-      delayMs += rule.action.ms + jitter(rule, rule.action.jitterMs, hit.matches);
+      delayMs += rule.action.ms + jitter(rule, rule.action.jitterMs, hit.match);
     }
     if (hits.length === 0) return undefined;
     if (delayMs > 0 && !(await this.#delay(delayMs, res))) return {};
@@ -128,14 +148,28 @@ export class FaultInjector implements RequestFaults {
     return !gone.signal.aborted;
   }
 
-  /** The hit of one rule; 'unknown' when the control Redis does not answer (the request goes on unfaulted). */
-  async #hit(rule: FaultRule, requestId: string | undefined): Promise<FaultHit | 'unknown'> {
+  /**
+   * The hit of one rule: decided in the control Redis when it depends on the rule's counters, here
+   * otherwise (and counted in the tally). 'unknown' when a rule decided by its counters cannot be, the
+   * control Redis not answering (the request goes on unfaulted).
+   */
+  async #hit(rule: FaultRule, requestId: string | undefined): Promise<Decision | 'unknown'> {
+    const now = this.#clock.now();
+    // Needs nothing of the control Redis but the rule: applied even while it does not answer (its hits
+    // are written once it does).
+    if (!decidedByCounters(rule)) {
+      const { start, end } = faultWindow(rule);
+      if (now < start || (end !== undefined && now >= end)) return NOT_HIT;
+      this.#rules.tally.add(rule.id);
+      return HIT_HERE;
+    }
     if (!this.#rules.reachable) {
       this.#metrics.faultsUnevaluated.inc();
       return 'unknown';
     }
     try {
-      return await faultHit(this.#rules.redis, rule, requestId, this.#clock.now());
+      const hit = await faultHit(this.#rules.redis, rule, requestId, now);
+      return { hit: hit.hit, match: hit.matches };
     } catch (error) {
       this.#rules.markUnreachable(error);
       this.#metrics.faultsUnevaluated.inc();

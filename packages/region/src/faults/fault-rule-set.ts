@@ -1,7 +1,8 @@
 import { FAULT_KEYS, type FaultRule, readFaultRules } from '@vaultover/contract';
-import type { Clock, Timer } from '@vaultover/foundation';
+import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { FaultHitTally } from './fault-hit-tally.ts';
 import { FaultMatcher } from './fault-matcher.ts';
 
 /** The fallback reload: how often the rules are read again in case a change message was lost. */
@@ -24,7 +25,7 @@ export interface FaultRuleSetOptions {
 }
 
 /** What the region node shows of its rules (tests wait on `ruleIds`). */
-export type FaultRulesView = Pick<FaultRuleSet, 'ruleIds' | 'reload'>;
+export type FaultRulesView = Pick<FaultRuleSet, 'ruleIds' | 'reload' | 'flushHits'>;
 
 /**
  * The fault rules of this region, as the control Redis holds them (docs/chaos.md): read at start, read
@@ -39,6 +40,8 @@ export type FaultRulesView = Pick<FaultRuleSet, 'ruleIds' | 'reload'>;
 export class FaultRuleSet {
   /** Commands: reading the rules, and counting hits (faultHit). */
   readonly redis: Redis;
+  /** Hits of the rules this region decides alone, on their way to the control Redis. */
+  readonly tally: FaultHitTally;
   readonly #subscriber: Redis;
   readonly #options: FaultRuleSetOptions;
   #matcher = FaultMatcher.EMPTY;
@@ -59,6 +62,8 @@ export class FaultRuleSet {
       // A command is never re-sent: the request it serves has gone on by then.
       maxRetriesPerRequest: 0,
     });
+    // Batching is I/O, not simulated time: the tally runs on the real clock whatever dates the rules.
+    this.tally = new FaultHitTally(this.redis, systemClock, (error) => this.markUnreachable(error));
     this.#subscriber = new Redis(options.redisUrl, { connectTimeout: 2000 });
     // Both reconnect on their own; a failure that matters reaches reload() or the injector, which log it
     // once. Unlistened, ioredis would print every reconnection attempt.
@@ -90,6 +95,11 @@ export class FaultRuleSet {
   /** The ids of the rules in force in this region, oldest first. */
   get ruleIds(): string[] {
     return this.#matcher.rules.map((rule) => rule.id);
+  }
+
+  /** Writes the hits this region counted alone (the tally) to the control Redis now, not in a few ms. */
+  flushHits(): Promise<void> {
+    return this.tally.flush();
   }
 
   /** Whether the control Redis answered last time it was asked; while not, no rule is applied. */
@@ -134,6 +144,7 @@ export class FaultRuleSet {
   async close(): Promise<void> {
     this.#closed = true;
     this.#timer?.cancel();
+    await this.tally.close();
     this.#subscriber.disconnect();
     this.redis.disconnect();
   }
