@@ -38,4 +38,12 @@ export {
 export { type HealthFault, type ModeAssignment, REGION_ADMIN_PATHS } from './region-admin.ts';
 export type { ControlLinkHealth, RegionHealth, ReplicationHealth } from './region-health.ts';
 export { isRegionMode, REGION_MODES, type RegionMode } from './region-mode.ts';
+export {
+  appendRequests,
+  attemptsByRequestId,
+  type LoggedRequest,
+  REQUEST_LOG_KEY,
+  REQUEST_LOG_MAX_LENGTH,
+  readRequests,
+} from './request-log.ts';
 export { DEFAULT_LEASE_MS, type LeaseRenewal, renewLease } from './write-lease.ts';

@@ -31,6 +31,7 @@ import type { NodeReplication } from './replication/node-replication.ts';
 import { PrimaryReplication } from './replication/primary-replication.ts';
 import { SecondaryReplication } from './replication/secondary-replication.ts';
 import { SyncReplication } from './replication/sync-replication.ts';
+import { RequestLog } from './request-log/request-log.ts';
 import { throttleFor } from './throttling/throttle-for.ts';
 import { vaultCertificates } from './vault-certificates.ts';
 
@@ -143,8 +144,22 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
         logger,
       })
     : undefined;
+  let loggedFailure = false;
+  const requestLog =
+    faultRules && options.control?.requestLog
+      ? new RequestLog({
+          redis: faultRules.redis,
+          region: options.region,
+          clock: systemClock,
+          onError: (err) => {
+            if (!loggedFailure) logger.warn({ err }, 'could not write the request log; retrying');
+            loggedFailure = true;
+          },
+        })
+      : undefined;
   let replication: NodeReplication | undefined;
   const release = async () => {
+    await requestLog?.close();
     await faultRules?.close();
     await controlLink?.close();
     await replication?.close();
@@ -222,6 +237,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     serviceVersion: SERVICE_VERSION,
     gate,
     faults: faultRules ? new FaultInjector({ rules: faultRules, clock: faultClock, metrics }) : NO_FAULTS,
+    requestLog,
     afterWrite: sync && ((vault) => sync.waitForSecondaries(vault)),
     throttle,
   });

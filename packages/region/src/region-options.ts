@@ -58,6 +58,12 @@ export interface RegionNodeOptions {
      * drives the fallback reload. Default: the system clock.
      */
     faultClock?: Clock;
+    /**
+     * Log every request of both planes to the control Redis (contract's REQUEST_LOG_KEY): its client
+     * request id, operation, status and fault hits, for scenarios to count attempts on the server.
+     * Default false.
+     */
+    requestLog?: boolean;
   };
   /** Replication settings. A secondary pulls from `primaryRedisUrl` (in the embedded topology, the link proxy in front of the primary's Redis). A primary trims its streams below what `secondaries` acknowledged. */
   replication?: {

@@ -57,4 +57,6 @@ export const CONFIG_DEFAULTS = {
   control: { port: 0, gatewayPort: 0 },
   // Like other emulators: no throttling unless asked for (docs/chaos.md#throttling).
   throttling: { mode: 'off' as ThrottlingMode },
+  // The request log costs a write per request batch: on for scenarios, off otherwise.
+  observability: { requestLog: false },
 };

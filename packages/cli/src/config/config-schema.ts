@@ -65,6 +65,10 @@ const replicationSchema = z.strictObject({
     .default(CONFIG_DEFAULTS.replication.syncTimeoutMs),
 });
 
+const observabilitySchema = z.strictObject({
+  requestLog: z.boolean().default(CONFIG_DEFAULTS.observability.requestLog),
+});
+
 /** The deployment config file, as written; see vaultover.example.yaml. */
 export const configSchema = z
   .strictObject({
@@ -93,6 +97,7 @@ export const configSchema = z
     replication: replicationSchema.default(() => ({ ...CONFIG_DEFAULTS.replication })),
     control: controlSchema.default(() => ({ ...CONFIG_DEFAULTS.control })),
     throttling: throttlingSchema.default(() => ({ ...CONFIG_DEFAULTS.throttling })),
+    observability: observabilitySchema.default(() => ({ ...CONFIG_DEFAULTS.observability })),
   })
   .superRefine(checkCrossFields)
   .transform(({ defaultVault, ...config }) => ({

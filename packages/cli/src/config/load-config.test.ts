@@ -65,6 +65,7 @@ describe('loadConfig', () => {
       replication: { mode: 'async', syncTimeoutMs: 5000 },
       control: { port: 0, gatewayPort: 0 },
       throttling: { mode: 'off' },
+      observability: { requestLog: false },
       file: null,
     });
   });

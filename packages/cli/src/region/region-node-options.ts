@@ -47,6 +47,8 @@ export function regionNodeOptions(
       // Only a primary waits for acknowledgements; a secondary's writes are replication's own.
       ...(placement.role === 'primary' ? config.replication : {}),
     },
-    ...(placement.control ? { control: placement.control } : {}),
+    ...(placement.control
+      ? { control: { ...placement.control, requestLog: config.observability.requestLog } }
+      : {}),
   };
 }

@@ -125,10 +125,9 @@ export class FaultInjector implements RequestFaults {
     if (delayMs > 0 && !(await this.#delay(delayMs, res))) return {};
     // Every rule that acted on the request, in the order they did: the delays, then the terminal one.
     const ids = hits.map((rule) => rule.id).join(', ');
-    if (!terminal) {
-      res.setHeader(FAULT_HEADER, ids);
-      return undefined;
-    }
+    // Set even when nothing will be answered (reset, hang): the request log reads it from the response.
+    res.setHeader(FAULT_HEADER, ids);
+    if (!terminal) return undefined;
     return this.#act(terminal, ids, req, res);
   }
 

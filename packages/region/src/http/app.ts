@@ -15,6 +15,7 @@ import { observeInjected, type RequestFaults } from '../faults/fault-injector.ts
 import { routedEpoch } from '../mode/epoch-header.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
+import type { RequestLog } from '../request-log/request-log.ts';
 import type { RequestThrottle } from '../throttling/request-throttle.ts';
 import { requireApiVersion } from './api-version.ts';
 import type { DataRoute, RequestContext } from './data-route.ts';
@@ -53,6 +54,8 @@ export interface AppDeps {
   throttle?: RequestThrottle;
   /** Request-level fault rules, tried before the gate (NO_FAULTS without a control process). */
   faults: RequestFaults;
+  /** The request log (observability.requestLog under a control process); absent: nothing is logged. */
+  requestLog?: RequestLog | undefined;
   /** Sync replication (primary): called after a successful write, before the answer; throws to fail it (503). */
   afterWrite?: (vault: string) => Promise<void>;
 }
@@ -120,8 +123,10 @@ function normalizePath(req: Request, _res: Response, next: NextFunction): void {
 
 function dataHandler(route: DataRoute, deps: AppDeps) {
   const op = operation(route.operation);
+  const operationName = () => op.name;
   return async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
+    deps.requestLog?.track(req, res, operationName);
     let status: number;
     try {
       const principal = await deps.authenticator.authenticate(req.headers.authorization);

@@ -14,6 +14,7 @@ import { observeInjected, type RequestFaults } from '../../faults/fault-injector
 import { routedEpoch } from '../../mode/epoch-header.ts';
 import type { ModeGate } from '../../mode/mode-gate.ts';
 import type { RegionMetrics } from '../../region-metrics.ts';
+import type { RequestLog } from '../../request-log/request-log.ts';
 import { sendError } from '../error-reply.ts';
 import { readJsonBody } from '../json-body.ts';
 import { requestOrigin } from '../request-origin.ts';
@@ -41,6 +42,8 @@ export interface ArmDeps {
   gate: ModeGate;
   /** Request-level fault rules, tried just before the gate. */
   faults: RequestFaults;
+  /** The request log; absent: nothing is logged. */
+  requestLog?: RequestLog | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +59,7 @@ export function armHandler(route: ArmRoute, deps: ArmDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const started = performance.now();
     let name: OperationName = route.operation;
+    deps.requestLog?.track(req, res, () => name);
     let status: number;
     try {
       const principal = await authenticate(req, deps);
