@@ -28,6 +28,7 @@ export {
 } from './scenario-error.ts';
 export type { ScenarioIssue } from './scenario-issue.ts';
 export { SCENARIO_NAME, type Scenario } from './scenario-schema.ts';
+export { listShippedScenarios, SHIPPED_SCENARIOS_DIR, type ShippedScenario } from './shipped-scenarios.ts';
 export type { ScenarioStep, StepAction, StepTrigger } from './step-schema.ts';
 export type {
   ClientFigures,
