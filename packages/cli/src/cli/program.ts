@@ -126,6 +126,7 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
   });
   addFaultCommands(program, setExitCode);
   addLinkCommands(program, setExitCode);
+  addScenarioCommands(program, setExitCode);
   program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
@@ -323,6 +324,34 @@ function addLinkCommands(program: Command, setExitCode: ExitCodeSink): void {
       { exitCode: EXIT.usage },
     );
   });
+}
+
+/** `vaultover scenario validate | list` (docs/scenarios.md); `run` comes with the runner. */
+function addScenarioCommands(program: Command, setExitCode: ExitCodeSink): void {
+  const scenario = program
+    .command('scenario')
+    .description('check and list scenario files (docs/scenarios.md)');
+  scenario
+    .command('validate')
+    .description(
+      'check a scenario file: "ok: <name> (…)", or every problem as file:line:col: field: message (exit 2)',
+    )
+    .argument('<file>', 'the scenario file (YAML)')
+    .option(
+      '-c, --config <file>',
+      "deployment config whose regions the steps may name; default: the default deployment's",
+    )
+    .action(async (file: string, options: { config?: string }) => {
+      const { runScenarioValidate } = await import('../commands/scenario-command.ts');
+      setExitCode(await runScenarioValidate(file, options));
+    });
+  scenario
+    .command('list')
+    .description('list the shipped scenarios with their descriptions')
+    .action(async () => {
+      const { runScenarioList } = await import('../commands/scenario-command.ts');
+      setExitCode(await runScenarioList());
+    });
 }
 
 function collect(value: string, previous: string[]): string[] {
