@@ -1,11 +1,11 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { VaultoverCredential } from '@vaultover/auth';
 import type { Endpoints } from '@vaultover/cli';
-import { type CliProcess, runCliProcess, startCli } from '@vaultover/cli/test-support';
+import { type CliProcess, runCliProcess, startUp } from '@vaultover/cli/test-support';
 import { FAULT_HEADER } from '@vaultover/contract';
 import { LATEST_API_VERSION as API_VERSION } from '@vaultover/region';
 import { eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
@@ -25,10 +25,9 @@ let admin: VaultoverCredential;
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'vaultover-fault-rules-'));
-  await writeFile(join(cwd, 'vaultover.yaml'), `dataDir: ${join(cwd, 'state')}\nlogLevel: warn\n`);
-  up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
-  const line = await up.waitForLine('vaultover ready ', 60_000);
-  endpoints = JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
+  const started = await startUp(cwd);
+  up = started.process;
+  endpoints = started.endpoints;
   ca = await readFile(endpoints.caFile, 'utf8');
   admin = new VaultoverCredential({ principal: 'admin', dataDir: endpoints.dataDir });
 }, 90_000);

@@ -128,6 +128,42 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
   addLinkCommands(program, setExitCode);
   addScenarioCommands(program, setExitCode);
   program
+    .command('load')
+    .description(
+      'run load against a running `vaultover up`: real SDK clients with real retry policies, live figures, ' +
+        'a summary per client at the end (docs/load.md)',
+    )
+    .option(
+      '--endpoints <file>',
+      'endpoints.json of the deployment (default: .vaultover/endpoints.json here)',
+    )
+    .option(
+      '--client <spec>',
+      'a client, NAME:KIND[:OPS][:SETTING=VALUE]… e.g. app:secrets:get=8,set=2:rate=50:retry=sdk-default ' +
+        '(repeatable; default app:secrets:get=8,set=2:rate=20)',
+      collect,
+      [],
+    )
+    .option('--duration <time>', 'how long to run, e.g. 30s or 2m (default: until Ctrl-C)')
+    .option(
+      '--seed <n>',
+      'seed of the operation mixes and the values written (default: a random one, shown)',
+      integer,
+    )
+    .option('--json', 'print the summary as JSON')
+    .action(
+      async (options: {
+        endpoints?: string;
+        client: string[];
+        duration?: string;
+        seed?: number;
+        json?: boolean;
+      }) => {
+        const { runLoad } = await import('../commands/load-command.ts');
+        setExitCode(await runLoad(options));
+      },
+    );
+  program
     .command('demo')
     .description('run the demo: a private deployment driven by the real Azure SDK, every answer checked')
     .addOption(
@@ -363,6 +399,12 @@ function positiveInteger(value: string): number {
   if (!Number.isSafeInteger(number) || number <= 0)
     throw new InvalidArgumentError('expected a positive integer');
   return number;
+}
+
+function integer(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed)) throw new InvalidArgumentError('expected a whole number');
+  return parsed;
 }
 
 function number(value: string): number {

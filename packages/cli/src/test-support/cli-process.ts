@@ -1,6 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { Endpoints } from '../topology/endpoints.ts';
 
 /** The CLI entry point, run as users run it. */
 export const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -73,4 +76,32 @@ export async function runCliProcess(
   const cli = startCli(args, cwd, env);
   const code = await cli.exited;
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+/** A `vaultover up` of a test, serving. */
+export interface RunningUp {
+  readonly process: CliProcess;
+  /** What its ready line said. */
+  readonly endpoints: Endpoints;
+  /** Ctrl-C, as a user stops it; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `vaultover up` in `cwd` with a config of its own (data under `cwd/state`, warnings only,
+ * embedded Redis) and resolves once it prints its ready line.
+ */
+export async function startUp(cwd: string, timeoutMs = 60_000): Promise<RunningUp> {
+  await writeFile(join(cwd, 'vaultover.yaml'), `dataDir: ${join(cwd, 'state')}\nlogLevel: warn\n`);
+  const up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
+  const line = await up.waitForLine('vaultover ready ', timeoutMs);
+  return {
+    process: up,
+    endpoints: JSON.parse(line.slice('vaultover ready '.length)) as Endpoints,
+    async stop() {
+      if (up.child.exitCode !== null) return;
+      up.child.kill('SIGINT');
+      await up.exited;
+    },
+  };
 }

@@ -1,0 +1,110 @@
+import { randomInt } from 'node:crypto';
+import { systemClock } from '@vaultover/foundation';
+import { type CallRecord, LoadError, prepareLoad, type RunningLoad } from '@vaultover/load';
+import { CliError, EXIT } from '../cli/cli-error.ts';
+import { type Say, sayOnStderr } from '../cli/say.ts';
+import { writeStdout } from '../cli/stdout.ts';
+import { DEFAULT_CLIENT, parseClientFlag } from '../load/client-flag.ts';
+import { parseDuration } from '../load/duration-flag.ts';
+import { endpointsTarget } from '../load/endpoints-target.ts';
+import { formatStatusLine, formatSummaryTable } from '../load/format-load.ts';
+import { listenForShutdown } from '../up/shutdown-signals.ts';
+
+/** Flags of `vaultover load`. */
+export interface LoadFlags {
+  endpoints?: string | undefined;
+  client?: string[] | undefined;
+  duration?: string | undefined;
+  seed?: number | undefined;
+  json?: boolean | undefined;
+  cwd?: string | undefined;
+}
+
+/** How long the end waits for calls in flight before it cancels them. */
+const STOP_GRACE_MS = 3_000;
+/** A terminal's status line is redrawn this often; elsewhere a plain line is written every PLAIN_EVERY_MS. */
+const REDRAW_MS = 250;
+const PLAIN_EVERY_MS = 5_000;
+
+/**
+ * `vaultover load`: the load generator against a running `vaultover up` until `--duration` or Ctrl-C,
+ * a live status line, then a summary per client. Exit 0; 1 when nothing could be called (the setup was
+ * refused, or no call got any answer); 2 for bad flags.
+ */
+export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise<number> {
+  const clients = (flags.client?.length ? flags.client : [DEFAULT_CLIENT]).map(parseClientFlag);
+  const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
+  const seed = flags.seed ?? randomInt(2 ** 31);
+  const cwd = flags.cwd ?? process.cwd();
+  const target = await endpointsTarget(flags.endpoints, cwd);
+  let answered = false;
+  const codes = new Map<string, number>();
+  const onRecord = (record: CallRecord) => {
+    if (record.status !== undefined) answered = true;
+    else codes.set(record.code ?? 'Unknown', (codes.get(record.code ?? 'Unknown') ?? 0) + 1);
+  };
+  const shutdown = listenForShutdown(() => process.exit(130));
+  try {
+    let prepared: Awaited<ReturnType<typeof prepareLoad>>;
+    try {
+      prepared = await prepareLoad({ target, clients, seed, onRecord, baseDir: cwd });
+    } catch (error) {
+      if (!(error instanceof LoadError)) throw error;
+      throw new CliError(`vaultover load: ${error.message}`, {
+        exitCode: error.code === 'LoadSetupFailed' ? EXIT.failure : EXIT.usage,
+      });
+    }
+    say(
+      `load: ${clients.length} client(s), seed ${seed}, ${durationMs === undefined ? 'until Ctrl-C' : `for ${durationMs / 1000} s`}`,
+    );
+    const startedAt = performance.now();
+    const running = prepared.start();
+    const status = startStatus(running, startedAt);
+    const stop = new AbortController();
+    void shutdown.requested.then(() => stop.abort());
+    if (durationMs !== undefined) await systemClock.sleep(durationMs, stop.signal);
+    else await shutdown.requested;
+    status.stop();
+    if (shutdown.received()) say('stopping: waiting for the calls in flight');
+    await running.stop(STOP_GRACE_MS);
+    const summaries = running.summaries();
+    const elapsedSeconds = (performance.now() - startedAt) / 1000;
+    await writeStdout(
+      flags.json
+        ? `${JSON.stringify({ seed, durationSeconds: Math.round(elapsedSeconds * 10) / 10, clients: summaries }, null, 2)}\n`
+        : formatSummaryTable(summaries),
+    );
+    const calls = Object.values(summaries).reduce((sum, s) => sum + s.calls, 0);
+    if (calls === 0) {
+      say('no call was made');
+      return EXIT.failure;
+    }
+    if (!answered) {
+      const top = [...codes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'Unknown';
+      say(`no call got an answer from the deployment (mostly ${top}): is vaultover up still running?`);
+      return EXIT.failure;
+    }
+    return EXIT.ok;
+  } finally {
+    shutdown.dispose();
+  }
+}
+
+/** The live figures on stderr: redrawn in place on a terminal, a plain line every few seconds elsewhere. */
+function startStatus(running: RunningLoad, startedAt: number): { stop(): void } {
+  const tty = process.stderr.isTTY === true;
+  const draw = () => {
+    const line = formatStatusLine(performance.now() - startedAt, running.figures());
+    process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+  };
+  const timer = systemClock.setInterval(draw, tty ? REDRAW_MS : PLAIN_EVERY_MS);
+  return {
+    stop() {
+      timer.cancel();
+      if (tty) {
+        draw();
+        process.stderr.write('\n');
+      }
+    },
+  };
+}
