@@ -22,6 +22,8 @@ export interface CallRecord {
    * keeps the id across its retries), one per attempt under cockatiel (each attempt is a new SDK call).
    */
   requestIds: string[];
+  /** A write the client was told succeeded: the secret version it wrote (checked at the end of a run). */
+  written?: { name: string; version: string };
 }
 
 /** Where a load delivers each record as its call ends. */

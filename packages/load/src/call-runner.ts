@@ -3,7 +3,7 @@ import type { IPolicy } from 'cockatiel';
 import { CallAttempts, withCallAttempts } from './attempt-counter.ts';
 import type { CallRecord } from './call-record.ts';
 import { errorCode } from './error-code.ts';
-import type { Caller } from './sdk-callers.ts';
+import type { Caller, Written } from './sdk-callers.ts';
 
 export interface CallRunnerOptions {
   client: string;
@@ -42,8 +42,9 @@ export async function runCall(
   const time = clock.now();
   const started = performance.now();
   let code: string | undefined;
+  let written: Written | undefined;
   try {
-    await withCallAttempts(attempts, () =>
+    written = await withCallAttempts(attempts, () =>
       options.policy
         ? untilAborted(
             options.policy.execute(({ signal }) => options.caller.call(operation, signal), controller.signal),
@@ -71,6 +72,7 @@ export async function runCall(
   };
   if (code !== undefined) record.code = code;
   if (attempts.status !== undefined) record.status = attempts.status;
+  if (code === undefined && written) record.written = { ...written };
   return record;
 }
 

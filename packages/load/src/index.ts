@@ -31,5 +31,6 @@ export {
   type RetrySpec,
 } from './load-spec.ts';
 export type { LoadTarget } from './load-target.ts';
+export { type AcknowledgedWrite, missingWrites } from './missing-writes.ts';
 export { type OperationMix, operationMix } from './operation-mix.ts';
 export type { UserCallContext, UserClientFunction } from './user-module.ts';

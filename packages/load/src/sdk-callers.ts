@@ -12,7 +12,14 @@ import { sdkClientOptions } from './load-target.ts';
 export interface Caller {
   /** Creates what the reads need, as `setupCredential`'s principal, before any load runs. */
   setup(): Promise<void>;
-  call(operation: string, signal: AbortSignal): Promise<void>;
+  /** Resolves with what a write wrote (secrets' `set`), so that a run can check it is still there. */
+  call(operation: string, signal: AbortSignal): Promise<Written | undefined>;
+}
+
+/** A secret version a call wrote and was told was written. */
+export interface Written {
+  readonly name: string;
+  readonly version: string;
 }
 
 export interface CallerOptions {
@@ -87,7 +94,8 @@ function secretsCaller(options: CallerOptions): Caller {
       if (operation === 'get') await client.getSecret(readName, { abortSignal });
       else if (operation === 'set') {
         const name = `${readName}-w${Math.floor(options.random() * WRITE_NAMES)}`;
-        await client.setSecret(name, options.random().toString(36).slice(2), { abortSignal });
+        const written = await client.setSecret(name, options.random().toString(36).slice(2), { abortSignal });
+        return { name, version: written.properties.version ?? '' };
       } else if (operation === 'list') {
         // One page: one request per call, as a get is, rather than a walk over every page.
         await client.listPropertiesOfSecrets({ abortSignal }).byPage({ maxPageSize: 25 }).next();

@@ -33,8 +33,8 @@ export const CLIENT_FIGURES: Readonly<Record<string, Figure<ClientFigures>>> = {
   success_rate: { kind: 'ratio', read: (c) => (c.calls === 0 ? null : c.succeeded / c.calls) },
   attempts: { kind: 'count', read: (c) => c.attempts },
   amplification: { kind: 'factor', read: (c) => c.amplification },
-  p50: { kind: 'time', read: (c) => c.p50Ms / 1000 },
-  p99: { kind: 'time', read: (c) => c.p99Ms / 1000 },
+  p50: { kind: 'time', read: (c) => (c.p50Ms === null ? null : c.p50Ms / 1000) },
+  p99: { kind: 'time', read: (c) => (c.p99Ms === null ? null : c.p99Ms / 1000) },
   gave_up: { kind: 'count', read: (c) => c.gaveUp },
 };
 

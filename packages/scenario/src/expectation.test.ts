@@ -15,6 +15,8 @@ const APP: ClientFigures = {
   p99Ms: 850,
   gaveUp: 2,
   errorsByCode: { ServiceUnavailable: 2 },
+  serverAttempts: 240,
+  dropped: 0,
 };
 
 const FIGURES: SummaryFigures = {

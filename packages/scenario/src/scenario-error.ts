@@ -1,8 +1,12 @@
 import { CodedError } from '@vaultover/foundation';
 import type { ScenarioIssue } from './scenario-issue.ts';
 
-/** What can go wrong with a scenario file, before anything runs. */
-export type ScenarioErrorCode = 'ScenarioInvalid' | 'ScenarioUnreadable' | 'ExpectationInvalid';
+/** What can go wrong with a scenario: its file, before anything runs; its deployment's APIs, while it runs. */
+export type ScenarioErrorCode =
+  | 'ScenarioInvalid'
+  | 'ScenarioUnreadable'
+  | 'ExpectationInvalid'
+  | 'DeploymentApiFailed';
 
 /** The base of the scenario package's errors. */
 export abstract class ScenarioError extends CodedError<ScenarioErrorCode> {}
@@ -45,4 +49,9 @@ export class ExpectationInvalidError extends ScenarioError {
     super(reason);
     this.text = text;
   }
+}
+
+/** A refusal of the deployment's APIs while a scenario runs: the step that asked fails with it. */
+export class DeploymentApiError extends ScenarioError {
+  readonly code = 'DeploymentApiFailed';
 }

@@ -24,8 +24,13 @@ export interface ClientFigures {
   readonly attempts: number;
   /** Attempts per call: 1 when nothing was retried. */
   readonly amplification: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
+  /** Latency of the calls (null: no calls). */
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  /** Attempts the regions logged for the calls' request ids (the request log), beside `attempts`. */
+  readonly serverAttempts: number | null;
+  /** Open loop: calls due that were not started because too many were in flight. */
+  readonly dropped: number;
   /** Calls the policy stopped retrying (out of attempts, circuit open, out of time). */
   readonly gaveUp: number;
   readonly errorsByCode: Readonly<Record<string, number>>;

@@ -362,11 +362,24 @@ function addLinkCommands(program: Command, setExitCode: ExitCodeSink): void {
   });
 }
 
-/** `vaultover scenario validate | list` (docs/scenarios.md); `run` comes with the runner. */
+/** `vaultover scenario run | validate | list` (docs/scenarios.md). */
 function addScenarioCommands(program: Command, setExitCode: ExitCodeSink): void {
   const scenario = program
     .command('scenario')
-    .description('check and list scenario files (docs/scenarios.md)');
+    .description('run, check and list scenario files (docs/scenarios.md)');
+  scenario
+    .command('run')
+    .description(
+      'run a scenario on a deployment of its own: exit 0 when every expectation holds, 1 when one fails, 2 when it cannot run',
+    )
+    .argument('<scenario>', 'a scenario file (YAML), or the name of a shipped one (vaultover scenario list)')
+    .option('--out <dir>', 'the run folder (default .vaultover/runs/<UTC time>-<name>/)')
+    .option('--seed <n>', "the run's seed (default: the scenario's, else a random one)", number)
+    .option('--quick', "the scenario's quick timings (every shipped scenario runs in 60 s or less)")
+    .action(async (file: string, options: { out?: string; seed?: number; quick?: boolean }) => {
+      const { runScenarioRun } = await import('../commands/scenario-command.ts');
+      setExitCode(await runScenarioRun(file, options));
+    });
   scenario
     .command('validate')
     .description(

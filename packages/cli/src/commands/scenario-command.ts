@@ -1,14 +1,21 @@
+import { access } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import {
   DEFAULT_CONTEXT,
   listShippedScenarios,
   readScenarioFile,
+  runScenario,
   type ScenarioContext,
   ScenarioError,
+  type ScenarioSummary,
+  SHIPPED_SCENARIOS_DIR,
   scenarioContext,
 } from '@vaultover/scenario';
-import { EXIT } from '../cli/cli-error.ts';
+import { CliError, EXIT } from '../cli/cli-error.ts';
+import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
-import { loadConfig } from '../config/index.ts';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { scenarioDeployment } from '../scenario/scenario-deployment.ts';
 
 /** Options of `vaultover scenario validate`. */
 export interface ScenarioValidateOptions {
@@ -35,6 +42,93 @@ export async function runScenarioValidate(file: string, options: ScenarioValidat
     process.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
+}
+
+/** Options of `vaultover scenario run`. */
+export interface ScenarioRunOptions {
+  /** The run folder; default `.vaultover/runs/<UTC time>-<name>/` here. */
+  out?: string | undefined;
+  /** Overrides the scenario's seed. */
+  seed?: number | undefined;
+  /** The scenario's `quick:` timings. */
+  quick?: boolean | undefined;
+}
+
+/**
+ * `vaultover scenario run <file | shipped name>`: runs the scenario on a deployment of its own and prints
+ * each expectation with its actual value, the verdict and the run folder. Exit 0 when every expectation
+ * holds (and every step ran), 1 when not, 2 when the scenario is invalid or its deployment cannot start.
+ */
+export async function runScenarioRun(
+  fileOrName: string,
+  options: ScenarioRunOptions,
+  say: Say = sayOnStderr,
+): Promise<number> {
+  const file = await scenarioFile(fileOrName);
+  let scenario: Awaited<ReturnType<typeof readScenarioFile>>;
+  try {
+    scenario = await readScenarioFile(file);
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  const seed = options.seed ?? scenario.seed ?? Math.floor(Math.random() * 2 ** 31);
+  const outDir = resolve(options.out ?? join('.vaultover', 'runs', `${stamp(new Date())}-${scenario.name}`));
+  let result: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    result = await runScenario({
+      scenario,
+      file,
+      seed,
+      quick: options.quick ?? false,
+      outDir,
+      startDeployment: scenarioDeployment(say),
+      say,
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new CliError(`${file}: deployment: ${error.message}`, { exitCode: EXIT.usage });
+    }
+    throw error;
+  }
+  await writeStdout(formatVerdict(result.summary, result.outDir));
+  return result.summary.verdict === 'pass' ? EXIT.ok : EXIT.failure;
+}
+
+/** A path to a file, or the name of a shipped scenario (`vaultover scenario list`). */
+async function scenarioFile(fileOrName: string): Promise<string> {
+  const candidates = [resolve(fileOrName), join(SHIPPED_SCENARIOS_DIR, `${fileOrName}.yaml`)];
+  for (const candidate of candidates) {
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  throw new CliError(
+    `no scenario file ${fileOrName}, and no shipped scenario of that name (vaultover scenario list)`,
+    { exitCode: EXIT.usage },
+  );
+}
+
+function formatVerdict(summary: ScenarioSummary, outDir: string): string {
+  const lines = summary.expectations.map(
+    (e) => `${e.pass ? 'pass' : 'FAIL'}  ${e.name.padEnd(40)}  actual: ${e.actual ?? 'none'}`,
+  );
+  return [
+    ...lines,
+    `${summary.scenario} (seed ${summary.seed}): ${summary.verdict === 'pass' ? 'PASS' : 'FAIL'}`,
+    `run folder: ${outDir}`,
+    '',
+  ].join('\n');
+}
+
+/** `2026-12-04T23-59-01Z`: a UTC time that sorts and is a valid file name everywhere. */
+function stamp(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replaceAll(':', '-')}Z`;
 }
 
 /** `vaultover scenario list`: the shipped scenarios, name and description, one per line. */

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { createRedisProvider } from '@vaultover/local-redis';
+import type { DeploymentOverrides, DeploymentStarter } from '@vaultover/scenario';
+import type { Say } from '../cli/say.ts';
+import { type VaultoverConfig, validateConfig } from '../config/index.ts';
+import { childProcessControlRunner } from '../topology/child-process-control-runner.ts';
+import { childProcessRegionRunner } from '../topology/child-process-region-runner.ts';
+import { buildEndpoints } from '../topology/endpoints.ts';
+import { redisProviderOptions } from '../topology/redis-mode.ts';
+import { startTopology } from '../topology/topology.ts';
+
+/**
+ * Starts a scenario's deployment as `vaultover up` does (the same processes, free ports, embedded Redis
+ * unless VAULTOVER_REDIS says otherwise), from the default config with the scenario's overrides, the
+ * request log on (the run counts attempts on the server) and its data in the run folder. The config is
+ * validated whole, so the overrides meet the config's own rules (a probe timeout under its interval…).
+ */
+export function scenarioDeployment(say: Say): DeploymentStarter {
+  return async (overrides: DeploymentOverrides, dataDir: string) => {
+    const config = scenarioConfig(overrides, dataDir);
+    const quiet: Say = () => {};
+    const redis = createRedisProvider({ ...redisProviderOptions(config), logger: { info: quiet } });
+    const topology = await startTopology({
+      config,
+      redis,
+      runner: childProcessRegionRunner(config, { say: quiet }),
+      control: childProcessControlRunner(config, { say: quiet }),
+      say: quiet,
+    });
+    const endpoints = buildEndpoints(config, topology, process.pid);
+    if (endpoints.control === null) throw new Error('the scenario deployment has no control process');
+    return {
+      endpoints: { ...endpoints, control: endpoints.control },
+      async stop() {
+        for (const { name, error } of await topology.stop()) {
+          say(`could not stop ${name} cleanly: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      },
+    };
+  };
+}
+
+/** The deployment config of a scenario run. Throws ConfigError for overrides the config refuses. */
+export function scenarioConfig(overrides: DeploymentOverrides, dataDir: string): VaultoverConfig {
+  const parsed = validateConfig(
+    { ...overrides, dataDir, logLevel: 'warn', observability: { requestLog: true } },
+    'the scenario deployment',
+  );
+  return { ...parsed, dataDir: resolve(dataDir), file: null };
+}
