@@ -1,0 +1,86 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliProcess } from '@vaultover/cli/test-support';
+import { listShippedScenarios, type ScenarioSummary } from '@vaultover/scenario';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The shipped scenarios are the regression suite of the whole simulator: each runs in its --quick
+// timings through `vaultover scenario run` (a deployment of its own, real processes, the real SDK
+// clients) and must pass. One at a time: each deployment wants the machine's two cores.
+
+let cwd: string;
+
+beforeAll(async () => {
+  cwd = await mkdtemp(join(tmpdir(), 'vaultover-scenarios-'));
+});
+
+afterAll(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+interface JournalLine {
+  type: string;
+  client?: string;
+  outcome?: string;
+  attempts?: number;
+  kind?: string;
+  details?: { from?: string; to?: string };
+}
+
+/** Recomputes from journal.jsonl what the summary says of the clients and the transitions. */
+function recomputed(journal: JournalLine[]) {
+  const clients: Record<string, { calls: number; succeeded: number; failed: number; attempts: number }> = {};
+  for (const line of journal.filter((l) => l.type === 'call')) {
+    const name = line.client ?? '';
+    const client = clients[name] ?? { calls: 0, succeeded: 0, failed: 0, attempts: 0 };
+    clients[name] = client;
+    client.calls += 1;
+    client.attempts += line.attempts ?? 0;
+    if (line.outcome === 'ok') client.succeeded += 1;
+    else client.failed += 1;
+  }
+  const transitions = journal.filter((l) => l.type === 'event' && l.kind === 'transition');
+  return {
+    clients,
+    failovers: transitions.filter((l) => l.details?.from === 'failing-over' && l.details.to === 'failed-over')
+      .length,
+    failbacks: transitions.filter((l) => l.details?.from === 'failing-back' && l.details.to === 'normal')
+      .length,
+  };
+}
+
+describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
+  const shipped = await listShippedScenarios();
+
+  for (const { name } of shipped) {
+    it(`${name} passes, and its summary is what its journal says`, async () => {
+      const out = join(cwd, name);
+      const run = await runCliProcess(['scenario', 'run', name, '--quick', '--out', out], cwd);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toContain(`${name} (seed `);
+      expect(run.stdout).toContain('PASS');
+      const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as ScenarioSummary;
+      expect(summary).toMatchObject({ scenario: name, verdict: 'pass' });
+      expect(summary.expectations.every((e) => e.pass)).toBe(true);
+      const journal = (await readFile(join(out, 'journal.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as JournalLine);
+      const again = recomputed(journal);
+      expect({ failovers: summary.failovers, failbacks: summary.failbacks }).toEqual({
+        failovers: again.failovers,
+        failbacks: again.failbacks,
+      });
+      for (const [client, figures] of Object.entries(summary.clients)) {
+        expect(again.clients[client], client).toEqual({
+          calls: figures.calls,
+          succeeded: figures.succeeded,
+          failed: figures.failed,
+          attempts: figures.attempts,
+        });
+      }
+      expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain(`<testsuite name="${name}"`);
+    });
+  }
+});
