@@ -81,6 +81,11 @@ describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
         });
       }
       expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain(`<testsuite name="${name}"`);
+      // Self-contained: the charts inline, nothing to fetch.
+      const report = await readFile(join(out, 'report.html'), 'utf8');
+      expect(report).toContain(`<title>${name}: PASS</title>`);
+      expect(report.match(/<svg /g)).toHaveLength(3);
+      expect(report).not.toMatch(/<script|<link|src="http/);
     });
   }
 });

@@ -33,4 +33,5 @@ export {
 export type { LoadTarget } from './load-target.ts';
 export { type AcknowledgedWrite, missingWrites } from './missing-writes.ts';
 export { type OperationMix, operationMix } from './operation-mix.ts';
+export { percentile } from './percentile.ts';
 export type { UserCallContext, UserClientFunction } from './user-module.ts';

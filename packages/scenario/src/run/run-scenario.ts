@@ -24,6 +24,7 @@ import { Journal } from './journal.ts';
 import { junitXml } from './junit.ts';
 import { loadClients } from './load-clients.ts';
 import { StepPerformer } from './perform-step.ts';
+import { reportHtml } from './report.ts';
 import { type StepOutcome, Timeline, type TimelineStep } from './timeline.ts';
 
 export interface RunOptions {
@@ -41,7 +42,7 @@ export interface RunOptions {
   readonly clock?: Clock;
 }
 
-/** What a run came to, and where its files are. */
+/** What a run came to, and where its files are (summary.json, journal.jsonl, junit.xml, report.html). */
 export interface RunResult {
   readonly summary: ScenarioSummary;
   readonly steps: readonly StepOutcome[];
@@ -165,6 +166,21 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       `${JSON.stringify({ ...summary, steps }, null, 2)}\n`,
     );
     await writeFile(join(options.outDir, 'junit.xml'), junitXml(summary, steps, seconds));
+    await writeFile(
+      join(options.outDir, 'report.html'),
+      await reportHtml({
+        summary,
+        description: scenario.description,
+        steps: steps.map((outcome, index) => ({
+          what: describeAction(scenario.steps[index] as ScenarioStep),
+          outcome,
+        })),
+        events: events.events,
+        calls: records,
+        startedAt,
+        endedAt,
+      }),
+    );
     return { summary, steps, outDir: options.outDir };
   } finally {
     await journal.close();

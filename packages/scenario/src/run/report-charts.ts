@@ -1,0 +1,128 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+/** A time span of one failover state, or of a fault (a rule, a toxic), in seconds since the run started. */
+export interface Span {
+  readonly lane: string;
+  readonly label: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** A step, at its time in seconds since the run started. */
+export interface Mark {
+  readonly at: number;
+  readonly label: string;
+}
+
+/** Calls of one client in one second, by outcome. */
+export interface CallBucket {
+  readonly second: number;
+  readonly client: string;
+  readonly outcome: 'ok first try' | 'ok after retries' | 'failed';
+  readonly calls: number;
+}
+
+/** A latency percentile of one client in one second. */
+export interface LatencyPoint {
+  readonly second: number;
+  readonly series: string;
+  readonly ms: number;
+}
+
+const WIDTH = 760;
+const OUTCOME_COLOURS = {
+  domain: ['ok first try', 'ok after retries', 'failed'],
+  range: ['#4c9a2a', '#e0a030', '#c0392b'],
+};
+
+/**
+ * The report's charts as SVG, rendered here when the report is written (vega-lite compiled to vega, run
+ * headless with no renderer): the report needs no script and no network to show them.
+ */
+export async function timelineChart(
+  spans: readonly Span[],
+  marks: readonly Mark[],
+  seconds: number,
+): Promise<string> {
+  const spec: TopLevelSpec = {
+    width: WIDTH,
+    height: 30 * Math.max(1, new Set(spans.map((s) => s.lane)).size) + 20,
+    layer: [
+      {
+        data: { values: [...spans] },
+        mark: { type: 'bar', cornerRadius: 2 },
+        encoding: {
+          y: { field: 'lane', type: 'nominal', title: null },
+          x: {
+            field: 'from',
+            type: 'quantitative',
+            title: 'seconds since the load started',
+            scale: { domain: [0, seconds] },
+          },
+          x2: { field: 'to' },
+          color: { field: 'label', type: 'nominal', title: null },
+          tooltip: [{ field: 'label' }, { field: 'from' }, { field: 'to' }],
+        },
+      },
+      {
+        data: { values: [...marks] },
+        mark: { type: 'rule', strokeDash: [4, 3], color: '#333' },
+        encoding: { x: { field: 'at', type: 'quantitative' } },
+      },
+    ],
+  };
+  return render(spec);
+}
+
+/** Calls per second of each client, stacked by outcome, one row per client. */
+export async function callsChart(buckets: readonly CallBucket[], seconds: number): Promise<string> {
+  const spec: TopLevelSpec = {
+    data: { values: [...buckets] },
+    facet: { row: { field: 'client', type: 'nominal', title: null } },
+    spec: {
+      width: WIDTH,
+      height: 90,
+      mark: 'bar',
+      encoding: {
+        x: {
+          field: 'second',
+          type: 'quantitative',
+          title: 'second',
+          scale: { domain: [0, seconds] },
+          bin: { step: 1 },
+        },
+        y: { field: 'calls', type: 'quantitative', aggregate: 'sum', title: 'calls' },
+        color: { field: 'outcome', type: 'nominal', scale: OUTCOME_COLOURS, title: null },
+      },
+    },
+  };
+  return render(spec);
+}
+
+/** p50 and p99 latency per second, one line per client and percentile. */
+export async function latencyChart(points: readonly LatencyPoint[], seconds: number): Promise<string> {
+  const spec: TopLevelSpec = {
+    width: WIDTH,
+    height: 180,
+    data: { values: [...points] },
+    mark: { type: 'line', point: false },
+    encoding: {
+      x: { field: 'second', type: 'quantitative', title: 'second', scale: { domain: [0, seconds] } },
+      y: { field: 'ms', type: 'quantitative', title: 'latency, ms', scale: { type: 'symlog' } },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  };
+  return render(spec);
+}
+
+async function render(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile({ ...spec, background: 'white' }).spec), {
+    renderer: 'none',
+  });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}

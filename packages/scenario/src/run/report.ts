@@ -1,0 +1,160 @@
+import type { CallRecord } from '@vaultover/load';
+import { percentile } from '@vaultover/load';
+import type { ScenarioSummary } from '../summary.ts';
+import type { ControlEvent } from './event-follower.ts';
+import {
+  type CallBucket,
+  callsChart,
+  type LatencyPoint,
+  latencyChart,
+  type Mark,
+  type Span,
+  timelineChart,
+} from './report-charts.ts';
+import type { StepOutcome } from './timeline.ts';
+
+/** What the report is drawn from: the run's figures and its raw material. */
+export interface ReportInput {
+  readonly summary: ScenarioSummary;
+  readonly description: string | undefined;
+  /** Each step's outcome with a one-line description, in file order. */
+  readonly steps: readonly { readonly what: string; readonly outcome: StepOutcome }[];
+  readonly events: readonly ControlEvent[];
+  readonly calls: readonly CallRecord[];
+  /** Epoch ms. */
+  readonly startedAt: number;
+  readonly endedAt: number;
+}
+
+/**
+ * report.html: one self-contained page (inline styles, charts as inline SVG, no script, no request) that
+ * someone who was not there can read: the verdict and the expectations, the failover's figures, a
+ * timeline of the vault's states with the steps marked, calls per second by outcome and latency per
+ * client, and the retry policies side by side.
+ */
+export async function reportHtml(input: ReportInput): Promise<string> {
+  const { summary } = input;
+  const seconds = Math.max(1, Math.ceil((input.endedAt - input.startedAt) / 1000));
+  const at = (epochMs: number) => Math.round((epochMs - input.startedAt) / 100) / 10;
+  const marks: Mark[] = input.steps.flatMap(({ what, outcome }) =>
+    outcome.kind === 'not-run' ? [] : [{ at: at(outcome.startedAt), label: what }],
+  );
+  const [timeline, calls, latency] = await Promise.all([
+    timelineChart(stateSpans(input.events, at, seconds), marks, seconds),
+    callsChart(callBuckets(input.calls, at), seconds),
+    latencyChart(latencyPoints(input.calls, at), seconds),
+  ]);
+  const verdict = summary.verdict === 'pass' ? 'PASS' : 'FAIL';
+  const failover = summary.failover;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>${esc(summary.scenario)}: ${verdict}</title>
+<style>
+body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:860px;color:#222}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:8px 0}td,th{padding:3px 10px;border-bottom:1px solid #eee;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}
+.verdict{font-size:18px;padding:6px 12px;display:inline-block;border-radius:4px;background:${summary.verdict === 'pass' ? '#e8f5e9' : '#ffebee'}}
+figure{margin:8px 0}svg{max-width:100%;height:auto}
+</style></head><body>
+<h1>Scenario ${esc(summary.scenario)}</h1>
+<p>${esc(input.description ?? '')}</p>
+<p class="verdict ${summary.verdict}">${verdict}</p>
+<p>Seed ${summary.seed}; load ran ${seconds} s from ${new Date(input.startedAt).toISOString()}.</p>
+<h2>Expectations</h2>
+<table><tr><th>expectation</th><th>actual</th><th>verdict</th></tr>
+${summary.expectations.map((e) => `<tr><td><code>${esc(e.name)}</code></td><td class="n">${e.actual ?? 'none'}</td><td class="${e.pass ? 'pass' : 'fail'}">${e.pass ? 'pass' : 'FAIL'}</td></tr>`).join('\n')}
+</table>
+<h2>Failover</h2>
+${
+  failover
+    ? `<table>
+<tr><td>detection (fault → failover started)</td><td class="n">${failover.detectionSeconds} s</td></tr>
+<tr><td>RTO (fault → the secondary serves)</td><td class="n">${failover.rtoSeconds} s</td></tr>
+<tr><td>writes unavailable (fault → failback done)</td><td class="n">${failover.writesUnavailableSeconds} s</td></tr>
+<tr><td>RPO (acknowledged changes the secondary lacked)</td><td class="n">${failover.rpoChanges}</td></tr>
+</table>`
+    : '<p>The run provoked no failover.</p>'
+}
+<p>Failovers ${summary.failovers}, failbacks ${summary.failbacks}; acknowledged writes missing at the end: ${summary.acknowledgedWritesMissing}.</p>
+<h2>Timeline</h2>
+<p>The vault's state; dashed lines are the steps.</p>
+<figure>${timeline}</figure>
+<table><tr><th>#</th><th>at</th><th>step</th><th>outcome</th></tr>
+${input.steps.map(({ what, outcome }, i) => `<tr><td>${i + 1}</td><td class="n">${outcome.kind === 'not-run' ? '' : `${at(outcome.startedAt)} s`}</td><td>${esc(what)}</td><td class="${outcome.kind === 'done' ? 'pass' : 'fail'}">${outcome.kind === 'done' ? 'done' : esc(`${outcome.kind}: ${outcome.reason}`)}</td></tr>`).join('\n')}
+</table>
+<h2>Calls per second</h2>
+<figure>${calls}</figure>
+<h2>Latency per second (p50, p99)</h2>
+<figure>${latency}</figure>
+<h2>Retry policies side by side</h2>
+<table><tr><th>client</th><th>policy</th><th>calls</th><th>success</th><th>attempts/call</th><th>p50</th><th>p99</th><th>gave up</th><th>errors</th></tr>
+${Object.entries(summary.clients)
+  .map(
+    ([name, c]) =>
+      `<tr><td>${esc(name)}</td><td>${esc(c.policy)}</td><td class="n">${c.calls}</td><td class="n">${c.calls ? `${((100 * c.succeeded) / c.calls).toFixed(1)} %` : ''}</td><td class="n">${c.amplification}</td><td class="n">${c.p50Ms ?? ''} ms</td><td class="n">${c.p99Ms ?? ''} ms</td><td class="n">${c.gaveUp}</td><td>${esc(
+        Object.entries(c.errorsByCode)
+          .map(([code, n]) => `${code} ${n}`)
+          .join(', '),
+      )}</td></tr>`,
+  )
+  .join('\n')}
+</table>
+</body></html>
+`;
+}
+
+/** The vault's states as spans: `normal` from the start, then each transition's target until the next. */
+function stateSpans(events: readonly ControlEvent[], at: (ms: number) => number, end: number): Span[] {
+  const spans: Span[] = [];
+  let state = 'normal';
+  let from = 0;
+  for (const event of events) {
+    if (event.kind !== 'transition' || typeof event.details.to !== 'string') continue;
+    const t = Math.max(0, at(Date.parse(event.time)));
+    spans.push({ lane: 'vault', label: state, from, to: t });
+    state = event.details.to;
+    from = t;
+  }
+  spans.push({ lane: 'vault', label: state, from, to: end });
+  return spans.filter((span) => span.to > span.from);
+}
+
+function callBuckets(calls: readonly CallRecord[], at: (ms: number) => number): CallBucket[] {
+  const counts = new Map<string, CallBucket>();
+  for (const call of calls) {
+    const second = Math.floor(at(call.time));
+    const outcome =
+      call.outcome === 'failed' ? 'failed' : call.firstTry ? 'ok first try' : 'ok after retries';
+    const key = `${call.client}|${second}|${outcome}`;
+    const bucket = counts.get(key);
+    counts.set(key, { second, client: call.client, outcome, calls: (bucket?.calls ?? 0) + 1 });
+  }
+  return [...counts.values()];
+}
+
+function latencyPoints(calls: readonly CallRecord[], at: (ms: number) => number): LatencyPoint[] {
+  const bySecond = new Map<string, number[]>();
+  for (const call of calls) {
+    const key = `${call.client}|${Math.floor(at(call.time))}`;
+    const list = bySecond.get(key) ?? [];
+    list.push(call.latencyMs);
+    bySecond.set(key, list);
+  }
+  const points: LatencyPoint[] = [];
+  for (const [key, latencies] of bySecond) {
+    const [client = '', second = '0'] = key.split('|');
+    for (const [name, p] of [
+      ['p50', 50],
+      ['p99', 99],
+    ] as const) {
+      const ms = percentile(latencies, p);
+      if (ms !== undefined) points.push({ second: Number(second), series: `${client} ${name}`, ms });
+    }
+  }
+  return points;
+}
+
+function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
