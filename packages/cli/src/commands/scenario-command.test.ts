@@ -26,6 +26,10 @@ beforeAll(async () => {
     VALID.replace('30s', '30 seconds').replace('westeurope }', 'eastus }'),
   );
   await writeFile(
+    join(cwd, 'probes.yaml'),
+    VALID.replace('duration: 30s', 'duration: 30s\ndeployment:\n  monitor: { probeIntervalMs: 500 }'),
+  );
+  await writeFile(
     join(cwd, 'pair.yaml'),
     'regions:\n  - { name: eastus, role: primary }\n  - { name: westus, role: secondary }\n',
   );
@@ -61,6 +65,15 @@ describe('vaultover scenario', () => {
     const missing = await runCliProcess(['scenario', 'validate', 'nothing.yaml'], cwd);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^nothing\.yaml: cannot read the scenario file/);
+  });
+
+  it("validate: exit 2 for overrides the config's cross-field rules refuse", async () => {
+    const { code, stdout, stderr } = await runCliProcess(['scenario', 'validate', 'probes.yaml'], cwd);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    // The default probe timeout (500 ms) is not under an interval of 500 ms.
+    expect(stderr).toContain('probes.yaml: deployment: ');
+    expect(stderr).toContain('monitor.probeTimeoutMs');
   });
 
   it('list: the shipped scenarios with their descriptions, from any directory', async () => {

@@ -15,7 +15,7 @@ import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
-import { scenarioDeployment } from '../scenario/scenario-deployment.ts';
+import { scenarioConfig, scenarioDeployment } from '../scenario/scenario-deployment.ts';
 
 /** Options of `vaultover scenario validate`. */
 export interface ScenarioValidateOptions {
@@ -32,6 +32,14 @@ export async function runScenarioValidate(file: string, options: ScenarioValidat
   const context = await contextOf(options.config);
   try {
     const scenario = await readScenarioFile(file, context);
+    // The config's own rules across fields (a probe timeout under its interval) hold for the overrides too.
+    try {
+      scenarioConfig(scenario.deployment, '.');
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      process.stderr.write(`${file}: deployment: ${error.message}\n`);
+      return EXIT.usage;
+    }
     const clients = Object.keys(scenario.load.clients).length;
     await writeStdout(
       `ok: ${scenario.name} (${count(clients, 'client')}, ${count(scenario.steps.length, 'step')}, ${count(scenario.expect.length, 'expectation')})\n`,
