@@ -1,13 +1,14 @@
 import { randomInt } from 'node:crypto';
 import { systemClock } from '@vaultover/foundation';
-import { type CallRecord, LoadError, prepareLoad, type RunningLoad } from '@vaultover/load';
+import { type CallRecord, LoadError, prepareLoad } from '@vaultover/load';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { DEFAULT_CLIENT, parseClientFlag } from '../load/client-flag.ts';
 import { parseDuration } from '../load/duration-flag.ts';
 import { endpointsTarget } from '../load/endpoints-target.ts';
-import { formatStatusLine, formatSummaryTable } from '../load/format-load.ts';
+import { formatSummaryTable } from '../load/format-load.ts';
+import { startLiveStatus } from '../load/live-status.ts';
 import { listenForShutdown } from '../up/shutdown-signals.ts';
 
 /** Flags of `vaultover load`. */
@@ -22,9 +23,6 @@ export interface LoadFlags {
 
 /** How long the end waits for calls in flight before it cancels them. */
 const STOP_GRACE_MS = 3_000;
-/** A terminal's status line is redrawn this often; elsewhere a plain line is written every PLAIN_EVERY_MS. */
-const REDRAW_MS = 250;
-const PLAIN_EVERY_MS = 5_000;
 
 /**
  * `vaultover load`: the load generator against a running `vaultover up` until `--duration` or Ctrl-C,
@@ -59,7 +57,7 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
     );
     const startedAt = performance.now();
     const running = prepared.start();
-    const status = startStatus(running, startedAt);
+    const status = startLiveStatus(() => running.figures());
     const stop = new AbortController();
     void shutdown.requested.then(() => stop.abort());
     if (durationMs !== undefined) await systemClock.sleep(durationMs, stop.signal);
@@ -88,23 +86,4 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
   } finally {
     shutdown.dispose();
   }
-}
-
-/** The live figures on stderr: redrawn in place on a terminal, a plain line every few seconds elsewhere. */
-function startStatus(running: RunningLoad, startedAt: number): { stop(): void } {
-  const tty = process.stderr.isTTY === true;
-  const draw = () => {
-    const line = formatStatusLine(performance.now() - startedAt, running.figures());
-    process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-  };
-  const timer = systemClock.setInterval(draw, tty ? REDRAW_MS : PLAIN_EVERY_MS);
-  return {
-    stop() {
-      timer.cancel();
-      if (tty) {
-        draw();
-        process.stderr.write('\n');
-      }
-    },
-  };
 }

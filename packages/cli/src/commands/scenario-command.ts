@@ -15,6 +15,7 @@ import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { startLiveStatus } from '../load/live-status.ts';
 import { scenarioConfig, scenarioDeployment } from '../scenario/scenario-deployment.ts';
 
 /** Options of `vaultover scenario validate`. */
@@ -93,6 +94,7 @@ export async function runScenarioRun(
       outDir,
       startDeployment: scenarioDeployment(say),
       say,
+      live: (view) => startLiveStatus(view.figures, view.state),
     });
   } catch (error) {
     if (error instanceof ConfigError) {

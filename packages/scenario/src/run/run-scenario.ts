@@ -6,6 +6,7 @@ import { type Clock, systemClock } from '@vaultover/foundation';
 import {
   type AcknowledgedWrite,
   type CallRecord,
+  type LiveFigures,
   type LoadTarget,
   missingWrites,
   prepareLoad,
@@ -39,7 +40,19 @@ export interface RunOptions {
   readonly startDeployment: DeploymentStarter;
   /** Progress lines (steps as they happen, then the verdict). */
   readonly say: (line: string) => void;
+  /**
+   * Called when the load starts, with its live figures and the vault's state now; the display it starts
+   * (a status line) is stopped when the load stops. Its `say` then replaces `say` for the run's lines.
+   */
+  readonly live?: (view: LiveView) => { say: (line: string) => void; stop(): void };
   readonly clock?: Clock;
+}
+
+/** What a live display of a run can show. */
+export interface LiveView {
+  readonly figures: () => LiveFigures;
+  /** The failover state the control events last reported. */
+  readonly state: () => string;
 }
 
 /** What a run came to, and where its files are (summary.json, journal.jsonl, junit.xml, report.html). */
@@ -59,7 +72,8 @@ const VERIFIER = 'admin';
  * verdict), journal.jsonl and junit.xml into `outDir`, and stops the deployment whatever happened.
  */
 export async function runScenario(options: RunOptions): Promise<RunResult> {
-  const { scenario, say } = options;
+  const { scenario } = options;
+  let say = options.say;
   const clock = options.clock ?? systemClock;
   const timeScale = options.quick ? (scenario.quick?.timeScale ?? 1) : 1;
   const durationMs = options.quick ? (scenario.quick?.duration ?? scenario.duration) : scenario.duration;
@@ -104,10 +118,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         if (outcome.kind === 'failed') say(`step ${step.index + 1} failed: ${outcome.reason}`);
       },
     });
+    let state = 'normal';
     const events = new EventFollower(api, clock, (event: ControlEvent) => {
       journal.write({ type: 'event', t: Date.parse(event.time), ...event });
       const to = event.details.to;
       if (event.kind === 'transition' && typeof to === 'string' && isFailoverEvent(to)) {
+        state = to;
         say(`the vault is ${to}`);
         timeline.emit(to);
       }
@@ -124,12 +140,16 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     });
     say(`running for ${durationMs / 1000}s: ${Object.keys(scenario.load.clients).join(', ')}`);
     const running = load.start();
+    const display = options.live?.({ figures: () => running.figures(), state: () => state });
+    if (display) say = display.say;
     timeline.start();
     await clock.sleep(durationMs);
     // Steps under way finish (a `wait` has its own deadline); those not due yet do not run.
     await timeline.settle();
     const steps = await timeline.stop();
     await running.stop();
+    display?.stop();
+    say = options.say;
     await events.stop();
     const endedAt = clock.now();
 
