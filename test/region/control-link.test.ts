@@ -5,6 +5,7 @@ import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, secretClient } from '../support/clients.ts';
+import { normalState } from '../support/failover-states.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 // A region node under a control process's failover state (docs/design.md#fencing): it serves nothing until
@@ -42,14 +43,7 @@ afterAll(async () => {
   await control?.stop();
 });
 
-const normal = (epoch: number): FailoverState & { state: 'normal' } => ({
-  state: 'normal',
-  epoch,
-  primary: REGION,
-  secondary: 'northeurope',
-  since: Date.now(),
-  lastFailover: null,
-});
+const normal = (epoch: number) => normalState(epoch, REGION);
 
 interface Health {
   mode: string;

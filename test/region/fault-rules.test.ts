@@ -11,7 +11,7 @@ import {
   storeFaultRule,
   THROTTLED_BODY,
 } from '@vaultover/contract';
-import { type FailoverState, FailoverStore } from '@vaultover/control';
+import { FailoverStore } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { startRegionNode } from '@vaultover/region';
 import { eventually, ManualClock, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
@@ -20,6 +20,7 @@ import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARM_API, arm, vaultPath } from '../support/arm.ts';
 import { API, credentialFor, loopbackLookup, rawRequest, secretClient } from '../support/clients.ts';
+import { normalState } from '../support/failover-states.ts';
 import { FAST_RETRIES, partialResponse, regionMetric } from '../support/faults.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
@@ -46,7 +47,7 @@ beforeAll(async () => {
   // Between the node and the control Redis, so a test can make the control Redis stop answering.
   proxy = new LinkProxy({ name: 'control', upstream: `${upstream.hostname}:${upstream.port}` });
   await proxy.start();
-  await new FailoverStore(controlClient).ensure(normal(1));
+  await new FailoverStore(controlClient).ensure(normalState(1, REGION));
   clock = new ManualClock(Date.now());
   // Shares database 3 (see TestRedisOptions.externalDb): secret names `fr-*`, vault `frother`; no time shifts.
   region = await startTestRegion({
@@ -70,17 +71,6 @@ afterEach(async () => {
   await removeFaultRules(controlClient, await controlClient.hkeys(FAULT_KEYS.rules));
   await eventually(() => expect(region.node.faultRules?.ruleIds).toEqual([]));
 });
-
-function normal(epoch: number): FailoverState & { state: 'normal' } {
-  return {
-    state: 'normal',
-    epoch,
-    primary: REGION,
-    secondary: 'northeurope',
-    since: Date.now(),
-    lastFailover: null,
-  };
-}
 
 /** Stores a rule as the control API would (dated on the fault clock) and waits until the node applies it. */
 async function addRule(input: Omit<FaultRuleInput, 'name'>, wait = true): Promise<FaultRule> {

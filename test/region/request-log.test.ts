@@ -4,6 +4,7 @@ import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest, secretClient } from '../support/clients.ts';
+import { normalState } from '../support/failover-states.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 
 // The request log (docs/region-api.md#request-log): with `requestLog` on, a region node writes every
@@ -18,14 +19,7 @@ let region: TestRegion;
 beforeAll(async () => {
   control = await startTestRedis('request-log-control');
   controlClient = control.client();
-  await new FailoverStore(controlClient).ensure({
-    state: 'normal',
-    epoch: 1,
-    primary: REGION,
-    secondary: 'northeurope',
-    since: Date.now(),
-    lastFailover: null,
-  });
+  await new FailoverStore(controlClient).ensure(normalState(1, REGION));
   // Shares database 3 (see TestRedisOptions.externalDb): secret names `rl-*`.
   region = await startTestRegion({
     externalDb: 3,
