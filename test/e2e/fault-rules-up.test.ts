@@ -1,5 +1,4 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -8,7 +7,7 @@ import type { Endpoints } from '@vaultover/cli';
 import { type CliProcess, runCliProcess, startUp } from '@vaultover/cli/test-support';
 import { FAULT_HEADER } from '@vaultover/contract';
 import { LATEST_API_VERSION as API_VERSION } from '@vaultover/region';
-import { eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { bearerCall, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Fault rules as a user drives them: `vaultover up`, rules added with `vaultover fault` and the control
@@ -46,38 +45,13 @@ async function call(
   url: string,
   body?: unknown,
 ): Promise<{ status: number; fault: string | undefined; json: unknown }> {
-  const token = (await admin.getToken(SCOPE))?.token;
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        ca,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-            : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            fault: res.headers[FAULT_HEADER] as string | undefined,
-            json: text ? JSON.parse(text) : undefined,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
+  const token = (await admin.getToken(SCOPE))?.token ?? '';
+  const reply = await bearerCall(method, url, ca, token, body);
+  return {
+    status: reply.status,
+    fault: reply.headers[FAULT_HEADER] as string | undefined,
+    json: reply.body ? JSON.parse(reply.body) : undefined,
+  };
 }
 
 const cli = (args: string[]) =>
