@@ -75,6 +75,11 @@ describe('vaultover load', () => {
       expect(code, args.join(' ')).toBe(2);
       expect(stderr).toMatch(/vaultover: /);
     }
+    // --clients takes the same specs: its spec is read, not refused as an unknown option.
+    const clients = await load('--clients', 'app:queues');
+    expect(clients.code).toBe(2);
+    expect(clients.stderr).toContain('queues');
+    expect(clients.stderr).not.toContain('unknown option');
   }, 60_000);
 
   it('exits 1 when the deployment cannot be reached, saying why', async () => {

@@ -144,6 +144,7 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       collect,
       [],
     )
+    .option('--clients <spec>', 'the same as --client (repeatable)', collect, [])
     .option('--duration <time>', 'how long to run, e.g. 30s or 2m (default: until Ctrl-C)')
     .option(
       '--seed <n>',
@@ -155,12 +156,14 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       async (options: {
         endpoints?: string;
         client: string[];
+        clients: string[];
         duration?: string;
         seed?: number;
         json?: boolean;
       }) => {
         const { runLoad } = await import('../commands/load-command.ts');
-        setExitCode(await runLoad(options));
+        const { clients, ...rest } = options;
+        setExitCode(await runLoad({ ...rest, client: [...options.client, ...clients] }));
       },
     );
   program
