@@ -2,7 +2,7 @@ import https from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { type Gateway, type RouteDecision, startGateway } from '@vaultover/control';
 import { systemClock } from '@vaultover/foundation';
-import { pollUntil } from '@vaultover/testkit';
+import { closedPort, pollUntil } from '@vaultover/testkit';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API, rawRequest, secretClient } from '../support/clients.ts';
@@ -242,11 +242,3 @@ describe('a region that accepts connections but never answers', () => {
     await pollUntil("the region's connection is closed", () => sockets.size === 0);
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

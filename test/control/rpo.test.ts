@@ -122,6 +122,7 @@ describe('RPO in async mode', () => {
       lostChanges: K,
       unacknowledgedChanges: 0,
       primaryPosition: base + K,
+      primaryPositionFrom: 'store',
       secondaryAppliedPosition: base,
     });
     expect(failedOver.lastFailover?.rpo?.newestLostCommitTime).toEqual(expect.any(String));
@@ -182,7 +183,11 @@ describe('RPO in sync mode', () => {
 
     const failedOver = await crashAndFailOver(stack);
     rpo = failedOver.lastFailover?.rpo;
-    expect(rpo).toMatchObject({ primaryPosition: base + K, secondaryAppliedPosition: base });
+    expect(rpo).toMatchObject({
+      primaryPosition: base + K,
+      primaryPositionFrom: 'store',
+      secondaryAppliedPosition: base,
+    });
     expect(await failoversTotal(stack)).toBe(1);
     // Every acknowledged write is served by the secondary; the refused ones are not there.
     for (let i = 0; i < 3; i++) expect((await client.getSecret(`sync-kept-${i}`)).value).toBe(`kept-${i}`);

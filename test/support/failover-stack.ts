@@ -156,8 +156,8 @@ export async function startFailoverStack(options: FailoverStackOptions = {}): Pr
     const controlProcess = await startControl({
       controlRedisUrl: controlRedis.url,
       regions: [
-        { name: PRIMARY, role: 'primary', url: primaryNode.url },
-        { name: SECONDARY, role: 'secondary', url: secondaryNode.url },
+        { name: PRIMARY, role: 'primary', url: primaryNode.url, storeUrl: primaryRedis.url },
+        { name: SECONDARY, role: 'secondary', url: secondaryNode.url, storeUrl: secondaryRedis.url },
       ],
       dataDir,
       principals: DEFAULT_PRINCIPALS,

@@ -11,6 +11,11 @@ export interface ControlRegion {
   role: 'primary' | 'secondary';
   /** The region node's base URL. */
   url: string;
+  /**
+   * The region's Redis, when the deployment shares it: read only at promotion, for the old primary's
+   * exact final change position (the RPO). Without it, the RPO counts from the last health probe.
+   */
+  storeUrl?: string;
 }
 
 /** Everything a control process needs; every timing has a default (MONITOR_DEFAULTS, FAILOVER_DEFAULTS). */

@@ -29,6 +29,8 @@ import { httpsProbe } from './monitor/health-probe.ts';
 import { closeNow, listen } from './net/listen.ts';
 import { FAILOVER_DEFAULTS } from './orchestrator/failover-settings.ts';
 import { Orchestrator } from './orchestrator/orchestrator.ts';
+import type { PositionsSource } from './orchestrator/rpo.ts';
+import { StorePositions } from './orchestrator/store-positions.ts';
 import { TransitionQueue } from './orchestrator/transition-queue.ts';
 import { Transitions } from './orchestrator/transitions.ts';
 import { pushModes } from './regions/push-modes.ts';
@@ -118,8 +120,12 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     clock,
     settings: options.monitor,
   });
-  const positions = {
-    latest: async (region: string) => monitor.view(region)?.lastGood ?? undefined,
+  const stores = new StorePositions(
+    new Map(options.regions.flatMap(({ name, storeUrl }) => (storeUrl ? [[name, storeUrl]] : []))),
+  );
+  const positions: PositionsSource = {
+    latest: async (region) => monitor.view(region)?.lastGood ?? undefined,
+    stored: (region) => stores.position(region),
   };
   const transitions = new Transitions({
     store,

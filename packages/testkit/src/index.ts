@@ -2,6 +2,7 @@
 // deadline, a manual clock, test Redis servers, temporary directories. Test-only: no product code imports
 // it. Per-test cleanup is `@vaultover/testkit/cleanup`, apart, because importing it registers a hook.
 export { bearerCall } from './bearer-call.ts';
+export { closedPort } from './closed-port.ts';
 export { ManualClock } from './manual-clock.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';

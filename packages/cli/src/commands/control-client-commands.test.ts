@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureSigningKey } from '@vaultover/auth';
-import { pollUntil } from '@vaultover/testkit';
+import { closedPort, pollUntil } from '@vaultover/testkit';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliProcess, startCli } from '../test-support/cli-process.ts';
@@ -134,7 +134,7 @@ describe('control API commands', () => {
       'vaultover: no .vaultover/endpoints.json here: start `scripts/vaultover up` first (in this directory), or pass --endpoints FILE\n',
     );
     const gone = join(dir, 'gone.json');
-    const closed = await freePort();
+    const closed = await closedPort();
     await writeFile(
       gone,
       JSON.stringify({
@@ -161,12 +161,3 @@ describe('control API commands', () => {
     expect(usage.stderr).toContain('expected a positive integer');
   });
 });
-
-async function freePort(): Promise<number> {
-  const { createServer: createTcpServer } = await import('node:net');
-  const probe = createTcpServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

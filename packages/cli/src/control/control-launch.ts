@@ -16,7 +16,14 @@ export interface ControlLaunchSpec extends ControlLaunch {
 
 const launchSchema = z.object({
   config: z.looseObject({ dataDir: z.string().min(1), file: z.string().nullable() }),
-  regions: z.array(z.strictObject({ name: z.string().min(1), role: z.enum(REGION_ROLES), url: z.url() })),
+  regions: z.array(
+    z.strictObject({
+      name: z.string().min(1),
+      role: z.enum(REGION_ROLES),
+      url: z.url(),
+      storeUrl: z.string().min(1).optional(),
+    }),
+  ),
   controlRedisUrl: z.string().min(1),
 });
 

@@ -67,14 +67,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     fleet.onChange(changed);
     const processes = regionProcesses(fleet, options.redis, redis, changed);
     const control = options.control
-      ? await startControl(
-          starting,
-          options.control,
-          fleet,
-          instanceFor(redis, CONTROL_REDIS),
-          processes,
-          changed,
-        )
+      ? await startControl(starting, options.control, fleet, redis, processes, changed)
       : null;
     return {
       get redis() {
@@ -132,15 +125,21 @@ async function startControl(
   starting: Starting,
   runner: ControlRunner,
   fleet: RegionFleet,
-  controlRedis: RedisInstance,
+  redis: ReadonlyMap<string, RedisInstance>,
   processes: RegionProcesses,
   changed: () => Promise<void>,
 ): Promise<RunningControl> {
   const { say } = starting.options;
   starting.step = 'start the control process';
   say('starting the control process (health monitor, failover, global endpoint)…');
-  const regions = fleet.list().map(({ name, role, url }) => ({ name, role, url }));
-  const launch = { regions, controlRedisUrl: controlRedis.url };
+  // Each region's Redis too: the control process reads the old primary's final position for the RPO.
+  const regions = fleet.list().map(({ name, role, url }) => ({
+    name,
+    role,
+    url,
+    storeUrl: instanceFor(redis, name).url,
+  }));
+  const launch = { regions, controlRedisUrl: instanceFor(redis, CONTROL_REDIS).url };
   const control = await ControlKeeper.start(runner, launch, processes, say, changed);
   // Pushed last, so stopped first: nothing may fail over while the regions shut down.
   starting.stack.push('control process', () => control.stop());

@@ -25,8 +25,14 @@ export interface RpoReport {
   newestLostCommitTime: number | null;
   /** How old the lost changes were at promotion, in seconds (from the secondary's last applied commit). */
   lostWindowSeconds: number | null;
-  /** Where the primary position came from: its last good health probe. */
+  /** The primary's position at promotion (a sum over vaults: differences count changes). */
   primaryPosition: number | null;
+  /**
+   * Where that came from: `store`, read from the old primary's Redis after its lease ran out (exact);
+   * `probes`, its last good health probe or what the secondary last read of its stream, when the store
+   * could not be read (misses what it committed after that). Absent in records written before it existed.
+   */
+  primaryPositionFrom?: 'store' | 'probes';
   secondaryAppliedPosition: number | null;
 }
 

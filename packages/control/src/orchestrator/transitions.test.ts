@@ -131,6 +131,7 @@ describe('Transitions', () => {
       newestLostCommitTime: Date.parse('2026-11-23T07:59:59.000Z'),
       lostWindowSeconds: 0.5,
       primaryPosition: 120,
+      primaryPositionFrom: 'probes',
       secondaryAppliedPosition: 117,
     });
     expect(state.failover.startedAt).toBe(Date.parse('2026-11-23T08:00:00Z'));
