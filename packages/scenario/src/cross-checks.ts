@@ -1,4 +1,4 @@
-import { parseExpectation } from './expectation.ts';
+import { clientsNamed, parseExpectation } from './expectation.ts';
 import { isFailoverEvent } from './failover-events.ts';
 import { CLIENT_KINDS } from './load-schema.ts';
 import { ACTION_KEYS, TRIGGER_KEYS } from './step-schema.ts';
@@ -98,13 +98,14 @@ function expectationIssues(expect: unknown, clients: Raw): PathIssue[] {
   const issues: PathIssue[] = [];
   expect.forEach((text, index) => {
     if (typeof text !== 'string') return;
-    let client: string | undefined;
+    let named: string[];
     try {
-      client = parseExpectation(text).client;
+      named = clientsNamed(parseExpectation(text));
     } catch {
       return; // the schema reports an expectation that does not parse
     }
-    if (client === undefined || client in clients) return;
+    const client = named.find((name) => !(name in clients));
+    if (client === undefined) return;
     const known = Object.keys(clients);
     issues.push({
       path: ['expect', index],

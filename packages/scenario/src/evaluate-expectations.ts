@@ -1,4 +1,4 @@
-import { type Expectation, type ExpectationOperator, expressionOf } from './expectation.ts';
+import { type Expectation, type ExpectationOperator, expressionOf, type FigureRef } from './expectation.ts';
 import { CLIENT_FIGURES, RUN_FIGURES } from './expectation-paths.ts';
 import type { ExpectationResult, SummaryFigures } from './summary.ts';
 
@@ -21,19 +21,22 @@ export function evaluateExpectations(
   figures: SummaryFigures,
 ): ExpectationResult[] {
   return expectations.map((expectation) => {
-    const actual = actualOf(expectation, figures);
+    const actual = valueOf(expectation, figures);
+    const { operand } = expectation;
+    const expected = 'figure' in operand ? valueOf(operand.figure, figures) : operand.value;
     return {
       name: expectation.text,
       expr: expressionOf(expectation),
       actual,
-      pass: actual !== null && COMPARE[expectation.operator](actual, expectation.value),
+      expected,
+      pass: actual !== null && expected !== null && COMPARE[expectation.operator](actual, expected),
     };
   });
 }
 
-function actualOf(expectation: Expectation, figures: SummaryFigures): number | null {
-  if (expectation.client === undefined) return RUN_FIGURES[expectation.figure]?.read(figures) ?? null;
-  const client = figures.clients[expectation.client];
+function valueOf(ref: FigureRef, figures: SummaryFigures): number | null {
+  if (ref.client === undefined) return RUN_FIGURES[ref.figure]?.read(figures) ?? null;
+  const client = figures.clients[ref.client];
   if (!client) return null;
-  return CLIENT_FIGURES[expectation.figure]?.read(client) ?? null;
+  return CLIENT_FIGURES[ref.figure]?.read(client) ?? null;
 }

@@ -78,7 +78,35 @@ describe('expectations', () => {
     ['clients.app.amplification < 1.5', 1.2, true],
     ['clients.app.gave_up == 0', 2, false],
   ])('%s: actual %s, pass %s', (text, actual, pass) => {
-    expect(verdict(text)).toEqual({ name: text, expr: expect.any(String), actual, pass });
+    expect(verdict(text)).toEqual({
+      name: text,
+      expr: expect.any(String),
+      actual,
+      expected: expect.any(Number),
+      pass,
+    });
+  });
+
+  it.each([
+    // one figure against another of the same kind (rpo is 3, nothing acknowledged is missing)
+    ['acknowledged_writes_missing == rpo', 0, 3, false],
+    ['acknowledged_writes_missing <= rpo', 0, 3, true],
+    ['clients.app.succeeded < clients.app.calls', 198, 200, true],
+    ['detection < rto', 1.5, 4, true],
+    ['clients.app.p99 <= rto', 0.85, 4, true],
+  ])('%s: %s against %s, pass %s', (text, actual, expected, pass) => {
+    expect(verdict(text)).toEqual({ name: text, expr: text, actual, expected, pass });
+  });
+
+  it('fails a comparison of figures when either side is missing from the run', () => {
+    const none: SummaryFigures = { ...FIGURES, failover: null };
+    expect(verdict('detection < rto', none)).toMatchObject({ actual: null, expected: null, pass: false });
+    expect(verdict('clients.app.p99 < rto', none)).toMatchObject({
+      actual: 0.85,
+      expected: null,
+      pass: false,
+    });
+    expect(verdict('clients.gone.calls == clients.app.calls')).toMatchObject({ actual: null, pass: false });
   });
 
   it('reports the canonical expression in base units', () => {
@@ -102,7 +130,10 @@ describe('expectations', () => {
     ['rto', 'expected `<path> <op> <number>[unit]`'],
     ['rto = 8s', 'unknown operator "="'],
     ['rto <> 8s', 'unknown operator "<>"'],
-    ['rto < eight', '"eight" is not a number'],
+    ['rto < eight', 'unknown path "eight"'],
+    ['rto < 8x', '"8x" is not a number with an optional unit (ms, s, m, %) or a figure'],
+    ['rto < failovers', 'rto is a time and failovers a count: compare figures of one kind'],
+    ['rpo == clients.app.success_rate', 'rpo is a count and clients.app.success_rate a ratio'],
     ['rto < 8h', '"8h" is not a number'],
     ['rto < 8', 'rto is a time'],
     ['failovers < 1s', 'failovers is a count'],

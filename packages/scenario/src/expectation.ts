@@ -2,16 +2,15 @@ import { CLIENT_FIGURES, type FigureKind, RUN_FIGURES, UNITS_BY_KIND } from './e
 import { ExpectationInvalidError } from './scenario-error.ts';
 
 // An expectation is one line, k6-style: `<path> <op> <number>[unit]`, such as `rto < 8s` or
-// `clients.app.success_rate >= 99%`. It is parsed once, when the file is validated, so a run never
+// `clients.app.success_rate >= 99%`, or one figure against another of the same kind,
+// `acknowledged_writes_missing == rpo`. It is parsed once, when the file is validated, so a run never
 // starts with an expectation it cannot evaluate.
 
 export const EXPECTATION_OPERATORS = ['<', '<=', '>', '>=', '==', '!='] as const;
 export type ExpectationOperator = (typeof EXPECTATION_OPERATORS)[number];
 
-/** A parsed expectation; `value` is in the figure's base unit (seconds, a ratio, a count). */
-export interface Expectation {
-  /** The text as written: the expectation's name in reports. */
-  readonly text: string;
+/** A figure of the run or of one client, as an expectation names it. */
+export interface FigureRef {
   /** `rto`, or `clients.app.p99`. */
   readonly path: string;
   /** The load client a `clients.<name>.…` path names; its existence is checked against load.clients. */
@@ -19,57 +18,86 @@ export interface Expectation {
   /** The figure: `rto`, `p99`, … */
   readonly figure: string;
   readonly kind: FigureKind;
+}
+
+/** What a figure is compared with: a number in the figure's base unit (seconds, a ratio, a count), or another figure. */
+export type Operand = { readonly value: number } | { readonly figure: FigureRef };
+
+/** A parsed expectation. */
+export interface Expectation extends FigureRef {
+  /** The text as written: the expectation's name in reports. */
+  readonly text: string;
   readonly operator: ExpectationOperator;
-  readonly value: number;
+  readonly operand: Operand;
 }
 
 const SHAPE = /^\s*([A-Za-z0-9_.-]+)\s*([<>=!]+)\s*(\S*?)\s*$/;
 const NUMBER = /^(-?(?:\d+(?:\.\d+)?|\.\d+))(ms|s|m|%)?$/;
 const UNIT_FACTOR: Readonly<Record<string, number>> = { '': 1, ms: 0.001, s: 1, m: 60, '%': 0.01 };
-const FORM = 'expected `<path> <op> <number>[unit]`, e.g. `rto < 8s`';
+const PATH = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const FORM = 'expected `<path> <op> <number>[unit]` or `<path> <op> <path>`, e.g. `rto < 8s`';
 
 /** Parses one expectation; throws ExpectationInvalidError saying what is wrong. */
 export function parseExpectation(text: string): Expectation {
   const shape = SHAPE.exec(text);
   if (!shape) throw new ExpectationInvalidError(text, FORM);
   const [, path = '', operator = '', operand = ''] = shape;
-  const { client, figure, kind } = figureOf(text, path);
+  const left = figureOf(text, path);
   if (!isOperator(operator)) {
     throw new ExpectationInvalidError(
       text,
       `unknown operator "${operator}": expected one of ${EXPECTATION_OPERATORS.join(' ')}`,
     );
   }
+  return { text, ...left, operator, operand: operandOf(text, left, operator, operand) };
+}
+
+function operandOf(text: string, left: FigureRef, operator: string, operand: string): Operand {
+  if (PATH.test(operand)) {
+    const right = figureOf(text, operand);
+    if (right.kind !== left.kind) {
+      throw new ExpectationInvalidError(
+        text,
+        `${left.path} is a ${left.kind} and ${right.path} a ${right.kind}: compare figures of one kind`,
+      );
+    }
+    return { figure: right };
+  }
   const number = NUMBER.exec(operand);
   if (!number) {
     throw new ExpectationInvalidError(
       text,
       operand === ''
-        ? `expected a number after "${operator}"`
-        : `"${operand}" is not a number with an optional unit (ms, s, m, %)`,
+        ? `expected a number or a figure after "${operator}"`
+        : `"${operand}" is not a number with an optional unit (ms, s, m, %) or a figure`,
     );
   }
   const unit = number[2] ?? '';
-  const units = UNITS_BY_KIND[kind];
-  if (!units.includes(unit)) throw new ExpectationInvalidError(text, unitMismatch(path, kind, unit));
-  const value = Number(number[1]) * (UNIT_FACTOR[unit] as number);
-  return { text, path, client, figure, kind, operator, value };
+  const units = UNITS_BY_KIND[left.kind];
+  if (!units.includes(unit))
+    throw new ExpectationInvalidError(text, unitMismatch(left.path, left.kind, unit));
+  return { value: Number(number[1]) * (UNIT_FACTOR[unit] as number) };
 }
 
 /** The canonical form of an expectation, in base units: `rto < 8000ms` reads `rto < 8s`. */
 export function expressionOf(expectation: Expectation): string {
+  const { operand } = expectation;
+  if ('figure' in operand) return `${expectation.path} ${expectation.operator} ${operand.figure.path}`;
   // Rounded to what a person would write: 0.1 + 0.2 style noise must not show in a report.
-  const value = Number(expectation.value.toPrecision(12));
+  const value = Number(operand.value.toPrecision(12));
   const unit = expectation.kind === 'time' ? 's' : '';
   return `${expectation.path} ${expectation.operator} ${value}${unit}`;
 }
 
-function figureOf(
-  text: string,
-  path: string,
-): { client: string | undefined; figure: string; kind: FigureKind } {
+/** The load clients an expectation names, on either side. */
+export function clientsNamed(expectation: Expectation): string[] {
+  const right = 'figure' in expectation.operand ? expectation.operand.figure.client : undefined;
+  return [expectation.client, right].filter((client) => client !== undefined);
+}
+
+function figureOf(text: string, path: string): FigureRef {
   const run = RUN_FIGURES[path];
-  if (run) return { client: undefined, figure: path, kind: run.kind };
+  if (run) return { path, client: undefined, figure: path, kind: run.kind };
   const parts = path.split('.');
   if (parts[0] === 'clients') {
     const [, client, figure] = parts;
@@ -83,7 +111,7 @@ function figureOf(
         `unknown client figure "${figure}": expected one of ${Object.keys(CLIENT_FIGURES).join(', ')}`,
       );
     }
-    return { client, figure, kind: known.kind };
+    return { path, client, figure, kind: known.kind };
   }
   throw new ExpectationInvalidError(
     text,

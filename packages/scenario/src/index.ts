@@ -10,6 +10,8 @@ export {
   type Expectation,
   type ExpectationOperator,
   expressionOf,
+  type FigureRef,
+  type Operand,
   parseExpectation,
 } from './expectation.ts';
 export { CLIENT_FIGURES, type FigureKind, RUN_FIGURES } from './expectation-paths.ts';
@@ -33,10 +35,11 @@ export type { ScenarioIssue } from './scenario-issue.ts';
 export { SCENARIO_NAME, type Scenario } from './scenario-schema.ts';
 export { listShippedScenarios, SHIPPED_SCENARIOS_DIR, type ShippedScenario } from './shipped-scenarios.ts';
 export type { ScenarioStep, StepAction, StepTrigger } from './step-schema.ts';
-export type {
-  ClientFigures,
-  ExpectationResult,
-  FailoverFigures,
-  ScenarioSummary,
-  SummaryFigures,
+export {
+  type ClientFigures,
+  comparedValues,
+  type ExpectationResult,
+  type FailoverFigures,
+  type ScenarioSummary,
+  type SummaryFigures,
 } from './summary.ts';

@@ -54,7 +54,7 @@ describe('parseScenario', () => {
     expect(scenario.steps).toEqual([
       { id: 'crash', trigger: { at: 5000 }, action: { kind: 'crash', region: 'westeurope' } },
     ]);
-    expect(scenario.expect.map((e) => [e.path, e.operator, e.value])).toEqual([['rto', '<', 8]]);
+    expect(scenario.expect.map((e) => [e.path, e.operator, e.operand])).toEqual([['rto', '<', { value: 8 }]]);
   });
 
   it.each([
@@ -152,10 +152,19 @@ describe('parseScenario', () => {
       edit({ 13: '  - clients.app.success_rate > 9s' }),
       'bad.yaml:13:5: expect.0: clients.app.success_rate is a ratio',
     ],
-    ['no number', edit({ 13: '  - rto <' }), 'bad.yaml:13:5: expect.0: expected a number after "<"'],
+    [
+      'no number',
+      edit({ 13: '  - rto <' }),
+      'bad.yaml:13:5: expect.0: expected a number or a figure after "<"',
+    ],
     [
       'unknown client in an expectation',
       edit({ 13: '  - clients.bob.p99 < 1s' }),
+      'bad.yaml:13:5: expect.0: unknown client "bob": load.clients has app',
+    ],
+    [
+      'unknown client on the right of an expectation',
+      edit({ 13: '  - clients.app.p99 < clients.bob.p99' }),
       'bad.yaml:13:5: expect.0: unknown client "bob": load.clients has app',
     ],
     [

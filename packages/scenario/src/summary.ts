@@ -42,6 +42,8 @@ export interface ExpectationResult {
   readonly expr: string;
   /** The value compared, in the path's unit (seconds, a ratio, a count); null when the run has none. */
   readonly actual: number | null;
+  /** What it was compared with: the number written, or the other figure's value (null when the run has none). */
+  readonly expected: number | null;
   readonly pass: boolean;
 }
 
@@ -63,4 +65,9 @@ export interface SummaryFigures {
   /** Writes a client was told succeeded that the vault no longer holds at the end of the run. */
   readonly acknowledgedWritesMissing: number;
   readonly clients: Readonly<Record<string, ClientFigures>>;
+}
+
+/** An expectation's values as reports show them: `actual: 25, compared with 25`. */
+export function comparedValues(result: ExpectationResult): string {
+  return `actual: ${result.actual ?? 'none'}, compared with ${result.expected ?? 'none'}`;
 }

@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
+  comparedValues,
   DEFAULT_CONTEXT,
   listShippedScenarios,
   readScenarioFile,
@@ -126,7 +127,7 @@ async function scenarioFile(fileOrName: string): Promise<string> {
 
 function formatVerdict(summary: ScenarioSummary, outDir: string): string {
   const lines = summary.expectations.map(
-    (e) => `${e.pass ? 'pass' : 'FAIL'}  ${e.name.padEnd(40)}  actual: ${e.actual ?? 'none'}`,
+    (e) => `${e.pass ? 'pass' : 'FAIL'}  ${e.name.padEnd(40)}  ${comparedValues(e)}`,
   );
   return [
     ...lines,

@@ -1,4 +1,4 @@
-import type { ScenarioSummary } from '../summary.ts';
+import { comparedValues, type ScenarioSummary } from '../summary.ts';
 import type { StepOutcome } from './timeline.ts';
 
 /**
@@ -10,7 +10,7 @@ export function junitXml(summary: ScenarioSummary, steps: readonly StepOutcome[]
   for (const result of summary.expectations) {
     const failure = result.pass
       ? ''
-      : `<failure message="${xml(`actual: ${result.actual ?? 'none'}`)}">${xml(result.expr)}</failure>`;
+      : `<failure message="${xml(comparedValues(result))}">${xml(result.expr)}</failure>`;
     cases.push(
       `    <testcase classname="${xml(summary.scenario)}" name="${xml(result.name)}">${failure}</testcase>`,
     );
