@@ -84,7 +84,7 @@ describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
       // Self-contained: the charts inline, nothing to fetch.
       const report = await readFile(join(out, 'report.html'), 'utf8');
       expect(report).toContain(`<title>${name}: PASS</title>`);
-      expect(report.match(/<svg /g)).toHaveLength(3);
+      expect(report.match(/<svg /g)).toHaveLength(4);
       expect(report).not.toMatch(/<script|<link|src="http/);
     });
   }

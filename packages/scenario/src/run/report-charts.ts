@@ -15,11 +15,11 @@ export interface Mark {
   readonly label: string;
 }
 
-/** Calls of one client in one second, by outcome. */
+/** Calls of one client in one second, by outcome: `ok first try`, `ok after retries`, or `failed: <code>`. */
 export interface CallBucket {
   readonly second: number;
   readonly client: string;
-  readonly outcome: 'ok first try' | 'ok after retries' | 'failed';
+  readonly outcome: string;
   readonly calls: number;
 }
 
@@ -30,11 +30,27 @@ export interface LatencyPoint {
   readonly ms: number;
 }
 
+/** The replication lag at one moment, in seconds since the run started. */
+export interface LagPoint {
+  readonly at: number;
+  readonly entries: number | null;
+  readonly seconds: number | null;
+}
+
 const WIDTH = 760;
-const OUTCOME_COLOURS = {
-  domain: ['ok first try', 'ok after retries', 'failed'],
-  range: ['#4c9a2a', '#e0a030', '#c0392b'],
-};
+const OK_OUTCOMES = ['ok first try', 'ok after retries'];
+const OK_COLOURS = ['#4c9a2a', '#e0a030'];
+// Failures in reds and purples, one per error code, so that a 503 storm and a 429 storm look different.
+const FAILED_COLOURS = ['#c0392b', '#8e44ad', '#e74c3c', '#6c3483', '#a93226', '#d98880', '#512e5f'];
+
+/** Successes first in green and amber, then each failure code (in order of first appearance) in a red. */
+function outcomeColours(buckets: readonly CallBucket[]): { domain: string[]; range: string[] } {
+  const failed = [...new Set(buckets.map((b) => b.outcome).filter((o) => !OK_OUTCOMES.includes(o)))];
+  return {
+    domain: [...OK_OUTCOMES, ...failed],
+    range: [...OK_COLOURS, ...failed.map((_, i) => FAILED_COLOURS[i % FAILED_COLOURS.length] as string)],
+  };
+}
 
 /**
  * The report's charts as SVG, rendered here when the report is written (vega-lite compiled to vega, run
@@ -75,7 +91,7 @@ export async function timelineChart(
   return render(spec);
 }
 
-/** Calls per second of each client, stacked by outcome, one row per client. */
+/** Calls per second of each client, stacked by outcome (failures by error code), one row per client. */
 export async function callsChart(buckets: readonly CallBucket[], seconds: number): Promise<string> {
   const spec: TopLevelSpec = {
     data: { values: [...buckets] },
@@ -90,10 +106,16 @@ export async function callsChart(buckets: readonly CallBucket[], seconds: number
           type: 'quantitative',
           title: 'second',
           scale: { domain: [0, seconds] },
-          bin: { step: 1 },
+          bin: { step: 1, extent: [0, seconds] },
         },
         y: { field: 'calls', type: 'quantitative', aggregate: 'sum', title: 'calls' },
-        color: { field: 'outcome', type: 'nominal', scale: OUTCOME_COLOURS, title: null },
+        color: {
+          field: 'outcome',
+          type: 'nominal',
+          scale: outcomeColours(buckets),
+          title: null,
+          legend: { labelLimit: 260 },
+        },
       },
     },
   };
@@ -112,6 +134,29 @@ export async function latencyChart(points: readonly LatencyPoint[], seconds: num
       y: { field: 'ms', type: 'quantitative', title: 'latency, ms', scale: { type: 'symlog' } },
       color: { field: 'series', type: 'nominal', title: null },
     },
+  };
+  return render(spec);
+}
+
+/** The secondary's replication lag over the run: changes behind, and how old its newest applied one is. */
+export async function lagChart(points: readonly LagPoint[], seconds: number): Promise<string> {
+  const row = (field: 'entries' | 'seconds', title: string) => ({
+    width: WIDTH,
+    height: 90,
+    mark: { type: 'line' as const, interpolate: 'step-after' as const, color: '#3b6ea5' },
+    encoding: {
+      x: {
+        field: 'at',
+        type: 'quantitative' as const,
+        title: 'seconds since the load started',
+        scale: { domain: [0, seconds] },
+      },
+      y: { field, type: 'quantitative' as const, title },
+    },
+  });
+  const spec: TopLevelSpec = {
+    data: { values: [...points] },
+    vconcat: [row('entries', 'changes behind'), row('seconds', 'seconds behind')],
   };
   return render(spec);
 }

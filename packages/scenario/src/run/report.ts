@@ -2,10 +2,13 @@ import type { CallRecord } from '@vaultover/load';
 import { percentile } from '@vaultover/load';
 import type { ScenarioSummary } from '../summary.ts';
 import type { ControlEvent } from './event-follower.ts';
+import type { ReplicationSample } from './replication-sampler.ts';
 import {
   type CallBucket,
   callsChart,
+  type LagPoint,
   type LatencyPoint,
+  lagChart,
   latencyChart,
   type Mark,
   type Span,
@@ -21,6 +24,7 @@ export interface ReportInput {
   readonly steps: readonly { readonly what: string; readonly outcome: StepOutcome }[];
   readonly events: readonly ControlEvent[];
   readonly calls: readonly CallRecord[];
+  readonly replication: readonly ReplicationSample[];
   /** Epoch ms. */
   readonly startedAt: number;
   readonly endedAt: number;
@@ -29,8 +33,8 @@ export interface ReportInput {
 /**
  * report.html: one self-contained page (inline styles, charts as inline SVG, no script, no request) that
  * someone who was not there can read: the verdict and the expectations, the failover's figures, a
- * timeline of the vault's states with the steps marked, calls per second by outcome and latency per
- * client, and the retry policies side by side.
+ * timeline of the vault's states with the steps marked, calls per second by outcome (failures by error
+ * code) and latency per client, the replication lag, and the retry policies side by side.
  */
 export async function reportHtml(input: ReportInput): Promise<string> {
   const { summary } = input;
@@ -39,11 +43,18 @@ export async function reportHtml(input: ReportInput): Promise<string> {
   const marks: Mark[] = input.steps.flatMap(({ what, outcome }) =>
     outcome.kind === 'not-run' ? [] : [{ at: at(outcome.startedAt), label: what }],
   );
-  const [timeline, calls, latency] = await Promise.all([
+  const lag: LagPoint[] = input.replication.map((sample) => ({
+    at: at(sample.t),
+    entries: sample.lagEntries,
+    seconds: sample.lagSeconds,
+  }));
+  const [timeline, calls, latency, replication] = await Promise.all([
     timelineChart(stateSpans(input.events, at, seconds), marks, seconds),
     callsChart(callBuckets(input.calls, at), seconds),
     latencyChart(latencyPoints(input.calls, at), seconds),
+    lagChart(lag, seconds),
   ]);
+  const pair = input.replication[0];
   const verdict = summary.verdict === 'pass' ? 'PASS' : 'FAIL';
   const failover = summary.failover;
   return `<!doctype html>
@@ -62,8 +73,8 @@ figure{margin:8px 0}svg{max-width:100%;height:auto}
 <p class="verdict ${summary.verdict}">${verdict}</p>
 <p>Seed ${summary.seed}; load ran ${seconds} s from ${new Date(input.startedAt).toISOString()}.</p>
 <h2>Expectations</h2>
-<table><tr><th>expectation</th><th>actual</th><th>verdict</th></tr>
-${summary.expectations.map((e) => `<tr><td><code>${esc(e.name)}</code></td><td class="n">${e.actual ?? 'none'}</td><td class="${e.pass ? 'pass' : 'fail'}">${e.pass ? 'pass' : 'FAIL'}</td></tr>`).join('\n')}
+<table><tr><th>expectation</th><th>actual</th><th>compared with</th><th>verdict</th></tr>
+${summary.expectations.map((e) => `<tr><td><code>${esc(e.name)}</code></td><td class="n">${e.actual ?? 'none'}</td><td class="n">${e.expected ?? 'none'}</td><td class="${e.pass ? 'pass' : 'fail'}">${e.pass ? 'pass' : 'FAIL'}</td></tr>`).join('\n')}
 </table>
 <h2>Failover</h2>
 ${
@@ -87,6 +98,9 @@ ${input.steps.map(({ what, outcome }, i) => `<tr><td>${i + 1}</td><td class="n">
 <figure>${calls}</figure>
 <h2>Latency per second (p50, p99)</h2>
 <figure>${latency}</figure>
+<h2>Replication lag</h2>
+<p>${pair ? `What ${esc(pair.secondary)} had not applied of ${esc(pair.primary)}'s changes, as the control process last saw both (every 0.5 s); while ${esc(pair.primary)} is down its last known position stands.` : 'No sample of the replication lag could be taken.'}</p>
+<figure>${replication}</figure>
 <h2>Retry policies side by side</h2>
 <table><tr><th>client</th><th>policy</th><th>calls</th><th>success</th><th>attempts/call</th><th>p50</th><th>p99</th><th>gave up</th><th>errors</th></tr>
 ${Object.entries(summary.clients)
@@ -125,7 +139,11 @@ function callBuckets(calls: readonly CallRecord[], at: (ms: number) => number): 
   for (const call of calls) {
     const second = Math.floor(at(call.time));
     const outcome =
-      call.outcome === 'failed' ? 'failed' : call.firstTry ? 'ok first try' : 'ok after retries';
+      call.outcome === 'failed'
+        ? `failed: ${call.code ?? 'unknown'}`
+        : call.firstTry
+          ? 'ok first try'
+          : 'ok after retries';
     const key = `${call.client}|${second}|${outcome}`;
     const bucket = counts.get(key);
     counts.set(key, { second, client: call.client, outcome, calls: (bucket?.calls ?? 0) + 1 });

@@ -25,6 +25,7 @@ import { Journal } from './journal.ts';
 import { junitXml } from './junit.ts';
 import { loadClients } from './load-clients.ts';
 import { StepPerformer } from './perform-step.ts';
+import { type ReplicationSample, ReplicationSampler } from './replication-sampler.ts';
 import { reportHtml } from './report.ts';
 import { type StepOutcome, Timeline, type TimelineStep } from './timeline.ts';
 
@@ -129,6 +130,12 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       }
     });
 
+    const replication: ReplicationSample[] = [];
+    const sampler = new ReplicationSampler(api, clock, (sample) => {
+      replication.push(sample);
+      journal.write({ type: 'replication', ...sample });
+    });
+
     await events.start();
     const startedAt = clock.now();
     journal.write({
@@ -140,6 +147,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     });
     say(`running for ${durationMs / 1000}s: ${Object.keys(scenario.load.clients).join(', ')}`);
     const running = load.start();
+    sampler.start();
     const display = options.live?.({ figures: () => running.figures(), state: () => state });
     if (display) say = display.say;
     timeline.start();
@@ -150,14 +158,24 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     await running.stop();
     display?.stop();
     say = options.say;
-    await events.stop();
+    await Promise.all([events.stop(), sampler.stop()]);
     const endedAt = clock.now();
 
     const status = (await api.control('GET', '/api/status')) as { lastFailover: FailoverRecord | null };
+    // The journal holds what every figure of the summary is computed from: the control's failover record
+    // (detection, RTO, RPO), the request log (server-side attempts), and the writes found missing.
+    journal.write({ type: 'failover', t: endedAt, record: status.lastFailover });
     const requests = await loggedRequests(endpoints, startedAt);
     for (const request of requests) journal.write({ type: 'request', t: request.time, ...request });
     const serverAttempts = attemptsByRequestId(requests);
     const missing = await missingWrites(target, written, VERIFIER);
+    for (const write of missing) journal.write({ type: 'missing-write', t: clock.now(), ...write });
+    journal.write({
+      type: 'writes-checked',
+      t: clock.now(),
+      acknowledged: written.length,
+      missing: missing.length,
+    });
 
     const summaries = running.summaries();
     const clients: Record<string, ClientFigures> = {};
@@ -197,6 +215,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         })),
         events: events.events,
         calls: records,
+        replication,
         startedAt,
         endedAt,
       }),
