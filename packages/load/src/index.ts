@@ -26,6 +26,7 @@ export {
   type LoadClientSpec,
   OPERATIONS,
   type Pacing,
+  RETRY_DEFAULTS,
   RETRY_POLICIES,
   type RetryPolicyName,
   type RetrySpec,

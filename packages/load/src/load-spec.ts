@@ -27,6 +27,17 @@ export type RetrySpec =
 
 export type RetryPolicyName = RetrySpec['policy'];
 
+/**
+ * What a policy's settings are when not given, the same for `vaultover load` and scenario files. The
+ * longest waits are each library's own defaults, so that leaving one out means "as the library does":
+ * 64 s for the SDK's `maxRetryDelayInMs` (core-rest-pipeline), 30 s for cockatiel's ExponentialBackoff.
+ */
+export const RETRY_DEFAULTS = {
+  fixed: { retries: 3, delayMs: 500 },
+  exponential: { retries: 5, delayMs: 200, maxDelayMs: 64_000 },
+  cockatiel: { attempts: 5, delayMs: 200, maxDelayMs: 30_000 },
+} as const;
+
 export const RETRY_POLICIES: readonly RetryPolicyName[] = [
   'none',
   'sdk-default',

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { durationSchema } from './duration.ts';
 
 // `retry:` of a load client: which real library retries, configured as its users configure it. The
-// load package applies them; until it exports its own types, the shapes are fixed here, as the shared
-// spec gives them. Durations are in the file's form (`500ms`) and milliseconds after parsing.
+// load package applies them (run/load-clients.ts maps these to its RetrySpec, and a left-out `maxDelay`
+// to its RETRY_DEFAULTS). Durations are in the file's form (`500ms`) and milliseconds after parsing.
 
 export const RETRY_POLICIES = ['none', 'sdk-default', 'fixed', 'exponential', 'cockatiel'] as const;
 export type RetryPolicyName = (typeof RETRY_POLICIES)[number];

@@ -3,6 +3,7 @@ import {
   type LoadClientSpec,
   OPERATIONS,
   type Pacing,
+  RETRY_DEFAULTS,
   RETRY_POLICIES,
   type RetryPolicyName,
   type RetrySpec,
@@ -142,23 +143,33 @@ function parseRetry(spec: string, text: string): RetrySpec {
       return { policy: 'none' };
     case 'sdk-default':
       return { policy: 'sdk-default' };
-    case 'fixed':
-      return { policy: 'fixed', retries: count('retries', 3), delayMs: duration('delay', 500) };
-    case 'exponential':
+    case 'fixed': {
+      const defaults = RETRY_DEFAULTS.fixed;
+      return {
+        policy: 'fixed',
+        retries: count('retries', defaults.retries),
+        delayMs: duration('delay', defaults.delayMs),
+      };
+    }
+    case 'exponential': {
+      const defaults = RETRY_DEFAULTS.exponential;
       return {
         policy: 'exponential',
-        retries: count('retries', 5),
-        delayMs: duration('delay', 200),
-        maxDelayMs: duration('max-delay', 5_000),
+        retries: count('retries', defaults.retries),
+        delayMs: duration('delay', defaults.delayMs),
+        maxDelayMs: duration('max-delay', defaults.maxDelayMs),
       };
-    case 'cockatiel':
+    }
+    case 'cockatiel': {
+      const defaults = RETRY_DEFAULTS.cockatiel;
       return {
         policy: 'cockatiel',
-        attempts: count('attempts', 5),
-        delayMs: duration('delay', 200),
-        maxDelayMs: duration('max-delay', 5_000),
+        attempts: count('attempts', defaults.attempts),
+        delayMs: duration('delay', defaults.delayMs),
+        maxDelayMs: duration('max-delay', defaults.maxDelayMs),
         breaker: parseBreaker(spec, settings.get('breaker')),
       };
+    }
   }
 }
 

@@ -1,12 +1,7 @@
 import { resolve } from 'node:path';
-import type { LoadClientSpec, RetrySpec } from '@vaultover/load';
+import { type LoadClientSpec, RETRY_DEFAULTS, type RetrySpec } from '@vaultover/load';
 import type { LoadSpec } from '../load-schema.ts';
 import type { RetryPolicySpec } from '../retry-policy-schema.ts';
-
-/** The SDK's default longest wait between retries (core-rest-pipeline), when `maxDelay` is not given. */
-const SDK_MAX_RETRY_DELAY_MS = 64_000;
-/** cockatiel's ExponentialBackoff's default longest wait, when `maxDelay` is not given. */
-const COCKATIEL_MAX_DELAY_MS = 30_000;
 
 /** The load generator's clients for a scenario's `load:`; module paths are taken from `baseDir`. */
 export function loadClients(load: LoadSpec, baseDir: string): LoadClientSpec[] {
@@ -34,14 +29,14 @@ export function retrySpec(retry: RetryPolicySpec): RetrySpec {
         policy: 'exponential',
         retries: retry.retries,
         delayMs: retry.delay,
-        maxDelayMs: retry.maxDelay ?? SDK_MAX_RETRY_DELAY_MS,
+        maxDelayMs: retry.maxDelay ?? RETRY_DEFAULTS.exponential.maxDelayMs,
       };
     case 'cockatiel':
       return {
         policy: 'cockatiel',
         attempts: retry.attempts,
         delayMs: retry.delay,
-        maxDelayMs: retry.maxDelay ?? COCKATIEL_MAX_DELAY_MS,
+        maxDelayMs: retry.maxDelay ?? RETRY_DEFAULTS.cockatiel.maxDelayMs,
         breaker: retry.breaker && {
           failures: retry.breaker.failures,
           halfOpenAfterMs: retry.breaker.halfOpenAfter,
