@@ -56,6 +56,20 @@ describe('vaultover load', () => {
     expect(mine?.attempts).toBeGreaterThanOrEqual(mine?.calls ?? 0);
   }, 60_000);
 
+  it("--clients <shipped scenario>: runs that scenario's load clients against this deployment", async () => {
+    const { code, stdout, stderr } = await load('--clients', 'retry-policies', '--duration', '2s', '--json');
+    expect(code, stderr).toBe(0);
+    const { clients } = JSON.parse(stdout) as { clients: Record<string, ClientSummary> };
+    expect(Object.fromEntries(Object.entries(clients).map(([name, c]) => [name, c.policy]))).toEqual({
+      none: 'none',
+      sdk: 'sdk-default',
+      fixed: 'fixed',
+      exponential: 'exponential',
+      cockatiel: 'cockatiel',
+    });
+    for (const client of Object.values(clients)) expect(client).toMatchObject({ failed: 0 });
+  }, 60_000);
+
   it('prints a table and plain status lines when stderr is not a terminal', async () => {
     const { code, stdout, stderr } = await load('--duration', '1s', '--client', 'c:certificates:rate=5');
     expect(code, stderr).toBe(0);
@@ -80,6 +94,18 @@ describe('vaultover load', () => {
     expect(clients.code).toBe(2);
     expect(clients.stderr).toContain('queues');
     expect(clients.stderr).not.toContain('unknown option');
+    // A scenario file whose load is invalid is refused where it is wrong, before anything runs.
+    const bad = join(cwd, 'bad-load.yaml');
+    await writeFile(
+      bad,
+      'duration: 10s\nload:\n  clients:\n    app: { kind: queues, operations: { get: 1 } }\n',
+    );
+    const scenario = await load('--clients', bad);
+    expect(scenario.code).toBe(2);
+    expect(scenario.stderr).toContain(`${bad}:4:`);
+    const missing = await load('--clients', 'no-such-scenario');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no shipped scenario of that name');
   }, 60_000);
 
   it('exits 1 when the deployment cannot be reached, saying why', async () => {

@@ -144,7 +144,12 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       collect,
       [],
     )
-    .option('--clients <spec>', 'the same as --client (repeatable)', collect, [])
+    .option(
+      '--clients <spec|scenario>',
+      'a client spec as --client, or a scenario file or shipped scenario name: its load.clients (repeatable)',
+      collect,
+      [],
+    )
     .option('--duration <time>', 'how long to run, e.g. 30s or 2m (default: until Ctrl-C)')
     .option(
       '--seed <n>',

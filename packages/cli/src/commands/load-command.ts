@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { dirname } from 'node:path';
 import { systemClock } from '@vaultover/foundation';
-import { type CallRecord, LoadError, prepareLoad } from '@vaultover/load';
+import { type CallRecord, type LoadClientSpec, LoadError, prepareLoad } from '@vaultover/load';
+import { loadClients, readScenarioFile, ScenarioError } from '@vaultover/scenario';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
@@ -9,11 +11,13 @@ import { parseDuration } from '../load/duration-flag.ts';
 import { endpointsTarget } from '../load/endpoints-target.ts';
 import { formatSummaryTable } from '../load/format-load.ts';
 import { startLiveStatus } from '../load/live-status.ts';
+import { scenarioFile } from '../scenario/scenario-file.ts';
 import { listenForShutdown } from '../up/shutdown-signals.ts';
 
 /** Flags of `vaultover load`. */
 export interface LoadFlags {
   endpoints?: string | undefined;
+  /** Client specs (`NAME:KIND…`), or scenario files or shipped names whose `load.clients` to run. */
   client?: string[] | undefined;
   duration?: string | undefined;
   seed?: number | undefined;
@@ -30,7 +34,9 @@ const STOP_GRACE_MS = 3_000;
  * refused, or no call got any answer); 2 for bad flags.
  */
 export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise<number> {
-  const clients = (flags.client?.length ? flags.client : [DEFAULT_CLIENT]).map(parseClientFlag);
+  const clients = (
+    await Promise.all((flags.client?.length ? flags.client : [DEFAULT_CLIENT]).map(clientsOf))
+  ).flat();
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
   const seed = flags.seed ?? randomInt(2 ** 31);
   const cwd = flags.cwd ?? process.cwd();
@@ -85,5 +91,21 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
     return EXIT.ok;
   } finally {
     shutdown.dispose();
+  }
+}
+
+/**
+ * The clients one `--client`/`--clients` value names: a spec (it has a `:`), or a scenario, by file or
+ * shipped name, whose `load.clients` run as they would in the scenario (module paths from its folder).
+ */
+async function clientsOf(value: string): Promise<LoadClientSpec[]> {
+  if (value.includes(':')) return [parseClientFlag(value)];
+  const file = await scenarioFile(value);
+  try {
+    const scenario = await readScenarioFile(file);
+    return loadClients(scenario.load, dirname(file));
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new CliError(error.message, { exitCode: EXIT.usage });
   }
 }

@@ -18,6 +18,7 @@ import { writeStdout } from '../cli/stdout.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { startLiveStatus } from '../load/live-status.ts';
 import { scenarioConfig, scenarioDeployment } from '../scenario/scenario-deployment.ts';
+import { scenarioFile } from '../scenario/scenario-file.ts';
 
 /** Options of `vaultover scenario validate`. */
 export interface ScenarioValidateOptions {
@@ -105,24 +106,6 @@ export async function runScenarioRun(
   }
   await writeStdout(formatVerdict(result.summary, result.outDir));
   return result.summary.verdict === 'pass' ? EXIT.ok : EXIT.failure;
-}
-
-/** A path to a file, or the name of a shipped scenario (`vaultover scenario list`). */
-async function scenarioFile(fileOrName: string): Promise<string> {
-  const candidates = [resolve(fileOrName), join(SHIPPED_SCENARIOS_DIR, `${fileOrName}.yaml`)];
-  for (const candidate of candidates) {
-    if (
-      await access(candidate).then(
-        () => true,
-        () => false,
-      )
-    )
-      return candidate;
-  }
-  throw new CliError(
-    `no scenario file ${fileOrName}, and no shipped scenario of that name (vaultover scenario list)`,
-    { exitCode: EXIT.usage },
-  );
 }
 
 function formatVerdict(summary: ScenarioSummary, outDir: string): string {
