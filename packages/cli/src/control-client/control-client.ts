@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import { VaultoverCredential } from '@vaultover/auth/tokens';
+import { httpsJson } from '@vaultover/foundation';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { ControlApiError } from './control-api-error.ts';
 
@@ -71,11 +71,16 @@ export async function openControlClient(options: ControlClientOptions = {}): Pro
   const base = endpoints.control;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const send = async (method: string, path: string, body?: unknown) => {
-    const reply = await call(method, `${base}${path}`, ca, await token(), timeoutMs, body).catch(
-      (error: unknown) => {
-        throw unreachable(base, endpoints.pid, error);
-      },
-    );
+    const reply = await httpsJson({
+      method,
+      url: `${base}${path}`,
+      ca,
+      token: await token(),
+      timeoutMs,
+      body,
+    }).catch((error: unknown) => {
+      throw unreachable(base, endpoints.pid, error);
+    });
     if (reply.status === 401 || reply.status === 403) throw refused(reply, principal);
     return reply;
   };
@@ -114,56 +119,6 @@ async function readEndpoints(path: string, explicit: boolean): Promise<Endpoints
     throw new CliError(
       `${path} is not the endpoints.json of vaultover up (expected control, caFile and dataDir)`,
     );
-  }
-}
-
-function call(
-  method: string,
-  url: string,
-  ca: string,
-  token: string,
-  timeoutMs: number,
-  body?: unknown,
-): Promise<ControlReply> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolvePromise, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        ca,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
-            : {}),
-        },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, body: parseBody(text) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function parseBody(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text; // not JSON (an error page, a proxy's answer): the caller reports the text as it came
   }
 }
 

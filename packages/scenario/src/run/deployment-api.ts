@@ -1,5 +1,5 @@
-import { request } from 'node:https';
 import { VaultoverCredential } from '@vaultover/auth/tokens';
+import { httpsJson } from '@vaultover/foundation';
 import { DeploymentApiError } from '../scenario-error.ts';
 import type { DeploymentEndpoints } from './deployment.ts';
 
@@ -31,9 +31,12 @@ export class DeploymentApi {
     expected = [200, 201, 202, 204],
   ): Promise<unknown> {
     const token = (await this.#credential.getToken([])).token;
-    const reply = await send(method, `${this.#endpoints.control}${path}`, body, {
+    const reply = await httpsJson({
+      method,
+      url: `${this.#endpoints.control}${path}`,
       ca: this.#ca,
-      authorization: `Bearer ${token}`,
+      token,
+      body,
     });
     return accepted(method, path, reply, expected);
   }
@@ -62,48 +65,4 @@ function accepted(method: string, path: string, reply: ApiReply, expected: reado
   const message =
     typeof body?.error === 'string' ? body.error : (body?.error?.message ?? `status ${reply.status}`);
   throw new DeploymentApiError(`${method} ${path} answered ${reply.status}: ${message}`);
-}
-
-function send(
-  method: string,
-  url: string,
-  body: unknown,
-  options: { ca: string; authorization: string },
-): Promise<ApiReply> {
-  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        ca: options.ca,
-        headers: {
-          authorization: options.authorization,
-          ...(payload
-            ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
-            : {}),
-        },
-        timeout: 10_000,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => {
-          let parsed: unknown = text;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            // not JSON: reported as it came
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new DeploymentApiError(`${method} ${url}: no answer within 10 s`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
 }
