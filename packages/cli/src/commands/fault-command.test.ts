@@ -1,10 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
-import { type ControlProcess, startControl } from '@vaultover/control';
-import { startTestRedis, type TestRedis, tempDir } from '@vaultover/testkit';
-import { pino } from 'pino';
+import type { TestRedis } from '@vaultover/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BareControl, startBareControl } from '../test-support/bare-control.ts';
 import { runCliProcess } from '../test-support/cli-process.ts';
 
 // `vaultover fault add | throttle | list | rm` against a real control process (real control Redis, real
@@ -12,52 +8,23 @@ import { runCliProcess } from '../test-support/cli-process.ts';
 // API's refusals reach the user word for word. The region nodes are not needed: they only read rules.
 
 const RULES_KEY = 'vo:control:faults';
-let redis: TestRedis;
+let bare: BareControl;
 let client: ReturnType<TestRedis['client']>;
-let dir: { path: string; remove: () => Promise<void> };
-let control: ControlProcess;
-let endpoints: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis('control');
-  client = redis.client();
-  dir = await tempDir('vaultover-fault-cli-');
-  const dataDir = join(dir.path, 'state');
-  control = await startControl({
-    controlRedisUrl: redis.url,
-    // Nothing listens there; the monitor probes once and never judges them (it needs 100 failures).
-    regions: [
-      { name: 'westeurope', role: 'primary', url: 'https://localhost:1' },
-      { name: 'northeurope', role: 'secondary', url: 'https://localhost:2' },
-    ],
-    dataDir,
-    principals: DEFAULT_PRINCIPALS,
-    monitor: { probeIntervalMs: 3_600_000, failureThreshold: 100 },
-    logger: pino({ level: 'silent' }),
-  });
-  endpoints = join(dir.path, 'endpoints.json');
-  await writeFile(
-    endpoints,
-    JSON.stringify({
-      control: control.url,
-      caFile: join(dataDir, 'tls', 'ca.pem'),
-      dataDir,
-      pid: process.pid,
-    }),
-  );
+  bare = await startBareControl('fault-cli');
+  client = bare.redis.client();
 });
 
 afterAll(async () => {
-  await control?.close();
-  await redis?.stop();
-  await dir?.remove();
+  await bare?.close();
 });
 
 beforeEach(async () => {
   await client.del(RULES_KEY);
 });
 
-const cli = (...args: string[]) => runCliProcess(['fault', ...args, '--endpoints', endpoints], dir.path);
+const cli = (...args: string[]) => runCliProcess(['fault', ...args, '--endpoints', bare.endpoints], bare.dir);
 
 async function storedRules(): Promise<Record<string, unknown>[]> {
   return Object.values(await client.hgetall(RULES_KEY)).map((text) => JSON.parse(text));

@@ -1,11 +1,6 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
-import { type ControlProcess, startControl } from '@vaultover/control';
 import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
-import { startTestRedis, type TestRedis, tempDir } from '@vaultover/testkit';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type BareControl, startBareControl } from '../test-support/bare-control.ts';
 import { runCliProcess } from '../test-support/cli-process.ts';
 
 // `vaultover link …` against a real control process (its global endpoint's client link, behind the
@@ -13,43 +8,17 @@ import { runCliProcess } from '../test-support/cli-process.ts';
 // runs them: the CLI finds each link where it lives, by name.
 
 const REPLICATION = 'westeurope-to-northeurope';
-let redis: TestRedis;
-let dir: { path: string; remove: () => Promise<void> };
-let control: ControlProcess;
+let bare: BareControl;
 let proxy: LinkProxy;
 let linksApi: Awaited<ReturnType<typeof startControlApi>>;
-let endpoints: string;
 
 beforeAll(async () => {
-  redis = await startTestRedis('control');
-  dir = await tempDir('vaultover-link-cli-');
-  const dataDir = join(dir.path, 'state');
-  control = await startControl({
-    controlRedisUrl: redis.url,
-    // Nothing listens there; the monitor probes once and never judges them (it needs 100 failures).
-    regions: [
-      { name: 'westeurope', role: 'primary', url: 'https://localhost:1' },
-      { name: 'northeurope', role: 'secondary', url: 'https://localhost:2' },
-    ],
-    dataDir,
-    principals: DEFAULT_PRINCIPALS,
-    monitor: { probeIntervalMs: 3_600_000, failureThreshold: 100 },
-    logger: pino({ level: 'silent' }),
-  });
   proxy = new LinkProxy({ name: REPLICATION, upstream: '127.0.0.1:1' });
   await proxy.start();
   linksApi = await startControlApi([proxy]);
-  endpoints = join(dir.path, 'endpoints.json');
-  await writeFile(
-    endpoints,
-    JSON.stringify({
-      control: control.url,
-      caFile: join(dataDir, 'tls', 'ca.pem'),
-      dataDir,
-      pid: process.pid,
-      links: { api: linksApi.url, proxies: { northeurope: REPLICATION } },
-    }),
-  );
+  bare = await startBareControl('link-cli', {
+    links: { api: linksApi.url, proxies: { northeurope: REPLICATION } },
+  });
 });
 
 afterEach(() => proxy.removeAllToxics());
@@ -57,12 +26,10 @@ afterEach(() => proxy.removeAllToxics());
 afterAll(async () => {
   await linksApi?.close();
   await proxy?.close();
-  await control?.close();
-  await redis?.stop();
-  await dir?.remove();
+  await bare?.close();
 });
 
-const cli = (...args: string[]) => runCliProcess(['link', ...args, '--endpoints', endpoints], dir.path);
+const cli = (...args: string[]) => runCliProcess(['link', ...args, '--endpoints', bare.endpoints], bare.dir);
 
 type Listing = Record<string, { enabled: boolean; toxics: { name: string }[] }>;
 async function listing(): Promise<Listing> {
