@@ -1,10 +1,8 @@
-import type { CallRecord } from '@vaultover/load';
-import { percentile } from '@vaultover/load';
 import type { ScenarioSummary } from '../summary.ts';
+import type { CallAggregates } from './call-aggregates.ts';
 import type { ControlEvent } from './event-follower.ts';
 import type { ReplicationSample } from './replication-sampler.ts';
 import {
-  type CallBucket,
   callsChart,
   type LagPoint,
   type LatencyPoint,
@@ -23,7 +21,7 @@ export interface ReportInput {
   /** Each step's outcome with a one-line description, in file order. */
   readonly steps: readonly { readonly what: string; readonly outcome: StepOutcome }[];
   readonly events: readonly ControlEvent[];
-  readonly calls: readonly CallRecord[];
+  readonly calls: CallAggregates;
   readonly replication: readonly ReplicationSample[];
   /** Epoch ms. */
   readonly startedAt: number;
@@ -50,8 +48,8 @@ export async function reportHtml(input: ReportInput): Promise<string> {
   }));
   const [timeline, calls, latency, replication] = await Promise.all([
     timelineChart(stateSpans(input.events, at, seconds), marks, seconds),
-    callsChart(callBuckets(input.calls, at), seconds),
-    latencyChart(latencyPoints(input.calls, at), seconds),
+    callsChart(input.calls.buckets(), seconds),
+    latencyChart(input.calls.latencyPoints(), seconds),
     lagChart(lag, seconds),
   ]);
   const pair = input.replication[0];
@@ -132,45 +130,6 @@ function stateSpans(events: readonly ControlEvent[], at: (ms: number) => number,
   }
   spans.push({ lane: 'vault', label: state, from, to: end });
   return spans.filter((span) => span.to > span.from);
-}
-
-function callBuckets(calls: readonly CallRecord[], at: (ms: number) => number): CallBucket[] {
-  const counts = new Map<string, CallBucket>();
-  for (const call of calls) {
-    const second = Math.floor(at(call.time));
-    const outcome =
-      call.outcome === 'failed'
-        ? `failed: ${call.code ?? 'unknown'}`
-        : call.firstTry
-          ? 'ok first try'
-          : 'ok after retries';
-    const key = `${call.client}|${second}|${outcome}`;
-    const bucket = counts.get(key);
-    counts.set(key, { second, client: call.client, outcome, calls: (bucket?.calls ?? 0) + 1 });
-  }
-  return [...counts.values()];
-}
-
-function latencyPoints(calls: readonly CallRecord[], at: (ms: number) => number): LatencyPoint[] {
-  const bySecond = new Map<string, number[]>();
-  for (const call of calls) {
-    const key = `${call.client}|${Math.floor(at(call.time))}`;
-    const list = bySecond.get(key) ?? [];
-    list.push(call.latencyMs);
-    bySecond.set(key, list);
-  }
-  const points: LatencyPoint[] = [];
-  for (const [key, latencies] of bySecond) {
-    const [client = '', second = '0'] = key.split('|');
-    for (const [name, p] of [
-      ['p50', 50],
-      ['p99', 99],
-    ] as const) {
-      const ms = percentile(latencies, p);
-      if (ms !== undefined) points.push({ second: Number(second), series: `${client} ${name}`, ms });
-    }
-  }
-  return points;
 }
 
 function esc(text: string): string {

@@ -5,7 +5,6 @@ import { attemptsByRequestId, type LoggedRequest, readRequests } from '@vaultove
 import { type Clock, systemClock } from '@vaultover/foundation';
 import {
   type AcknowledgedWrite,
-  type CallRecord,
   type LiveFigures,
   type LoadTarget,
   missingWrites,
@@ -17,6 +16,7 @@ import { isFailoverEvent } from '../failover-events.ts';
 import type { Scenario } from '../scenario-schema.ts';
 import type { ScenarioStep } from '../step-schema.ts';
 import type { ClientFigures, ScenarioSummary, SummaryFigures } from '../summary.ts';
+import { CallAggregates } from './call-aggregates.ts';
 import type { DeploymentEndpoints, DeploymentStarter } from './deployment.ts';
 import { DeploymentApi } from './deployment-api.ts';
 import { type ControlEvent, EventFollower } from './event-follower.ts';
@@ -88,7 +88,8 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const api = new DeploymentApi(endpoints, ca);
     const target = loadTarget(endpoints, ca);
     const written: AcknowledgedWrite[] = [];
-    const records: CallRecord[] = [];
+    let startedAt = clock.now();
+    const calls = new CallAggregates(() => startedAt);
     const vaultOf = new Map(Object.entries(scenario.load.clients).map(([name, c]) => [name, c.vault]));
     const load = await prepareLoad({
       target,
@@ -97,7 +98,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       clock,
       baseDir: dirname(options.file),
       onRecord: (record) => {
-        records.push(record);
+        calls.add(record);
         journal.write({ type: 'call', t: record.time, ...record });
         if (record.written) written.push({ vault: vaultOf.get(record.client), ...record.written });
       },
@@ -137,7 +138,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     });
 
     await events.start();
-    const startedAt = clock.now();
+    startedAt = clock.now();
     journal.write({
       type: 'run',
       t: startedAt,
@@ -180,8 +181,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const summaries = running.summaries();
     const clients: Record<string, ClientFigures> = {};
     for (const [name, summary] of Object.entries(summaries)) {
-      const calls = records.filter((record) => record.client === name);
-      clients[name] = { ...summary, serverAttempts: countServerAttempts(calls, serverAttempts) };
+      clients[name] = { ...summary, serverAttempts: calls.serverAttempts(name, serverAttempts) };
     }
     const figures: SummaryFigures = {
       failover: failoverFigures(status.lastFailover, ran, startedAt, endedAt),
@@ -214,7 +214,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
           outcome,
         })),
         events: events.events,
-        calls: records,
+        calls,
         replication,
         startedAt,
         endedAt,
@@ -258,14 +258,6 @@ async function loggedRequests(endpoints: DeploymentEndpoints, since: number): Pr
   } finally {
     redis.disconnect();
   }
-}
-
-/** Attempts the regions logged for the calls' request ids, each id once. */
-function countServerAttempts(calls: readonly CallRecord[], byId: ReadonlyMap<string, number>): number | null {
-  if (byId.size === 0) return null;
-  let total = 0;
-  for (const call of calls) for (const id of new Set(call.requestIds)) total += byId.get(id) ?? 0;
-  return total;
 }
 
 function describeAction(step: ScenarioStep): string {
