@@ -109,6 +109,11 @@ describe('expectations', () => {
     expect(verdict('clients.gone.calls == clients.app.calls')).toMatchObject({ actual: null, pass: false });
   });
 
+  it('holds a number as written, without floating-point noise', () => {
+    expect(verdict('clients.app.success_rate >= 95%')?.expected).toBe(0.95);
+    expect(verdict('rto < 4100ms')?.expected).toBe(4.1);
+  });
+
   it('reports the canonical expression in base units', () => {
     expect(expressionOf(parseExpectation('rto < 8000ms'))).toBe('rto < 8s');
     expect(expressionOf(parseExpectation('writes_unavailable <= 1m'))).toBe('writes_unavailable <= 60s');

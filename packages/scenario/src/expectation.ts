@@ -76,17 +76,16 @@ function operandOf(text: string, left: FigureRef, operator: string, operand: str
   const units = UNITS_BY_KIND[left.kind];
   if (!units.includes(unit))
     throw new ExpectationInvalidError(text, unitMismatch(left.path, left.kind, unit));
-  return { value: Number(number[1]) * (UNIT_FACTOR[unit] as number) };
+  // Rounded to what was written: 95% must compare as 0.95, not 0.9500000000000001.
+  return { value: Number((Number(number[1]) * (UNIT_FACTOR[unit] as number)).toPrecision(12)) };
 }
 
 /** The canonical form of an expectation, in base units: `rto < 8000ms` reads `rto < 8s`. */
 export function expressionOf(expectation: Expectation): string {
   const { operand } = expectation;
   if ('figure' in operand) return `${expectation.path} ${expectation.operator} ${operand.figure.path}`;
-  // Rounded to what a person would write: 0.1 + 0.2 style noise must not show in a report.
-  const value = Number(operand.value.toPrecision(12));
   const unit = expectation.kind === 'time' ? 's' : '';
-  return `${expectation.path} ${expectation.operator} ${value}${unit}`;
+  return `${expectation.path} ${expectation.operator} ${operand.value}${unit}`;
 }
 
 /** The load clients an expectation names, on either side. */
