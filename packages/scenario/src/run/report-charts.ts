@@ -69,12 +69,13 @@ export async function timelineChart(
         data: { values: [...spans] },
         mark: { type: 'bar', cornerRadius: 2 },
         encoding: {
-          y: { field: 'lane', type: 'nominal', title: null },
+          // The vault's row first, then the faults in the order they began.
+          y: { field: 'lane', type: 'nominal', title: null, sort: null },
           x: {
             field: 'from',
             type: 'quantitative',
             title: 'seconds since the load started',
-            scale: { domain: [0, seconds] },
+            scale: { domain: [0, seconds], nice: false },
           },
           x2: { field: 'to' },
           color: { field: 'label', type: 'nominal', title: null },
@@ -105,7 +106,7 @@ export async function callsChart(buckets: readonly CallBucket[], seconds: number
           field: 'second',
           type: 'quantitative',
           title: 'second',
-          scale: { domain: [0, seconds] },
+          scale: { domain: [0, seconds], nice: false },
           bin: { step: 1, extent: [0, seconds] },
         },
         y: { field: 'calls', type: 'quantitative', aggregate: 'sum', title: 'calls' },
@@ -130,7 +131,12 @@ export async function latencyChart(points: readonly LatencyPoint[], seconds: num
     data: { values: [...points] },
     mark: { type: 'line', point: false },
     encoding: {
-      x: { field: 'second', type: 'quantitative', title: 'second', scale: { domain: [0, seconds] } },
+      x: {
+        field: 'second',
+        type: 'quantitative',
+        title: 'second',
+        scale: { domain: [0, seconds], nice: false },
+      },
       y: { field: 'ms', type: 'quantitative', title: 'latency, ms', scale: { type: 'symlog' } },
       color: { field: 'series', type: 'nominal', title: null },
     },
@@ -149,7 +155,7 @@ export async function lagChart(points: readonly LagPoint[], seconds: number): Pr
         field: 'at',
         type: 'quantitative' as const,
         title: 'seconds since the load started',
-        scale: { domain: [0, seconds] },
+        scale: { domain: [0, seconds], nice: false },
       },
       y: { field, type: 'quantitative' as const, title },
     },

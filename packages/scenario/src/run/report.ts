@@ -1,6 +1,8 @@
+import type { StepAction } from '../step-schema.ts';
 import type { ScenarioSummary } from '../summary.ts';
 import type { CallAggregates } from './call-aggregates.ts';
 import type { ControlEvent } from './event-follower.ts';
+import { faultWindows } from './fault-windows.ts';
 import type { ReplicationSample } from './replication-sampler.ts';
 import {
   callsChart,
@@ -19,7 +21,11 @@ export interface ReportInput {
   readonly summary: ScenarioSummary;
   readonly description: string | undefined;
   /** Each step's outcome with a one-line description, in file order. */
-  readonly steps: readonly { readonly what: string; readonly outcome: StepOutcome }[];
+  readonly steps: readonly {
+    readonly what: string;
+    readonly action: StepAction;
+    readonly outcome: StepOutcome;
+  }[];
   readonly events: readonly ControlEvent[];
   readonly calls: CallAggregates;
   readonly replication: readonly ReplicationSample[];
@@ -31,7 +37,7 @@ export interface ReportInput {
 /**
  * report.html: one self-contained page (inline styles, charts as inline SVG, no script, no request) that
  * someone who was not there can read: the verdict and the expectations, the failover's figures, a
- * timeline of the vault's states with the steps marked, calls per second by outcome (failures by error
+ * timeline of the vault's states with the steps and the fault windows marked, calls per second by outcome (failures by error
  * code) and latency per client, the replication lag, and the retry policies side by side.
  */
 export async function reportHtml(input: ReportInput): Promise<string> {
@@ -47,7 +53,7 @@ export async function reportHtml(input: ReportInput): Promise<string> {
     seconds: sample.lagSeconds,
   }));
   const [timeline, calls, latency, replication] = await Promise.all([
-    timelineChart(stateSpans(input.events, at, seconds), marks, seconds),
+    timelineChart([...stateSpans(input.events, at, seconds), ...faultSpans(input, at)], marks, seconds),
     callsChart(input.calls.buckets(), seconds),
     latencyChart(input.calls.latencyPoints(), seconds),
     lagChart(lag, seconds),
@@ -87,7 +93,7 @@ ${
 }
 <p>Failovers ${summary.failovers}, failbacks ${summary.failbacks}; acknowledged writes missing at the end: ${summary.acknowledgedWritesMissing}.</p>
 <h2>Timeline</h2>
-<p>The vault's state; dashed lines are the steps.</p>
+<p>The vault's state, and below it each fault while it was in force; dashed lines are the steps.</p>
 <figure>${timeline}</figure>
 <table><tr><th>#</th><th>at</th><th>step</th><th>outcome</th></tr>
 ${input.steps.map(({ what, outcome }, i) => `<tr><td>${i + 1}</td><td class="n">${outcome.kind === 'not-run' ? '' : `${at(outcome.startedAt)} s`}</td><td>${esc(what)}</td><td class="${outcome.kind === 'done' ? 'pass' : 'fail'}">${outcome.kind === 'done' ? 'done' : esc(`${outcome.kind}: ${outcome.reason}`)}</td></tr>`).join('\n')}
@@ -130,6 +136,19 @@ function stateSpans(events: readonly ControlEvent[], at: (ms: number) => number,
   }
   spans.push({ lane: 'vault', label: state, from, to: end });
   return spans.filter((span) => span.to > span.from);
+}
+
+/** The faults the steps put in force, one row each, from the steps that ran to the end. */
+function faultSpans(input: ReportInput, at: (ms: number) => number): Span[] {
+  const done = input.steps.flatMap(({ action, outcome }) =>
+    outcome.kind === 'done' ? [{ action, startedAt: outcome.startedAt }] : [],
+  );
+  return faultWindows(done, input.endedAt).map((window) => ({
+    lane: window.what,
+    label: 'fault',
+    from: at(window.from),
+    to: at(window.to),
+  }));
 }
 
 function esc(text: string): string {

@@ -211,6 +211,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
         description: scenario.description,
         steps: steps.map((outcome, index) => ({
           what: describeAction(scenario.steps[index] as ScenarioStep),
+          action: (scenario.steps[index] as ScenarioStep).action,
           outcome,
         })),
         events: events.events,
