@@ -21,9 +21,9 @@ export function evaluateExpectations(
   figures: SummaryFigures,
 ): ExpectationResult[] {
   return expectations.map((expectation) => {
-    const actual = valueOf(expectation, figures);
+    const actual = figureValue(expectation, figures);
     const { operand } = expectation;
-    const expected = 'figure' in operand ? valueOf(operand.figure, figures) : operand.value;
+    const expected = 'figure' in operand ? figureValue(operand.figure, figures) : operand.value;
     return {
       name: expectation.text,
       expr: expressionOf(expectation),
@@ -34,7 +34,7 @@ export function evaluateExpectations(
   });
 }
 
-function valueOf(ref: FigureRef, figures: SummaryFigures): number | null {
+function figureValue(ref: FigureRef, figures: SummaryFigures): number | null {
   if (ref.client === undefined) return RUN_FIGURES[ref.figure]?.read(figures) ?? null;
   const client = figures.clients[ref.client];
   if (!client) return null;

@@ -1,4 +1,3 @@
-import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   comparedValues,
@@ -9,7 +8,6 @@ import {
   type ScenarioContext,
   ScenarioError,
   type ScenarioSummary,
-  SHIPPED_SCENARIOS_DIR,
   scenarioContext,
 } from '@vaultover/scenario';
 import { CliError, EXIT } from '../cli/cli-error.ts';

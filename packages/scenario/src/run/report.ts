@@ -7,7 +7,6 @@ import type { ReplicationSample } from './replication-sampler.ts';
 import {
   callsChart,
   type LagPoint,
-  type LatencyPoint,
   lagChart,
   latencyChart,
   type Mark,
