@@ -1,6 +1,7 @@
 # Sourced by the scripts in scripts/: makes sure this checkout has what it needs to run —
 # the Node named in .node-version (brought from the npm registry when the machine's node is not it),
-# the npm packages, and redis-server (from apt when missing) — then returns with PATH set up.
+# the npm packages, and redis-server (from apt when missing) — then returns with PATH set up. Other Debian
+# packages a script needs (chromium for the tests) come through vo_ensure_apt_package the same way.
 # Progress goes to stderr so that stdout stays clean for machine-readable output.
 #
 # .node-version at the repository root is the one place that names the Node version: to move to
@@ -93,31 +94,63 @@ vo_ensure_packages() {
   printf '%s\n' "$now" >"$stamp"
 }
 
-vo_ensure_redis() {
-  if command -v redis-server >/dev/null 2>&1; then return; fi
+# True when <command> can be run: an absolute path that is executable, or a name found on PATH.
+vo_has_command() {
+  case "$1" in
+  /*) [ -x "$1" ] ;;
+  *) command -v "$1" >/dev/null 2>&1 ;;
+  esac
+}
+
+# Makes sure <command> is on the machine, installing the Debian package that has it from apt when it is
+# missing, so that nothing installed by hand is taken for granted (a clean CI machine has none of it):
+#   vo_ensure_apt_package <command> <debian-package> <what it is for, and its size> [hint off Debian]
+# <command> is a name looked up on PATH or an absolute path. Without root (or a sudo that asks for no
+# password), or without apt-get, it says what to install and stops.
+vo_ensure_apt_package() {
+  local command="$1" package="$2" why="$3" elsewhere="${4:-}"
+  if vo_has_command "$command"; then return; fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    vo_say "$command is missing ($why), and there is no apt-get here to install the Debian package $package."
+    vo_say "${elsewhere:-Install it with your package manager}, then run again."
+    exit 1
+  fi
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
       sudo="sudo"
     else
-      vo_say "redis-server is missing and I cannot install it without root."
-      vo_say "Install it with: sudo apt-get install -y redis-server   (macOS: brew install redis)"
+      vo_say "$command is missing ($why) and I cannot install it without root."
+      vo_say "Install it with \`sudo apt-get install -y $package\`, then run again."
       exit 1
     fi
   fi
-  if ! command -v apt-get >/dev/null 2>&1; then
-    vo_say "redis-server is missing. Install Redis 7 or newer with your package manager and run again."
-    exit 1
-  fi
-  vo_say "installing redis-server from apt (about 10 s)…"
+  vo_say "$command is missing; installing $package from apt ($why)…"
   local log
   log="$(mktemp)"
-  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server; } >"$log" 2>&1; then
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$package"; } >"$log" 2>&1; then
     cat "$log" >&2
-    vo_say "apt-get could not install redis-server (log above). Install it yourself and run again."
+    vo_say "apt-get could not install $package (log above). Install it yourself and run again."
     exit 1
   fi
   rm -f "$log"
+  if ! vo_has_command "$command"; then
+    vo_say "apt-get installed $package, but there is still no $command. Install it yourself and run again."
+    exit 1
+  fi
+}
+
+vo_ensure_redis() {
+  vo_ensure_apt_package redis-server redis-server 'Redis for the regions; about 10 s' \
+    'macOS: brew install redis; elsewhere: Redis 7 or newer from your package manager'
+}
+
+# The browser the tests open report.html in, through playwright-core, which never downloads one: the
+# test looks for it at this path (test/support/report-browser.ts).
+vo_ensure_chromium() {
+  vo_ensure_apt_package /usr/bin/chromium chromium \
+    'the browser the tests open report.html in; an 80 MB download, a minute or two' \
+    'Off Debian: put a Chromium at /usr/bin/chromium'
 }
 
 # Everything a script needs: Node, packages, Redis. `vo_setup` wants exactly the Node in

@@ -4,20 +4,28 @@ import { join } from 'node:path';
 import { runCliProcess } from '@vaultover/cli/test-support';
 import { listShippedScenarios, type ScenarioSummary } from '@vaultover/scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchReportBrowser, type ReportBrowser } from '../support/report-browser.ts';
 
 // The shipped scenarios are the regression suite of the whole simulator: each runs in its --quick
 // timings through `vaultover scenario run` (a deployment of its own, real processes, the real SDK
-// clients) and must pass. One at a time: each deployment wants the machine's two cores.
+// clients) and must pass. One at a time: each deployment wants the machine's two cores. Each report is
+// then opened in headless Chromium, one browser for all six.
 
 let cwd: string;
+// Unset when Chromium did not launch: then every test fails on that, and afterAll has nothing to close.
+let browser: ReportBrowser;
 
 beforeAll(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'vaultover-scenarios-'));
-});
+  browser = await launchReportBrowser();
+}, 60_000);
 
 afterAll(async () => {
+  await browser?.close();
   await rm(cwd, { recursive: true, force: true });
 });
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 interface JournalLine {
   type: string;
@@ -48,6 +56,19 @@ function recomputed(journal: JournalLine[]) {
     failbacks: transitions.filter((l) => l.details?.from === 'failing-back' && l.details.to === 'normal')
       .length,
   };
+}
+
+/**
+ * The failover states the vault went through: `normal`, where each run's fresh deployment starts, and
+ * both ends of each transition the journal recorded.
+ */
+function phases(journal: JournalLine[]): string[] {
+  const states = new Set(['normal']);
+  for (const line of journal) {
+    if (line.type !== 'event' || line.kind !== 'transition') continue;
+    for (const state of [line.details?.from, line.details?.to]) if (state) states.add(state);
+  }
+  return [...states];
 }
 
 describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
@@ -86,6 +107,23 @@ describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
       expect(report).toContain(`<title>${name}: PASS</title>`);
       expect(report.match(/<svg /g)).toHaveLength(4);
       expect(report).not.toMatch(/<script|<link|src="http/);
+
+      // As a reader sees it: it opens from disk with no error and no request, and every state the vault
+      // went through is named in the timeline (the test leaves a screenshot, report.png, in the run folder).
+      const view = await browser.open(out);
+      expect(view.title).toBe(`${name}: PASS`);
+      expect(view.consoleErrors, 'console errors').toEqual([]);
+      expect(view.pageErrors, 'page errors').toEqual([]);
+      expect(view.requests, 'requests').toEqual([]);
+      const png = await readFile(join(out, 'report.png'));
+      expect(png.length).toBeGreaterThan(PNG_SIGNATURE.length);
+      expect(png.subarray(0, PNG_SIGNATURE.length).equals(PNG_SIGNATURE), 'report.png is a PNG').toBe(true);
+      for (const chart of view.charts) expect(chart.width * chart.height, chart.heading).toBeGreaterThan(0);
+      const timeline = view.charts.find((chart) => chart.heading === 'Timeline');
+      expect(timeline, 'a chart under the heading Timeline').toBeDefined();
+      for (const phase of phases(journal)) {
+        expect(timeline?.texts, `the timeline names ${phase}`).toContain(phase);
+      }
     });
   }
 });

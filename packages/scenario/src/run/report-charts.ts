@@ -1,7 +1,10 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-/** A time span of one failover state, or of a fault (a rule, a toxic), in seconds since the run started. */
+/**
+ * A time span of one failover state, or of a fault (a rule, a toxic), in seconds since the run started;
+ * an empty one (to <= from) is not drawn, but its label is in the legend.
+ */
 export interface Span {
   readonly lane: string;
   readonly label: string;
@@ -61,12 +64,15 @@ export async function timelineChart(
   marks: readonly Mark[],
   seconds: number,
 ): Promise<string> {
+  // The legend names every label, in the order the run reached it, so that each state the vault went
+  // through can be told in the chart, even one shorter than a bar can show (those are not drawn).
+  const labels = [...new Set(spans.map((s) => s.label))];
   const spec: TopLevelSpec = {
     width: WIDTH,
     height: 30 * Math.max(1, new Set(spans.map((s) => s.lane)).size) + 20,
     layer: [
       {
-        data: { values: [...spans] },
+        data: { values: spans.filter((s) => s.to > s.from) },
         mark: { type: 'bar', cornerRadius: 2 },
         encoding: {
           // The vault's row first, then the faults in the order they began.
@@ -78,7 +84,7 @@ export async function timelineChart(
             scale: { domain: [0, seconds], nice: false },
           },
           x2: { field: 'to' },
-          color: { field: 'label', type: 'nominal', title: null },
+          color: { field: 'label', type: 'nominal', title: null, scale: { domain: labels } },
           tooltip: [{ field: 'label' }, { field: 'from' }, { field: 'to' }],
         },
       },

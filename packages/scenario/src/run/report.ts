@@ -121,7 +121,10 @@ ${Object.entries(summary.clients)
 `;
 }
 
-/** The vault's states as spans: `normal` from the start, then each transition's target until the next. */
+/**
+ * The vault's states as spans: `normal` from the start, then each transition's target until the next. A
+ * state left within the same tenth of a second stays, empty, so that the chart's legend still names it.
+ */
 function stateSpans(events: readonly ControlEvent[], at: (ms: number) => number, end: number): Span[] {
   const spans: Span[] = [];
   let state = 'normal';
@@ -134,7 +137,7 @@ function stateSpans(events: readonly ControlEvent[], at: (ms: number) => number,
     from = t;
   }
   spans.push({ lane: 'vault', label: state, from, to: end });
-  return spans.filter((span) => span.to > span.from);
+  return spans;
 }
 
 /** The faults the steps put in force, one row each, from the steps that ran to the end. */
