@@ -46,6 +46,15 @@ const OK_COLOURS = ['#4c9a2a', '#e0a030'];
 // Failures in reds and purples, one per error code, so that a 503 storm and a 429 storm look different.
 const FAILED_COLOURS = ['#c0392b', '#8e44ad', '#e74c3c', '#6c3483', '#a93226', '#d98880', '#512e5f'];
 
+// The vault's states by what they mean to a client: serving all, moving, serving reads only; faults grey.
+const TIMELINE_COLOURS: Readonly<Record<string, string>> = {
+  normal: '#4c9a2a',
+  'failing-over': '#e67e22',
+  'failed-over': '#c0392b',
+  'failing-back': '#e0b030',
+  fault: '#8c96a0',
+};
+
 /** Successes first in green and amber, then each failure code (in order of first appearance) in a red. */
 function outcomeColours(buckets: readonly CallBucket[]): { domain: string[]; range: string[] } {
   const failed = [...new Set(buckets.map((b) => b.outcome).filter((o) => !OK_OUTCOMES.includes(o)))];
@@ -84,7 +93,12 @@ export async function timelineChart(
             scale: { domain: [0, seconds], nice: false },
           },
           x2: { field: 'to' },
-          color: { field: 'label', type: 'nominal', title: null, scale: { domain: labels } },
+          color: {
+            field: 'label',
+            type: 'nominal',
+            title: null,
+            scale: { domain: labels, range: labels.map((label) => TIMELINE_COLOURS[label] ?? '#3b6ea5') },
+          },
           tooltip: [{ field: 'label' }, { field: 'from' }, { field: 'to' }],
         },
       },
