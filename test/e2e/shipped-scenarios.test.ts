@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCliProcess } from '@vaultover/cli/test-support';
+import { percentile } from '@vaultover/load';
 import { listShippedScenarios, type ScenarioSummary } from '@vaultover/scenario';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchReportBrowser, type ReportBrowser } from '../support/report-browser.ts';
@@ -29,34 +30,103 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 
 interface JournalLine {
   type: string;
+  t: number;
   client?: string;
   outcome?: string;
+  code?: string;
   attempts?: number;
+  latencyMs?: number;
   kind?: string;
+  action?: { kind: string; region?: string; action?: string; fail?: boolean };
   details?: { from?: string; to?: string };
+  record?: {
+    from: string;
+    forced: boolean;
+    startedAt: string;
+    servingAt: string | null;
+    rpo: { lostChanges: number } | null;
+  } | null;
+  missing?: number;
 }
 
-/** Recomputes from journal.jsonl what the summary says of the clients and the transitions. */
+interface ClientAgain {
+  calls: number;
+  succeeded: number;
+  failed: number;
+  attempts: number;
+  errorsByCode: Record<string, number>;
+  latencies: number[];
+}
+
+/**
+ * Recomputes from journal.jsonl, by its own arithmetic, what the summary says: each client's counts,
+ * errors and latency percentiles, the transitions, the RPO and RTO of the failover (from the control's
+ * record and the step that caused it), and the acknowledged writes found missing.
+ */
 function recomputed(journal: JournalLine[]) {
-  const clients: Record<string, { calls: number; succeeded: number; failed: number; attempts: number }> = {};
+  const clients: Record<string, ClientAgain> = {};
   for (const line of journal.filter((l) => l.type === 'call')) {
     const name = line.client ?? '';
-    const client = clients[name] ?? { calls: 0, succeeded: 0, failed: 0, attempts: 0 };
+    const client = clients[name] ?? {
+      calls: 0,
+      succeeded: 0,
+      failed: 0,
+      attempts: 0,
+      errorsByCode: {},
+      latencies: [],
+    };
     clients[name] = client;
     client.calls += 1;
     client.attempts += line.attempts ?? 0;
+    client.latencies.push(line.latencyMs ?? Number.NaN);
     if (line.outcome === 'ok') client.succeeded += 1;
-    else client.failed += 1;
+    else {
+      client.failed += 1;
+      const code = line.code ?? 'Unknown';
+      client.errorsByCode[code] = (client.errorsByCode[code] ?? 0) + 1;
+    }
   }
   const transitions = journal.filter((l) => l.type === 'event' && l.kind === 'transition');
+  const runStart = journal.find((l) => l.type === 'run')?.t ?? Number.NaN;
+  const record = journal.find((l) => l.type === 'failover')?.record ?? null;
+  let failover: { rtoSeconds: number; rpoChanges: number } | null = null;
+  if (record && Date.parse(record.startedAt) >= runStart && record.servingAt) {
+    const startedAt = Date.parse(record.startedAt);
+    const causes = journal.filter(
+      (l) =>
+        l.type === 'step' &&
+        l.kind === 'started' &&
+        l.t <= startedAt &&
+        (l.action?.kind === 'failover'
+          ? record.forced
+          : l.action?.region === record.from &&
+            (l.action.kind === 'crash' ||
+              (l.action.kind === 'redis' && l.action.action === 'stop') ||
+              (l.action.kind === 'health' && l.action.fail === true))),
+    );
+    const faultAt = causes.at(-1)?.t ?? startedAt;
+    failover = {
+      rtoSeconds: Math.round(Date.parse(record.servingAt) - faultAt) / 1000,
+      rpoChanges: record.rpo?.lostChanges ?? 0,
+    };
+  }
+  const missing = journal.filter((l) => l.type === 'missing-write').length;
   return {
     clients,
     failovers: transitions.filter((l) => l.details?.from === 'failing-over' && l.details.to === 'failed-over')
       .length,
     failbacks: transitions.filter((l) => l.details?.from === 'failing-back' && l.details.to === 'normal')
       .length,
+    failover,
+    missing,
+    missingCounted: journal.find((l) => l.type === 'writes-checked')?.missing,
   };
 }
+
+const p = (latencies: number[], q: number) => {
+  const value = percentile(latencies, q);
+  return value === undefined ? null : Math.round(value * 10) / 10;
+};
 
 /**
  * The failover states the vault went through: `normal`, where each run's fresh deployment starts, and
@@ -94,13 +164,27 @@ describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
         failbacks: again.failbacks,
       });
       for (const [client, figures] of Object.entries(summary.clients)) {
-        expect(again.clients[client], client).toEqual({
+        const { latencies, ...counts } = again.clients[client] ?? { latencies: [] };
+        expect({ ...counts, p50Ms: p(latencies, 50), p99Ms: p(latencies, 99) }, client).toEqual({
           calls: figures.calls,
           succeeded: figures.succeeded,
           failed: figures.failed,
           attempts: figures.attempts,
+          errorsByCode: figures.errorsByCode,
+          p50Ms: figures.p50Ms,
+          p99Ms: figures.p99Ms,
         });
       }
+      expect(again.failover).toEqual(
+        summary.failover && {
+          rtoSeconds: summary.failover.rtoSeconds,
+          rpoChanges: summary.failover.rpoChanges,
+        },
+      );
+      expect([again.missing, again.missingCounted]).toEqual([
+        summary.acknowledgedWritesMissing,
+        summary.acknowledgedWritesMissing,
+      ]);
       expect(await readFile(join(out, 'junit.xml'), 'utf8')).toContain(`<testsuite name="${name}"`);
       // Self-contained: the charts inline, nothing to fetch.
       const report = await readFile(join(out, 'report.html'), 'utf8');

@@ -109,14 +109,15 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
     const timeline = new Timeline<ScenarioStep>({
       steps: scenario.steps.map((step, index) => timelineStep(step, index, timeScale)),
       clock,
-      perform: async (step) => {
-        ran.push({ action: step.action.action, startedAt: clock.now() });
-        await performer.perform(step.action.action);
-      },
+      perform: (step) => performer.perform(step.action.action),
       onStep: (step, outcome) => {
         const at = 'at' in outcome ? outcome.at : clock.now();
         journal.write({ type: 'step', t: at, index: step.index, action: step.action.action, ...outcome });
-        if (outcome.kind === 'started') say(`step ${step.index + 1}: ${describeAction(step.action)}`);
+        if (outcome.kind === 'started') {
+          // The same instant as the journal's, so that the figures can be recomputed from it exactly.
+          ran.push({ action: step.action.action, startedAt: at });
+          say(`step ${step.index + 1}: ${describeAction(step.action)}`);
+        }
         if (outcome.kind === 'failed') say(`step ${step.index + 1} failed: ${outcome.reason}`);
       },
     });
