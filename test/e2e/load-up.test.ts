@@ -66,6 +66,7 @@ describe('vaultover load', () => {
       fixed: 'fixed',
       exponential: 'exponential',
       cockatiel: 'cockatiel',
+      mine: 'sdk-default',
     });
     for (const client of Object.values(clients)) expect(client).toMatchObject({ failed: 0 });
   }, 60_000);

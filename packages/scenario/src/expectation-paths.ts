@@ -32,6 +32,8 @@ export const CLIENT_FIGURES: Readonly<Record<string, Figure<ClientFigures>>> = {
   failed: { kind: 'count', read: (c) => c.failed },
   success_rate: { kind: 'ratio', read: (c) => (c.calls === 0 ? null : c.succeeded / c.calls) },
   attempts: { kind: 'count', read: (c) => c.attempts },
+  // Counted by the regions' request log, by the calls' request ids: what reached a region.
+  server_attempts: { kind: 'count', read: (c) => c.serverAttempts },
   amplification: { kind: 'factor', read: (c) => c.amplification },
   p50: { kind: 'time', read: (c) => (c.p50Ms === null ? null : c.p50Ms / 1000) },
   p99: { kind: 'time', read: (c) => (c.p99Ms === null ? null : c.p99Ms / 1000) },
