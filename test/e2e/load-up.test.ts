@@ -66,7 +66,7 @@ describe('vaultover load', () => {
       fixed: 'fixed',
       exponential: 'exponential',
       cockatiel: 'cockatiel',
-      mine: 'sdk-default',
+      mine: 'module',
     });
     for (const client of Object.values(clients)) expect(client).toMatchObject({ failed: 0 });
   }, 60_000);

@@ -1,10 +1,11 @@
 import { type CallRecord, gaveUp } from './call-record.ts';
-import type { RetryPolicyName } from './load-spec.ts';
+import type { RetriedBy } from './load-spec.ts';
 import { percentile } from './percentile.ts';
 
 /** One client's figures over a whole run: the `clients.<name>` of summary.json. */
 export interface ClientSummary {
-  policy: RetryPolicyName;
+  /** The retry policy, or `module` for a client module's own retries. */
+  policy: RetriedBy;
   calls: number;
   succeeded: number;
   failed: number;
@@ -48,7 +49,7 @@ export class ClientTally {
     this.#dropped += 1;
   }
 
-  summary(policy: RetryPolicyName): ClientSummary {
+  summary(policy: RetriedBy): ClientSummary {
     const calls = this.#latencies.length;
     const round = (value: number | undefined) => (value === undefined ? null : Math.round(value * 10) / 10);
     return {
@@ -68,7 +69,7 @@ export class ClientTally {
 }
 
 /** Summarises one client's records: every figure but `dropped` is recomputable from the records alone. */
-export function summarizeClient(policy: RetryPolicyName, records: readonly CallRecord[]): ClientSummary {
+export function summarizeClient(policy: RetriedBy, records: readonly CallRecord[]): ClientSummary {
   const tally = new ClientTally();
   for (const record of records) tally.add(record);
   return tally.summary(policy);

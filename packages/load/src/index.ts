@@ -28,8 +28,10 @@ export {
   type Pacing,
   RETRY_DEFAULTS,
   RETRY_POLICIES,
+  type RetriedBy,
   type RetryPolicyName,
   type RetrySpec,
+  retriedBy,
 } from './load-spec.ts';
 export type { LoadTarget } from './load-target.ts';
 export { type AcknowledgedWrite, missingWrites } from './missing-writes.ts';

@@ -13,6 +13,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type LoadClientSpec,
   OPERATIONS,
+  retriedBy,
 } from './load-spec.ts';
 import { credentialCache, type LoadTarget, vaultUrlOf } from './load-target.ts';
 import { operationMix } from './operation-mix.ts';
@@ -193,7 +194,7 @@ function startLoad(prepared: PreparedClient[], clock: Clock, onRecord: CallSink 
             stop: stopPacing.signal,
           })
         : closedLoop(paced, { concurrency: pacing.concurrency, stop: stopPacing.signal });
-    return { name: client.spec.name, policy: client.spec.retry.policy, figures, tally, loop };
+    return { name: client.spec.name, policy: retriedBy(client.spec), figures, tally, loop };
   });
   return {
     figures: () => total.figures(),

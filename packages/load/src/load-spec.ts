@@ -28,6 +28,17 @@ export type RetrySpec =
 export type RetryPolicyName = RetrySpec['policy'];
 
 /**
+ * Who retried a client's calls, as its figures name it: a retry policy, or `module` for a client module
+ * that does its own (the SDK's retry options never reach a module; only cockatiel can wrap one).
+ */
+export type RetriedBy = RetryPolicyName | 'module';
+
+/** What a client's figures name as its retry policy. */
+export function retriedBy(spec: Pick<LoadClientSpec, 'target' | 'retry'>): RetriedBy {
+  return 'module' in spec.target && spec.retry.policy !== 'cockatiel' ? 'module' : spec.retry.policy;
+}
+
+/**
  * What a policy's settings are when not given, the same for `vaultover load` and scenario files. The
  * longest waits are each library's own defaults, so that leaving one out means "as the library does":
  * 64 s for the SDK's `maxRetryDelayInMs` (core-rest-pipeline), 30 s for cockatiel's ExponentialBackoff.
