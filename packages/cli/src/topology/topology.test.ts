@@ -169,8 +169,19 @@ describe('startTopology', () => {
       ),
       `control start ${JSON.stringify({
         regions: [
-          { name: 'westeurope', role: 'primary', url: 'https://localhost:8443' },
-          { name: 'northeurope', role: 'secondary', url: 'https://localhost:8443' },
+          // Each region's Redis: the control process reads the old primary's final position there.
+          {
+            name: 'westeurope',
+            role: 'primary',
+            url: 'https://localhost:8443',
+            storeUrl: 'redis://127.0.0.1:7000',
+          },
+          {
+            name: 'northeurope',
+            role: 'secondary',
+            url: 'https://localhost:8443',
+            storeUrl: 'redis://127.0.0.1:7001',
+          },
         ],
         controlRedisUrl: 'redis://127.0.0.1:7002',
       })}`,
