@@ -19,6 +19,7 @@ export { CLIENT_KINDS, type ClientKind, type LoadClientSpec, type LoadSpec } fro
 export { nameFromFile, parseScenario, readScenarioFile } from './read-scenario.ts';
 export { RETRY_POLICIES, type RetryPolicyName, type RetryPolicySpec } from './retry-policy-schema.ts';
 export type { Deployment, DeploymentEndpoints, DeploymentStarter } from './run/deployment.ts';
+export { loadClients } from './run/load-clients.ts';
 export { type LiveView, type RunOptions, type RunResult, runScenario } from './run/run-scenario.ts';
 export type { StepOutcome } from './run/timeline.ts';
 export { CLIENT_LINK, DEFAULT_CONTEXT, type ScenarioContext, scenarioContext } from './scenario-context.ts';
