@@ -6,13 +6,15 @@ import { findSuite, SUITES } from './suites.ts';
 export const USAGE = `Usage: scripts/bench [suite…] [options]
 
 Suites: ${SUITES.map((s) => s.name).join(', ')} (default: ${SUITES[0]?.name})
-${SUITES.map((s) => `  ${s.name.padEnd(12)} ${s.description}`).join('\n')}
+${SUITES.map((s) => `  ${s.name.padEnd(15)} ${s.description}`).join('\n')}
 
 Options:
-  --duration S      measured seconds per run of a scenario (default 10; replication lag: 30)
+  --duration S      measured seconds per run of a scenario (default 10; replication lag: 30;
+                    load-generator: 2 per paired window, 10 per open-loop window)
   --warmup S        unmeasured seconds before each window (default 2)
   --connections N   requests in flight at once (default 16)
-  --runs R          runs per scenario, interleaved; figures are medians (default 3); failover: also the crash cycles (5 without --runs)
+  --runs R          runs per scenario, interleaved; figures are medians (default 3); failover: also the crash cycles (5 without --runs);
+                    load-generator: 15 pairs of windows per mix, 3 open-loop windows
   --rate N          replication: writes per second of the lag windows (default 1000)
   --secrets N       replication: secrets in the full-resync vault (default 100000)
   --failover-window MS   failover: failoverWindowMs of the deployment (default 3000)

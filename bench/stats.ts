@@ -35,15 +35,21 @@ export function summarizeScenario(name: string, description: string, runs: Measu
  * by the client or by the machine's other processes.
  */
 export function medianServerMicrosPerRequest(runs: readonly Measurement[]): number | undefined {
-  const values = runs
-    .map((r) => {
-      const cpu = r.cpuPercent.server;
-      return cpu === undefined || r.requestsPerSecond <= 0
-        ? undefined
-        : (cpu / 100 / r.requestsPerSecond) * 1e6;
-    })
-    .filter((v): v is number => v !== undefined);
+  return medianMicrosPerRequest(runs, 'server');
+}
+
+/** Median over the runs of the CPU time `process` spent per successful request, in µs. */
+export function medianMicrosPerRequest(runs: readonly Measurement[], process: string): number | undefined {
+  const values = runs.map((r) => microsPerRequest(r, process)).filter((v): v is number => v !== undefined);
   return values.length > 0 ? median(values) : undefined;
+}
+
+/** CPU time `process` spent per successful request of one run, in µs; undefined where unreadable. */
+export function microsPerRequest(run: Measurement, process: string): number | undefined {
+  const cpu = run.cpuPercent[process];
+  return cpu === undefined || run.requestsPerSecond <= 0
+    ? undefined
+    : (cpu / 100 / run.requestsPerSecond) * 1e6;
 }
 
 /** Median CPU percent of one process over the runs; undefined when never readable. */

@@ -3,18 +3,28 @@
 // on a small machine, the server and the load generator do not share one event loop or core.
 
 /** Parent to child. */
-export type ParentMessage = { type: 'start'; config: unknown } | { type: 'stop' };
+export type ParentMessage =
+  | { type: 'start'; config: unknown }
+  | { type: 'window'; config: unknown }
+  | { type: 'stop' };
 
 /** Child to parent. */
 export type ChildMessage =
   | { type: 'ready'; info: unknown }
   | { type: 'event'; event: unknown }
+  | { type: 'result'; result: unknown }
   | { type: 'failed'; message: string };
 
 /** What a child's start function hands back: what to tell the parent, and how to shut down. */
 export interface Started<Info> {
   info: Info;
   close(): Promise<void>;
+  /**
+   * For a child that measures several windows once it is ready: runs one (its config from the parent)
+   * and resolves with what it measured. Started once and asked many times, the child pays its start-up
+   * and warm-up once, so that windows of two children can alternate closely.
+   */
+  window?: (config: unknown, emit: (event: unknown) => void) => Promise<unknown>;
 }
 
 /** Starts the child's work from the parent's config; `emit` sends progress events meanwhile. */
@@ -39,6 +49,13 @@ export function runAsChild<Config, Info>(start: StartFunction<Config, Info>): vo
           started = result;
           send({ type: 'ready', info: result.info });
         },
+        (error: unknown) => send({ type: 'failed', message: describe(error) }),
+      );
+    } else if (message.type === 'window') {
+      const run = started?.window;
+      const emit = (event: unknown) => send({ type: 'event', event });
+      (run ? run(message.config, emit) : Promise.reject(new Error('this child runs no windows'))).then(
+        (result) => send({ type: 'result', result }),
         (error: unknown) => send({ type: 'failed', message: describe(error) }),
       );
     } else if (message.type === 'stop') {

@@ -26,6 +26,11 @@ export interface RunningChild<Info> {
   readonly name: string;
   readonly pid: number;
   readonly info: Info;
+  /**
+   * Has the child run one window (its `window` handler) and resolves with what it measured; rejects if
+   * it fails, exits, or takes longer than `timeoutMs`. One window at a time.
+   */
+  window<Result>(config: unknown, timeoutMs: number): Promise<Result>;
   /** Asks the child to close, then kills it if it has not exited in time. Idempotent. */
   stop(): Promise<void>;
 }
@@ -59,11 +64,39 @@ function running<Info>(
     name,
     pid: child.pid ?? 0,
     info,
+    window: (config, timeoutMs) => runWindow(name, child, config, timeoutMs),
     stop() {
       stopping ??= stopChild(child, exited);
       return stopping;
     },
   };
+}
+
+function runWindow<Result>(
+  name: string,
+  child: ChildProcess,
+  config: unknown,
+  timeoutMs: number,
+): Promise<Result> {
+  return new Promise<Result>((resolve, reject) => {
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      outcome();
+    };
+    const fail = (why: string) => settle(() => reject(new Error(`bench child '${name}' ${why}`)));
+    const onMessage = (message: ChildMessage) => {
+      if (message.type === 'result') settle(() => resolve(message.result as Result));
+      else if (message.type === 'failed') fail(`failed a window:\n${message.message}`);
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(`exited (${signal ?? `code ${code}`}) during a window`);
+    const timer = setTimeout(() => fail(`did not finish a window within ${timeoutMs} ms`), timeoutMs);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.send({ type: 'window', config } satisfies ParentMessage);
+  });
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {

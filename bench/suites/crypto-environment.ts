@@ -1,16 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { RedisInstance } from '@vaultover/local-redis';
 import { LATEST_API_VERSION } from '@vaultover/region';
 import type { RunningChild } from '../child/start-child.ts';
 import { expectSuccess } from '../https-once.ts';
-import { cleanupOnInterrupt } from '../interrupt.ts';
-import { CleanupStack, issueToken, profileFlags, startRedis, startServer } from '../servers/bench-stack.ts';
-import type { ServerConfig, ServerInfo } from '../servers/server-info.ts';
+import { issueToken, profileFlags } from '../servers/bench-stack.ts';
+import { startRegionEnvironment } from '../servers/region-environment.ts';
+import type { ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
 
-const BENCH_VAULT = 'bench';
 // Crypto Officer: may create keys and use them.
 const PRINCIPAL = 'officer';
 
@@ -34,21 +30,10 @@ export interface CryptoEnvironment {
 }
 
 export async function startCryptoEnvironment(context: SuiteContext): Promise<CryptoEnvironment> {
-  const stack = new CleanupStack();
-  const forget = cleanupOnInterrupt(() => stack.run());
+  const base = await startRegionEnvironment(context, 'vaultover-bench-crypto-', profileFlags(context));
   try {
-    const workDir = await mkdtemp(join(tmpdir(), 'vaultover-bench-crypto-'));
-    stack.push(() => rm(workDir, { recursive: true, force: true }));
-    const redis = await startRedis(context, stack);
-    const config: ServerConfig = {
-      dataDir: join(workDir, 'data'),
-      redisUrl: redis.url,
-      vault: BENCH_VAULT,
-      key: '',
-    };
-    const region = await startServer(context, stack, 'region', config, profileFlags(context));
-    const caPem = await readFile(region.info.caFile, 'utf8');
-    const token = await issueToken(config.dataDir, PRINCIPAL);
+    const { region, caPem } = base;
+    const token = await issueToken(base.dataDir, PRINCIPAL);
     const post = async (path: string, body: unknown) =>
       JSON.parse(
         await expectSuccess(`POST ${path}`, {
@@ -74,14 +59,9 @@ export async function startCryptoEnvironment(context: SuiteContext): Promise<Cry
       alg: 'RSA-OAEP',
       value: Buffer.alloc(32, 7).toString('base64url'),
     });
-    const stop = async () => {
-      forget();
-      await stack.run();
-    };
-    return { redis, region, caPem, token, rsa, ec, ciphertext: encrypted.value as string, stop };
+    return { ...base, token, rsa, ec, ciphertext: encrypted.value as string };
   } catch (error) {
-    forget();
-    await stack.run();
+    await base.stop();
     throw error;
   }
 }

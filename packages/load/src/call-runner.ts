@@ -20,25 +20,52 @@ export interface CallRunnerOptions {
 }
 
 /**
+ * The calls of a load in flight, so that stopping can abort those it gave up waiting for. A set rather
+ * than a listener per call on one shared signal: Node's EventTarget walks its listeners to add and
+ * remove one, so with many calls in flight that cost grows with each, on every call (docs/benchmarks.md).
+ */
+export class CallAborts {
+  readonly #inFlight = new Set<AbortController>();
+  #aborted = false;
+
+  /** The controller of a new call: aborted already when the load has aborted its calls. */
+  open(): AbortController {
+    const controller = new AbortController();
+    if (this.#aborted) controller.abort();
+    else this.#inFlight.add(controller);
+    return controller;
+  }
+
+  close(controller: AbortController): void {
+    this.#inFlight.delete(controller);
+  }
+
+  /** Aborts every call in flight, and every call opened from now on. */
+  abortAll(): void {
+    this.#aborted = true;
+    for (const controller of this.#inFlight) controller.abort();
+    this.#inFlight.clear();
+  }
+}
+
+/**
  * Makes one call and tells how it went. The timeout covers the whole call, every attempt and every
- * back-off: it is what the caller of an app waits at most. `stop` aborts a call the load gave up
+ * back-off: it is what the caller of an app waits at most. `aborts` aborts a call the load gave up
  * waiting for (recorded as `Cancelled`).
  */
 export async function runCall(
   options: CallRunnerOptions,
   operation: string,
-  stop: AbortSignal,
+  aborts: CallAborts,
 ): Promise<CallRecord> {
   const { clock } = options;
   const attempts = new CallAttempts();
-  const controller = new AbortController();
+  const controller = aborts.open();
   let timedOut = false;
   const timer = clock.setTimeout(() => {
     timedOut = true;
     controller.abort();
   }, options.timeoutMs);
-  const onStop = () => controller.abort();
-  stop.addEventListener('abort', onStop, { once: true });
   const time = clock.now();
   const started = performance.now();
   let code: string | undefined;
@@ -57,7 +84,7 @@ export async function runCall(
     code = timedOut ? 'Timeout' : controller.signal.aborted ? 'Cancelled' : errorCode(error);
   } finally {
     timer.cancel();
-    stop.removeEventListener('abort', onStop);
+    aborts.close(controller);
   }
   const latencyMs = performance.now() - started;
   const record: CallRecord = {

@@ -1,8 +1,8 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { type Clock, seededRandom, systemClock } from '@vaultover/foundation';
 import type { IPolicy } from 'cockatiel';
-import type { CallRecord, CallSink } from './call-record.ts';
-import { runCall } from './call-runner.ts';
+import type { CallSink } from './call-record.ts';
+import { CallAborts, runCall } from './call-runner.ts';
 import { type ClientSummary, ClientTally } from './client-summary.ts';
 import { cockatielPolicy } from './cockatiel-policy.ts';
 import { LoadSetupFailedError, LoadSpecInvalidError } from './errors.ts';
@@ -146,7 +146,7 @@ function checkPacing(spec: LoadClientSpec): void {
 
 function startLoad(prepared: PreparedClient[], clock: Clock, onRecord: CallSink | undefined): RunningLoad {
   const stopPacing = new AbortController();
-  const abortCalls = new AbortController();
+  const aborts = new CallAborts();
   const total = new LiveFigureTracker(() => clock.monotonicNow());
   const running = new Set<Promise<void>>();
   const clients = prepared.map((client) => {
@@ -172,15 +172,15 @@ function startLoad(prepared: PreparedClient[], clock: Clock, onRecord: CallSink 
         inFlight += 1;
         figures.started();
         total.started();
-        const call = runCall(runner, client.nextOperation(), abortCalls.signal).then((record: CallRecord) => {
+        const call: Promise<void> = runCall(runner, client.nextOperation(), aborts).then((record) => {
           inFlight -= 1;
+          running.delete(call);
           figures.ended(record);
           total.ended(record);
           tally.add(record);
           onRecord?.(record);
         });
         running.add(call);
-        void call.finally(() => running.delete(call));
         return call;
       },
     };
@@ -212,7 +212,7 @@ function startLoad(prepared: PreparedClient[], clock: Clock, onRecord: CallSink 
       const late = await Promise.race([drained, clock.sleep(graceMs, grace.signal).then(() => false)]);
       grace.abort();
       if (!late) {
-        abortCalls.abort();
+        aborts.abortAll();
         await Promise.all([...clients.map((client) => client.loop), ...running]);
       }
     },
