@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runCliProcess } from '@vaultover/cli/test-support';
 import { percentile } from '@vaultover/load';
 import { listShippedScenarios, type ScenarioSummary } from '@vaultover/scenario';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchReportBrowser, type ReportBrowser } from '../support/report-browser.ts';
 
 // The shipped scenarios are the regression suite of the whole simulator: each runs in its --quick
@@ -13,6 +13,8 @@ import { launchReportBrowser, type ReportBrowser } from '../support/report-brows
 // then opened in headless Chromium, one browser for all six.
 
 let cwd: string;
+// A failed scenario's run folder (summary, journal, report, deployment logs) is what explains it: kept.
+let failed = false;
 // Unset when Chromium did not launch: then every test fails on that, and afterAll has nothing to close.
 let browser: ReportBrowser;
 
@@ -23,7 +25,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await rm(cwd, { recursive: true, force: true });
+  if (failed) console.error(`the shipped scenarios' run folders are kept in ${cwd}`);
+  else await rm(cwd, { recursive: true, force: true });
 });
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -146,6 +149,9 @@ describe('the shipped scenarios, --quick', { timeout: 180_000 }, async () => {
 
   for (const { name } of shipped) {
     it(`${name} passes, and its summary is what its journal says`, async () => {
+      onTestFailed(() => {
+        failed = true;
+      });
       const out = join(cwd, name);
       const run = await runCliProcess(['scenario', 'run', name, '--quick', '--out', out], cwd);
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
