@@ -71,6 +71,14 @@ function clientIssues(clients: Raw): PathIssue[] {
     const at = ['load', 'clients', name];
     issues.push(...exactlyOne(client, ['kind', 'module'], at, 'client kind'));
     issues.push(...exactlyOne(client, ['rate', 'concurrency'], at, 'load shape'));
+    const policy = isMapping(client.retry) ? client.retry.policy : undefined;
+    if (client.module !== undefined && (policy === 'fixed' || policy === 'exponential')) {
+      // The SDK's retryOptions never reach a module's own clients: the setting would silently do nothing.
+      issues.push({
+        path: [...at, 'retry', 'policy'],
+        message: `a client module does its own retries: ${policy} (the SDK's retryOptions) cannot reach it; use cockatiel around it, or leave retry out`,
+      });
+    }
     if (!isMapping(client.operations)) continue;
     const weights = Object.values(client.operations);
     if (weights.length > 0 && weights.every((weight) => weight === 0)) {

@@ -168,6 +168,14 @@ describe('parseScenario', () => {
       'bad.yaml:13:5: expect.0: unknown client "bob": load.clients has app',
     ],
     [
+      'SDK retry options on a client module',
+      edit({
+        5: '      module: ./mine.mjs',
+        7: '      rate: 5\n      retry: { policy: fixed, retries: 2, delay: 1s }',
+      }),
+      'bad.yaml:8:24: load.clients.app.retry.policy: a client module does its own retries: fixed',
+    ],
+    [
       'unknown client figure',
       edit({ 13: '  - clients.app.speed > 1' }),
       'bad.yaml:13:5: expect.0: unknown client figure "speed"',

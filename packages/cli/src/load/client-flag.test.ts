@@ -61,6 +61,7 @@ describe('--client', () => {
     ['app:secrets:retry=none,retries=2', 'retry none takes no settings, not retries'],
     ['app:secrets:retry=fixed,retries=-1', 'retry retries is a whole number ≥ 0'],
     ['app:secrets:retry=cockatiel,breaker=5', 'breaker is FAILURES/HALF-OPEN-AFTER'],
+    ['mine:module=./m.mjs:retry=fixed', 'a client module does its own retries: retry=fixed'],
     ['app:secrets:timeout=30', 'timeout: expected a duration such as 500ms, 10s, 2m or 1m30s, not "30"'],
   ])('refuses %j, saying %j', (spec, message) => {
     expect(() => parseClientFlag(spec)).toThrow(CliError);

@@ -62,6 +62,12 @@ export function parseClientFlag(spec: string): LoadClientSpec {
     else if (key === 'vault') client.vault = value;
     else if (key === 'principal') client.principal = value;
   }
+  const policy = client.retry?.policy;
+  if ('module' in parsedTarget && (policy === 'fixed' || policy === 'exponential'))
+    throw usage(
+      spec,
+      `a client module does its own retries: retry=${policy} (the SDK's retryOptions) cannot reach it; use retry=cockatiel around it, or leave retry out`,
+    );
   pacing ??= { rate: 10 };
   if (maxInFlight !== undefined) {
     if (!('rate' in pacing)) throw usage(spec, 'max-in-flight goes with rate (an open loop)');
