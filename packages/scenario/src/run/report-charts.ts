@@ -86,12 +86,7 @@ export async function timelineChart(
         encoding: {
           // The vault's row first, then the faults in the order they began.
           y: { field: 'lane', type: 'nominal', title: null, sort: null },
-          x: {
-            field: 'from',
-            type: 'quantitative',
-            title: 'seconds since the load started',
-            scale: { domain: [0, seconds], nice: false },
-          },
+          x: timeAxis('from', seconds),
           x2: { field: 'to' },
           color: {
             field: 'label',
@@ -122,13 +117,7 @@ export async function callsChart(buckets: readonly CallBucket[], seconds: number
       height: 90,
       mark: 'bar',
       encoding: {
-        x: {
-          field: 'second',
-          type: 'quantitative',
-          title: 'second',
-          scale: { domain: [0, seconds], nice: false },
-          bin: { step: 1, extent: [0, seconds] },
-        },
+        x: { ...timeAxis('second', seconds, 'second'), bin: { step: 1, extent: [0, seconds] } },
         y: { field: 'calls', type: 'quantitative', aggregate: 'sum', title: 'calls' },
         color: {
           field: 'outcome',
@@ -151,12 +140,7 @@ export async function latencyChart(points: readonly LatencyPoint[], seconds: num
     data: { values: [...points] },
     mark: { type: 'line', point: false },
     encoding: {
-      x: {
-        field: 'second',
-        type: 'quantitative',
-        title: 'second',
-        scale: { domain: [0, seconds], nice: false },
-      },
+      x: timeAxis('second', seconds, 'second'),
       y: { field: 'ms', type: 'quantitative', title: 'latency, ms', scale: { type: 'symlog' } },
       color: { field: 'series', type: 'nominal', title: null },
     },
@@ -171,12 +155,7 @@ export async function lagChart(points: readonly LagPoint[], seconds: number): Pr
     height: 90,
     mark: { type: 'line' as const, interpolate: 'step-after' as const, color: '#3b6ea5' },
     encoding: {
-      x: {
-        field: 'at',
-        type: 'quantitative' as const,
-        title: 'seconds since the load started',
-        scale: { domain: [0, seconds], nice: false },
-      },
+      x: timeAxis('at', seconds),
       y: { field, type: 'quantitative' as const, title },
     },
   });
@@ -185,6 +164,11 @@ export async function lagChart(points: readonly LagPoint[], seconds: number): Pr
     vconcat: [row('entries', 'changes behind'), row('seconds', 'seconds behind')],
   };
   return render(spec);
+}
+
+/** Every chart's x axis: seconds since the load started, from 0 to exactly where the run ended. */
+function timeAxis(field: string, seconds: number, title = 'seconds since the load started') {
+  return { field, type: 'quantitative' as const, title, scale: { domain: [0, seconds], nice: false } };
 }
 
 async function render(spec: TopLevelSpec): Promise<string> {
