@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSigningKey, TokenIssuer } from '@vaultover/auth/tokens';
+import { httpsJson } from '@vaultover/foundation';
 import { createRedisProvider } from '@vaultover/local-redis';
 import { pino } from 'pino';
 import { type Say, sayOnStderr } from '../cli/say.ts';
@@ -109,24 +110,13 @@ async function runVaultDemo(narrator: Narrator): Promise<number> {
 async function shiftTime(url: string, caFile: string, dataDir: string, days: number): Promise<void> {
   const issuer = new TokenIssuer({ signingKey: await readSigningKey(dataDir) });
   const { token } = await issuer.issue('admin');
-  const { request } = await import('node:https');
   const ca = await readFile(caFile, 'utf8');
-  await new Promise<void>((resolve, reject) => {
-    const req = request(
-      `${url}/admin/time/shift`,
-      {
-        method: 'POST',
-        ca,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 200 ? resolve() : reject(new Error(`time shift answered ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify({ days }));
+  const reply = await httpsJson({
+    method: 'POST',
+    url: `${url}/admin/time/shift`,
+    ca,
+    token,
+    body: { days },
   });
+  if (reply.status !== 200) throw new Error(`time shift answered ${reply.status}`);
 }
