@@ -153,6 +153,15 @@ vo_ensure_chromium() {
     'Off Debian: put a Chromium at /usr/bin/chromium'
 }
 
+# What `vaultover up --prometheus` runs: Prometheus (with promtool, which the rule tests use) and an
+# exporter per Redis.
+vo_ensure_prometheus() {
+  vo_ensure_apt_package prometheus prometheus 'the Prometheus `vaultover up --prometheus` runs; about 11 s' \
+    'macOS: brew install prometheus'
+  vo_ensure_apt_package prometheus-redis-exporter prometheus-redis-exporter \
+    'one Prometheus exporter per Redis; a few seconds' 'macOS: brew install redis_exporter'
+}
+
 # Everything a script needs: Node, packages, Redis. `vo_setup` wants exactly the Node in
 # .node-version (tests and CI); `vo_setup same-major` also takes the machine's node when its major is
 # at least the pinned one's (demo, CLI, benchmarks).

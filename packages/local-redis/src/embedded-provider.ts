@@ -1,14 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findExecutable, findFreePort } from '@vaultover/foundation';
 import {
   RedisNotInstalledError,
   RedisPortInUseError,
   RedisStartError,
   UnknownRedisInstanceError,
 } from './errors.ts';
-import { findExecutable } from './find-executable.ts';
-import { findFreePort } from './free-port.ts';
 import { type RedisProcess, startRedisProcess } from './redis-process.ts';
 import type { RedisDurability, RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
 import { assertNewNames, startAll } from './start-all.ts';

@@ -1,5 +1,5 @@
+import { findFreePort } from '@vaultover/foundation';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findFreePort } from './free-port.ts';
 import {
   createRedisProvider,
   ExternalRedisUnreachableError,

@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { withDeadline } from '@vaultover/foundation';
+import { OutputTail, portInUse, withDeadline } from '@vaultover/foundation';
 import { RedisNotInstalledError, RedisPortInUseError, RedisStartError } from './errors.ts';
-import { portInUse } from './free-port.ts';
-import { OutputTail } from './output-tail.ts';
+
 import { disownPid, ownPid } from './owned-pids.ts';
 import { pingRedis } from './ping.ts';
 import type { RedisDurability } from './redis-provider.ts';

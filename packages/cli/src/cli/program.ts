@@ -22,7 +22,11 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
         "throttle each vault at the real service's limits (real) or not at all (off); overrides the config's throttling.mode",
       ).choices(['real', 'off']),
     )
-    .action(async (options: { config?: string; throttling?: 'real' | 'off' }) => {
+    .option(
+      '--prometheus',
+      "also run Prometheus (and a Redis exporter per Redis) scraping every process; as the config's observability.prometheus: true",
+    )
+    .action(async (options: { config?: string; throttling?: 'real' | 'off'; prometheus?: boolean }) => {
       // Loaded on use: `--help` and `token` need not load the region node and Redis providers.
       const { runUp } = await import('../commands/up-command.ts');
       setExitCode(await runUp(options));

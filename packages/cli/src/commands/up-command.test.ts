@@ -73,6 +73,7 @@ describe('vaultover up', { timeout: 90_000 }, () => {
       caFile: join(cwd, 'state', 'tls', 'ca.pem'),
       pid: up.child.pid,
       links: { proxies: { northeurope: 'westeurope-to-northeurope' } },
+      prometheus: null,
     });
     expect(endpoints.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const primary = endpoints.regions.westeurope?.url as string;
@@ -103,6 +104,23 @@ describe('vaultover up', { timeout: 90_000 }, () => {
       expect(health.status).toBe(200);
       expect(JSON.parse(health.body)).toMatchObject({ region: name, role });
     }
+    // Without --prometheus the Prometheus folder is still written, for a Prometheus of the user's own.
+    const targets = async (job: string) =>
+      JSON.parse(
+        await readFile(join(cwd, 'state', 'prometheus', 'targets', `${job}.json`), 'utf8'),
+      ) as unknown;
+    expect(await targets('vaultover-region')).toEqual([
+      { targets: [new URL(primary).host], labels: { region: 'westeurope' } },
+      { targets: [new URL(secondary).host], labels: { region: 'northeurope' } },
+    ]);
+    expect(await targets('vaultover-control')).toEqual([{ targets: [new URL(control).host], labels: {} }]);
+    expect(await targets('vaultover-links')).toEqual([
+      { targets: [new URL(endpoints.links.api).host], labels: {} },
+    ]);
+    expect(await targets('redis')).toEqual([]);
+    expect(await readFile(join(cwd, 'state', 'prometheus', 'prometheus.yml'), 'utf8')).toMatch(
+      /scrape_interval: 2s\n/,
+    );
     const proxies = (await (await fetch(`${endpoints.links.api}/proxies`)).json()) as Record<string, unknown>;
     expect(proxies['westeurope-to-northeurope']).toMatchObject({
       enabled: true,
@@ -132,6 +150,7 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
     expect(existsSync(endpointsFile)).toBe(false);
+    expect(existsSync(join(cwd, 'state', 'prometheus', 'targets', 'vaultover-region.json'))).toBe(false);
     for (const pid of [...childPids, ...redisPids]) {
       await pollUntil(`process ${pid} to be gone`, () => !isProcessAlive(pid), { timeoutMs: 5_000 });
     }

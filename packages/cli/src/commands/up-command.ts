@@ -9,6 +9,7 @@ import type { ControlRunner } from '../topology/control-runner.ts';
 import { buildEndpoints } from '../topology/endpoints.ts';
 import { redisProviderOptions } from '../topology/redis-mode.ts';
 import { startTopology, type Topology } from '../topology/topology.ts';
+import { type DeploymentWatch, watchDeployment } from '../up/deployment-watch.ts';
 import { endpointsPath, removeEndpointsFile, writeEndpointsFile } from '../up/endpoints-file.ts';
 import { assertNoOtherInstance } from '../up/instance-guard.ts';
 import { sayReadyHints } from '../up/ready-hints.ts';
@@ -20,6 +21,8 @@ export interface UpOptions {
   config?: string | undefined;
   /** Overrides the config's `throttling.mode`. */
   throttling?: ThrottlingFlagMode | undefined;
+  /** Runs Prometheus (the config's `observability.prometheus: true`). */
+  prometheus?: boolean | undefined;
 }
 
 const FORCED_EXIT_CODE = 130;
@@ -30,7 +33,10 @@ const FORCED_EXIT_CODE = 130;
  */
 export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise<number> {
   const cwd = process.cwd();
-  const config = withThrottlingMode(await loadConfig({ file: options.config, cwd }), options.throttling);
+  const config = withPrometheus(
+    withThrottlingMode(await loadConfig({ file: options.config, cwd }), options.throttling),
+    options.prometheus,
+  );
   const control = controlRunnerFor(config, say);
   const endpointsFile = endpointsPath(cwd);
   await assertNoOtherInstance(endpointsFile);
@@ -49,14 +55,15 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   try {
     const runner = childProcessRegionRunner(config, { say });
     const topology = await startTopology({ config, redis, runner, control, say });
+    const watch = await startWatching(config, topology, say);
     if (!shutdown.received()) {
-      const endpoints = buildEndpoints(config, topology, process.pid);
+      const endpoints = buildEndpoints(config, topology, process.pid, watch.prometheus);
       await writeEndpointsFile(endpointsFile, endpoints);
       await writeStdout(`vaultover ready ${JSON.stringify(endpoints)}\n`);
       sayReadyHints(say, config, endpoints, options.config);
-      keepEndpointsCurrent(topology, config, endpointsFile, say);
+      keepEndpointsCurrent(topology, config, watch, endpointsFile, say);
     }
-    return await stopOnSignal(shutdown, topology, endpointsFile, say);
+    return await stopOnSignal(shutdown, topology, watch, endpointsFile, say);
   } finally {
     shutdown.dispose();
   }
@@ -81,13 +88,38 @@ function controlRunnerFor(config: VaultoverConfig, say: Say): ControlRunner | un
   return childProcessControlRunner(config, { say });
 }
 
+function withPrometheus(config: VaultoverConfig, flag: boolean | undefined): VaultoverConfig {
+  if (flag !== true) return config;
+  return { ...config, observability: { ...config.observability, prometheus: true } };
+}
+
+/** The topology is running: a failure to watch it must stop it before the error is reported. */
+async function startWatching(
+  config: VaultoverConfig,
+  topology: Topology,
+  say: Say,
+): Promise<DeploymentWatch> {
+  try {
+    return await watchDeployment(config, topology, say);
+  } catch (error) {
+    await topology.stop();
+    throw error;
+  }
+}
+
 /** A restarted region or Redis has a new pid: endpoints.json must name the process that runs now. */
-function keepEndpointsCurrent(topology: Topology, config: VaultoverConfig, file: string, say: Say): void {
+function keepEndpointsCurrent(
+  topology: Topology,
+  config: VaultoverConfig,
+  watch: DeploymentWatch,
+  file: string,
+  say: Say,
+): void {
   // Chained: of two restarts at once, the older picture must not land last.
   let writing = Promise.resolve();
   topology.onChange(() => {
     writing = writing
-      .then(() => writeEndpointsFile(file, buildEndpoints(config, topology, process.pid)))
+      .then(() => writeEndpointsFile(file, buildEndpoints(config, topology, process.pid, watch.prometheus)))
       .catch((error: unknown) =>
         say(`could not update ${file}: ${error instanceof Error ? error.message : String(error)}`),
       );
@@ -98,12 +130,18 @@ function keepEndpointsCurrent(topology: Topology, config: VaultoverConfig, file:
 async function stopOnSignal(
   shutdown: ShutdownSignals,
   topology: Topology,
+  watch: DeploymentWatch,
   endpointsFile: string,
   say: Say,
 ): Promise<number> {
   const signal = await shutdown.requested;
   say(`${signal}: stopping (Ctrl-C again to force)…`);
-  const failures = await topology.stop();
+  // Prometheus first: it would only record the deployment going away as scrape errors.
+  const watchFailure = await watch.stop().then(
+    () => [],
+    (error: unknown) => [{ name: 'prometheus', error }],
+  );
+  const failures = [...watchFailure, ...(await topology.stop())];
   await removeEndpointsFile(endpointsFile, process.pid);
   for (const { name, error } of failures) {
     say(`could not stop ${name} cleanly: ${error instanceof Error ? error.message : String(error)}`);

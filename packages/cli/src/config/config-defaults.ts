@@ -57,6 +57,7 @@ export const CONFIG_DEFAULTS = {
   control: { port: 0, gatewayPort: 0 },
   // Like other emulators: no throttling unless asked for (docs/chaos.md#throttling).
   throttling: { mode: 'off' as ThrottlingMode },
-  // The request log costs a write per request batch: on for scenarios, off otherwise.
-  observability: { requestLog: false },
+  // The request log costs a write per request batch: on for scenarios, off otherwise. Prometheus is a
+  // process and a database more: on when asked for (`vaultover up --prometheus`).
+  observability: { requestLog: false, prometheus: false, scrapeIntervalMs: 2000 },
 };

@@ -65,8 +65,18 @@ const replicationSchema = z.strictObject({
     .default(CONFIG_DEFAULTS.replication.syncTimeoutMs),
 });
 
+const SCRAPE_INTERVAL = 'expected 1000 to 5000 milliseconds';
+
 const observabilitySchema = z.strictObject({
   requestLog: z.boolean().default(CONFIG_DEFAULTS.observability.requestLog),
+  prometheus: z.boolean().default(CONFIG_DEFAULTS.observability.prometheus),
+  // Faster than 1 s is more load than a laptop deployment is worth; slower than 5 s blurs a failover window.
+  scrapeIntervalMs: z
+    .number()
+    .int({ error: SCRAPE_INTERVAL })
+    .min(1000, { error: SCRAPE_INTERVAL })
+    .max(5000, { error: SCRAPE_INTERVAL })
+    .default(CONFIG_DEFAULTS.observability.scrapeIntervalMs),
 });
 
 /** The deployment config file, as written; see vaultover.example.yaml. */

@@ -65,7 +65,7 @@ describe('loadConfig', () => {
       replication: { mode: 'async', syncTimeoutMs: 5000 },
       control: { port: 0, gatewayPort: 0 },
       throttling: { mode: 'off' },
-      observability: { requestLog: false },
+      observability: { requestLog: false, prometheus: false, scrapeIntervalMs: 2000 },
       file: null,
     });
   });
@@ -303,6 +303,14 @@ describe('validateConfig: failover sections', () => {
       'control.port: expected a port from 0 to 65535 (0 picks a free one), got 70000',
     ],
     [{ monitor: { probeEveryMs: 5 } }, 'monitor.probeEveryMs: unknown field'],
+    [
+      { observability: { scrapeIntervalMs: 500 } },
+      'observability.scrapeIntervalMs: expected 1000 to 5000 milliseconds, got 500',
+    ],
+    [
+      { observability: { scrapeIntervalMs: 6000 } },
+      'observability.scrapeIntervalMs: expected 1000 to 5000 milliseconds, got 6000',
+    ],
   ])('refuses %j', (raw, message) => {
     expect(errorOf(raw)).toBe(`config error in vaultover.yaml: ${message}`);
   });

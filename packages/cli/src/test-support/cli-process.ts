@@ -89,10 +89,13 @@ export interface RunningUp {
 
 /**
  * Starts `vaultover up` in `cwd` with a config of its own (data under `cwd/state`, warnings only,
- * embedded Redis) and resolves once it prints its ready line.
+ * embedded Redis, then the YAML of `extraConfig`) and resolves once it prints its ready line.
  */
-export async function startUp(cwd: string, timeoutMs = 60_000): Promise<RunningUp> {
-  await writeFile(join(cwd, 'vaultover.yaml'), `dataDir: ${join(cwd, 'state')}\nlogLevel: warn\n`);
+export async function startUp(cwd: string, timeoutMs = 60_000, extraConfig = ''): Promise<RunningUp> {
+  await writeFile(
+    join(cwd, 'vaultover.yaml'),
+    `dataDir: ${join(cwd, 'state')}\nlogLevel: warn\n${extraConfig}`,
+  );
   const up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
   const line = await up.waitForLine('vaultover ready ', timeoutMs);
   return {

@@ -25,12 +25,19 @@ export interface Endpoints {
   /** The replication link proxies: their HTTP control API and each secondary's proxy name. */
   links: { api: string; proxies: Record<string, string> };
   dataDir: string;
+  /** The Prometheus `vaultover up --prometheus` runs (`http://127.0.0.1:PORT`), else null. */
+  prometheus: string | null;
   /** The `vaultover up` process. */
   pid: number;
 }
 
 /** The endpoints of a started topology. */
-export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid: number): Endpoints {
+export function buildEndpoints(
+  config: VaultoverConfig,
+  topology: Topology,
+  pid: number,
+  prometheus: string | null = null,
+): Endpoints {
   const primary = topology.regions[0];
   if (!primary) throw new Error('a topology without regions has no endpoints');
   // Without a control process (one region) clients talk to the primary directly.
@@ -51,6 +58,7 @@ export function buildEndpoints(config: VaultoverConfig, topology: Topology, pid:
     ),
     links: { api: topology.links.api, proxies: { ...topology.links.proxies } },
     dataDir: config.dataDir,
+    prometheus,
     pid,
   };
 }

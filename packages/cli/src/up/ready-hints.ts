@@ -21,6 +21,11 @@ export function sayReadyHints(
   if (endpoints.control !== null) {
     say(`control API at ${endpoints.control}: vaultover status | failover | failback | events --follow`);
   }
+  if (endpoints.prometheus !== null) {
+    say(
+      `Prometheus at ${endpoints.prometheus} (alerts: ${endpoints.prometheus}/alerts; Grafana dashboards: infra/grafana, docs/observability.md)`,
+    );
+  }
   if (Object.keys(endpoints.links.proxies).length > 0) {
     say(`replication links (toxiproxy-style API): curl -s ${endpoints.links.api}/proxies`);
   }

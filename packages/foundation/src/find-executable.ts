@@ -3,7 +3,7 @@ import { delimiter, join } from 'node:path';
 
 /**
  * Resolves a command the way the shell would (a path is taken as is, a bare name is searched on PATH),
- * so that a missing redis-server is reported before we spawn anything. Returns null when not found.
+ * so that a missing program (redis-server, prometheus) is reported before we spawn anything. Returns null when not found.
  */
 export async function findExecutable(command: string): Promise<string | null> {
   const candidates = command.includes('/')

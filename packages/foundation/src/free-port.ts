@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 
 /**
- * Asks the OS for a free port on 127.0.0.1. Racy by nature (the port is released before redis binds it),
+ * Asks the OS for a free port on 127.0.0.1. Racy by nature (the port is released before the child binds it),
  * so callers retry when the bind fails.
  */
 export function findFreePort(): Promise<number> {
@@ -19,7 +19,7 @@ export function findFreePort(): Promise<number> {
 
 /**
  * Whether something already listens on 127.0.0.1:`port`: binding it fails with EADDRINUSE. Asked after
- * a redis-server failed to start, to tell a taken port by the OS's code rather than by redis's log text.
+ * a child (redis-server, prometheus) failed to start, to tell a taken port by the OS's code rather than by its log text.
  */
 export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
