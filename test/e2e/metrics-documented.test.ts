@@ -7,7 +7,8 @@ import { httpsJson } from '@vaultover/foundation';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 // docs/metrics.md is the reference of every `vaultover_` metric: what a running `vaultover up` exposes
-// (every region node, the control process) must be exactly what it lists, with the same types.
+// (every region node, the control process, the replication links' API) must be exactly what it lists,
+// with the same types.
 
 const METRICS_DOC = fileURLToPath(new URL('../../docs/metrics.md', import.meta.url));
 let cwd: string;
@@ -33,17 +34,25 @@ async function documented(): Promise<Map<string, string>> {
   );
 }
 
+/** Adds `name → type` of every `vaultover_` metric of a Prometheus text to `types`. */
+function addTypes(types: Map<string, string>, text: string): void {
+  for (const [, name, type] of text.matchAll(/^# TYPE (vaultover_[a-z_]+) (\w+)$/gm))
+    types.set(name as string, type as string);
+}
+
 /** `name → type` of every `vaultover_` metric the deployment's processes expose. */
 async function exposed(running: RunningUp): Promise<Map<string, string>> {
-  const { caFile, metrics } = running.endpoints;
+  const { caFile, metrics, links } = running.endpoints;
   const ca = await readFile(caFile, 'utf8');
   const types = new Map<string, string>();
   for (const url of metrics) {
     const reply = await httpsJson({ method: 'GET', url, ca });
     expect(reply.status, url).toBe(200);
-    for (const [, name, type] of reply.text.matchAll(/^# TYPE (vaultover_[a-z_]+) (\w+)$/gm))
-      types.set(name as string, type as string);
+    addTypes(types, reply.text);
   }
+  const linksReply = await fetch(`${links.api}/metrics`);
+  expect(linksReply.status).toBe(200);
+  addTypes(types, await linksReply.text());
   return types;
 }
 
