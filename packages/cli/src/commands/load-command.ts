@@ -12,7 +12,7 @@ import { endpointsTarget } from '../load/endpoints-target.ts';
 import { formatSummaryTable } from '../load/format-load.ts';
 import { startLiveStatus } from '../load/live-status.ts';
 import { startMetricsServer } from '../load/metrics-server.ts';
-import { registerLoadTarget } from '../load/prometheus-target.ts';
+import { registerLoadTarget, targetsDir } from '../load/prometheus-target.ts';
 import { scenarioFile } from '../scenario/scenario-file.ts';
 import { listenForShutdown } from '../up/shutdown-signals.ts';
 
@@ -66,8 +66,12 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
     }
     const server = await startMetricsServer(metrics.registry);
     opened.push('metrics endpoint', () => server.close());
-    const registered = await registerLoadTarget(dataDir, server.address);
-    opened.push('Prometheus target', () => registered.remove());
+    // Without its target file the load runs all the same: Prometheus just does not find it.
+    await registerLoadTarget(dataDir, server.address).then(
+      (registered) => opened.push('Prometheus target', () => registered.remove()),
+      (error: unknown) =>
+        say(`cannot register the load with Prometheus under ${targetsDir(dataDir)}: ${String(error)}`),
+    );
     say(
       `load: ${clients.length} client(s), seed ${seed}, ${durationMs === undefined ? 'until Ctrl-C' : `for ${durationMs / 1000} s`}; metrics at ${server.url}`,
     );
