@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunningUp, runCliProcess, startUp } from '@vaultover/cli/test-support';
+import { type RunningUp, runCliProcess, startCli, startUp } from '@vaultover/cli/test-support';
 import type { ClientSummary } from '@vaultover/load';
+import { eventually } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // `vaultover load` as a user runs it: against a `vaultover up` in the same directory, for a few seconds,
@@ -77,6 +78,32 @@ describe('vaultover load', () => {
     expect(stdout).toMatch(/^client\s+policy\s+calls/);
     expect(stdout).toMatch(/\nc\s+sdk-default\s+\d+/);
     expect(stderr).toMatch(/seed \d+/);
+  }, 60_000);
+
+  it("serves its clients' metrics while it runs, registered with the deployment's Prometheus until it ends", async () => {
+    if (!up) throw new Error('vaultover up did not start');
+    const targets = join(up.endpoints.dataDir, 'prometheus', 'targets');
+    const cli = startCli(['load', '--duration', '4s', '--client', 'app:secrets:get=1:rate=20'], cwd);
+    const url = await eventually(() => {
+      const match = /metrics at (http:\/\/127\.0\.0\.1:(\d+)\/metrics)/.exec(cli.stderr());
+      if (!match) throw new Error(`no metrics URL on stderr yet: ${cli.stderr()}`);
+      return match;
+    });
+    const file = join(targets, `load-${cli.child.pid}.json`);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual([
+      { targets: [`127.0.0.1:${url[2]}`], labels: { job: 'vaultover-load' } },
+    ]);
+    const text = await eventually(async () => {
+      const body = await (await fetch(url[1] as string)).text();
+      expect(body).toMatch(
+        /^vaultover_client_calls_total\{client="app",operation="get",outcome="ok"\} [1-9]/m,
+      );
+      return body;
+    });
+    expect(text).toContain('vaultover_client_info{client="app",policy="sdk-default"} 1');
+    expect(text).toMatch(/^vaultover_client_in_flight\{client="app"\} \d+$/m);
+    expect(await cli.exited, cli.stderr()).toBe(0);
+    expect((await readdir(targets)).filter((name) => name.startsWith('load-'))).toEqual([]);
   }, 60_000);
 
   it('exits 2 for bad flags, naming what is wrong', async () => {

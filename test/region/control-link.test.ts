@@ -123,6 +123,7 @@ describe('a region node under a control process', () => {
         reason: 'test',
         forced: true,
         detectedAt: null,
+        triggeredAt: null,
         startedAt: Date.now(),
         servingAt: null,
         failbackStartedAt: null,

@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { FAILOVER_STATES, type FailoverState, latestFailover } from './failover/failover-state.ts';
+import {
+  FAILOVER_STATES,
+  type FailoverState,
+  latestFailover,
+  servingRegion,
+} from './failover/failover-state.ts';
+import { recoveryTimeSeconds } from './failover/recovery-time.ts';
 
 /**
  * The control process's metrics (docs/control-api.md#metrics, conventions in docs/design.md#observability):
@@ -15,6 +21,8 @@ export class ControlMetrics {
   readonly epoch: Gauge;
   readonly rpoChanges: Gauge;
   readonly rpoSeconds: Gauge;
+  readonly servingRegion: Gauge<'region'>;
+  readonly lastRto: Gauge;
 
   constructor(registry = new Registry()) {
     this.registry = registry;
@@ -57,6 +65,19 @@ export class ControlMetrics {
       help: 'How much commit time the changes the last failover left behind span (0 when none were lost).',
       registers: [registry],
     });
+    this.servingRegion = new Gauge({
+      name: 'vaultover_serving_region',
+      help: 'The region the global endpoint sends clients to now: 1 for it, 0 for the other (both 0 in a window).',
+      labelNames: ['region'],
+      registers: [registry],
+    });
+    this.lastRto = new Gauge({
+      name: 'vaultover_failover_last_rto_seconds',
+      help: "The last completed failover's recovery time: from its cause as first seen (first failed probe, or the forced request) until the secondary served.",
+      registers: [registry],
+    });
+    // No sample until a failover completed: a 0 would read as an instant recovery.
+    this.lastRto.remove();
     this.epoch = new Gauge({
       name: 'vaultover_failover_epoch',
       help: 'Epoch of the failover state: bumped by every transition.',
@@ -67,7 +88,13 @@ export class ControlMetrics {
   showState(state: FailoverState): void {
     for (const name of FAILOVER_STATES) this.failoverState.set({ state: name }, name === state.state ? 1 : 0);
     this.epoch.set(state.epoch);
-    const rpo = latestFailover(state)?.rpo;
+    const serving = servingRegion(state);
+    for (const region of [state.primary, state.secondary])
+      this.servingRegion.set({ region }, region === serving ? 1 : 0);
+    const failover = latestFailover(state);
+    const rto = failover ? recoveryTimeSeconds(failover) : null;
+    if (rto !== null) this.lastRto.set(rto);
+    const rpo = failover?.rpo;
     if (rpo) {
       this.rpoChanges.set(rpo.lostChanges);
       this.rpoSeconds.set(rpo.lostWindowSeconds ?? 0);

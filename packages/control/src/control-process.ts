@@ -101,7 +101,8 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
   const showState = (state: FailoverState | undefined) => {
     if (!state) return;
     routes.update(state);
-    metrics.showState(state);
+    // The route table's state: a late read of an older epoch moves neither the routes nor the gauges.
+    metrics.showState(routes.state ?? state);
   };
   const current = await store.ensure(initial);
   showState(current);

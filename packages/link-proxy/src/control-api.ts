@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BadRequestError, LinkProxyError, ProxyNotFoundError } from './errors.ts';
 import { readJsonObject, sendError, sendJson } from './http-json.ts';
+import { linkMetricsRegistry } from './link-metrics.ts';
 import type { ToxicLink } from './toxic-link.ts';
 
 /** A request handler for node:http, mountable by the control process. */
@@ -87,13 +88,28 @@ function decodePart(part: string): string {
   }
 }
 
-/** Serves the control API on host:port (default 127.0.0.1, a free port). Resolves once listening. */
+/**
+ * Serves the control API on host:port (default 127.0.0.1, a free port), and the links' Prometheus metrics
+ * at `GET /metrics` (link-metrics.ts). The control process mounts createControlApi under its own routes,
+ * without this `/metrics`: the global endpoint's figures are its `vaultover_gateway_*`. Resolves once
+ * listening.
+ */
 export async function startControlApi(
   proxies: Iterable<ToxicLink>,
   options: { host?: string; port?: number } = {},
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer(createControlApi(proxies));
+  const links = [...proxies];
+  const api = createControlApi(links);
+  const registry = linkMetricsRegistry(links);
+  const server = createServer((request, response) => {
+    if (new URL(request.url ?? '/', 'http://control').pathname !== '/metrics') return api(request, response);
+    if (request.method !== 'GET') return sendError(response, new MethodNotAllowedError('use GET /metrics'));
+    registry.metrics().then(
+      (text) => response.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      (error: unknown) => sendError(response, error),
+    );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());

@@ -18,6 +18,7 @@ export {
   prepareLoad,
   type RunningLoad,
 } from './load-generator.ts';
+export { CALL_OUTCOMES, type CallOutcome, callOutcome, LoadMetrics } from './load-metrics.ts';
 export {
   type ClientKind,
   DEFAULT_MAX_IN_FLIGHT,

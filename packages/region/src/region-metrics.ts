@@ -33,6 +33,7 @@ export class RegionMetrics {
   readonly faultsUnevaluated: Counter;
   readonly #region: string;
   #mode: (() => RegionMode) | undefined;
+  #leaseHeld: (() => boolean) | undefined;
   #replicationGauges: (() => Promise<ReplicationGaugeValues>) | undefined;
 
   constructor(region: string) {
@@ -113,6 +114,18 @@ export class RegionMetrics {
         for (const m of REGION_MODES) this.set({ region, mode: m }, m === current ? 1 : 0);
       },
     });
+    // Read at scrape time from what the control link already knows: nothing on the request path.
+    const leaseHeld = () => this.#leaseHeld?.();
+    new Gauge({
+      name: 'vaultover_write_lease_held',
+      help: '1 while this region holds an unexpired write lease (the primary in normal), else 0.',
+      labelNames: ['region'],
+      registers,
+      collect() {
+        const held = leaseHeld();
+        if (held !== undefined) this.set({ region }, held ? 1 : 0);
+      },
+    });
     // Gauges are read from the replicator's status at scrape time, so they are never stale.
     const read = () => this.#replicationGauges?.();
     new Gauge({
@@ -147,6 +160,11 @@ export class RegionMetrics {
   /** Where the replication gauges read their values at each scrape. */
   watchReplication(read: () => Promise<ReplicationGaugeValues>): void {
     this.#replicationGauges = read;
+  }
+
+  /** Where the write-lease gauge reads, at each scrape, whether the region holds an unexpired lease. */
+  watchLease(read: () => boolean): void {
+    this.#leaseHeld = read;
   }
 
   /** Where the mode gauge reads the current mode at each scrape. */

@@ -134,6 +134,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const controlLink = options.control
     ? new ControlLink({ region: options.region, target: gate, logger, ...options.control })
     : undefined;
+  if (controlLink) metrics.watchLease(() => controlLink.status().lease === 'held');
   // Fault rules live in the control Redis: a region without one has none, and pays nothing for them.
   const faultClock = options.control?.faultClock ?? systemClock;
   const faultRules = options.control

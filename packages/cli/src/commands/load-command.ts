@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { dirname } from 'node:path';
-import { systemClock } from '@vaultover/foundation';
-import { type CallRecord, type LoadClientSpec, LoadError, prepareLoad } from '@vaultover/load';
+import { StopStack, systemClock } from '@vaultover/foundation';
+import { type CallRecord, type LoadClientSpec, LoadError, LoadMetrics, prepareLoad } from '@vaultover/load';
 import { loadClients, readScenarioFile, ScenarioError } from '@vaultover/scenario';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
@@ -11,6 +11,8 @@ import { parseDuration } from '../load/duration-flag.ts';
 import { endpointsTarget } from '../load/endpoints-target.ts';
 import { formatSummaryTable } from '../load/format-load.ts';
 import { startLiveStatus } from '../load/live-status.ts';
+import { startMetricsServer } from '../load/metrics-server.ts';
+import { registerLoadTarget, targetsDir } from '../load/prometheus-target.ts';
 import { scenarioFile } from '../scenario/scenario-file.ts';
 import { listenForShutdown } from '../up/shutdown-signals.ts';
 
@@ -30,8 +32,9 @@ const STOP_GRACE_MS = 3_000;
 
 /**
  * `vaultover load`: the load generator against a running `vaultover up` until `--duration` or Ctrl-C,
- * a live status line, then a summary per client. Exit 0; 1 when nothing could be called (the setup was
- * refused, or no call got any answer); 2 for bad flags.
+ * a live status line, then a summary per client; while it runs, its clients' metrics at its own
+ * `/metrics`, registered as a target of the deployment's Prometheus. Exit 0; 1 when nothing could be
+ * called (the setup was refused, or no call got any answer); 2 for bad flags.
  */
 export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise<number> {
   const clients = (
@@ -40,14 +43,17 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
   const durationMs = flags.duration === undefined ? undefined : parseDuration(flags.duration, '--duration');
   const seed = flags.seed ?? randomInt(2 ** 31);
   const cwd = flags.cwd ?? process.cwd();
-  const target = await endpointsTarget(flags.endpoints, cwd);
+  const { target, dataDir } = await endpointsTarget(flags.endpoints, cwd);
   let answered = false;
   const codes = new Map<string, number>();
+  const metrics = new LoadMetrics(clients);
   const onRecord = (record: CallRecord) => {
+    metrics.record(record);
     if (record.status !== undefined) answered = true;
     else codes.set(record.code ?? 'Unknown', (codes.get(record.code ?? 'Unknown') ?? 0) + 1);
   };
   const shutdown = listenForShutdown(() => process.exit(130));
+  const opened = new StopStack();
   try {
     let prepared: Awaited<ReturnType<typeof prepareLoad>>;
     try {
@@ -58,11 +64,20 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
         exitCode: error.code === 'LoadSetupFailed' ? EXIT.failure : EXIT.usage,
       });
     }
+    const server = await startMetricsServer(metrics.registry);
+    opened.push('metrics endpoint', () => server.close());
+    // Without its target file the load runs all the same: Prometheus just does not find it.
+    await registerLoadTarget(dataDir, server.address).then(
+      (registered) => opened.push('Prometheus target', () => registered.remove()),
+      (error: unknown) =>
+        say(`cannot register the load with Prometheus under ${targetsDir(dataDir)}: ${String(error)}`),
+    );
     say(
-      `load: ${clients.length} client(s), seed ${seed}, ${durationMs === undefined ? 'until Ctrl-C' : `for ${durationMs / 1000} s`}`,
+      `load: ${clients.length} client(s), seed ${seed}, ${durationMs === undefined ? 'until Ctrl-C' : `for ${durationMs / 1000} s`}; metrics at ${server.url}`,
     );
     const startedAt = performance.now();
     const running = prepared.start();
+    metrics.watchInFlight((client) => running.clientFigures(client).inFlight);
     const status = startLiveStatus(() => running.figures());
     const stop = new AbortController();
     void shutdown.requested.then(() => stop.abort());
@@ -90,6 +105,7 @@ export async function runLoad(flags: LoadFlags, say: Say = sayOnStderr): Promise
     }
     return EXIT.ok;
   } finally {
+    await opened.stopAll();
     shutdown.dispose();
   }
 }

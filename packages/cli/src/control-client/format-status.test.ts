@@ -42,6 +42,7 @@ describe('formatStatus', () => {
           reason: 'westeurope unhealthy',
           forced: false,
           detectedAt: null,
+          triggeredAt: null,
           startedAt: '2026-01-01T00:00:04.000Z',
           servingAt: null,
           failbackStartedAt: null,

@@ -4,8 +4,14 @@ import { VaultoverCredential } from '@vaultover/auth/tokens';
 import type { LoadTarget } from '@vaultover/load';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 
-/** The load's target from a running `vaultover up`'s endpoints.json: its vaults, CA and signing key. */
-export async function endpointsTarget(endpoints: string | undefined, cwd: string): Promise<LoadTarget> {
+/**
+ * The load's target from a running `vaultover up`'s endpoints.json (its vaults, CA and signing key), and
+ * the deployment's data directory (where its Prometheus finds its targets).
+ */
+export async function endpointsTarget(
+  endpoints: string | undefined,
+  cwd: string,
+): Promise<{ target: LoadTarget; dataDir: string }> {
   const path = resolve(cwd, endpoints ?? join('.vaultover', 'endpoints.json'));
   const text = await readFile(path, 'utf8').catch(() => {
     throw new CliError(
@@ -30,9 +36,12 @@ export async function endpointsTarget(endpoints: string | undefined, cwd: string
     throw new CliError(`cannot read the CA file ${caFile} named in ${path}`);
   });
   return {
-    defaultVaultUrl: gateway,
-    vaults: typeof vaults === 'object' && vaults !== null ? (vaults as Record<string, string>) : {},
-    ca,
-    credential: (principal) => new VaultoverCredential({ principal, dataDir }),
+    target: {
+      defaultVaultUrl: gateway,
+      vaults: typeof vaults === 'object' && vaults !== null ? (vaults as Record<string, string>) : {},
+      ca,
+      credential: (principal) => new VaultoverCredential({ principal, dataDir }),
+    },
+    dataDir,
   };
 }

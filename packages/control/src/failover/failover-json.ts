@@ -12,9 +12,10 @@ export interface RpoReportJson extends Omit<RpoReport, 'newestLostCommitTime'> {
 export interface FailoverRecordJson
   extends Omit<
     FailoverRecord,
-    'detectedAt' | 'startedAt' | 'servingAt' | 'failbackStartedAt' | 'endedAt' | 'rpo'
+    'detectedAt' | 'triggeredAt' | 'startedAt' | 'servingAt' | 'failbackStartedAt' | 'endedAt' | 'rpo'
   > {
   detectedAt: string | null;
+  triggeredAt: string | null;
   startedAt: string;
   servingAt: string | null;
   failbackStartedAt: string | null;
@@ -38,6 +39,7 @@ export function failoverRecordJson(record: FailoverRecord): FailoverRecordJson {
   return {
     ...record,
     detectedAt: isoOrNull(record.detectedAt),
+    triggeredAt: isoOrNull(record.triggeredAt),
     startedAt: isoOf(record.startedAt),
     servingAt: isoOrNull(record.servingAt),
     failbackStartedAt: isoOrNull(record.failbackStartedAt),

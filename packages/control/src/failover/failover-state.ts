@@ -47,6 +47,12 @@ export interface FailoverRecord {
   forced: boolean;
   /** When the monitor judged the primary down, or null (forced, or not seen go down). */
   detectedAt: number | null;
+  /**
+   * When the failover's cause was first seen: the first failed health probe of the run of failures that
+   * made the monitor judge the primary down, or the arrival of the forced request. Null when not known
+   * (records written before it existed). The recovery time (recovery-time.ts) starts here.
+   */
+  triggeredAt: number | null;
   startedAt: number;
   servingAt: number | null;
   failbackStartedAt: number | null;

@@ -26,6 +26,7 @@ const record: FailoverRecord = {
   reason: 'westeurope failed its health checks',
   forced: false,
   detectedAt: T0 - 1500,
+  triggeredAt: T0 - 2100,
   startedAt: T0,
   servingAt: T0 + 5000,
   failbackStartedAt: null,
@@ -356,6 +357,7 @@ describe('the persisted failover state', () => {
     expect(persisted).toMatchObject({ since: T0 + 4000, windowEndsAt: T0 + 7000 });
     expect(persisted.failover).toMatchObject({
       detectedAt: T0 - 1500,
+      triggeredAt: T0 - 2100,
       startedAt: T0,
       servingAt: T0 + 5000,
       failbackStartedAt: null,
@@ -383,6 +385,16 @@ describe('the persisted failover state', () => {
     expect(await store().load()).toEqual({
       ...stateAt('normal', 5),
       lastFailover: { ...record, failbackStartedAt: T0 + 20_000, endedAt: T0 + 23_000, recoveredChanges: 3 },
+    });
+  });
+
+  it('reads a record written before triggeredAt existed with triggeredAt null', async () => {
+    const { triggeredAt: _, ...older } = record;
+    const written = { ...stateAt('failed-over', 3), failover: older };
+    await client.hset(CONTROL_KEYS.failover, 'epoch', '3', 'state', JSON.stringify(written));
+    expect(await store().load()).toEqual({
+      ...stateAt('failed-over', 3),
+      failover: { ...record, triggeredAt: null },
     });
   });
 

@@ -223,12 +223,20 @@ function parseState(text: string): FailoverState {
   return state as unknown as FailoverState;
 }
 
-const RECORD_TIMES = ['detectedAt', 'startedAt', 'servingAt', 'failbackStartedAt', 'endedAt'] as const;
+const RECORD_TIMES = [
+  'detectedAt',
+  'triggeredAt',
+  'startedAt',
+  'servingAt',
+  'failbackStartedAt',
+  'endedAt',
+] as const;
 
 function parseRecord(value: unknown, where: string): FailoverRecord {
   if (!value || typeof value !== 'object')
     throw new CorruptFailoverStateError(`${where} is not a failover record`);
-  const record: Record<string, unknown> = { ...value };
+  // Records written before `triggeredAt` existed have none.
+  const record: Record<string, unknown> = { triggeredAt: null, ...value };
   for (const field of RECORD_TIMES) {
     record[field] = timeOf(record[field], `${where}.${field}`, field !== 'startedAt');
   }

@@ -55,6 +55,21 @@ describe('HealthMonitor', () => {
     expect(monitor.view('northeurope')?.healthy).toBe(true);
   });
 
+  it('remembers when the current run of failures began, and forgets it at the next success', async () => {
+    const { clock, answers, monitor } = setup();
+    await monitor.probeAll();
+    expect(monitor.view('westeurope')?.failingSince).toBeNull();
+    answers.set('w', 'fail');
+    const first = clock.now();
+    await monitor.probeAll();
+    await clock.advance(1000);
+    await monitor.probeAll();
+    expect(monitor.view('westeurope')).toMatchObject({ consecutiveFailures: 2, failingSince: first });
+    answers.set('w', 'ok');
+    await monitor.probeAll();
+    expect(monitor.view('westeurope')?.failingSince).toBeNull();
+  });
+
   it('a success in between resets the count: flapping below the threshold never flips', async () => {
     const { answers, monitor, flips } = setup();
     for (let i = 0; i < 6; i++) {

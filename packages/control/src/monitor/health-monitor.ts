@@ -31,6 +31,11 @@ export interface RegionView {
   healthy: boolean;
   consecutiveFailures: number;
   consecutiveSuccesses: number;
+  /**
+   * When the first failed probe of the current run of failures was seen (epoch ms), or null after a
+   * success: where a failure began, as far as the monitor can tell (the failover's recovery time starts there).
+   */
+  failingSince: number | null;
   /** The latest probe (ISO time, outcome). */
   lastProbe: { at: string; ok: boolean; reason: string | null } | null;
   /** The body of the latest successful probe: its mode and replication positions. */
@@ -66,6 +71,7 @@ export class HealthMonitor extends EventEmitter {
         healthy: true,
         consecutiveFailures: 0,
         consecutiveSuccesses: 0,
+        failingSince: null,
         lastProbe: null,
         lastGood: null,
       });
@@ -114,7 +120,9 @@ export class HealthMonitor extends EventEmitter {
       view.lastGood = { ...result.health, at: now };
       view.consecutiveSuccesses += 1;
       view.consecutiveFailures = 0;
+      view.failingSince = null;
     } else {
+      view.failingSince ??= now;
       view.consecutiveFailures += 1;
       view.consecutiveSuccesses = 0;
     }

@@ -17,6 +17,7 @@ describe('Orchestrator', () => {
   let clock: ManualClock;
   let store: FailoverStore;
   let healthy: Map<string, boolean>;
+  let failingSince: Map<string, number>;
   let queued: TransitionJob[];
   let orchestrator: Orchestrator;
 
@@ -32,10 +33,14 @@ describe('Orchestrator', () => {
       ['westeurope', true],
       ['northeurope', true],
     ]);
+    failingSince = new Map();
     queued = [];
     const monitor = {
       settings: { recoveryThreshold: 5 },
-      view: (region: string) => ({ healthy: healthy.get(region) ?? false }),
+      view: (region: string) => ({
+        healthy: healthy.get(region) ?? false,
+        failingSince: failingSince.get(region) ?? null,
+      }),
     } as unknown as HealthMonitor;
     orchestrator = new Orchestrator({
       store,
@@ -54,9 +59,12 @@ describe('Orchestrator', () => {
     await put({ ...base, state: 'normal', epoch: 4, since: clock.now(), lastFailover: null });
   });
 
-  it('queues a failover for the epoch it saw when the primary is down, with the detection time', async () => {
+  it('queues a failover for the epoch it saw when the primary is down, with the detection time and when its failures began', async () => {
     await orchestrator.decide();
     expect(queued).toEqual([]);
+    const firstFailure = clock.now();
+    failingSince.set('westeurope', firstFailure);
+    await clock.advance(2_000);
     healthy.set('westeurope', false);
     orchestrator.noteFlip('westeurope', false);
     await orchestrator.decide();
@@ -67,6 +75,7 @@ describe('Orchestrator', () => {
         reason: 'westeurope failed its health checks',
         forced: false,
         detectedAt: clock.now(),
+        triggeredAt: firstFailure,
       },
     ]);
   });
@@ -88,6 +97,7 @@ describe('Orchestrator', () => {
       reason: 'r',
       forced: false,
       detectedAt: null,
+      triggeredAt: null,
       startedAt: clock.now(),
       servingAt: clock.now(),
       failbackStartedAt: null,
@@ -126,6 +136,7 @@ describe('Orchestrator', () => {
     });
     healthy.set('northeurope', true);
     expect(await orchestrator.forceFailover()).toEqual({ jobId: 'failover-4', epoch: 4 });
-    expect(queued[0]).toMatchObject({ forced: true, fromEpoch: 4 });
+    // A forced failover's recovery time starts with the request.
+    expect(queued[0]).toMatchObject({ forced: true, fromEpoch: 4, triggeredAt: clock.now() });
   });
 });

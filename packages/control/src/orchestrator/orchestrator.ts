@@ -66,8 +66,8 @@ export interface OrchestratorDeps {
  */
 export class Orchestrator {
   readonly #deps: OrchestratorDeps;
-  /** Region → when the monitor judged it down (epoch ms). */
-  readonly #downSince = new Map<string, number>();
+  /** Region → when the monitor judged it down, and when the failures that made it do so began (epoch ms). */
+  readonly #down = new Map<string, { judgedAt: number; failingSince: number }>();
 
   constructor(deps: OrchestratorDeps) {
     this.#deps = deps;
@@ -85,10 +85,14 @@ export class Orchestrator {
     }
   }
 
-  /** Records when a region went down (for detection time). */
+  /** Records when a region went down (for detection time) and when its failures began (for recovery time). */
   noteFlip(region: string, healthy: boolean): void {
-    if (healthy) this.#downSince.delete(region);
-    else this.#downSince.set(region, this.#deps.clock.now());
+    if (healthy) return void this.#down.delete(region);
+    const judgedAt = this.#deps.clock.now();
+    this.#down.set(region, {
+      judgedAt,
+      failingSince: this.#deps.monitor.view(region)?.failingSince ?? judgedAt,
+    });
   }
 
   /** `POST /api/failover`: the job id, or a conflict saying why not. */
@@ -156,7 +160,18 @@ export class Orchestrator {
     reason: string,
     forced: boolean,
   ): Promise<string> {
-    const detectedAt = kind === 'failover' ? (this.#downSince.get(state.primary) ?? null) : null;
-    return this.#deps.queue.enqueue({ kind, fromEpoch: state.epoch, reason, forced, detectedAt });
+    const failover = kind === 'failover';
+    const down = failover ? this.#down.get(state.primary) : undefined;
+    // A forced failover starts with its request; an automatic one with the first failed probe of the
+    // failures that made the monitor judge the primary down.
+    const triggeredAt = forced ? this.#deps.clock.now() : (down?.failingSince ?? null);
+    return this.#deps.queue.enqueue({
+      kind,
+      fromEpoch: state.epoch,
+      reason,
+      forced,
+      detectedAt: down?.judgedAt ?? null,
+      triggeredAt: failover ? triggeredAt : null,
+    });
   }
 }

@@ -18,6 +18,7 @@ const failoverJob: TransitionJob = {
   reason: 'westeurope failed its health checks',
   forced: false,
   detectedAt: null,
+  triggeredAt: null,
 };
 
 const control = redisForFile('control');
@@ -110,9 +111,14 @@ describe('Transitions', () => {
   it('fails over through the window to read-only on the secondary, bumping the epoch at each step', async () => {
     f.health.set('westeurope', positions(120, null));
     f.health.set('northeurope', positions(117, 117));
-    const run = f.transitions().run(failoverJob, new AbortController().signal);
+    const triggeredAt = Date.parse('2026-11-23T07:59:57.000Z');
+    const run = f.transitions().run({ ...failoverJob, triggeredAt }, new AbortController().signal);
     await settle(f.clock);
-    expect(await f.store.load()).toMatchObject({ state: 'failing-over', epoch: 2 });
+    expect(await f.store.load()).toMatchObject({
+      state: 'failing-over',
+      epoch: 2,
+      failover: { triggeredAt },
+    });
     expect(await control.client.hget(CONTROL_KEYS.failover, 'writer')).toBe('');
     expect(JSON.parse((await control.client.hget(CONTROL_KEYS.failover, 'modes')) ?? '')).toEqual({
       westeurope: 'standby',

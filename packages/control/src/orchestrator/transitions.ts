@@ -18,6 +18,8 @@ export interface TransitionJob {
   forced: boolean;
   /** When the monitor judged the primary down (epoch ms), for detection time. */
   detectedAt: number | null;
+  /** A failover's cause as first seen (epoch ms; FailoverRecord.triggeredAt), for recovery time. */
+  triggeredAt: number | null;
 }
 
 export interface TransitionsDeps {
@@ -61,6 +63,8 @@ export class Transitions {
         reason: job.reason,
         forced: job.forced,
         detectedAt: job.detectedAt,
+        // Jobs queued by a control process older than the field carry none.
+        triggeredAt: job.triggeredAt ?? null,
         startedAt: now,
         servingAt: null,
         failbackStartedAt: null,
