@@ -153,6 +153,13 @@ vo_ensure_chromium() {
     'Off Debian: put a Chromium at /usr/bin/chromium'
 }
 
+# Prometheus and promtool: the tests check the rules and the config template with promtool, and
+# `vaultover up --prometheus` runs Prometheus itself.
+vo_ensure_prometheus() {
+  vo_ensure_apt_package promtool prometheus 'Prometheus and promtool, for the alert rules and --prometheus; about 11 s' \
+    'Off Debian: put prometheus and promtool 2.42 or newer on PATH (https://prometheus.io/download)'
+}
+
 # Everything a script needs: Node, packages, Redis. `vo_setup` wants exactly the Node in
 # .node-version (tests and CI); `vo_setup same-major` also takes the machine's node when its major is
 # at least the pinned one's (demo, CLI, benchmarks).
