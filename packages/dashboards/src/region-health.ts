@@ -189,7 +189,7 @@ export function regionHealth(): DashboardBuilder {
       stateTimeline({
         title: 'Replication link',
         description:
-          "Whether each secondary's link to the primary's Redis is up (vaultover_replication_link_up). Down while the link proxy is disabled, blackholed or the primary's Redis is stopped: the lag grows from then on.",
+          "Whether each secondary's link to the primary's Redis is up (vaultover_replication_link_up). Down while the link proxy is disabled, blackholed or the primary's Redis is stopped: the lag grows from then on. The primary has no link of its own and reads down.",
         unit: UNITS.none,
         width: 8,
         height: 8,
@@ -266,8 +266,9 @@ export function regionHealth(): DashboardBuilder {
         showThresholds: true,
         thresholds: thresholds('green', [LIMITS.errorRatio, 'red']),
         targets: [
+          // `or … * 0`: a region that answered no 5xx shows 0, not nothing.
           query(
-            `sum by (region) (${RECORDED.requestRate}{status_class="5xx", ${REGION}}) / sum by (region) (${RECORDED.requestRate}{${REGION}})`,
+            `(sum by (region) (${RECORDED.requestRate}{status_class="5xx", ${REGION}}) or sum by (region) (${RECORDED.requestRate}{${REGION}}) * 0) / sum by (region) (${RECORDED.requestRate}{${REGION}})`,
             '{{region}}',
           ),
         ],
