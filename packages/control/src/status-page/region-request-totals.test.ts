@@ -15,9 +15,7 @@ describe('sumOfCounter', () => {
     expect(sumOfCounter('vaultover_requests_total 7\n', 'vaultover_requests_total')).toBe(7);
   });
 
-  it('is undefined when the counter has no series', () => {
-    expect(
-      sumOfCounter('# TYPE vaultover_requests_total counter\n', 'vaultover_requests_total'),
-    ).toBeUndefined();
+  it('is 0 before the counter has a series (no request answered yet)', () => {
+    expect(sumOfCounter('# TYPE vaultover_requests_total counter\n', 'vaultover_requests_total')).toBe(0);
   });
 });

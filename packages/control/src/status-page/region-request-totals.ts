@@ -37,16 +37,16 @@ export function httpsRequestTotals(ca: string | Buffer): RequestTotals {
 }
 
 /**
- * The sum of every sample of counter `name` in Prometheus's text format, or undefined when there is none.
- * Reads prom-client's output: one `name{labels} value` line per series and no timestamps; our labels'
- * values (operations, statuses, regions) never hold a space.
+ * The sum of every sample of counter `name` in Prometheus's text format (0 before its first series: a
+ * region that has answered no request yet). Reads prom-client's output: one `name{labels} value` line
+ * per series and no timestamps; our labels' values (operations, statuses, regions) never hold a space.
  */
-export function sumOfCounter(text: string, name: string): number | undefined {
-  let sum: number | undefined;
+export function sumOfCounter(text: string, name: string): number {
+  let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (Number.isFinite(value)) sum = (sum ?? 0) + value;
+    if (Number.isFinite(value)) sum += value;
   }
   return sum;
 }

@@ -191,22 +191,24 @@ function addEvent(event) {
   if (event.kind === 'transition') showState(event.details.to, event.details.epoch);
 }
 
+const COLOURS = ['#0b5cad', '#b35c00', '#6a1b9a', '#0a6b2f'];
+
 function newChart() {
   const container = $('#chart');
-  const colours = ['#0b5cad', '#b35c00', '#6a1b9a', '#0a6b2f'];
+  const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString([], { hour12: false });
   const options = {
     width: Math.max(320, container.clientWidth),
     height: 260,
-    series: [{}],
+    series: [{ value: (_u, seconds) => (seconds === null ? '' : clock(seconds)) }],
     axes: [
-      {},
+      { values: (_u, ticks) => ticks.map(clock), incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300], space: 70 },
       { label: 'requests/s' },
       { side: 1, scale: 'lag', label: 'lag (changes)', grid: { show: false } },
     ],
     scales: { x: { time: true } },
     legend: { live: false },
   };
-  const state = { regions: [], data: [[]], colours, lastAt: 0 };
+  const state = { keys: [], data: [[]], lastAt: 0 };
   state.plot = new uPlot(options, state.data, container);
   new ResizeObserver(() =>
     state.plot.setSize({ width: Math.max(320, container.clientWidth), height: 260 }),
@@ -214,34 +216,55 @@ function newChart() {
   return state;
 }
 
+/** The series of `key`, added on first use with a gap (nulls) for the samples before it. */
+function chartSeries(key, options) {
+  let index = chart.keys.indexOf(key);
+  if (index < 0) {
+    index = chart.keys.push(key) - 1;
+    chart.data.push(chart.data[0].map(() => null));
+    chart.plot.addSeries({ width: 2, stroke: COLOURS[index % COLOURS.length], ...options }, index + 1);
+  }
+  return chart.data[index + 1];
+}
+
 function addFigures(samples) {
   for (const sample of samples) {
     const at = Date.parse(sample.at) / 1000;
     if (at <= chart.lastAt) continue;
     chart.lastAt = at;
-    const names = Object.keys(sample.regions);
-    if (chart.regions.length === 0) {
-      chart.regions = names;
-      names.forEach((name, i) => {
-        chart.plot.addSeries({ label: `${name} requests/s`, stroke: chart.colours[i % 4], width: 2 }, 1 + i);
-        chart.data.push([]);
-      });
-      names.forEach((name, i) => {
-        chart.plot.addSeries(
-          { label: `${name} lag`, scale: 'lag', stroke: chart.colours[(i + 2) % 4], dash: [6, 4], width: 2 },
-          1 + names.length + i,
-        );
-        chart.data.push([]);
-      });
-    }
     chart.data[0].push(at);
-    chart.regions.forEach((name, i) => {
-      chart.data[1 + i].push(sample.regions[name]?.requestsPerSecond ?? null);
-      chart.data[1 + chart.regions.length + i].push(sample.regions[name]?.lagEntries ?? null);
-    });
+    // Every series gets a point (null for none) so that all stay as long as the time axis.
+    for (const series of chart.data.slice(1)) series.push(null);
+    for (const [name, figure] of Object.entries(sample.regions)) {
+      chartSeries(`${name} requests/s`, { label: `${name} requests/s` }).splice(
+        -1,
+        1,
+        figure.requestsPerSecond,
+      );
+      // Only a region that replicates has a lag: the primary gets no series.
+      if (figure.lagEntries !== null) {
+        chartSeries(`${name} lag`, { label: `${name} lag (changes)`, scale: 'lag', dash: [6, 4] }).splice(
+          -1,
+          1,
+          figure.lagEntries,
+        );
+      }
+    }
     for (const series of chart.data) if (series.length > CHART_POINTS) series.shift();
+    show('#figures-now', describeFigures(sample));
   }
   chart.plot.setData(chart.data);
+  $('#chart').dataset.samples = String(chart.data[0].length);
+}
+
+/** The chart's latest sample in words, for whoever does not see the chart. */
+function describeFigures(sample) {
+  return Object.entries(sample.regions)
+    .map(([name, figure]) => {
+      const rate = figure.requestsPerSecond === null ? 'no figure' : `${figure.requestsPerSecond} requests/s`;
+      return `${name} ${rate}${figure.lagEntries === null ? '' : `, lag ${figure.lagEntries} changes`}`;
+    })
+    .join('; ');
 }
 
 async function act(button) {
