@@ -271,4 +271,25 @@ describe('GET /api/events/stream', () => {
     });
     await eventually(async () => expect((await stream({})).status).toBe(200));
   });
+
+  it('reads the event log only while a stream is open', async () => {
+    for (const reader of streams.splice(0)) reader.close();
+    // The control process's own timers (the fault rules' expiry check, the state refresher, …) stay.
+    await eventually(async () => {
+      const before = clock.timers;
+      await clock.advance(EVENT_POLL_MS);
+      expect(clock.timers).toBe(before);
+      const reader = await stream({});
+      await eventually(() => expect(clock.timers).toBe(before + 1));
+      reader.close();
+      await eventually(() => expect(clock.timers).toBe(before));
+    });
+  });
+
+  it('ends every open stream when the control process stops', async () => {
+    const reader = await stream({});
+    expect(reader.status).toBe(200);
+    await control.close();
+    await reader.ended;
+  });
 });

@@ -15,6 +15,8 @@ export interface SseReader {
   readonly messages: readonly SseMessage[];
   /** The body as text, when the answer was not a stream (an error reply). */
   text(): string;
+  /** Resolves when the server ends the stream. */
+  readonly ended: Promise<void>;
   close(): void;
 }
 
@@ -43,7 +45,9 @@ export function openEventStream(
         }
       });
       res.on('error', () => {});
+      const ended = new Promise<void>((done) => res.once('end', () => done()));
       resolve({
+        ended,
         status: res.statusCode ?? 0,
         headers: res.headers,
         messages,
