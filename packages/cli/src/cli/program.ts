@@ -300,9 +300,8 @@ function addFaultCommands(program: Command, setExitCode: ExitCodeSink): void {
     fault
       .command('list')
       .description('list the fault rules with their state and hits')
-      .option('--json', "print the control API's JSON as it is")
-      .option('--web', 'print a link that logs a browser into the status page (works once, within 60 s)'),
-  ).action(async (options: ClientFlags & { json?: boolean; web?: boolean }) => {
+      .option('--json', "print the control API's JSON as it is"),
+  ).action(async (options: ClientFlags & { json?: boolean }) => {
     const { runFaultList } = await import('../commands/fault-command.ts');
     setExitCode(await runFaultList(options));
   });
