@@ -46,19 +46,24 @@ export interface ReportBrowser {
 
 /** Launches one headless Chromium, to be shared by every report a test file opens (a launch takes ~1 s). */
 export async function launchReportBrowser(): Promise<ReportBrowser> {
+  const browser = await launchChromium();
+  return { open: (runDir) => openReport(browser, runDir), close: () => browser.close() };
+}
+
+/** Debian's headless Chromium, driven by playwright-core (which never downloads a browser of its own). */
+export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `no Chromium at ${CHROMIUM}: scripts/test installs it from apt; or run sudo apt-get install -y chromium`,
     );
   }
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     // No sandbox: CI containers run as root, where Chromium's sandbox refuses to start. No GPU: none there.
     args: ['--headless', '--no-sandbox', '--disable-gpu'],
     timeout: DEADLINE_MS,
   });
-  return { open: (runDir) => openReport(browser, runDir), close: () => browser.close() };
 }
 
 async function openReport(browser: Browser, runDir: string): Promise<ReportView> {

@@ -36,6 +36,7 @@ import { Transitions } from './orchestrator/transitions.ts';
 import { pushModes } from './regions/push-modes.ts';
 import { httpsRegionAdmin } from './regions/region-admin.ts';
 import { RouteTable } from './routing/route-table.ts';
+import { createStatusPage } from './status-page/status-page.ts';
 
 /** How often the failover state is re-read even without a change notice. */
 const STATE_REFRESH_MS = 1000;
@@ -213,13 +214,24 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     new TokenVerifier({ signingKey, knownPrincipals: () => authorizer.names() }),
     options.tenantId ?? DEFAULT_TENANT_ID,
   );
+  const status = new StatusReporter(store, monitor, options.regions);
+  const browser = createStatusPage({
+    regions: options.regions,
+    status,
+    faults,
+    monitor,
+    events,
+    ca,
+    clock,
+    logger,
+  });
   const app = controlApi({
     auth: {
       authenticate: (authorization) => authenticator.authenticate(authorization),
       isAdministrator: (principal) => authorizer.isAdministrator(principal),
       challenge: authenticator.challenge,
     },
-    status: new StatusReporter(store, monitor, options.regions),
+    status,
     events,
     store,
     orchestrator,
@@ -230,10 +242,13 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     processes: options.processes,
     registry: metrics.registry,
     logger,
+    browser,
   });
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   await listen(server, options.apiPort ?? 0, options.host ?? '127.0.0.1');
   opened.push('control API', () => closeNow(server));
+  // Before the server closes: its open event streams end rather than being cut.
+  opened.push('status page event streams', async () => browser.close());
   const port = (server.address() as AddressInfo).port;
   logger.info({ gateway: gateway.url, control: `https://localhost:${port}` }, 'control process ready');
 

@@ -98,8 +98,9 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
     program
       .command('status')
       .description("show the failover state, the serving region and each region's health (control API)")
-      .option('--json', "print the control API's JSON as it is"),
-  ).action(async (options: ClientFlags & { json?: boolean }) => {
+      .option('--json', "print the control API's JSON as it is")
+      .option('--web', 'print a link that logs a browser into the status page (works once, within 60 s)'),
+  ).action(async (options: ClientFlags & { json?: boolean; web?: boolean }) => {
     const { runStatus } = await import('../commands/status-command.ts');
     setExitCode(await runStatus(options));
   });

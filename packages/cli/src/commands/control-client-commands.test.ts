@@ -38,6 +38,12 @@ function reply(path: string, method: string): { status: number; body: unknown } 
       body: { error: { code: 'Conflict', message: 'Cannot fail back: the vault is normal (epoch 1).' } },
     };
   }
+  if (method === 'POST' && path === '/api/login-tokens') {
+    return {
+      status: 201,
+      body: { token: 'abc', path: '/login?token=abc', expiresAt: '2026-01-01T00:01:00.000Z' },
+    };
+  }
   if (path.startsWith('/api/events')) {
     const since = new URL(path, 'https://x').searchParams.get('since');
     return { status: 200, body: { value: events.filter(({ id }) => since === null || id > since) } };
@@ -81,6 +87,17 @@ describe('control API commands', () => {
     expect(JSON.parse(json.stdout)).toEqual(STATUS);
     const token = seen.at(-1)?.authorization?.split('.')[1] ?? '';
     expect(JSON.parse(Buffer.from(token, 'base64url').toString())).toMatchObject({ sub: 'admin' });
+  });
+
+  it('status --web prints the login link alone on stdout, and when it stops working on stderr', async () => {
+    const web = await runCliProcess(['status', '--web', '--endpoints', endpointsFile], dir);
+    expect(web.code).toBe(0);
+    const { port } = server.address() as AddressInfo;
+    expect(web.stdout).toBe(`https://localhost:${port}/login?token=abc\n`);
+    expect(web.stderr).toContain(
+      'Open this link in a browser before 2026-01-01T00:01:00.000Z; it works once.',
+    );
+    expect(seen.at(-1)).toMatchObject({ method: 'POST', path: '/api/login-tokens' });
   });
 
   it('failover prints the accepted job; failback prints the 409 reason and exits 1', async () => {

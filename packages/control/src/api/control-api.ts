@@ -15,6 +15,9 @@ import type { FailoverStore } from '../failover/failover-store.ts';
 import type { FaultRules } from '../faults/fault-rules.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
+import { sessionOf } from '../status-page/session-auth.ts';
+import { type BrowserAccess, statusPageApi } from '../status-page/status-page-api.ts';
+import { statusPageRoutes } from '../status-page/status-page-routes.ts';
 import { readJsonBody } from './json-body.ts';
 import type { RegionProcesses, RegionProcessFault } from './region-processes.ts';
 import type { StatusReporter } from './status-report.ts';
@@ -42,12 +45,17 @@ export interface ControlApiDeps {
   processes: RegionProcesses | undefined;
   registry: Registry;
   logger: Logger;
+  /** The status page's sessions, login tokens and event streams (docs/status-page.md). */
+  browser: BrowserAccess;
 }
 
 /** A reply: JSON, or no body at all when `body` is undefined (204). */
-type Handler = (req: Request) => Promise<{ status?: number; body: unknown }>;
+export type Handler = (req: Request, principal: string) => Promise<{ status?: number; body: unknown }>;
 
-/** The control API (docs/control-api.md): JSON, administrators only, except /metrics. */
+/**
+ * The control API (docs/control-api.md): JSON, administrators only, except /metrics; and the status page
+ * (docs/status-page.md), whose session cookie is the other way in for an administrator.
+ */
 export function controlApi(deps: ControlApiDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -55,17 +63,20 @@ export function controlApi(deps: ControlApiDeps): express.Express {
   app.get('/metrics', async (_req, res) => {
     res.type(deps.registry.contentType).send(await deps.registry.metrics());
   });
+  app.use(statusPageRoutes(deps.browser));
   const authorize = async (req: Request) => {
-    const principal = await deps.auth.authenticate(req.headers.authorization);
+    const principal =
+      sessionOf(deps.browser.sessions, req)?.principal ??
+      (await deps.auth.authenticate(req.headers.authorization));
     if (!deps.auth.isAdministrator(principal)) {
       throw new ForbiddenError(`Principal ${principal} is not an administrator; the control API needs one.`);
     }
+    return principal;
   };
   const route = (method: 'get' | 'post' | 'delete', path: string, handler: Handler) =>
     app[method](path, async (req, res) => {
       try {
-        await authorize(req);
-        const reply = await handler(req);
+        const reply = await handler(req, await authorize(req));
         if (reply.body === undefined) res.status(reply.status ?? 204).end();
         else res.status(reply.status ?? 200).json(reply.body);
       } catch (error) {
@@ -75,6 +86,15 @@ export function controlApi(deps: ControlApiDeps): express.Express {
 
   route('get', '/api/status', async () => ({ body: await deps.status.report() }));
   route('get', '/api/events', async (req) => ({ body: { value: await deps.events.list(eventsQuery(req)) } }));
+  app.get('/api/events/stream', async (req, res) => {
+    try {
+      await authorize(req);
+      await deps.browser.streams.serve(req, res);
+    } catch (error) {
+      sendControlError(res, error, deps);
+    }
+  });
+  statusPageApi(route, deps.browser);
   route('post', '/api/failover', async () => {
     const accepted = await deps.orchestrator.forceFailover();
     await deps.events.append('control', { action: 'failover', ...accepted });

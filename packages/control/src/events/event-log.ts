@@ -66,6 +66,19 @@ export class EventLog {
     const entries = await this.#redis.xrange(CONTROL_KEYS.events, start, '+', 'COUNT', options.limit ?? 1000);
     return entries.map(([id, fields]) => toEvent(id, fields));
   }
+
+  /** The newest `count` events, oldest first. */
+  async recent(count: number): Promise<ControlEvent[]> {
+    const entries = await this.#redis.xrevrange(CONTROL_KEYS.events, '+', '-', 'COUNT', count);
+    return entries.reverse().map(([id, fields]) => toEvent(id, fields));
+  }
+}
+
+/** Whether event id `a` comes after `b` in the stream (ids are `<ms>-<sequence>`). */
+export function isAfter(a: string, b: string): boolean {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs === bMs ? aSeq > bSeq : aMs > bMs;
 }
 
 function toEvent(id: string, fields: string[]): ControlEvent {
