@@ -181,8 +181,9 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   replication = startReplication(options, redis, metrics, logger);
   await controlLink?.start();
   await faultRules?.start();
+  // Only a secondary replicates: a primary exposes no replication gauges (its "link" would read down).
   metrics.watchReplication(async () => {
-    const status = await replication?.status({ digests: false });
+    const status = secondary ? await replication?.status({ digests: false }) : undefined;
     return status ?? { lagSeconds: null, lagEntries: null, link: null };
   });
 

@@ -110,7 +110,7 @@ function showLastFailover(record) {
   const rto =
     record.servingAt === null
       ? 'still failing over'
-      : `${((Date.parse(record.servingAt) - Date.parse(record.detectedAt ?? record.startedAt)) / 1000).toFixed(1)} s`;
+      : `${((Date.parse(record.servingAt) - Date.parse(record.triggeredAt ?? record.detectedAt ?? record.startedAt)) / 1000).toFixed(1)} s`;
   const rpo = record.rpo
     ? `${record.rpo.lostChanges} changes lost` +
       (record.rpo.unacknowledgedChanges ? `, ${record.rpo.unacknowledgedChanges} unacknowledged` : '') +
