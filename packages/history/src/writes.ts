@@ -1,0 +1,99 @@
+import type { Anomaly, Operation } from './history.ts';
+
+/** At most one region accepts writes in one routing epoch (fencing: docs/control-api.md#fencing). */
+export function splitBrain(history: readonly Operation[]): Anomaly[] {
+  const writersByEpoch = new Map<number, Map<string, number>>();
+  for (const op of history) {
+    if (op.kind !== 'write' || op.outcome !== 'ok' || op.epoch === undefined || op.region === undefined)
+      continue;
+    const writers = writersByEpoch.get(op.epoch) ?? new Map<string, number>();
+    if (!writers.has(op.region)) writers.set(op.region, op.id);
+    writersByEpoch.set(op.epoch, writers);
+  }
+  return [...writersByEpoch]
+    .filter(([, writers]) => writers.size > 1)
+    .map(([epoch, writers]) => ({
+      check: 'split-brain',
+      detail: `epoch ${epoch}: writes acknowledged by ${[...writers.keys()].join(' and ')}`,
+      operations: [...writers.values()],
+    }));
+}
+
+/** What the deployment holds at the end, once it is back in normal and replication caught up. */
+export interface FinalState {
+  /** Every value each key holds in any of its versions (the values of its version history). */
+  valuesOf(key: string): readonly string[];
+}
+
+/** What the failovers of the run reported losing (the control API's `rpo` of each failover). */
+export interface ReportedLoss {
+  /** Acknowledged changes reported lost, summed over the failovers. */
+  changes: number;
+  /** Commit-time windows the lost changes lie in, one per failover that lost any (ms, the history's clock). */
+  windows: readonly { from: number; to: number }[];
+}
+
+/**
+ * Acknowledged writes the final state does not hold. With `sync` replication there must be none; with
+ * `async` each missing one must lie in a window a failover reported, and the failovers' count must equal
+ * them, up to the writes that got no answer (a loss nobody counted is as bad as a count of nothing lost).
+ */
+export function lostWrites(
+  history: readonly Operation[],
+  final: FinalState,
+  mode: 'sync' | 'async',
+  reported: ReportedLoss,
+): Anomaly[] {
+  const missing = history.filter(
+    (op) =>
+      op.kind === 'write' && op.outcome === 'ok' && !final.valuesOf(op.key).includes(op.value as string),
+  );
+  if (mode === 'sync') {
+    return missing.map((write) => ({
+      check: 'lost-write',
+      detail: `write #${write.id} of ${write.key} was acknowledged (sync replication) and is gone`,
+      operations: [write.id],
+    }));
+  }
+  const anomalies: Anomaly[] = missing
+    .filter((write) => !reported.windows.some((window) => inWindow(write, window)))
+    .map((write) => ({
+      check: 'lost-write',
+      detail: `write #${write.id} of ${write.key} is gone, outside every window a failover reported`,
+      operations: [write.id],
+    }));
+  // The reported count is of committed changes: a write that committed without its client learning so
+  // (unknown) may be among them, never more acknowledged writes than reported.
+  const unanswered = history.filter((op) => op.kind === 'write' && op.outcome === 'unknown').length;
+  const unexplained = reported.changes - missing.length;
+  if (unexplained < 0 || unexplained > unanswered) {
+    anomalies.push({
+      check: 'rpo-mismatch',
+      detail:
+        `${missing.length} acknowledged writes are gone; the failovers reported ${reported.changes} ` +
+        `changes lost (${unanswered} writes got no answer)`,
+      operations: missing.map((write) => write.id),
+    });
+  }
+  return anomalies;
+}
+
+/** The write's commit lies somewhere between its invocation and its acknowledgement. */
+function inWindow(write: Operation, window: { from: number; to: number }): boolean {
+  return write.invokedAt <= window.to && (write.completedAt ?? Number.POSITIVE_INFINITY) >= window.from;
+}
+
+/**
+ * A write whose outcome the client never learnt happened once or not at all: its value is in at most one
+ * version. Twice would mean a retry below the client (a re-sent commit) wrote it again.
+ */
+export function duplicatedUnknowns(history: readonly Operation[], versionValues: FinalState): Anomaly[] {
+  return history
+    .filter((op) => op.kind === 'write' && op.outcome === 'unknown' && op.value !== undefined)
+    .filter((op) => versionValues.valuesOf(op.key).filter((value) => value === op.value).length > 1)
+    .map((write) => ({
+      check: 'duplicated-unknown',
+      detail: `write #${write.id} of ${write.key} got no answer and its value is in more than one version`,
+      operations: [write.id],
+    }));
+}
