@@ -14,7 +14,7 @@ export interface ClientErrorOptions {
 }
 
 /** The answer to a request Node's HTTP parser refused or timed out; undefined: the client is gone. */
-export interface ClientErrorReply {
+interface ClientErrorReply {
   readonly status: number;
   readonly code: string;
   readonly message: string;
@@ -53,7 +53,7 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions =
  * What to answer for a parser or timeout error of Node's (by its code, never its message); undefined for
  * any other (a reset, a failed TLS handshake): nothing can be answered on that connection.
  */
-export function clientErrorReply(error: NodeJS.ErrnoException): ClientErrorReply | undefined {
+function clientErrorReply(error: NodeJS.ErrnoException): ClientErrorReply | undefined {
   const code = error.code ?? '';
   if (code !== 'ERR_HTTP_REQUEST_TIMEOUT' && !code.startsWith('HPE_')) return undefined;
   switch (code) {
