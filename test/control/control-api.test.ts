@@ -232,3 +232,40 @@ describe('the client link under /api/links (toxiproxy-shaped)', () => {
     expect((await links('/proxies/%ZZ', 'admin')).status).toBe(400);
   });
 });
+
+describe('the control API refuses malformed HTTP in its own error format (issue 13, defect 5)', () => {
+  it('a 60 KB header: 400 BadRequest with a JSON body', async () => {
+    const reply = await rawRequest(stack.control, {
+      path: '/api/status',
+      principal: 'admin',
+      headers: { 'x-padding': 'p'.repeat(60 * 1024) },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.connection).toBe('close');
+    expect(errorOf(reply.json).code).toBe('BadRequest');
+  });
+
+  it('a body over 64 KB: 413 RequestEntityTooLarge', async () => {
+    const reply = await rawRequest(stack.control, {
+      method: 'POST',
+      path: '/api/faults',
+      principal: 'admin',
+      body: { padding: 'p'.repeat(70 * 1024) },
+    });
+    expect(reply.status).toBe(413);
+    expect(errorOf(reply.json).code).toBe('RequestEntityTooLarge');
+  });
+
+  it('bytes past a short Content-Length: the request is answered in JSON, and the connection closed', async () => {
+    const reply = await rawRequest(stack.control, {
+      method: 'POST',
+      path: '/api/faults',
+      principal: 'admin',
+      body: '{"action": "error"}',
+      headers: { 'content-length': 3 },
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.headers.connection).toBe('close');
+    expect(errorOf(reply.json).code).toBe('BadParameter');
+  });
+});

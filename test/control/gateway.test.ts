@@ -179,7 +179,7 @@ describe('the gateway against a stand-in region', () => {
 
   beforeAll(async () => {
     echo = https.createServer({ key: await tlsFile('server-key.pem'), cert: await tlsFile('server.pem') });
-    acceptProxyHeaders(echo);
+    acceptProxyHeaders(echo, 10_000);
     echo.on('secureConnection', () => connections++);
     echo.on('request', (req, res) => {
       const socket = req.socket as TLSSocket;

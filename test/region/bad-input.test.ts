@@ -55,6 +55,9 @@ interface Row {
   status: number;
   code: string;
   after: Aftermath;
+  /** Headers over the defaults (a body goes as `application/json` unless `noContentType`). */
+  headers?: Record<string, string>;
+  noContentType?: boolean;
 }
 
 const put = (what: string, body: unknown, code = 'BadParameter', status = 400): Row => ({
@@ -106,7 +109,26 @@ const restore = (what: string, body: unknown): Row => ({
   after: 'none',
 });
 
+/** A PUT of a valid secret body whose framing (media type, charset, coding) the service does not read. */
+const unreadable = (what: string, framing: Pick<Row, 'headers' | 'noContentType'>, status = 415): Row => ({
+  ...put(what, { value: 'x' }, status === 415 ? 'UnsupportedMediaType' : 'BadParameter', status),
+  ...framing,
+});
+
 const ROWS: Row[] = [
+  // How a body is framed (issue 13, defect 6): application/json in UTF-8, uncompressed, or nothing is stored.
+  unreadable('a body with no Content-Type', { noContentType: true }),
+  unreadable('a body sent as text/plain', { headers: { 'content-type': 'text/plain' } }),
+  unreadable('a form-encoded body', { headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+  unreadable('Content-Encoding gzip on an uncompressed body', { headers: { 'content-encoding': 'gzip' } }),
+  unreadable('charset=utf-16', { headers: { 'content-type': 'application/json; charset=utf-16' } }),
+  unreadable('a charset that does not exist', {
+    headers: { 'content-type': 'application/json; charset=bogus' },
+  }),
+  put(
+    'a value that is not valid UTF-8',
+    Buffer.from([...Buffer.from('{"value":"a'), 0xff, 0xfe, ...Buffer.from('"}')]),
+  ),
   // Bodies of PUT /secrets/{name}
   put('malformed JSON', '{"value": "x"'),
   put('a body that is an array', '[{"value":"x"}]'),
@@ -201,6 +223,8 @@ describe('malformed and hostile requests', () => {
       path: row.path,
       principal: 'admin',
       body: row.body,
+      ...(row.headers ? { headers: row.headers } : {}),
+      ...(row.noContentType ? { noContentType: true } : {}),
     });
 
     expect(response.status).not.toBe(500);
@@ -276,5 +300,23 @@ describe('malformed requests the router sees first', () => {
     expect(response.status).toBe(413);
     expect(response.json).toMatchObject({ error: { code: 'RequestEntityTooLarge' } });
     expect(await changeCount()).toBe(before);
+  });
+
+  it('stores a body framed as the SDKs and curl frame it: application/json, any case, charset utf-8', async () => {
+    for (const contentType of [
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/json;charset="UTF-8"',
+    ]) {
+      const response = await rawRequest(region, {
+        method: 'PUT',
+        path: `/secrets/framing-accepted?${API}`,
+        principal: 'admin',
+        body: { value: 'é ✓' },
+        headers: { 'content-type': contentType, 'content-encoding': 'identity' },
+      });
+      expect({ contentType, status: response.status }).toEqual({ contentType, status: 200 });
+      expect((response.json as { value: string }).value).toBe('é ✓');
+    }
   });
 });

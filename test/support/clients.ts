@@ -86,6 +86,8 @@ export interface RawRequest {
   body?: unknown;
   /** Send the body with `Transfer-Encoding: chunked` (no Content-Length), in 64 KiB writes. */
   chunked?: boolean;
+  /** Send a body without any Content-Type (by default a body goes as `application/json`). */
+  noContentType?: boolean;
 }
 
 export interface RawResponse {
@@ -109,7 +111,7 @@ export async function rawRequest(region: TestRegion, request: RawRequest): Promi
       typeof request.body === 'string' || Buffer.isBuffer(request.body)
         ? Buffer.from(request.body)
         : Buffer.from(JSON.stringify(request.body));
-    headers['content-type'] ??= 'application/json';
+    if (!request.noContentType) headers['content-type'] ??= 'application/json';
     if (!request.chunked) headers['content-length'] ??= body.length;
   }
   return new Promise<RawResponse>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { Principal } from '@vaultover/auth';
 import type { Clock } from '@vaultover/foundation';
+import type { ServerLimits } from '@vaultover/foundation/http';
 import type { Logger } from 'pino';
 import type { RegionProcesses } from './api/region-processes.ts';
 import type { MonitorSettings } from './monitor/health-monitor.ts';
@@ -37,6 +38,11 @@ export interface ControlOptions {
   apiPort?: number;
   /** Global endpoint port; 0 picks a free one. */
   gatewayPort?: number;
+  /**
+   * Time and connection limits of the control API's and the global endpoint's listeners, over
+   * DEFAULT_SERVER_LIMITS (docs/reliability.md). Tests shorten them.
+   */
+  limits?: Partial<ServerLimits>;
   monitor?: Partial<MonitorSettings>;
   failover?: Partial<FailoverSettings>;
   clock?: Clock;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -12,6 +11,7 @@ import {
 } from '@vaultover/auth';
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { StopStack, systemClock } from '@vaultover/foundation';
+import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -190,6 +190,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     logger,
     host: options.host,
     port: options.gatewayPort,
+    limits: options.limits,
   });
   opened.push('global endpoint', () => gateway.close());
 
@@ -244,7 +245,11 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     logger,
     browser,
   });
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
+  const { server, cap } = limitedHttpsServer({ key: tls.keyPem, cert: tls.certPem }, app, {
+    limits: { ...DEFAULT_SERVER_LIMITS, ...options.limits },
+    who: 'The control API',
+  });
+  capConnections(server, cap);
   await listen(server, options.apiPort ?? 0, options.host ?? '127.0.0.1');
   opened.push('control API', () => closeNow(server));
   // Before the server closes: its open event streams end rather than being cut.

@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:https';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:https';
 import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
   TokenVerifier,
 } from '@vaultover/auth';
 import { systemClock } from '@vaultover/foundation';
+import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
 import { ensureTlsMaterial, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
@@ -246,10 +248,25 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
 
   // Vaults created at run time get their certificate at their first handshake (SNI).
   const sni = await vaultCertificates(tls, hosts, service.vaults);
-  const server = createServer({ key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback }, app);
-  server.keepAliveTimeout = 65_000;
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  // What the HTTP parser refuses gets the service's error format too, never an empty 400 or a reset.
+  const { server, cap } = limitedHttpsServer(
+    { key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback },
+    app,
+    {
+      limits,
+      who: `Region ${options.region}`,
+      errorHeaders: () => ({
+        'x-ms-request-id': randomUUID(),
+        'x-ms-keyvault-region': options.region,
+        'x-vaultover-mode': gate.state.mode,
+      }),
+    },
+  );
   // Connections from the global endpoint start with a PROXY header naming the epoch they were routed under.
-  const dropUnread = acceptProxyHeaders(server);
+  const dropUnread = acceptProxyHeaders(server, limits.handshakeTimeoutMs);
+  // After acceptProxyHeaders, which replaces the 'connection' listeners: counted before the header is read.
+  capConnections(server, cap);
   try {
     await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {

@@ -1,5 +1,6 @@
 import type { Principal } from '@vaultover/auth';
 import type { Clock } from '@vaultover/foundation';
+import type { ServerLimits } from '@vaultover/foundation/http';
 import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
 import type { ThrottlingSettings } from './throttling/throttle-settings.ts';
@@ -41,6 +42,11 @@ export interface RegionNodeOptions {
   throttling?: ThrottlingSettings;
   /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */
   clock?: SimulatedClock;
+  /**
+   * Time and connection limits of the HTTPS listener, over DEFAULT_SERVER_LIMITS (10 s for the TLS
+   * handshake and for each request's headers, 1024 connections; docs/reliability.md). Tests shorten them.
+   */
+  limits?: Partial<ServerLimits>;
   /**
    * The control Redis of a failover deployment. With it, the node takes its mode and epoch from the
    * failover state there and, as the writer, renews its write lease (fencing); until it has read them it

@@ -63,6 +63,13 @@ export class PayloadTooLargeError extends VaultError {
   }
 }
 
+/** 415: a body in a media type, charset or content coding the service does not read. */
+export class UnsupportedMediaTypeError extends VaultError {
+  constructor(message: string) {
+    super(415, 'UnsupportedMediaType', message);
+  }
+}
+
 export class ServiceUnavailableError extends VaultError {
   constructor(message: string) {
     super(503, 'ServiceUnavailable', message);

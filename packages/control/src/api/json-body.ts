@@ -1,4 +1,4 @@
-import { BadParameterError } from '@vaultover/vault';
+import { BadParameterError, PayloadTooLargeError } from '@vaultover/vault';
 import type { Request } from 'express';
 
 /** The largest body the control API reads: a fault rule is well under a kilobyte. */
@@ -6,15 +6,20 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * Reads the request's body as JSON, whatever its content type says (`curl -d` sends form encoding by
- * default). An empty, oversized or malformed body is a BadParameter that says which.
+ * default). An oversized body is a 413 (the rest of it read and dropped, so that the connection stays
+ * usable); an empty or malformed one a BadParameter that says which.
  */
 export async function readJsonBody(req: Request): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Unread, the body is discarded by Node once the answer is sent.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  // Not destroyed on an early exit: that would reset the connection under the answer.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > MAX_BODY_BYTES) {
-      throw new BadParameterError(`The body must be at most ${MAX_BODY_BYTES} bytes of JSON.`);
+      req.resume();
+      throw tooLarge();
     }
     chunks.push(chunk);
   }
@@ -25,4 +30,8 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   } catch (error) {
     throw new BadParameterError(`The body is not valid JSON: ${(error as Error).message}.`);
   }
+}
+
+function tooLarge(): PayloadTooLargeError {
+  return new PayloadTooLargeError(`The body must be at most ${MAX_BODY_BYTES} bytes of JSON.`);
 }

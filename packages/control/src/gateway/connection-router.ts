@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
+import type { Admission } from '@vaultover/foundation/http';
 import { type ConnectionToxics, closeTogether } from '@vaultover/link-proxy';
 import type { Logger } from 'pino';
+import { awaitClientHello } from './client-hello.ts';
 import type { ClientLink } from './client-link.ts';
 import { type GatewayMetrics, type GatewayOutcome, NO_REGION } from './gateway-metrics.ts';
 import type { HeldConnections } from './held-connections.ts';
@@ -20,6 +22,10 @@ export interface ConnectionRouterDeps {
   metrics: GatewayMetrics;
   /** How long to wait for a region to accept the connection, then for its first byte. */
   timeoutMs: number;
+  /** How long a client has to send its ClientHello before anything is connected for it. */
+  handshakeTimeoutMs: number;
+  /** The listener's connection limit, named in the refusal of connections admitted past it. */
+  maxConnections: number;
   logger: Logger;
 }
 
@@ -33,11 +39,13 @@ interface Fate {
  * socket arrives paused (`pauseOnConnect`): nothing is read before the decision says who reads it.
  */
 export function connectionRouter(deps: ConnectionRouterDeps) {
-  return (socket: Socket): void => {
+  return (socket: Socket, admission: Exclude<Admission, 'drop'>): void => {
     const startedAt = performance.now();
     // Resets by the client are expected; 'close' follows, and whoever owns the socket then handles it.
     socket.on('error', () => {});
-    route(socket, deps.link.accept(socket), deps).then(
+    const toxics = deps.link.accept(socket);
+    const fate = admission === 'refuse' ? refuse(socket, toxics, deps) : route(socket, toxics, deps);
+    fate.then(
       (fate) => deps.metrics.record(fate.region, fate.outcome, startedAt),
       (error) => {
         deps.logger.error({ err: error }, 'gateway connection failed');
@@ -45,6 +53,11 @@ export function connectionRouter(deps: ConnectionRouterDeps) {
       },
     );
   };
+}
+
+async function refuse(socket: Socket, toxics: ConnectionToxics, deps: ConnectionRouterDeps): Promise<Fate> {
+  deps.local.answer(socket, toxics, { kind: 'refused', limit: deps.maxConnections });
+  return { region: NO_REGION, outcome: 'refused' };
 }
 
 async function route(socket: Socket, toxics: ConnectionToxics, deps: ConnectionRouterDeps): Promise<Fate> {
@@ -95,6 +108,9 @@ async function relay(
   deps: ConnectionRouterDeps,
 ): Promise<GatewayOutcome> {
   if (socket.destroyed) return 'client-aborted'; // released from a hold just as the client left
+  const hello = await awaitClientHello(socket, deps.handshakeTimeoutMs);
+  if (hello === 'closed') return 'client-aborted';
+  if (hello === 'timeout') return 'handshake-timeout';
   const start = await startRelay(socket, toxics, target, deps.timeoutMs);
   switch (start.kind) {
     case 'relaying': {

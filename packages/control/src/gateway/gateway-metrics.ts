@@ -13,6 +13,8 @@ export const GATEWAY_OUTCOMES = [
   'unavailable',
   'upstream-error',
   'client-aborted',
+  'handshake-timeout',
+  'refused',
 ] as const;
 export type GatewayOutcome = (typeof GATEWAY_OUTCOMES)[number];
 

@@ -1,3 +1,4 @@
+import type { ServerLimits } from '@vaultover/foundation/http';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { RouteSource } from './route-source.ts';
@@ -28,6 +29,12 @@ export interface GatewayOptions {
   upstreamTimeoutMs?: number;
   /** Seed of the client link's random source (toxicity, jitter). Default 1, as a link proxy's. */
   seed?: number;
+  /**
+   * Over DEFAULT_SERVER_LIMITS: `handshakeTimeoutMs` (a client's ClientHello must arrive this soon, or it
+   * is dropped before any region is connected; the gateway's own answers get it plus `headersTimeoutMs`
+   * for their handshake and request) and `maxConnections` (past it, connections are answered 503).
+   */
+  limits?: Partial<ServerLimits>;
 }
 
 /** Defaults of the optional GatewayOptions, defined once. */

@@ -1,5 +1,6 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { seededRandom } from '@vaultover/foundation';
+import { ConnectionCap, DEFAULT_SERVER_LIMITS } from '@vaultover/foundation/http';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { listen } from '../net/listen.ts';
@@ -45,15 +46,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const source = options.routeSource;
   const held = new HeldConnections(source);
   const routed = new RoutedConnections(source, metrics);
-  const local = new LocalReplies(tls, source);
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+  const local = new LocalReplies(tls, source, limits.handshakeTimeoutMs + limits.headersTimeoutMs);
+  const cap = new ConnectionCap(limits.maxConnections);
   const sockets = new Set<Socket>();
   const host = options.host ?? GATEWAY_DEFAULTS.host;
   let port = options.port ?? GATEWAY_DEFAULTS.port;
   // Paused: no byte is read before the connection's route says who reads it.
   const server = createServer({ pauseOnConnect: true, noDelay: true }, (socket) => {
+    const admission = cap.admit(socket);
+    if (admission === 'drop') return;
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    router(socket);
+    router(socket, admission);
   });
   const dropConnections = () => {
     local.close();
@@ -78,6 +83,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     link,
     metrics,
     timeoutMs: options.upstreamTimeoutMs ?? GATEWAY_DEFAULTS.upstreamTimeoutMs,
+    handshakeTimeoutMs: limits.handshakeTimeoutMs,
+    maxConnections: limits.maxConnections,
     logger,
   });
   const stop = () => {

@@ -2,14 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import { type Duplex, duplexPair } from 'node:stream';
 import { createSecureContext, type SecureContext, TLSSocket } from 'node:tls';
+import { answerClientErrors } from '@vaultover/foundation/http';
 import { type ConnectionToxics, closeTogether } from '@vaultover/link-proxy';
 import { sendGatewayError } from './error-reply.ts';
 import type { GatewayTls } from './gateway-tls.ts';
 import type { RouteDecision, RouteSource } from './route-source.ts';
 import { sendUnavailable, sendWindowError } from './window-replies.ts';
-
-/** Idle time after which a connection handed over for a local answer is dropped. */
-const IDLE_TIMEOUT_MS = 30_000;
 
 export type ForwardTarget = Extract<RouteDecision, { kind: 'forward' }>;
 
@@ -17,7 +15,9 @@ export type ForwardTarget = Extract<RouteDecision, { kind: 'forward' }>;
 export type LocalReply =
   | { readonly kind: 'window'; readonly decision: Extract<RouteDecision, { kind: 'fail' }> }
   | { readonly kind: 'unavailable'; readonly decision: Extract<RouteDecision, { kind: 'unavailable' }> }
-  | { readonly kind: 'upstream-error'; readonly target: ForwardTarget; readonly reason: string };
+  | { readonly kind: 'upstream-error'; readonly target: ForwardTarget; readonly reason: string }
+  /** Past the listener's connection limit (`maxConnections`). */
+  | { readonly kind: 'refused'; readonly limit: number };
 
 /**
  * The gateway's own HTTPS server, which never listens: connections the gateway does not relay (a failover
@@ -32,19 +32,25 @@ export class LocalReplies {
   readonly #secureContext: SecureContext;
   readonly #sniCallback: GatewayTls['sniCallback'];
   readonly #replies = new WeakMap<TLSSocket, LocalReply>();
+  readonly #deadlines = new WeakMap<TLSSocket, NodeJS.Timeout>();
   // A server that never listens does not track its connections for closeAllConnections(): done here.
   readonly #open = new Set<TLSSocket>();
+  readonly #deadlineMs: number;
 
-  constructor(tls: GatewayTls, source: RouteSource) {
+  /**
+   * `deadlineMs`: the TLS handshake and the request's headers must be done this soon after the connection
+   * is handed over, or it is dropped (a server that never listens does not run the checks behind its own
+   * headersTimeout and requestTimeout).
+   */
+  constructor(tls: GatewayTls, source: RouteSource, deadlineMs: number) {
     this.#source = source;
+    this.#deadlineMs = deadlineMs;
     this.#secureContext = createSecureContext({ key: tls.material.keyPem, cert: tls.material.certPem });
     this.#sniCallback = tls.sniCallback;
     this.#server = createServer((req, res) => this.#answer(req, res));
-    // A server that never listens does not run the checks behind headersTimeout and requestTimeout:
-    // a client that sends nothing on a connection it is to be answered on is dropped after this.
-    this.#server.setTimeout(IDLE_TIMEOUT_MS);
-    // A failed handshake or an unparsable request: nothing can be answered on it.
-    this.#server.on('clientError', (_error, socket) => socket.destroy());
+    // An unparsable request is answered in the service's format, and its connection closed cleanly; a
+    // failed handshake (reported the same way) is dropped: nothing can be answered on it.
+    answerClientErrors(this.#server);
   }
 
   /**
@@ -59,7 +65,12 @@ export class LocalReplies {
     });
     this.#replies.set(tlsSocket, reply);
     this.#open.add(tlsSocket);
-    tlsSocket.once('close', () => this.#open.delete(tlsSocket));
+    const deadline = setTimeout(() => tlsSocket.destroy(), this.#deadlineMs);
+    tlsSocket.once('close', () => {
+      clearTimeout(deadline);
+      this.#open.delete(tlsSocket);
+    });
+    this.#deadlines.set(tlsSocket, deadline);
     this.#server.emit('connection', tlsSocket);
   }
 
@@ -72,8 +83,10 @@ export class LocalReplies {
   #answer(req: IncomingMessage, res: ServerResponse): void {
     // Nothing reads the request body: the connection closes after the answer.
     req.resume();
-    const reply = this.#replies.get(req.socket as TLSSocket);
+    const socket = req.socket as TLSSocket;
+    const reply = this.#replies.get(socket);
     if (!reply) return void res.destroy(); // not handed over by answer(): cannot happen
+    clearTimeout(this.#deadlines.get(socket));
     switch (reply.kind) {
       case 'window':
         sendWindowError(res, reply.decision, this.#source.clock.now());
@@ -91,6 +104,16 @@ export class LocalReplies {
           `The region ${reply.target.region} that serves the vault did not answer the global endpoint ` +
             `(${reply.reason}); retry later: if the region stays down the vault fails over.`,
           { region: reply.target.region, mode: reply.target.mode },
+        );
+        return;
+      case 'refused':
+        sendGatewayError(
+          res,
+          503,
+          'ServiceUnavailable',
+          `The global endpoint has ${reply.limit} connections open, its limit; this one is refused. ` +
+            'Retry shortly.',
+          { mode: 'unavailable', retryAfterSeconds: 1 },
         );
     }
   }

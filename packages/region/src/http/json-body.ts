@@ -1,5 +1,6 @@
 import { BadParameterError, PayloadTooLargeError } from '@vaultover/vault';
 import type { Request } from 'express';
+import { requireJsonMediaType } from './json-media-type.ts';
 
 /** Largest request body accepted; well above the 25 KB secret limit so that limit gets its own clear error. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -7,9 +8,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 // A body can be read once; throttling reads a key creation's body before its handler does.
 const bodies = new WeakMap<Request, Promise<unknown>>();
 
+// Fatal: a byte sequence that is not UTF-8 is refused, never read as U+FFFD (a secret would change).
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * Reads and parses a JSON body; an empty body is `undefined`. Never trusts Content-Length alone. Read
- * once per request: later calls get the same result (or the same error).
+ * Reads and parses a JSON body; an empty body is `undefined`. Refuses a body that is not
+ * `application/json` in UTF-8, uncompressed (415, before reading it), one over {@link MAX_BODY_BYTES}
+ * (413) and one that is not valid UTF-8 or JSON (400). Never trusts Content-Length alone. Read once per
+ * request: later calls get the same result (or the same error).
  */
 export function readJsonBody(req: Request): Promise<unknown> {
   let body = bodies.get(req);
@@ -21,17 +27,29 @@ export function readJsonBody(req: Request): Promise<unknown> {
 }
 
 async function readOnce(req: Request): Promise<unknown> {
+  requireJsonMediaType(req.headers);
   const declared = Number(req.headers['content-length'] ?? 0);
+  // Unread, the body is discarded by Node once the answer is sent: the connection stays usable.
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  // Not destroyed on a early exit: destroying the request would reset the connection under the answer.
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
+    if (size > MAX_BODY_BYTES) {
+      // The rest is read and dropped, so that the answer comes on a connection the client can reuse.
+      req.resume();
+      throw tooLarge();
+    }
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
-  const text = Buffer.concat(chunks, size).toString('utf8');
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks, size));
+  } catch {
+    throw new BadParameterError('The request body is not valid UTF-8.');
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -2,22 +2,21 @@ import type { Server, Socket } from 'node:net';
 import { decodeProxyHeader, isMalformedProxyHeader, proxyHeaderLength } from '@vaultover/contract';
 import { rememberProxyHeader } from './proxied-connections.ts';
 
-/** A header must arrive this soon after the connection opens; the gateway sends it before any byte. */
-const HEADER_TIMEOUT_MS = 10_000;
-
 /**
  * Makes `server` (an https server) accept an optional PROXY v2 header before TLS: its own 'connection'
  * listeners (the TLS handshake) run once the first bytes show there is none, or once it has been read,
  * with any bytes past it put back for TLS. Direct clients, whose first byte is a TLS record's, are handed
- * on at their first read. Returns a function that drops connections still being read (for close()).
+ * on at their first read. A connection that has not shown either within `timeoutMs` (the gateway sends
+ * the header before any byte) is dropped. Returns a function that drops connections still being read
+ * (for close()).
  */
-export function acceptProxyHeaders(server: Server): () => void {
+export function acceptProxyHeaders(server: Server, timeoutMs: number): () => void {
   const tlsListeners = server.listeners('connection') as ((socket: Socket) => void)[];
   server.removeAllListeners('connection');
   const pending = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
     pending.add(socket);
-    readHeader(socket, () => {
+    readHeader(socket, timeoutMs, () => {
       pending.delete(socket);
       for (const listener of tlsListeners) listener.call(server, socket);
     });
@@ -28,7 +27,7 @@ export function acceptProxyHeaders(server: Server): () => void {
   };
 }
 
-function readHeader(socket: Socket, handOn: () => void): void {
+function readHeader(socket: Socket, timeoutMs: number, handOn: () => void): void {
   let buffered = Buffer.alloc(0);
   /** `drop`: the connection closed, timed out or sent a malformed header; nothing goes on to TLS. */
   const finish = (drop: boolean) => {
@@ -60,7 +59,7 @@ function readHeader(socket: Socket, handOn: () => void): void {
     if (rest.length > 0) socket.unshift(rest);
     finish(false);
   };
-  const timer = setTimeout(() => finish(true), HEADER_TIMEOUT_MS);
+  const timer = setTimeout(() => finish(true), timeoutMs);
   socket.on('error', onError);
   socket.on('close', onClose);
   socket.on('readable', onReadable);
