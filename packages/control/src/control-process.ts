@@ -135,6 +135,7 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     clock,
     settings,
     positions,
+    monitor,
     admin,
     urls,
     logger,

@@ -33,12 +33,12 @@ export const TRANSITION_TABLE = {
   'failback-aborted': {
     from: 'failing-back',
     to: 'failed-over',
-    why: 'The window ended with the primary behind the secondary: serving it would fork the regions.',
+    why: 'The window ended with the primary unhealthy, unknown to the monitor or behind the secondary: the secondary serves on.',
   },
   'failed-back': {
     from: 'failing-back',
     to: 'normal',
-    why: 'The window ended with the primary holding every change the secondary applied: it writes again.',
+    why: 'The window ended with the primary healthy and holding every change the secondary applied: it writes again.',
   },
 } as const satisfies Record<string, TransitionSpec>;
 

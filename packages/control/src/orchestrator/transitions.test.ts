@@ -7,6 +7,7 @@ import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
 import type { TransitionEvent } from '../failover/transition-events.ts';
+import type { RegionView } from '../monitor/health-monitor.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { type TransitionJob, Transitions } from './transitions.ts';
@@ -29,6 +30,8 @@ interface Fixture {
   events: EventLog;
   pushed: string[];
   health: Map<string, RegionHealth>;
+  /** Region → the failure of its latest probe, and whether the monitor has judged it down for it. */
+  failing: Map<string, { reason: string; judgedDown: boolean }>;
   /** The typed events of the moves made through `store`. */
   told: TransitionEvent[];
   transitions(): Transitions;
@@ -40,6 +43,7 @@ function fixture(): Fixture {
   const events = new EventLog(control.client, clock);
   const pushed: string[] = [];
   const health = new Map<string, RegionHealth>();
+  const failing = new Map<string, { reason: string; judgedDown: boolean }>();
   const told: TransitionEvent[] = [];
   store.onAny((event) => told.push(event));
   const admin: RegionAdmin = {
@@ -52,6 +56,7 @@ function fixture(): Fixture {
     events,
     pushed,
     health,
+    failing,
     told,
     transitions: () =>
       new Transitions({
@@ -60,6 +65,7 @@ function fixture(): Fixture {
         clock,
         settings,
         positions: { latest: async (region) => health.get(region) },
+        monitor: { view: (region) => monitorView(health.get(region), failing.get(region), clock) },
         admin,
         urls: new Map([
           ['westeurope', 'https://w'],
@@ -67,6 +73,24 @@ function fixture(): Fixture {
         ]),
         logger: pino({ level: 'silent' }),
       }),
+  };
+}
+
+/** What the monitor would show of a region with this last good body and this latest failure. */
+function monitorView(
+  good: RegionHealth | undefined,
+  failure: { reason: string; judgedDown: boolean } | undefined,
+  clock: ManualClock,
+): RegionView | undefined {
+  if (!good && !failure) return undefined;
+  const at = new Date(clock.now()).toISOString();
+  return {
+    healthy: !failure?.judgedDown,
+    consecutiveFailures: failure ? 1 : 0,
+    consecutiveSuccesses: failure ? 0 : 1,
+    failingSince: failure ? clock.now() : null,
+    lastProbe: { at, ok: !failure, reason: failure?.reason ?? null },
+    lastGood: good ? { ...good, at: clock.now() } : null,
   };
 }
 
@@ -87,6 +111,14 @@ async function settle(clock: ManualClock, sleepers = 1): Promise<void> {
     timeoutMs: 5000,
     intervalMs: 5,
   });
+}
+
+/** Runs a failover job through its window: failed over at epoch 3. */
+async function failOver(f: Fixture): Promise<void> {
+  const failover = f.transitions().run(failoverJob, new AbortController().signal);
+  await settle(f.clock);
+  await f.clock.advance(5000);
+  await failover;
 }
 
 async function initialise(f: Fixture): Promise<FailoverState> {
@@ -211,10 +243,7 @@ describe('Transitions', () => {
   it('fails back through its window to normal, and the primary writes again', async () => {
     f.health.set('westeurope', positions(120, null));
     f.health.set('northeurope', positions(117, 117));
-    const failover = f.transitions().run(failoverJob, new AbortController().signal);
-    await settle(f.clock);
-    await f.clock.advance(5000);
-    await failover;
+    await failOver(f);
     f.health.set('westeurope', positions(120, null));
     f.health.set('northeurope', positions(120, 117));
     const failback = f
@@ -237,10 +266,7 @@ describe('Transitions', () => {
   });
 
   it('stays failed over when the primary came back with fewer changes than the secondary applied', async () => {
-    const failover = f.transitions().run(failoverJob, new AbortController().signal);
-    await settle(f.clock);
-    await f.clock.advance(5000);
-    await failover;
+    await failOver(f);
     f.health.set('westeurope', positions(10, null));
     f.health.set('northeurope', positions(10, 117));
     const failback = f
@@ -265,6 +291,59 @@ describe('Transitions', () => {
       to: 'failed-over',
       epoch: 5,
       reason: expect.stringMatching(/^westeurope holds 10 changes but northeurope applied 117/),
+    });
+  });
+
+  /** Fails over with both regions caught up, then runs a failback job to the end of its window. */
+  async function failBackAfter(change: () => void): Promise<FailoverState | undefined> {
+    f.health.set('westeurope', positions(120, null));
+    f.health.set('northeurope', positions(120, 120));
+    await failOver(f);
+    const failback = f
+      .transitions()
+      .run({ ...failoverJob, kind: 'failback', fromEpoch: 3 }, new AbortController().signal);
+    await settle(f.clock);
+    expect(await f.store.load()).toMatchObject({ state: 'failing-back', epoch: 4 });
+    change();
+    await f.clock.advance(3000);
+    await failback;
+    return f.store.load();
+  }
+
+  it.each([
+    {
+      when: 'the monitor judges the primary down',
+      failure: { reason: 'connect ECONNREFUSED 127.0.0.1:41001', judgedDown: true },
+      reason: 'westeurope is unhealthy (connect ECONNREFUSED 127.0.0.1:41001): the secondary serves on',
+    },
+    {
+      when: 'the primary failed its latest health check, before the monitor judged it down',
+      failure: { reason: 'no answer within 500 ms', judgedDown: false },
+      reason: 'westeurope failed its latest health check (no answer within 500 ms): the secondary serves on',
+    },
+  ])('stays failed over when $when at the end of the failback window', async ({ failure, reason }) => {
+    const state = await failBackAfter(() => f.failing.set('westeurope', failure));
+    expect(state).toMatchObject({ state: 'failed-over', epoch: 5 });
+    expect(f.told.at(-1)).toMatchObject({ kind: 'failback-aborted', reason });
+    // Nobody writes, the secondary serves read-only: as before the failback was tried.
+    expect(f.pushed.slice(-2)).toEqual(['https://w=standby@5', 'https://n=read-only@5']);
+  });
+
+  it('stays failed over when the primary is not known to the monitor, or its position is not', async () => {
+    const unknown = await failBackAfter(() => f.health.delete('westeurope'));
+    expect(unknown).toMatchObject({ state: 'failed-over', epoch: 5 });
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failback-aborted',
+      reason: "westeurope's health is unknown (no health check seen): the secondary serves on",
+    });
+    await initialise(f);
+    f.told.length = 0;
+    const noPosition = await failBackAfter(() => f.health.set('westeurope', regionHealth()));
+    expect(noPosition).toMatchObject({ state: 'failed-over', epoch: 5 });
+    expect(f.told.at(-1)).toMatchObject({
+      kind: 'failback-aborted',
+      reason:
+        "westeurope's change position is unknown (its health check did not report one): the secondary serves on",
     });
   });
 

@@ -5,6 +5,7 @@ import type { FailoverRecord, FailoverState } from '../failover/failover-state.t
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { TransitionPayloads } from '../failover/transition-events.ts';
 import type { FromOf, StateIn, ToOf, TransitionName } from '../failover/transition-table.ts';
+import type { HealthMonitor } from '../monitor/health-monitor.ts';
 import { pushModes } from '../regions/push-modes.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import type { FailoverSettings } from './failover-settings.ts';
@@ -28,6 +29,8 @@ export interface TransitionsDeps {
   clock: Clock;
   settings: FailoverSettings;
   positions: PositionsSource;
+  /** The monitor's verdicts: a failback ends only onto a primary it sees healthy. */
+  monitor: Pick<HealthMonitor, 'view'>;
   admin: RegionAdmin;
   /** Region name → base URL, for pushing modes. */
   urls: ReadonlyMap<string, string>;
@@ -108,16 +111,16 @@ export class Transitions {
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
     if (signal.aborted) return;
     const now = clock.now();
-    const behind = await this.#primaryBehind(state);
-    if (behind) {
-      // The primary lost changes the secondary holds (its Redis came back without them): serving it
-      // read-write would fork the regions. Stay failed over and say so.
+    const refusal = this.#primaryUnfit(state.primary) ?? (await this.#primaryBehind(state));
+    if (refusal) {
+      // Serving this primary would serve a dead region (and force a second failover), or fork the
+      // regions (it lost changes the secondary holds). Stay failed over and say why.
       const next: StateIn<'failed-over'> = {
         ...base(state, now),
         state: 'failed-over',
         failover: state.failover,
       };
-      await this.#move('failback-aborted', state, next, { reason: behind });
+      await this.#move('failback-aborted', state, next, { reason: refusal });
       return;
     }
     const recoveredChanges = await this.#recovered(state.primary, state.failover);
@@ -168,7 +171,29 @@ export class Transitions {
     return Math.max(0, Math.min(lost, lost - (had - have)));
   }
 
-  /** A reason when the primary holds fewer changes than the secondary applied, else null. */
+  /**
+   * Why the primary cannot take over at the end of the failback window, as the monitor sees it now, or
+   * null: it must be judged healthy, have answered its latest probe, and have reported its position.
+   * Unknown counts as unfit (a control process that has just started has probed nothing yet): the
+   * secondary serving read-only is safe, a dead or unknown primary serving is not.
+   */
+  #primaryUnfit(primary: string): string | null {
+    const view = this.#deps.monitor.view(primary);
+    const serving = 'the secondary serves on';
+    if (!view?.lastProbe) return `${primary}'s health is unknown (no health check seen): ${serving}`;
+    const reason = view.lastProbe.reason ?? 'no reason given';
+    if (!view.healthy) return `${primary} is unhealthy (${reason}): ${serving}`;
+    if (!view.lastProbe.ok) return `${primary} failed its latest health check (${reason}): ${serving}`;
+    if (typeof view.lastGood?.replication?.lastPosition !== 'number')
+      return `${primary}'s change position is unknown (its health check did not report one): ${serving}`;
+    return null;
+  }
+
+  /**
+   * A reason when the primary holds fewer changes than the secondary applied, else null. A secondary
+   * that never reported what it applied cannot say: that check exists to catch a primary that lost data,
+   * and the primary (checked above) is the way out of a secondary that is not answering.
+   */
   async #primaryBehind(state: FailoverState): Promise<string | null> {
     const [primary, secondary] = await Promise.all([
       this.#deps.positions.latest(state.primary),
