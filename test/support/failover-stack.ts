@@ -266,6 +266,12 @@ export async function waitUntilNormal(stack: FailoverStack, timeoutMs = 10_000):
   );
 }
 
+/** The states the failover state machine entered, oldest first, from the control API's events. */
+export async function statesEntered(stack: FailoverStack): Promise<unknown[]> {
+  const events = await stack.events();
+  return events.filter((event) => event.kind === 'transition').map((event) => event.details.to);
+}
+
 /** Polls the control API until the failover state is `state`; answers that status. */
 export async function waitForState(
   stack: FailoverStack,

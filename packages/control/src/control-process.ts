@@ -146,7 +146,12 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     if (record.servingAt !== null)
       metrics.failoverDuration.observe((record.servingAt - record.startedAt) / 1000);
   });
-  const queue = new TransitionQueue({ connection: { url: options.controlRedisUrl }, transitions, logger });
+  const queue = new TransitionQueue({
+    connection: { url: options.controlRedisUrl },
+    redis,
+    transitions,
+    logger,
+  });
   opened.push('transition queue', () => queue.close());
   const orchestrator = new Orchestrator({ store, events, monitor, queue, clock, settings, logger });
 

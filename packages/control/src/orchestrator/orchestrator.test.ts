@@ -47,9 +47,12 @@ describe('Orchestrator', () => {
       events: new EventLog(control.client, clock),
       monitor,
       queue: {
+        // As TransitionQueue: one job per id, and only the first request for an id is first.
         enqueue: async (job) => {
+          const id = `${job.kind}-${job.fromEpoch}`;
+          const first = !queued.some((earlier) => `${earlier.kind}-${earlier.fromEpoch}` === id);
           queued.push(job);
-          return `${job.kind}-${job.fromEpoch}`;
+          return { id, first };
         },
       },
       clock,
@@ -138,5 +141,24 @@ describe('Orchestrator', () => {
     expect(await orchestrator.forceFailover()).toEqual({ jobId: 'failover-4', epoch: 4 });
     // A forced failover's recovery time starts with the request.
     expect(queued[0]).toMatchObject({ forced: true, fromEpoch: 4, triggeredAt: clock.now() });
+  });
+
+  it('accepts the first forced request of a transition and refuses the next ones, naming its job', async () => {
+    expect(await orchestrator.forceFailover()).toEqual({ jobId: 'failover-4', epoch: 4 });
+    const again = orchestrator.forceFailover();
+    await expect(again).rejects.toMatchObject({
+      status: 409,
+      reason: { kind: 'already-requested', transition: 'failover', jobId: 'failover-4', epoch: 4 },
+      message: 'Cannot fail over: failover-4 was already requested at epoch 4 and runs once.',
+    });
+  });
+
+  it('refuses a forced failover once an automatic one was decided at the same epoch', async () => {
+    healthy.set('westeurope', false);
+    await orchestrator.decide();
+    await expect(orchestrator.forceFailover()).rejects.toMatchObject({
+      reason: { kind: 'already-requested', jobId: 'failover-4' },
+    });
+    expect(queued.map((job) => job.forced)).toEqual([false, true]);
   });
 });

@@ -6,7 +6,7 @@ import type { FailoverState, FailoverStateName } from '../failover/failover-stat
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { HealthMonitor } from '../monitor/health-monitor.ts';
 import type { FailoverSettings } from './failover-settings.ts';
-import type { TransitionQueue } from './transition-queue.ts';
+import type { Enqueued, TransitionQueue } from './transition-queue.ts';
 import type { TransitionJob } from './transitions.ts';
 
 /** Why a manual transition cannot happen now: a closed set; the API's 409 says it in words. */
@@ -16,6 +16,12 @@ export type TransitionConflictReason =
       readonly kind: 'wrong-state';
       readonly transition: TransitionJob['kind'];
       readonly state: FailoverStateName;
+      readonly epoch: number;
+    }
+  | {
+      readonly kind: 'already-requested';
+      readonly transition: TransitionJob['kind'];
+      readonly jobId: string;
       readonly epoch: number;
     }
   | { readonly kind: 'secondary-unhealthy'; readonly region: string }
@@ -39,6 +45,11 @@ function conflictMessage(reason: TransitionConflictReason): string {
       return reason.transition === 'failover'
         ? `Cannot fail over: the vault is ${reason.state} (epoch ${reason.epoch}).`
         : `Cannot fail back: the vault is ${reason.state} (epoch ${reason.epoch}); failback starts from failed-over.`;
+    case 'already-requested':
+      return (
+        `Cannot ${reason.transition === 'failover' ? 'fail over' : 'fail back'}: ` +
+        `${reason.jobId} was already requested at epoch ${reason.epoch} and runs once.`
+      );
     case 'secondary-unhealthy':
       return `Cannot fail over: the secondary region ${reason.region} is unhealthy.`;
     case 'primary-not-recovered':
@@ -109,8 +120,7 @@ export class Orchestrator {
     if (!this.#healthy(state.secondary)) {
       throw new TransitionConflictError({ kind: 'secondary-unhealthy', region: state.secondary });
     }
-    const jobId = await this.#enqueue(state, 'failover', 'forced through the control API', true);
-    return { jobId, epoch: state.epoch };
+    return this.#request(state, 'failover');
   }
 
   /** `POST /api/failback`: forced failback skips the flapping guard, never the primary's health. */
@@ -131,8 +141,26 @@ export class Orchestrator {
         recoveryThreshold: this.#deps.monitor.settings.recoveryThreshold,
       });
     }
-    const jobId = await this.#enqueue(state, 'failback', 'forced through the control API', true);
-    return { jobId, epoch: state.epoch };
+    return this.#request(state, 'failback');
+  }
+
+  /**
+   * Queues a forced transition; only the first request for it (this process or another, or an automatic
+   * decision) is accepted, the others are told which job already stands.
+   */
+  async #request(
+    state: FailoverState,
+    kind: TransitionJob['kind'],
+  ): Promise<{ jobId: string; epoch: number }> {
+    const { id, first } = await this.#enqueue(state, kind, 'forced through the control API', true);
+    if (!first)
+      throw new TransitionConflictError({
+        kind: 'already-requested',
+        transition: kind,
+        jobId: id,
+        epoch: state.epoch,
+      });
+    return { jobId: id, epoch: state.epoch };
   }
 
   #failbackDue(state: Extract<FailoverState, { state: 'failed-over' }>): boolean {
@@ -159,7 +187,7 @@ export class Orchestrator {
     kind: TransitionJob['kind'],
     reason: string,
     forced: boolean,
-  ): Promise<string> {
+  ): Promise<Enqueued> {
     const failover = kind === 'failover';
     const down = failover ? this.#down.get(state.primary) : undefined;
     // A forced failover starts with its request; an automatic one with the first failed probe of the

@@ -1,12 +1,29 @@
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { TransitionJob, Transitions } from './transitions.ts';
 
 const QUEUE = 'transitions';
 const PREFIX = 'vo:control:bull';
+/** `vo:control:requested:<job id>`: set by the first request for a transition (SET NX). */
+const REQUESTED_PREFIX = 'vo:control:requested:';
+/**
+ * How long the first request of a transition is remembered. The job moves the state off its epoch
+ * within a window (seconds), after which requests are refused by state; an hour covers a job left
+ * waiting for a worker (no control process running), and then expires.
+ */
+const REQUESTED_TTL_MS = 3_600_000;
+
+/** A transition asked for: its job id, and whether this call was the first to ask for it. */
+export interface Enqueued {
+  id: string;
+  first: boolean;
+}
 
 export interface TransitionQueueOptions {
   connection: ConnectionOptions;
+  /** The control Redis, where the first request of each transition is claimed. */
+  redis: Redis;
   transitions: Transitions;
   logger: Logger;
   /**
@@ -24,9 +41,11 @@ export interface TransitionQueueOptions {
 export class TransitionQueue {
   readonly #queue: Queue<TransitionJob>;
   readonly #worker: Worker<TransitionJob>;
+  readonly #redis: Redis;
   readonly #stop = new AbortController();
 
   constructor(options: TransitionQueueOptions) {
+    this.#redis = options.redis;
     const lockDuration = options.lockDurationMs ?? 3000;
     this.#queue = new Queue<TransitionJob>(QUEUE, { connection: options.connection, prefix: PREFIX });
     this.#worker = new Worker<TransitionJob>(
@@ -59,8 +78,13 @@ export class TransitionQueue {
     return `${job.kind}-${job.fromEpoch}`;
   }
 
-  /** Queues the transition unless a job with its id exists (then that one stands). Returns the id. */
-  async enqueue(job: TransitionJob): Promise<string> {
+  /**
+   * Queues the transition unless a job with its id exists (then that one stands). Returns the id, and
+   * whether this was the first request for it across every control process: queued first (adding is
+   * idempotent by id), then claimed with SET NX, so that of simultaneous requests exactly one is first
+   * and a failure between the two steps leaves a retry able to claim it.
+   */
+  async enqueue(job: TransitionJob): Promise<Enqueued> {
     const id = TransitionQueue.jobId(job);
     await this.#queue.add(job.kind, job, {
       jobId: id,
@@ -69,7 +93,14 @@ export class TransitionQueue {
       removeOnComplete: { count: 1000 },
       removeOnFail: { count: 1000 },
     });
-    return id;
+    const claimed = await this.#redis.set(
+      `${REQUESTED_PREFIX}${id}`,
+      job.reason,
+      'PX',
+      REQUESTED_TTL_MS,
+      'NX',
+    );
+    return { id, first: claimed === 'OK' };
   }
 
   async close(): Promise<void> {
