@@ -74,10 +74,10 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     ensureSigningKey(options.dataDir),
   ]);
   // Auto-pipelining: commands of concurrent requests issued in the same tick share one write.
-  // ioredis re-sends commands left unanswered by a dropped connection. A commit whose reply was lost
-  // may thus run twice: the second run fails its guards and answers the client an error although the
-  // write happened (seen under kill -9 of Redis; the stored state is right). Turning re-sending off is
-  // worse: with auto-pipelining, ioredis 6 then stalls every later command after a reconnect.
+  // ioredis re-sends commands left unanswered by a dropped connection. A commit whose reply was lost is
+  // thus sent twice; its idempotency key makes the second run answer the first one's result (the
+  // vault's Committer). Turning re-sending off is worse: with auto-pipelining, ioredis 6 then stalls
+  // every later command after a reconnect.
   const redis = new Redis(options.redisUrl, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,

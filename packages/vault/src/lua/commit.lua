@@ -3,7 +3,8 @@
 
   KEYS[1]   the vault's change stream
   KEYS[2]   the vault's position counter
-  KEYS[3..] the keys the mutation touches, in the order of the relative names in ARGV[5]
+  KEYS[3]   this commit's result, under its idempotency key (`vo:commit:{<vault>}:<id>`)
+  KEYS[4..] the keys the mutation touches, in the order of the relative names in ARGV[5]
 
   ARGV[1] change-entry format version
   ARGV[2] operation name (catalogue name, e.g. SecretSet)
@@ -12,16 +13,23 @@
   ARGV[5] relative key names, JSON array (kept in the entry so that another region can re-apply it)
   ARGV[6] ops, JSON: [[kind, keyIndex, args...], ...]             kinds: hset, hdel, del, zadd, zrem, set
   ARGV[7] approximate cap on the stream's length
+  ARGV[8] how long the result is kept under KEYS[3], ms
 
-  Key indexes in guards and ops are 0-based into KEYS[3..]. The ops are those of OPS, from ops.lua,
+  Key indexes in guards and ops are 0-based into KEYS[4..]. The ops are those of OPS, from ops.lua,
   which is put in front of this script when it is loaded (store/lua-scripts.ts).
   Returns {1, position} on success, {0, n} when guard n (1-based) does not hold; nothing is written then.
+  A commit sent again with the same idempotency key (ioredis re-sends a command whose reply a dropped
+  connection lost) returns the first run's {1, position} and writes nothing. Only successes are kept:
+  a refused run wrote nothing, so running it again is simply another attempt.
   An op or guard kind the script does not know is an error reply whose first word is its code,
   `UnknownOp` or `UnknownGuard` (committer.ts reads it); nothing is written then either.
 ]]
+local done = redis.call('GET', KEYS[3])
+if done then return { 1, tonumber(done) } end
+
 local guards = cjson.decode(ARGV[4])
 local ops = cjson.decode(ARGV[6])
-local function key(index) return KEYS[index + 3] end
+local function key(index) return KEYS[index + 4] end
 
 for _, op in ipairs(ops) do
   if not OPS[op[1]] then return reply_error('UnknownOp', 'vaultover commit: unknown op ' .. tostring(op[1])) end
@@ -47,4 +55,5 @@ for _, op in ipairs(ops) do OPS[op[1]].apply(key(op[2]), op) end
 local position = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], position .. '-0',
   'v', ARGV[1], 'op', ARGV[2], 't', ARGV[3], 'keys', ARGV[5], 'ops', ARGV[6])
+redis.call('SET', KEYS[3], position, 'PX', ARGV[8])
 return { 1, position }

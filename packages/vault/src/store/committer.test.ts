@@ -7,9 +7,10 @@ import type { VaultRedis } from './scripts.ts';
 const clock = { now: () => 1_700_000_000_000 } as Clock;
 
 /** A client whose commit script answers `reply` (a value, or an error as ioredis gives it). */
-function committerAnswering(reply: unknown): Committer {
+function committerAnswering(reply: unknown, sent: string[][] = []): Committer {
   const redis = {
-    vaultCommit: async () => {
+    vaultCommit: async (...args: string[]) => {
+      sent.push(args.map(String));
       if (reply instanceof Error) throw reply;
       return reply;
     },
@@ -60,5 +61,20 @@ describe('Committer', () => {
     await expect(committerAnswering([0, 9]).commit('v', mutation())).rejects.toMatchObject({
       code: 'UnknownGuard',
     });
+  });
+
+  it("sends the mutation's idempotency key as the result key, the same each time that mutation is committed", async () => {
+    const sent: string[][] = [];
+    const committer = committerAnswering([1, 7], sent);
+    const once = mutation();
+    await committer.commit('v', once);
+    await committer.commit('v', once);
+    await committer.commit('v', mutation());
+    const resultKeys = sent.map((args) => args[3]);
+    expect(resultKeys[0]).toBe(`vo:commit:{v}:${once.id}`);
+    expect(resultKeys[1]).toBe(resultKeys[0]);
+    expect(resultKeys[2]).not.toBe(resultKeys[0]);
+    // The window comes last, after the stream cap.
+    expect(sent[0]?.at(-1)).toBe('30000');
   });
 });

@@ -3,7 +3,7 @@ import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { GuardReason, Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
-import { logKeys, vaultPrefix } from './vault-keys.ts';
+import { commitResultKey, logKeys, vaultPrefix } from './vault-keys.ts';
 
 /** Version of the change-entry format written to the streams; readers refuse versions they do not know. */
 export const CHANGE_FORMAT = '1';
@@ -43,6 +43,12 @@ export function commitScriptError(error: unknown): unknown {
 export interface CommitterOptions {
   /** Approximate cap on a change stream's length, so that a stream can never fill memory. Default 1,000,000. */
   streamCap?: number;
+  /**
+   * How long a commit's result is kept under its idempotency key, in ms. It must outlast a reconnection
+   * (ioredis re-sends then: `connectTimeout` and its retry delay, a few seconds) and a caller's retry.
+   * Default 30,000.
+   */
+  idempotencyWindowMs?: number;
 }
 
 /** Executes mutations: one Lua call that checks guards, writes state and appends the change entry. */
@@ -50,17 +56,21 @@ export class Committer {
   readonly #redis: VaultRedis;
   readonly #clock: Clock;
   readonly #streamCap: number;
+  readonly #idempotencyWindowMs: number;
 
   constructor(redis: VaultRedis, clock: Clock, options: CommitterOptions = {}) {
     this.#redis = redis;
     this.#clock = clock;
     this.#streamCap = options.streamCap ?? 1_000_000;
+    this.#idempotencyWindowMs = options.idempotencyWindowMs ?? 30_000;
   }
 
   /**
    * Commits `mutation` to `vault`; returns the change position, or throws GuardFailedError. A change to
    * the vault's contents is refused with VaultNotFound when the vault is gone or soft-deleted; a
-   * mutation the script cannot read with CommitScriptError.
+   * mutation the script cannot read with CommitScriptError. The same mutation committed again within
+   * the idempotency window (by ioredis re-sending it, or by the caller) returns the first position and
+   * writes nothing.
    */
   async commit(vault: string, mutation: Mutation): Promise<number> {
     const prefix = vaultPrefix(vault);
@@ -68,9 +78,10 @@ export class Committer {
     const plan = withLiveVaultGuard(mutation);
     const reply = (await this.#redis
       .vaultCommit(
-        2 + plan.keys.length,
+        3 + plan.keys.length,
         log.stream,
         log.position,
+        commitResultKey(vault, mutation.id),
         ...plan.keys.map((k) => prefix + k),
         CHANGE_FORMAT,
         mutation.operation,
@@ -79,6 +90,7 @@ export class Committer {
         JSON.stringify(plan.keys),
         JSON.stringify(mutation.ops),
         String(this.#streamCap),
+        String(this.#idempotencyWindowMs),
       )
       .catch((error: unknown) => {
         throw commitScriptError(error);

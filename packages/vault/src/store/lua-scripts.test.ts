@@ -17,9 +17,12 @@ describe('loadLua', () => {
   });
 
   it('finds the op dispatch in ops.lua alone', () => {
+    // commit.lua's one SET of its own is the commit's result under its idempotency key (KEYS[3]):
+    // no vault state, so not an op a secondary must apply.
+    const ownResult = /redis\.call\('SET', KEYS\[3\], position, 'PX', ARGV\[8\]\)/;
     const writers = readdirSync(LUA)
       .filter((file) => file.endsWith('.lua'))
-      .filter((file) => /redis\.call\('(HSET|HDEL|ZADD|ZREM|SET)'/.test(read(file)));
+      .filter((file) => /redis\.call\('(HSET|HDEL|ZADD|ZREM|SET)'/.test(read(file).replace(ownResult, '')));
     expect(writers).toEqual(['ops.lua']);
   });
 });

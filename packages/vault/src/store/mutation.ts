@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { OperationName } from '../catalogue.ts';
 import type { ObjectKind } from '../object-kind.ts';
 
@@ -36,6 +37,11 @@ export type GuardReason =
 export class Mutation {
   /** The catalogue operation, written into the change entry. */
   readonly operation: OperationName;
+  /**
+   * The commit's idempotency key: the same mutation committed again (ioredis re-sending it after a
+   * dropped connection, or a caller retrying it) answers the first run's result instead of running twice.
+   */
+  readonly id: string = randomUUID();
   readonly keys: string[] = [];
   readonly guards: Guard[] = [];
   readonly ops: Op[] = [];

@@ -31,3 +31,14 @@ export function logKeys(vault: string): { stream: string; position: string } {
   const prefix = vaultPrefix(vault);
   return { stream: `${prefix}log`, position: `${prefix}pos` };
 }
+
+/**
+ * Where a commit's result is kept for a while under its idempotency key (`Mutation.id`), so that the
+ * same commit sent again answers the first run's result. It carries the vault's hash tag (the commit
+ * script stays single-slot) but not the vault's prefix: it is no vault state, so the scans of
+ * `vo:{<vault>}:*` (replication's digests and snapshots, the vault purge) never see it, like the
+ * throttle's windows.
+ */
+export function commitResultKey(vault: string, id: string): string {
+  return `${KEY_PREFIX}:commit:{${vault}}:${id}`;
+}
