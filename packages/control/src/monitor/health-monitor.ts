@@ -42,6 +42,18 @@ export interface RegionView {
   lastGood: (RegionHealth & { at: number }) | null;
 }
 
+/** A region before its first probe: healthy, as the monitor assumes at start, and nothing seen yet. */
+export function unprobedView(): RegionView {
+  return {
+    healthy: true,
+    consecutiveFailures: 0,
+    consecutiveSuccesses: 0,
+    failingSince: null,
+    lastProbe: null,
+    lastGood: null,
+  };
+}
+
 export interface HealthMonitorOptions {
   regions: readonly MonitoredRegion[];
   probe: Probe;
@@ -67,14 +79,7 @@ export class HealthMonitor extends EventEmitter {
     this.#options = options;
     this.settings = { ...MONITOR_DEFAULTS, ...options.settings };
     for (const region of options.regions) {
-      this.#views.set(region.name, {
-        healthy: true,
-        consecutiveFailures: 0,
-        consecutiveSuccesses: 0,
-        failingSince: null,
-        lastProbe: null,
-        lastGood: null,
-      });
+      this.#views.set(region.name, unprobedView());
     }
   }
 

@@ -7,7 +7,7 @@ import { EventLog } from '../events/event-log.ts';
 import type { FailoverState } from '../failover/failover-state.ts';
 import { FailoverStore } from '../failover/failover-store.ts';
 import type { TransitionEvent } from '../failover/transition-events.ts';
-import type { RegionView } from '../monitor/health-monitor.ts';
+import { MONITOR_DEFAULTS, type RegionView, unprobedView } from '../monitor/health-monitor.ts';
 import type { RegionAdmin } from '../regions/region-admin.ts';
 import { FAILOVER_DEFAULTS } from './failover-settings.ts';
 import { type TransitionJob, Transitions } from './transitions.ts';
@@ -32,6 +32,8 @@ interface Fixture {
   health: Map<string, RegionHealth>;
   /** Region → the failure of its latest probe, and whether the monitor has judged it down for it. */
   failing: Map<string, { reason: string; judgedDown: boolean }>;
+  /** Regions the monitor watches but has not probed yet (a control process that has just started). */
+  unprobed: Set<string>;
   /** The typed events of the moves made through `store`. */
   told: TransitionEvent[];
   transitions(): Transitions;
@@ -44,6 +46,7 @@ function fixture(): Fixture {
   const pushed: string[] = [];
   const health = new Map<string, RegionHealth>();
   const failing = new Map<string, { reason: string; judgedDown: boolean }>();
+  const unprobed = new Set<string>();
   const told: TransitionEvent[] = [];
   store.onAny((event) => told.push(event));
   const admin: RegionAdmin = {
@@ -57,6 +60,7 @@ function fixture(): Fixture {
     pushed,
     health,
     failing,
+    unprobed,
     told,
     transitions: () =>
       new Transitions({
@@ -65,7 +69,13 @@ function fixture(): Fixture {
         clock,
         settings,
         positions: { latest: async (region) => health.get(region) },
-        monitor: { view: (region) => monitorView(health.get(region), failing.get(region), clock) },
+        monitor: {
+          settings: { ...MONITOR_DEFAULTS },
+          view: (region) =>
+            unprobed.has(region)
+              ? unprobedView()
+              : monitorView(health.get(region), failing.get(region), clock),
+        },
         admin,
         urls: new Map([
           ['westeurope', 'https://w'],
@@ -294,8 +304,8 @@ describe('Transitions', () => {
     });
   });
 
-  /** Fails over with both regions caught up, then runs a failback job to the end of its window. */
-  async function failBackAfter(change: () => void): Promise<FailoverState | undefined> {
+  /** Fails over with both regions caught up, then starts a failback job: failing back at epoch 4. */
+  async function startFailback(): Promise<{ run: Promise<void> }> {
     f.health.set('westeurope', positions(120, null));
     f.health.set('northeurope', positions(120, 120));
     await failOver(f);
@@ -304,10 +314,33 @@ describe('Transitions', () => {
       .run({ ...failoverJob, kind: 'failback', fromEpoch: 3 }, new AbortController().signal);
     await settle(f.clock);
     expect(await f.store.load()).toMatchObject({ state: 'failing-back', epoch: 4 });
+    return { run: failback };
+  }
+
+  /** Fails over with both regions caught up, then runs a failback job to the end of its window. */
+  async function failBackAfter(change: () => void): Promise<FailoverState | undefined> {
+    const { run: failback } = await startFailback();
     change();
     await f.clock.advance(3000);
-    await failback;
+    await finish(failback);
     return f.store.load();
+  }
+
+  /** Moves the clock until `run` ends: it may wait past its window for the monitor's verdict. */
+  async function finish(run: Promise<void>): Promise<void> {
+    let done = false;
+    void run.finally(() => {
+      done = true;
+    });
+    await pollUntil(
+      'the failback ends',
+      async () => {
+        if (!done) await f.clock.advance(100);
+        return done;
+      },
+      { timeoutMs: 5000, intervalMs: 5 },
+    );
+    await run;
   }
 
   it.each([
@@ -317,7 +350,7 @@ describe('Transitions', () => {
       reason: 'westeurope is unhealthy (connect ECONNREFUSED 127.0.0.1:41001): the secondary serves on',
     },
     {
-      when: 'the primary failed its latest health check, before the monitor judged it down',
+      when: 'the primary keeps failing its health checks, but not yet for as long as the monitor takes to judge',
       failure: { reason: 'no answer within 500 ms', judgedDown: false },
       reason: 'westeurope failed its latest health check (no answer within 500 ms): the secondary serves on',
     },
@@ -328,6 +361,33 @@ describe('Transitions', () => {
     // Nobody writes, the secondary serves read-only: as before the failback was tried.
     expect(f.pushed.slice(-2)).toEqual(['https://w=standby@5', 'https://n=read-only@5']);
   });
+
+  it.each([
+    {
+      when: 'only the latest probe failed',
+      pending: (f: Fixture) =>
+        f.failing.set('westeurope', { reason: 'no answer within 500 ms', judgedDown: false }),
+      probed: (f: Fixture) => f.failing.delete('westeurope'),
+    },
+    {
+      when: 'the monitor has not probed the primary yet',
+      pending: (f: Fixture) => f.unprobed.add('westeurope'),
+      probed: (f: Fixture) => f.unprobed.delete('westeurope'),
+    },
+  ])(
+    'waits past the window for the verdict when $when, and fails back once a probe succeeds',
+    async ({ pending, probed }) => {
+      const { run: failback } = await startFailback();
+      pending(f);
+      await f.clock.advance(3000);
+      await settle(f.clock);
+      // The window is over, the verdict is pending: still failing back.
+      expect(await f.store.load()).toMatchObject({ state: 'failing-back', epoch: 4 });
+      probed(f);
+      await finish(failback);
+      expect(await f.store.load()).toMatchObject({ state: 'normal', epoch: 5 });
+    },
+  );
 
   it('stays failed over when the primary is not known to the monitor, or its position is not', async () => {
     const unknown = await failBackAfter(() => f.health.delete('westeurope'));

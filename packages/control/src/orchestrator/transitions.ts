@@ -30,7 +30,7 @@ export interface TransitionsDeps {
   settings: FailoverSettings;
   positions: PositionsSource;
   /** The monitor's verdicts: a failback ends only onto a primary it sees healthy. */
-  monitor: Pick<HealthMonitor, 'view'>;
+  monitor: Pick<HealthMonitor, 'view' | 'settings'>;
   admin: RegionAdmin;
   /** Region name → base URL, for pushing modes. */
   urls: ReadonlyMap<string, string>;
@@ -109,6 +109,7 @@ export class Transitions {
     }
     if (state?.state !== 'failing-back' || state.epoch !== job.fromEpoch + 1) return;
     await clock.sleep(state.windowEndsAt - clock.now(), signal);
+    await this.#awaitVerdict(state.primary, signal);
     if (signal.aborted) return;
     const now = clock.now();
     const refusal = this.#primaryUnfit(state.primary) ?? (await this.#primaryBehind(state));
@@ -169,6 +170,24 @@ export class Transitions {
     const had = failover.rpo?.primaryPosition;
     if (typeof have !== 'number' || typeof had !== 'number') return 0;
     return Math.max(0, Math.min(lost, lost - (had - have)));
+  }
+
+  /**
+   * When the monitor has no verdict on the primary yet — its latest probe failed but not yet enough
+   * times, or it has not probed it at all (a control process started again takes over the job) — waits
+   * until it has one (a good probe, or enough failures), at most as long as the monitor takes to judge:
+   * one slow probe, or a fresh monitor, must not abort a failback, and a crashed primary must not get it.
+   */
+  async #awaitVerdict(primary: string, signal: AbortSignal): Promise<void> {
+    const { clock, monitor } = this.#deps;
+    const { failureThreshold, probeIntervalMs, probeTimeoutMs } = monitor.settings;
+    const deadline = clock.now() + failureThreshold * (probeIntervalMs + probeTimeoutMs);
+    for (;;) {
+      const view = monitor.view(primary);
+      const pending = view?.healthy === true && view.lastProbe?.ok !== true;
+      if (!pending || signal.aborted || clock.now() >= deadline) return;
+      await clock.sleep(Math.min(100, probeIntervalMs), signal);
+    }
   }
 
   /**
