@@ -193,14 +193,17 @@ export class Transitions {
   /**
    * Why the primary cannot take over at the end of the failback window, as the monitor sees it now, or
    * null: it must be judged healthy, have answered its latest probe, and have reported its position.
-   * Unknown counts as unfit (a control process that has just started has probed nothing yet): the
-   * secondary serving read-only is safe, a dead or unknown primary serving is not.
+   * Unknown counts as unfit (a region the monitor does not watch, or still has not probed after
+   * #awaitVerdict): the secondary serving read-only is safe, a dead or unknown primary serving is not.
    */
   #primaryUnfit(primary: string): string | null {
-    const view = this.#deps.monitor.view(primary);
+    const { monitor } = this.#deps;
+    const view = monitor.view(primary);
     const serving = 'the secondary serves on';
     if (!view?.lastProbe) return `${primary}'s health is unknown (no health check seen): ${serving}`;
-    const reason = view.lastProbe.reason ?? 'no reason given';
+    // Judged down and answering again, but not yet for recoveryThreshold probes in a row.
+    const reason =
+      view.lastProbe.reason ?? `not yet ${monitor.settings.recoveryThreshold} good health checks in a row`;
     if (!view.healthy) return `${primary} is unhealthy (${reason}): ${serving}`;
     if (!view.lastProbe.ok) return `${primary} failed its latest health check (${reason}): ${serving}`;
     if (typeof view.lastGood?.replication?.lastPosition !== 'number')
