@@ -3,6 +3,7 @@ import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startControlApi } from './control-api.ts';
+import { testAccess } from './test-access.ts';
 import { startProxy } from './test-helpers.ts';
 
 const redis = redisForFile('link-metrics');
@@ -24,7 +25,7 @@ async function scrape(apiUrl: string): Promise<Map<string, number>> {
 describe("the links API's /metrics", () => {
   it('counts the bytes, connections and toxics of a proxied Redis connection', async () => {
     const proxy = await startProxy(redisPort(), { name: 'primary-to-northeurope' });
-    const api = await startControlApi([proxy]);
+    const api = await startControlApi([proxy], { access: testAccess });
     onCleanup(api.close);
     const link = 'link="primary-to-northeurope"';
     const before = await scrape(api.url);
@@ -64,7 +65,7 @@ describe("the links API's /metrics", () => {
 
   it('answers 405 to anything but GET, in the API’s error shape', async () => {
     const proxy = await startProxy(redisPort());
-    const api = await startControlApi([proxy]);
+    const api = await startControlApi([proxy], { access: testAccess });
     onCleanup(api.close);
     const response = await fetch(`${api.url}/metrics`, { method: 'POST' });
     expect(response.status).toBe(405);

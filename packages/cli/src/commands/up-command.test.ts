@@ -121,13 +121,17 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(await readFile(join(cwd, 'state', 'prometheus', 'prometheus.yml'), 'utf8')).toMatch(
       /scrape_interval: 2s\n/,
     );
-    const proxies = (await (await fetch(`${endpoints.links.api}/proxies`)).json()) as Record<string, unknown>;
+    const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
+    // The replication links' API is the administrators', as the control API is.
+    expect((await fetch(`${endpoints.links.api}/proxies`)).status).toBe(401);
+    const proxies = (await (
+      await fetch(`${endpoints.links.api}/proxies`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as Record<string, unknown>;
     expect(proxies['westeurope-to-northeurope']).toMatchObject({
       enabled: true,
       upstream: new URL(endpoints.redis.westeurope?.url as string).host,
     });
 
-    const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
     const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const client = new SecretClient(endpoints.gateway, credential, {
       disableChallengeResourceVerification: true,

@@ -1,4 +1,7 @@
+import { VaultoverCredential } from '@vaultover/auth/tokens';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
+import { tempDir } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.ts';
 import type { ControlRunner } from './control-runner.ts';
@@ -60,11 +63,18 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
   };
 }
 
+/** The default config, its data directory (where the links API finds the token key) a fresh temp dir. */
+async function configInTempDir() {
+  const dir = await tempDir('vaultover-topology-');
+  onCleanup(dir.remove);
+  return await loadConfig({ cwd: dir.path });
+}
+
 describe('startTopology', () => {
   it('starts redis, a link per secondary, then the regions primary first, and stops in reverse', async () => {
     const events: string[] = [];
     const said: string[] = [];
-    const config = await loadConfig({ cwd: '/tmp' });
+    const config = await configInTempDir();
     const topology = await startTopology({
       config,
       redis: fakeRedis(events),
@@ -75,10 +85,13 @@ describe('startTopology', () => {
     expect(topology.redis.map((instance) => instance.name)).toEqual(['westeurope', 'northeurope', 'control']);
     expect(topology.links.proxies).toEqual({ northeurope: 'westeurope-to-northeurope' });
     expect(topology.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const proxies = (await (await fetch(`${topology.links.api}/proxies`)).json()) as Record<
-      string,
-      { upstream: string; listen: string }
-    >;
+    // The links API takes the deployment's administrators only: their tokens, signed with its key.
+    expect((await fetch(`${topology.links.api}/proxies`)).status).toBe(401);
+    const admin = await new VaultoverCredential({ principal: 'admin', dataDir: config.dataDir }).getToken([]);
+    const authorization = `Bearer ${admin.token}`;
+    const proxies = (await (
+      await fetch(`${topology.links.api}/proxies`, { headers: { authorization } })
+    ).json()) as Record<string, { upstream: string; listen: string }>;
     const proxy = proxies['westeurope-to-northeurope'];
     expect(proxy?.upstream).toBe('127.0.0.1:7000');
     const proxyPort = Number(proxy?.listen.split(':').at(-1));
@@ -102,7 +115,7 @@ describe('startTopology', () => {
       code: 'EADDRINUSE',
     });
     const failed = startTopology({
-      config: await loadConfig({ cwd: '/tmp' }),
+      config: await configInTempDir(),
       redis: fakeRedis(events),
       runner: fakeRunner(events, busy),
       say: () => {},
@@ -116,7 +129,7 @@ describe('startTopology', () => {
 
   it('with a control runner: links regions to the control Redis, starts control last, stops it first', async () => {
     const events: string[] = [];
-    const config = await loadConfig({ cwd: '/tmp' });
+    const config = await configInTempDir();
     const control: ControlRunner = {
       async start(launch, processes) {
         events.push(`control start ${JSON.stringify(launch)}`);

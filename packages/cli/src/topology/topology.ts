@@ -96,7 +96,12 @@ async function startRegions(
   if (!primary) throw new Error('the config has no primary region');
   starting.step = 'start the replication link proxies';
   const secondaryNames = secondaries.map(({ name }) => name);
-  const links = await startReplicationLinks(instanceFor(redis, primary.name), secondaryNames, stack);
+  const links = await startReplicationLinks(
+    instanceFor(redis, primary.name),
+    secondaryNames,
+    options.config,
+    stack,
+  );
   const fleet = new RegionFleet(options.runner, options.say);
   // Regions renew their write lease in the control Redis only when a control process watches them.
   const control = options.control
