@@ -1,4 +1,4 @@
-import { pollUntil, redisForFile } from '@vaultover/testkit';
+import { pollUntil, redisForFile, redisUrlThrough } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +33,9 @@ describe("the links API's /metrics", () => {
     expect(before.get(`vaultover_link_connections_total{${link}}`)).toBe(0);
     expect(before.get(`vaultover_link_bytes_total{${link},direction="upstream"}`)).toBe(0);
 
-    const client = new Redis({ host: '127.0.0.1', port: proxy.listenPort, maxRetriesPerRequest: 0 });
+    const client = new Redis(redisUrlThrough(redis.server.url, proxy.listenPort), {
+      maxRetriesPerRequest: 0,
+    });
     client.on('error', () => {});
     onCleanup(() => client.disconnect());
     const value = 'v'.repeat(10_000);

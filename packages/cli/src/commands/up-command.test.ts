@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { redisUrlFromEndpoints } from '@vaultover/local-redis';
 import { eventually, isProcessAlive, pollUntil, withRedisClient } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
@@ -252,7 +253,10 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     await client.setSecret('first', '1');
     await client.setSecret('second', '2');
     // Both counted in the region's window for the vault's secret creations.
-    const redisUrl = endpoints.redis.westeurope?.url as string;
+    const redisUrl = await redisUrlFromEndpoints(
+      endpoints.redis.westeurope?.url as string,
+      endpoints.dataDir,
+    );
     expect(await withRedisClient(redisUrl, (redis) => redis.zcard('vo:throttle:{shop}:secret-create'))).toBe(
       2,
     );

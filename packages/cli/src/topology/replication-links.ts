@@ -43,8 +43,8 @@ export async function startReplicationLinks(
     primaryUrlFor(secondary) {
       const proxy = proxies.get(secondary);
       if (!proxy) throw new Error(`no link proxy for ${secondary}`);
-      // Keep the primary URL's credentials and options: only the address changes.
-      const url = new URL(primary.url);
+      // The replicator's own credentials and the primary URL's options: only the address changes.
+      const url = new URL(primary.urlAs('replicator'));
       url.hostname = '127.0.0.1';
       url.port = String(proxy.listenPort);
       return url.toString();

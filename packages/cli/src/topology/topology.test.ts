@@ -10,27 +10,31 @@ import type { RegionLaunch, RegionRunner } from './region-runner.ts';
 import { StartupError } from './startup-error.ts';
 import { startTopology } from './topology.ts';
 
+/** A Redis whose URLs name the user each component connects as (the admin's is `url`). */
+function fakeInstance(name: string, port: number, pid: number): RedisInstance {
+  return {
+    name,
+    url: `redis://admin@127.0.0.1:${port}`,
+    host: '127.0.0.1',
+    port,
+    pid,
+    urlAs: (user) => `redis://${user}@127.0.0.1:${port}`,
+  };
+}
+
 function fakeRedis(events: string[]): RedisProvider {
   return {
     kind: 'embedded',
     async start(names) {
       events.push(`redis start ${names.join(',')}`);
-      return names.map(
-        (name, index): RedisInstance => ({
-          name,
-          url: `redis://127.0.0.1:${7000 + index}`,
-          host: '127.0.0.1',
-          port: 7000 + index,
-          pid: 100 + index,
-        }),
-      );
+      return names.map((name, index): RedisInstance => fakeInstance(name, 7000 + index, 100 + index));
     },
     stopInstance: async (name, signal) => {
       events.push(`redis stop ${name} ${signal}`);
     },
     restartInstance: async (name) => {
       events.push(`redis restart ${name}`);
-      return { name, url: 'redis://127.0.0.1:7000', host: '127.0.0.1', port: 7000, pid: 999 };
+      return fakeInstance(name, 7000, 999);
     },
     async stop() {
       events.push('redis stop');
@@ -42,7 +46,7 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
   return {
     async start(launch: RegionLaunch) {
       events.push(
-        `region start ${launch.name} on ${launch.redis.url} replication ${JSON.stringify(launch.replication)}` +
+        `region start ${launch.name} on ${launch.redis.urlAs('region')} replication ${JSON.stringify(launch.replication)}` +
           (launch.control ? ` control ${JSON.stringify(launch.control)}` : ''),
       );
       if (failure) throw failure;
@@ -99,8 +103,9 @@ describe('startTopology', () => {
     expect(await topology.stop()).toEqual([]);
     expect(events).toEqual([
       'redis start westeurope,northeurope,control',
-      'region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
-      `region start northeurope on redis://127.0.0.1:7001 replication {"primaryRedisUrl":"redis://127.0.0.1:${proxyPort}"}`,
+      'region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
+      // The replicator reaches the primary's Redis through its link proxy, as its own user.
+      `region start northeurope on redis://region@127.0.0.1:7001 replication {"primaryRedisUrl":"redis://replicator@127.0.0.1:${proxyPort}"}`,
       'region stop northeurope',
       'region stop westeurope',
       'redis stop',
@@ -174,11 +179,12 @@ describe('startTopology', () => {
       ],
     });
     await topology.stop();
-    const lease = ' control {"redisUrl":"redis://127.0.0.1:7002","leaseMs":2000}';
+    // Regions renew their lease in the control Redis as the region user; the control process is `control`.
+    const lease = ' control {"redisUrl":"redis://region@127.0.0.1:7002","leaseMs":2000}';
     expect(events.filter((event) => !event.startsWith('redis start '))).toEqual([
-      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      `region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
       expect.stringMatching(
-        /^region start northeurope on redis:\/\/127\.0\.0\.1:7001 replication .*leaseMs":2000}$/,
+        /^region start northeurope on redis:\/\/region@127\.0\.0\.1:7001 replication .*leaseMs":2000}$/,
       ),
       `control start ${JSON.stringify({
         regions: [
@@ -187,21 +193,21 @@ describe('startTopology', () => {
             name: 'westeurope',
             role: 'primary',
             url: 'https://localhost:8443',
-            storeUrl: 'redis://127.0.0.1:7000',
+            storeUrl: 'redis://control@127.0.0.1:7000',
           },
           {
             name: 'northeurope',
             role: 'secondary',
             url: 'https://localhost:8443',
-            storeUrl: 'redis://127.0.0.1:7001',
+            storeUrl: 'redis://control@127.0.0.1:7001',
           },
         ],
-        controlRedisUrl: 'redis://127.0.0.1:7002',
+        controlRedisUrl: 'redis://control@127.0.0.1:7002',
       })}`,
       'region kill westeurope',
       'region stop westeurope',
       // Restarted on the port its first start got.
-      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      `region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
       'redis stop northeurope SIGKILL',
       'redis restart northeurope',
       'redis restart westeurope',
