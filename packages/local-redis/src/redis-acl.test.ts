@@ -67,12 +67,36 @@ describe('embedded Redis access', () => {
       'PING',
       'GET vo:control:failover',
       'HSET vo:control:failover epoch 9',
+      'FLUSHALL',
       'CONFIG GET *',
     ]) {
       expect(await anonymousReply(instance.port, command), command).toBe('NOAUTH');
     }
     expect(await anonymousReply(instance.port, 'AUTH region guessed')).toBe('WRONGPASS');
     expect(await anonymousReply(instance.port, 'AUTH default guessed')).toBe('WRONGPASS');
+  });
+
+  it('keeps transactions and scripts across a kill -9 and restart with AOF', async () => {
+    // With the default user off, redis-server 7.0 drops every MULTI/EXEC of the AOF on loading.
+    const dir = await tempDir('vaultover-acl-aof-');
+    onCleanup(dir.remove);
+    const provider = createRedisProvider({ kind: 'embedded', baseDir: dir.path, durability: 'aof-always' });
+    onCleanup(() => provider.stop());
+    const [instance] = await provider.start(['westeurope']);
+    if (!instance) throw new Error('no instance');
+    await withRedisClient(instance.urlAs('region'), async (region) => {
+      await region.multi().set('vo:{shop}:pos', 7).zadd('vo:vault-index', 0, 'shop').exec();
+      await region.eval("return redis.call('HSET', KEYS[1], 'doc', ARGV[1])", 1, 'vo:{shop}:props', '{}');
+    });
+    await provider.stopInstance('westeurope', 'SIGKILL');
+    const restarted = await provider.restartInstance('westeurope');
+    expect(
+      await withRedisClient(restarted.url, async (admin) => [
+        await admin.get('vo:{shop}:pos'),
+        await admin.zrange('vo:vault-index', '0', '-1'),
+        await admin.hget('vo:{shop}:props', 'doc'),
+      ]),
+    ).toEqual(['7', ['shop'], '{}']);
   });
 
   it('gives no component CONFIG, FLUSHALL or DEBUG; admin keeps them', async () => {
@@ -111,6 +135,9 @@ describe('embedded Redis access', () => {
     expect(await outcome(replicator, 'xread', 'COUNT', 1, 'STREAMS', 'vo:{shop}:log', '0-0')).toBe('OK');
     expect(await outcome(replicator, 'set', 'vo:{shop}:repl:ack:northeurope', 3)).toBe('OK');
     expect(await outcome(replicator, 'set', 'vo:{shop}:pos', 0)).toBe('NOPERM');
+    const read = "return redis.call('GET', KEYS[1])";
+    expect(await outcome(replicator, 'eval_ro', read, 1, 'vo:{shop}:pos')).toBe('OK');
+    expect(await outcome(replicator, 'eval', read, 1, 'vo:{shop}:pos')).toBe('NOPERM');
     expect(await outcome(replicator, 'hset', 'vo:control:failover', 'epoch', 99)).toBe('NOPERM');
 
     const control = instance.urlAs('control');

@@ -42,7 +42,8 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     ...APPLICATION_COMMANDS,
   ],
   // A secondary's replicator on the primary's Redis (through the link proxy): reads every vault's keys
-  // (streams, snapshots, positions) and writes only its acknowledgements, announced on one channel.
+  // (streams, positions, and a resync's snapshot in one read-only script) and writes only its
+  // acknowledgements, announced on one channel.
   replicator: [
     '%R~vo:{*',
     '%R~vo:vault-index',
@@ -55,6 +56,8 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+set',
     '+publish',
     '+info',
+    // The resync's snapshot is one read-only script: EVAL_RO, whose declared keys need read access only.
+    '+eval_ro',
   ],
   // The control process: the failover state, lease, events, fault rules and transition jobs on the
   // control Redis; on a region's Redis it only reads the vault positions, to count a failover's RPO.
@@ -75,21 +78,28 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
 };
 
 /** The password of `user`: an HMAC of the deployment's secret, so one user's never gives another's. */
-export function redisPassword(secret: string, user: RedisUser): string {
+export function redisPassword(secret: string, user: RedisUser | 'default'): string {
   return createHmac('sha256', secret).update(`vaultover-redis-user:${user}`).digest('hex');
 }
 
 /**
- * The ACL file of an embedded Redis: the default user off (a client without credentials can do nothing),
- * every user with the SHA-256 of its password (`#…`), so the file holds no password.
+ * The ACL file of an embedded Redis, every user with the SHA-256 of its password (`#…`), so the file
+ * holds no password. The default user is on, with a password handed to no one: a client without
+ * credentials is refused every command (`NOAUTH`) all the same. It cannot be off: redis-server 7.0
+ * replays an AOF's transactions as the default user, and with that user off it drops every MULTI/EXEC
+ * block on loading, which is every script's effects: a restart would silently lose the data
+ * (redis-acl.test.ts holds it).
  */
 export function aclFileText(secret: string): string {
-  const lines = ['user default off resetkeys resetchannels -@all'];
+  const lines = [`user default on #${passwordHash(secret, 'default')} ~* &* +@all`];
   for (const user of REDIS_USERS) {
-    const hash = createHash('sha256').update(redisPassword(secret, user)).digest('hex');
-    lines.push(['user', user, 'on', `#${hash}`, ...REDIS_USER_RULES[user]].join(' '));
+    lines.push(['user', user, 'on', `#${passwordHash(secret, user)}`, ...REDIS_USER_RULES[user]].join(' '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function passwordHash(secret: string, user: RedisUser | 'default'): string {
+  return createHash('sha256').update(redisPassword(secret, user)).digest('hex');
 }
 
 /** `url` (any credentials dropped) as `user` of the deployment whose secret is `secret`. */
