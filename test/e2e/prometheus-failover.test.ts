@@ -42,25 +42,33 @@ let failoverAlertWhileFailedOver: string | undefined;
 
 const now = () => Date.now() / 1000;
 
+async function adminToken(): Promise<string> {
+  const admin = new VaultoverCredential({ principal: 'admin', dataDir: endpoints.dataDir });
+  return (await admin.getToken(SCOPE))?.token ?? '';
+}
+
 async function control(method: 'GET' | 'POST', path: string, body?: unknown) {
   const ca = await readFile(endpoints.caFile, 'utf8');
-  const admin = new VaultoverCredential({ principal: 'admin', dataDir: endpoints.dataDir });
-  const token = (await admin.getToken(SCOPE))?.token ?? '';
-  const reply = await bearerCall(method, `${endpoints.control}${path}`, ca, token, body);
+  const reply = await bearerCall(method, `${endpoints.control}${path}`, ca, await adminToken(), body);
   return {
     status: reply.status,
     json: reply.body ? (JSON.parse(reply.body) as Record<string, unknown>) : {},
   };
 }
 
-async function link(body: unknown): Promise<void> {
+/** A route of the replication link's API (`/proxies/<link>…`), which takes an administrator's token. */
+async function replicationLink(method: 'POST' | 'DELETE', path: string, body?: unknown): Promise<number> {
   const [name] = Object.values(endpoints.links.proxies);
-  const response = await fetch(`${endpoints.links.api}/proxies/${name}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+  const response = await fetch(`${endpoints.links.api}/proxies/${name}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  expect(response.status).toBe(200);
+  return response.status;
+}
+
+async function link(body: unknown): Promise<void> {
+  expect(await replicationLink('POST', '', body)).toBe(200);
 }
 
 async function failoverState(): Promise<string> {
@@ -129,20 +137,13 @@ beforeAll(async () => {
     await waitForPrometheus('the rule acting', 'vaultover_faults_injected_total > 0');
     await waitForPrometheus('throttled writes', 'vaultover_throttled_requests_total > 0');
     // A slow link: the secondary applies every change about a second late.
-    const toxic = await fetch(
-      `${endpoints.links.api}/proxies/${Object.values(endpoints.links.proxies)[0]}/toxics`,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: 'slow',
-          type: 'latency',
-          stream: 'downstream',
-          attributes: { latency: 1000 },
-        }),
-      },
-    );
-    expect(toxic.status).toBe(200);
+    const toxic = await replicationLink('POST', '/toxics', {
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency: 1000 },
+    });
+    expect(toxic).toBe(200);
     await waitForPrometheus('changes applied a second late', `${APPLY_LAG_P99} > 0.5`);
     // Cut: what the primary acknowledges from now on is what a failover loses. Wait for a few of those.
     const [primary, secondary] = Object.keys(endpoints.regions) as [string, string];
@@ -174,9 +175,7 @@ beforeAll(async () => {
     );
     failoverAlertWhileFailedOver = await failoverState();
     await link({ enabled: true });
-    await fetch(`${endpoints.links.api}/proxies/${Object.values(endpoints.links.proxies)[0]}/toxics/slow`, {
-      method: 'DELETE',
-    });
+    expect(await replicationLink('DELETE', '/toxics/slow')).toBe(204);
     expect((await control('POST', '/api/failback')).status).toBe(202);
     await waitForState('normal');
     await waitForPrometheus('the vault back in normal', 'vaultover_failover_state{state="normal"} == 1');

@@ -9,7 +9,7 @@ import { seededRandom } from '@vaultover/foundation';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { createRedisProvider, type RedisInstance, type RedisProvider } from '@vaultover/local-redis';
 import { checkpointKey } from '@vaultover/replication';
-import { eventually, pollUntil } from '@vaultover/testkit';
+import { eventually, pollUntil, redisUrlThrough } from '@vaultover/testkit';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,7 +95,7 @@ beforeAll(async () => {
     role: 'secondary',
     port: secondaryPort,
     redis: secondaryRedis,
-    replication: { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}` },
+    replication: { primaryRedisUrl: redisUrlThrough(primaryRedis.urlAs('replicator'), proxy.listenPort) },
   });
   // Both regions run on the one data directory, as under `vaultover up`: one CA, one token key.
   ca = await readFile(primary.caFile, 'utf8');

@@ -6,6 +6,7 @@ import { VaultoverCredential } from '@vaultover/auth';
 import type { Endpoints } from '@vaultover/cli';
 import { type CliProcess, startCli } from '@vaultover/cli/test-support';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
+import { redisUrlFromEndpoints } from '@vaultover/local-redis';
 import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -252,7 +253,9 @@ describe('two control processes over one deployment', () => {
     ]);
     // One BullMQ job per kind and epoch, each completed once: the ids the decisions of every control
     // process collapse into.
-    const redis = new Redis(endpoints.redis.control?.url as string);
+    const redis = new Redis(
+      await redisUrlFromEndpoints(endpoints.redis.control?.url as string, endpoints.dataDir),
+    );
     try {
       const prefix = 'vo:control:bull:transitions:';
       const jobs: string[] = [];

@@ -1,7 +1,7 @@
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { type FailoverState, FailoverStore } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, secretClient } from '../support/clients.ts';
@@ -27,12 +27,11 @@ beforeAll(async () => {
   const upstream = new URL(control.url);
   proxy = new LinkProxy({ name: 'control', upstream: `${upstream.hostname}:${upstream.port}` });
   await proxy.start();
-  const db = upstream.pathname.replace('/', '');
   region = await startTestRegion({
     externalDb: 3,
     region: REGION,
     node: {
-      control: { redisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}`, leaseMs: LEASE_MS },
+      control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), leaseMs: LEASE_MS },
     },
   });
 });

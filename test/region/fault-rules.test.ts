@@ -14,7 +14,14 @@ import {
 import { FailoverStore } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { startRegionNode } from '@vaultover/region';
-import { eventually, ManualClock, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import {
+  eventually,
+  ManualClock,
+  pollUntil,
+  redisUrlThrough,
+  startTestRedis,
+  type TestRedis,
+} from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +61,7 @@ beforeAll(async () => {
     externalDb: 3,
     region: REGION,
     extraVaults: [{ name: OTHER_VAULT }],
-    node: { control: { redisUrl: `redis://127.0.0.1:${proxy.listenPort}`, faultClock: clock } },
+    node: { control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), faultClock: clock } },
   });
   await eventually(() => expect(region.node.mode.writable).toBe(true));
   await secretClient(region, 'officer').setSecret('fr-read', 'value');
@@ -454,7 +461,7 @@ async function restartedRegion(): Promise<TestRegion> {
     defaultVault: 'vaultover',
     principals: DEFAULT_PRINCIPALS,
     logger: pino({ level: 'silent' }),
-    control: { redisUrl: `redis://127.0.0.1:${proxy.listenPort}`, faultClock: clock },
+    control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), faultClock: clock },
   });
   return {
     ...previous,

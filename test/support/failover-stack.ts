@@ -7,7 +7,7 @@ import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { type ControlProcess, type ControlStatus, startControl } from '@vaultover/control';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { type RegionNode, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
 import { rawRequest, secretClient } from './clients.ts';
@@ -293,6 +293,5 @@ async function proxyTo(redisUrl: string, name: string): Promise<LinkProxy & { ur
   const upstream = new URL(redisUrl);
   const proxy = new LinkProxy({ name, upstream: `${upstream.hostname}:${upstream.port}` });
   await proxy.start();
-  const db = upstream.pathname.replace('/', '');
-  return Object.assign(proxy, { url: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` });
+  return Object.assign(proxy, { url: redisUrlThrough(redisUrl, proxy.listenPort) });
 }

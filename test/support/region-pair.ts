@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { type NodeReplicationStatus, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { type Logger, pino } from 'pino';
 import { expect } from 'vitest';
 import { rawRequest } from './clients.ts';
@@ -43,12 +43,11 @@ export async function startRegionPair(
     upstream: `${upstream.hostname}:${upstream.port}`,
   });
   await proxy.start();
-  const db = upstream.pathname.replace('/', '');
   const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey, logger);
   const secondary = await startRegion(
     SECONDARY,
     'secondary',
-    { primaryRedisUrl: `redis://127.0.0.1:${proxy.listenPort}${db ? `/${db}` : ''}` },
+    { primaryRedisUrl: redisUrlThrough(primaryRedis.url, proxy.listenPort) },
     secondaryRedis,
     masterKey,
     logger,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { pollUntil, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,8 +29,8 @@ beforeAll(async () => {
   const upstream = new URL(redis.url);
   proxy = new LinkProxy({ name: 'store', upstream: `${upstream.hostname}:${upstream.port}` });
   await proxy.start();
-  const database = upstream.pathname.replace('/', '');
-  proxied = new Redis(`redis://127.0.0.1:${proxy.listenPort}${database ? `/${database}` : ''}`, {
+  // The same user and database as the test's own client, through the proxy.
+  proxied = new Redis(redisUrlThrough(redis.url, proxy.listenPort), {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     enableAutoPipelining: true,

@@ -3,6 +3,7 @@
 // (a free port, a program on PATH, the tail of a child's output). Depends on nothing.
 export { type Clock, systemClock, type Timer } from './clock.ts';
 export { CodedError, redisReplyCode } from './coded-error.ts';
+export { createFileOnce } from './create-file-once.ts';
 export { withDeadline } from './deadline.ts';
 export { findExecutable } from './find-executable.ts';
 export { findFreePort, portInUse } from './free-port.ts';

@@ -1,5 +1,5 @@
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { pollUntil, settledWithin } from '@vaultover/testkit';
+import { pollUntil, redisUrlThrough, settledWithin } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,18 +7,23 @@ import { startProxy } from './test-helpers.ts';
 
 let provider: RedisProvider;
 let redisPort: number;
+let redisUrl: string;
 
 beforeAll(async () => {
   provider = createRedisProvider({ kind: 'embedded' });
   const [instance] = await provider.start(['link-proxy-test']);
   if (!instance) throw new Error('no redis instance');
   redisPort = instance.port;
+  redisUrl = instance.url;
 });
 afterAll(() => provider.stop());
 
 /** An ioredis client that never reconnects or retries, so the test sees exactly what the link does. */
 function client(port: number): Redis {
-  const redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(redisUrlThrough(redisUrl, port), {
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // Errors reach the test through the commands it awaits; unlistened, ioredis would print them.
   redis.on('error', () => {});
   onCleanup(() => redis.disconnect());

@@ -1,22 +1,32 @@
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
 import { startControlApi } from './control-api.ts';
+import { ADMIN_AUTHORIZATION, testAccess } from './test-access.ts';
 import { startEchoServer, startProxy } from './test-helpers.ts';
 
 async function setUp() {
   const echo = await startEchoServer();
   const proxy = await startProxy(echo.port, { name: 'primary-redis' });
-  const api = await startControlApi([proxy]);
+  const api = await startControlApi([proxy], { access: testAccess });
   onCleanup(api.close);
-  const call = async (method: string, path: string, body?: unknown) => {
+  const send = async (method: string, path: string, body?: unknown, authorization?: string) => {
     const response = await fetch(`${api.url}${path}`, {
       method,
       body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+      headers: authorization === undefined ? {} : { authorization },
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      challenge: response.headers.get('www-authenticate'),
+    };
   };
-  return { proxy, call, upstream: `127.0.0.1:${echo.port}` };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const { status, body: reply } = await send(method, path, body, ADMIN_AUTHORIZATION);
+    return { status, body: reply };
+  };
+  return { proxy, call, send, url: api.url, upstream: `127.0.0.1:${echo.port}` };
 }
 
 describe('control API', () => {
@@ -91,6 +101,51 @@ describe('control API', () => {
     await call('POST', '/proxies/primary-redis/toxics', { type: 'bandwidth', attributes: { rate: 1 } });
     expect(await call('POST', '/reset')).toEqual({ status: 204, body: undefined });
     expect(proxy.enabled).toBe(true);
+    expect(proxy.toxics()).toEqual([]);
+  });
+
+  it('refuses every route but /metrics without an administrator, and changes nothing', async () => {
+    const { proxy, send, url } = await setUp();
+    const cut = await send('POST', '/proxies/primary-redis', { enabled: false });
+    expect(cut.status).toBe(401);
+    expect(cut.body).toEqual({ error: expect.stringContaining('bearer token'), status: 401 });
+    expect(cut.challenge).toBe(testAccess.challenge);
+    expect(proxy.enabled).toBe(true);
+    const forged = await send('POST', '/proxies/primary-redis', { enabled: false }, 'Bearer forged');
+    expect(forged.status).toBe(401);
+    const reader = await send('POST', '/proxies/primary-redis', { enabled: false }, 'Bearer reader');
+    expect(reader).toMatchObject({
+      status: 403,
+      body: { error: expect.stringContaining('reader'), status: 403 },
+    });
+    expect(proxy.enabled).toBe(true);
+    for (const [method, path] of [
+      ['GET', '/proxies'],
+      ['GET', '/proxies/primary-redis/toxics'],
+      ['POST', '/proxies/primary-redis/toxics'],
+      ['DELETE', '/proxies/primary-redis/toxics/any'],
+      ['POST', '/reset'],
+      ['GET', '/elsewhere'],
+    ] as const) {
+      const body = method === 'POST' ? { type: 'blackhole' } : undefined;
+      expect((await send(method, path, body)).status, `${method} ${path}`).toBe(401);
+    }
+    expect(proxy.toxics()).toEqual([]);
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+  });
+
+  it("answers a malformed path 400 and a big body 413, in toxiproxy's format", async () => {
+    const { call, proxy } = await setUp();
+    expect(await call('GET', '/proxies/%ZZ')).toEqual({
+      status: 400,
+      body: { error: "malformed path segment '%ZZ'", status: 400 },
+    });
+    expect((await call('DELETE', '/proxies/primary-redis/toxics/%E0%A4%A')).status).toBe(400);
+    const big = { type: 'latency', name: 'x'.repeat(70_000) };
+    expect(await call('POST', '/proxies/primary-redis/toxics', big)).toEqual({
+      status: 413,
+      body: { error: expect.stringContaining('too large'), status: 413 },
+    });
     expect(proxy.toxics()).toEqual([]);
   });
 });

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { BadRequestError, LinkProxyError, ProxyNotFoundError } from './errors.ts';
+import {
+  BadRequestError,
+  ForbiddenError,
+  LinkProxyError,
+  ProxyNotFoundError,
+  UnauthorizedError,
+} from './errors.ts';
 import { readJsonObject, sendError, sendJson } from './http-json.ts';
+import type { LinkApiAccess } from './link-api-access.ts';
 import { linkMetricsRegistry } from './link-metrics.ts';
 import type { ToxicLink } from './toxic-link.ts';
 
@@ -88,19 +95,30 @@ function decodePart(part: string): string {
   }
 }
 
+/** Options of {@link startControlApi}. */
+export interface ControlApiOptions {
+  /** Who may use every route but `GET /metrics`; checked before the request's body is read. */
+  access: LinkApiAccess;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+}
+
 /**
- * Serves the control API on host:port (default 127.0.0.1, a free port), and the links' Prometheus metrics
- * at `GET /metrics` (link-metrics.ts). The control process mounts createControlApi under its own routes,
- * without this `/metrics`: the global endpoint's figures are its `vaultover_gateway_*`. Resolves once
- * listening.
+ * Serves the control API on host:port, to the callers `access` allows, and the links' Prometheus metrics
+ * at `GET /metrics` (link-metrics.ts) to anyone: Prometheus scrapes without a token, and the figures hold
+ * no secret. The control process mounts createControlApi under its own routes and its own
+ * authentication, without this `/metrics`: the global endpoint's figures are its `vaultover_gateway_*`.
+ * Resolves once listening.
  */
 export async function startControlApi(
   proxies: Iterable<ToxicLink>,
-  options: { host?: string; port?: number } = {},
+  options: ControlApiOptions,
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const host = options.host ?? '127.0.0.1';
   const links = [...proxies];
-  const api = createControlApi(links);
+  const api = withAccess(createControlApi(links), options.access);
   const registry = linkMetricsRegistry(links);
   const server = createServer((request, response) => {
     if (new URL(request.url ?? '/', 'http://control').pathname !== '/metrics') return api(request, response);
@@ -122,4 +140,18 @@ export async function startControlApi(
       server.close(() => resolve());
     });
   return { server, url: `http://${host}:${port}`, close };
+}
+
+/** `handler`, behind `access`: a refusal is answered in toxiproxy's format, a 401 with the challenge. */
+function withAccess(handler: ControlApiHandler, access: LinkApiAccess): ControlApiHandler {
+  return (request, response) => {
+    access.decide(request.headers.authorization).then(
+      (verdict) => {
+        if (verdict.allowed) return handler(request, response);
+        if (verdict.status === 403) return sendError(response, new ForbiddenError(verdict.reason));
+        sendError(response, new UnauthorizedError(verdict.reason), { 'www-authenticate': access.challenge });
+      },
+      (error: unknown) => sendError(response, error),
+    );
+  };
 }

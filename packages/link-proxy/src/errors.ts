@@ -10,6 +10,9 @@ export type LinkProxyErrorCode =
   | 'ToxicExists'
   | 'BadToxic'
   | 'BadRequest'
+  | 'PayloadTooLarge'
+  | 'Unauthorized'
+  | 'Forbidden'
   | 'ProxyListenFailed'
   | 'RouteNotFound'
   | 'MethodNotAllowed';
@@ -59,6 +62,24 @@ export class BadToxicError extends LinkProxyError {
 export class BadRequestError extends LinkProxyError {
   readonly code = 'BadRequest';
   readonly status = 400;
+}
+
+/** A control API request body larger than the API reads (HTTP 413). */
+export class PayloadTooLargeError extends LinkProxyError {
+  readonly code = 'PayloadTooLarge';
+  readonly status = 413;
+}
+
+/** A control API request without a valid credential (HTTP 401, with the challenge). */
+export class UnauthorizedError extends LinkProxyError {
+  readonly code = 'Unauthorized';
+  readonly status = 401;
+}
+
+/** A control API request from a caller who may not drive the links (HTTP 403). */
+export class ForbiddenError extends LinkProxyError {
+  readonly code = 'Forbidden';
+  readonly status = 403;
 }
 
 /** The proxy could not listen (port taken, bad address). */

@@ -1,17 +1,26 @@
 export { closeTogether, resetSocket } from './close-together.ts';
 export { ConnectionToxics, type ConnectionToxicsOptions } from './connection-toxics.ts';
-export { type ControlApiHandler, createControlApi, startControlApi } from './control-api.ts';
+export {
+  type ControlApiHandler,
+  type ControlApiOptions,
+  createControlApi,
+  startControlApi,
+} from './control-api.ts';
 export {
   BadRequestError,
   BadToxicError,
+  ForbiddenError,
   LinkProxyError,
   type LinkProxyErrorCode,
+  PayloadTooLargeError,
   ProxyListenError,
   ProxyNotFoundError,
   ToxicExistsError,
   ToxicNotFoundError,
+  UnauthorizedError,
 } from './errors.ts';
 export type { DirectionCounters } from './link.ts';
+export type { AccessVerdict, LinkApiAccess } from './link-api-access.ts';
 export { LinkProxy } from './link-proxy.ts';
 export { LINK_PROXY_DEFAULTS, type LinkProxyOptions, type ProxyView } from './link-proxy-options.ts';
 export { emptyCounters, type LinkProxyMetrics } from './metrics.ts';

@@ -1,8 +1,9 @@
-import { pollUntil, redisForFile } from '@vaultover/testkit';
+import { pollUntil, redisForFile, redisUrlThrough } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { startControlApi } from './control-api.ts';
+import { testAccess } from './test-access.ts';
 import { startProxy } from './test-helpers.ts';
 
 const redis = redisForFile('link-metrics');
@@ -24,7 +25,7 @@ async function scrape(apiUrl: string): Promise<Map<string, number>> {
 describe("the links API's /metrics", () => {
   it('counts the bytes, connections and toxics of a proxied Redis connection', async () => {
     const proxy = await startProxy(redisPort(), { name: 'primary-to-northeurope' });
-    const api = await startControlApi([proxy]);
+    const api = await startControlApi([proxy], { access: testAccess });
     onCleanup(api.close);
     const link = 'link="primary-to-northeurope"';
     const before = await scrape(api.url);
@@ -32,7 +33,9 @@ describe("the links API's /metrics", () => {
     expect(before.get(`vaultover_link_connections_total{${link}}`)).toBe(0);
     expect(before.get(`vaultover_link_bytes_total{${link},direction="upstream"}`)).toBe(0);
 
-    const client = new Redis({ host: '127.0.0.1', port: proxy.listenPort, maxRetriesPerRequest: 0 });
+    const client = new Redis(redisUrlThrough(redis.server.url, proxy.listenPort), {
+      maxRetriesPerRequest: 0,
+    });
     client.on('error', () => {});
     onCleanup(() => client.disconnect());
     const value = 'v'.repeat(10_000);
@@ -64,7 +67,7 @@ describe("the links API's /metrics", () => {
 
   it('answers 405 to anything but GET, in the API’s error shape', async () => {
     const proxy = await startProxy(redisPort());
-    const api = await startControlApi([proxy]);
+    const api = await startControlApi([proxy], { access: testAccess });
     onCleanup(api.close);
     const response = await fetch(`${api.url}/metrics`, { method: 'POST' });
     expect(response.status).toBe(405);

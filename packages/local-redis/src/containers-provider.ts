@@ -35,7 +35,7 @@ export function createContainersProvider(options: ContainersOptions): RedisProvi
     const url = container.getConnectionUrl();
     await pingRedis(url, options.startTimeoutMs);
     options.logger?.info(`redis '${name}' ready at ${url} (container ${container.getId().slice(0, 12)})`);
-    return { name, url, host: container.getHost(), port: container.getPort(), pid: null };
+    return { name, url, host: container.getHost(), port: container.getPort(), pid: null, urlAs: () => url };
   }
 
   async function stopOne(name: string): Promise<void> {

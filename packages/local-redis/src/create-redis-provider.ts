@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createContainersProvider } from './containers-provider.ts';
 import { createEmbeddedProvider } from './embedded-provider.ts';
 import { RedisConfigError } from './errors.ts';
@@ -45,6 +46,7 @@ export function createRedisProvider(options: RedisProviderOptions = {}): RedisPr
         baseDir: options.baseDir,
         startTimeoutMs,
         durability,
+        secret: options.secret ?? randomBytes(32).toString('base64url'),
         logger,
       });
     }

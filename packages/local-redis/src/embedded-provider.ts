@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable, findFreePort } from '@vaultover/foundation';
@@ -10,6 +10,7 @@ import {
 } from './errors.ts';
 import { type RedisProcess, startRedisProcess } from './redis-process.ts';
 import type { RedisDurability, RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
+import { aclFileText, redisUrlAs } from './redis-users.ts';
 import { assertNewNames, startAll } from './start-all.ts';
 
 const BIND_ATTEMPTS = 5;
@@ -20,8 +21,13 @@ export interface EmbeddedOptions {
   baseDir?: string;
   startTimeoutMs: number;
   durability: RedisDurability;
+  /** Every ACL user's password derives from it. */
+  secret: string;
   logger?: RedisLogger;
 }
+
+/** The ACL file in each instance's data dir (mode 0600; it holds password hashes only). */
+const ACL_FILE = 'users.acl';
 
 interface Entry {
   readonly name: string;
@@ -30,9 +36,17 @@ interface Entry {
   process: RedisProcess | null;
 }
 
-function toInstance(entry: Entry): RedisInstance {
+function toInstance(entry: Entry, secret: string): RedisInstance {
   const { name, port } = entry;
-  return { name, url: `redis://127.0.0.1:${port}`, host: '127.0.0.1', port, pid: entry.process?.pid ?? null };
+  const address = `redis://127.0.0.1:${port}`;
+  return {
+    name,
+    url: redisUrlAs(address, 'admin', secret),
+    host: '127.0.0.1',
+    port,
+    pid: entry.process?.pid ?? null,
+    urlAs: (user) => redisUrlAs(address, user, secret),
+  };
 }
 
 /** Runs one redis-server child per name, on free ports, each in its own temp dir. */
@@ -49,10 +63,14 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
   async function launch(entry: Entry, port: number): Promise<void> {
     const redisServerPath = await resolveExecutable();
     const { dir } = entry;
+    const aclFile = join(dir, ACL_FILE);
+    await writeFile(aclFile, aclFileText(options.secret), { mode: 0o600 });
     entry.process = await startRedisProcess({
       redisServerPath,
       port,
       dir,
+      aclFile,
+      pingUrl: redisUrlAs(`redis://127.0.0.1:${port}`, 'admin', options.secret),
       startTimeoutMs: options.startTimeoutMs,
       durability: options.durability,
     });
@@ -90,7 +108,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
       await entry.process?.stop();
       throw new RedisStartError(`redis '${name}' was stopped while it was starting`);
     }
-    return toInstance(entry);
+    return toInstance(entry, options.secret);
   }
 
   function entryOf(name: string): Entry {
@@ -126,7 +144,7 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
       const entry = entryOf(name);
       await stopInstance(name);
       await launch(entry, entry.port);
-      return toInstance(entry);
+      return toInstance(entry, options.secret);
     },
     async stop() {
       await Promise.all([...entries.keys()].map(stopAndForget));

@@ -29,13 +29,10 @@ describe('external provider', () => {
     const provider = createRedisProvider({ kind: 'external', urls: [backing.url] });
 
     const [instance] = await provider.start(['westeurope']);
-    expect(instance).toEqual({
-      name: 'westeurope',
-      url: backing.url,
-      host: '127.0.0.1',
-      port: backing.port,
-      pid: null,
-    });
+    expect(instance).toMatchObject({ name: 'westeurope', host: '127.0.0.1', port: backing.port, pid: null });
+    // The URL carries credentials: compared, never printed. Every component uses it as it is.
+    expect(instance?.url === backing.url).toBe(true);
+    expect(instance?.urlAs('region') === backing.url).toBe(true);
     await provider.stop();
     await pingRedis(backing.url, 1_000);
   });
@@ -44,7 +41,7 @@ describe('external provider', () => {
     const backing = await runningRedis();
     const provider = createRedisProvider({ kind: 'external', urls: { control: backing.url } });
     const [instance] = await provider.start(['control']);
-    expect(instance?.url).toBe(backing.url);
+    expect(instance?.url === backing.url).toBe(true);
   });
 
   it('names the URL that does not answer', async () => {
@@ -55,6 +52,19 @@ describe('external provider', () => {
     expect(error).toBeInstanceOf(ExternalRedisUnreachableError);
     expect((error as ExternalRedisUnreachableError).code).toBe('ExternalRedisUnreachable');
     expect((error as Error).message).toContain(deadUrl);
+  });
+
+  it('names a URL with a password without the password', async () => {
+    const port = await findFreePort();
+    const provider = createRedisProvider({
+      kind: 'external',
+      urls: [`redis://ops:hunter2@127.0.0.1:${port}`],
+      startTimeoutMs: 2_000,
+    });
+    const error = (await provider.start(['westeurope']).catch((caught: unknown) => caught)) as Error;
+    expect(error).toBeInstanceOf(ExternalRedisUnreachableError);
+    expect(error.message).toContain(`redis://ops:***@127.0.0.1:${port}`);
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('needs one URL per name', async () => {

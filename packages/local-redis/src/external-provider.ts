@@ -26,20 +26,36 @@ async function resolveInstance(name: string, url: string, timeoutMs: number): Pr
   try {
     parsed = new URL(url);
   } catch {
-    throw new RedisConfigError(`'${url}' is not a Redis URL (expected redis://host:port)`);
+    throw new RedisConfigError(
+      `a Redis URL for '${name}' is not one (expected redis://[user:password@]host:port)`,
+    );
   }
   try {
     await pingRedis(url, timeoutMs);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ExternalRedisUnreachableError(
-      `Redis at ${url} (for '${name}') does not answer PING: ${reason}`,
+      `Redis at ${withoutPassword(parsed)} (for '${name}') does not answer PING: ${reason}`,
       {
         cause: error,
       },
     );
   }
-  return { name, url, host: parsed.hostname, port: Number(parsed.port || 6379), pid: null };
+  return {
+    name,
+    url,
+    host: parsed.hostname,
+    port: Number(parsed.port || 6379),
+    pid: null,
+    urlAs: () => url,
+  };
+}
+
+/** The URL for a message: a password never goes into an error or a log line. */
+function withoutPassword(url: URL): string {
+  const copy = new URL(url);
+  if (copy.password !== '') copy.password = '***';
+  return copy.toString();
 }
 
 /** Uses Redis servers someone else runs; never starts or stops them. */

@@ -19,3 +19,10 @@ export type {
   RedisProviderKind,
   RedisProviderOptions,
 } from './redis-provider.ts';
+export {
+  ensureRedisSecret,
+  REDIS_SECRET_FILE,
+  readRedisSecret,
+  redisUrlFromEndpoints,
+} from './redis-secret.ts';
+export { REDIS_USER_RULES, REDIS_USERS, type RedisUser, redisPassword, redisUrlAs } from './redis-users.ts';

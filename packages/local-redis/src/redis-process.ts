@@ -15,6 +15,10 @@ export interface RedisProcessOptions {
   redisServerPath: string;
   port: number;
   dir: string;
+  /** The ACL file redis-server loads (`--aclfile`): its users and their rules. */
+  aclFile: string;
+  /** The URL readiness is checked with, credentials included (the default user is off). */
+  pingUrl: string;
   startTimeoutMs: number;
   durability: RedisDurability;
 }
@@ -40,9 +44,11 @@ function persistenceArgs(durability: RedisDurability): string[] {
 }
 
 // The wrapper adds --dir itself, as it needs the dir too; the AOF dir is relative to it.
-function redisArgs({ port, durability }: RedisProcessOptions): string[] {
+// The ACL file, not --user or --requirepass: arguments are what `ps` shows every local user.
+function redisArgs({ port, durability, aclFile }: RedisProcessOptions): string[] {
   return [
     ...['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes'],
+    ...['--aclfile', aclFile],
     ...persistenceArgs(durability),
     '--daemonize',
     'no',
@@ -138,11 +144,10 @@ export async function startRedisProcess(options: RedisProcessOptions): Promise<R
   // The wrapper still dies with us through its stdin pipe, even when we are SIGKILLed.
   const child = spawn('/bin/sh', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   const w = watch(child);
-  const url = `redis://127.0.0.1:${options.port}`;
   // A failed PING after the ready line counts as not answering in time. While redis loads its AOF, PING
   // answers LOADING: pingRedis keeps asking until a real PONG or the deadline.
   const answered = w.ready.then(async (pid) => {
-    await pingRedis(url, Math.max(500, startTimeoutMs - (Date.now() - startedAt)), {
+    await pingRedis(options.pingUrl, Math.max(500, startTimeoutMs - (Date.now() - startedAt)), {
       waitWhileLoading: true,
     });
     return { pid };

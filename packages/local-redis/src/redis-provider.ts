@@ -1,3 +1,5 @@
+import type { RedisUser } from './redis-users.ts';
+
 /** Where a provider gets its Redis servers from. */
 export type RedisProviderKind = 'embedded' | 'external' | 'containers';
 
@@ -5,12 +7,21 @@ export type RedisProviderKind = 'embedded' | 'external' | 'containers';
 export interface RedisInstance {
   /** The name it was started under, e.g. 'westeurope' or 'control'. */
   readonly name: string;
-  /** Connection URL, e.g. redis://127.0.0.1:PORT. */
+  /**
+   * Connection URL, e.g. redis://127.0.0.1:PORT. An embedded server's carries the `admin` user's
+   * credentials (for tests and operators): never print it; components connect with `urlAs`.
+   */
   readonly url: string;
   readonly host: string;
   readonly port: number;
   /** OS pid of the redis-server process when this provider owns it (embedded), else null. */
   readonly pid: number | null;
+  /**
+   * The URL a component connects with: an embedded server's as that component's own ACL user (see
+   * redis-users.ts); an external or container server's is `url` whatever the user, its credentials being
+   * whoever runs it's business.
+   */
+  urlAs(user: RedisUser): string;
 }
 
 /** Starts Redis servers by name and stops (only) what it started. */
@@ -54,6 +65,11 @@ export interface RedisProviderOptions {
   redisServerPath?: string;
   /** Embedded only: where each instance's temp data dir is created. Default os.tmpdir(). */
   baseDir?: string;
+  /**
+   * Embedded only: the deployment's secret (ensureRedisSecret), from which every ACL user's password
+   * derives. Default: a random one per provider, kept in memory (tests).
+   */
+  secret?: string;
   /** Embedded only: persistence of each instance, see RedisDurability. Default 'none'. */
   durability?: RedisDurability;
   /** Containers only. Default 'redis:7-alpine'. */

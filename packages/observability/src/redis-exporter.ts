@@ -28,7 +28,13 @@ export async function startRedisExporter(
   return await startServedProgram({
     name: `redis exporter for ${name}`,
     program,
-    args: (port) => [`--redis.addr=${url.toString()}`, `--web.listen-address=127.0.0.1:${port}`],
+    // No CONFIG: Vaultover's Redis users may not run it (packages/local-redis, redis-users.ts), and the
+    // exporter's CONFIG GET would only add a maxmemory gauge the dashboards do not use.
+    args: (port) => [
+      `--redis.addr=${url.toString()}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--config-command=-',
+    ],
     readyPath: '/metrics',
     startTimeoutMs: 10_000,
     env,

@@ -1,5 +1,6 @@
 import { seededRandom } from '@vaultover/foundation';
 import { LinkProxy } from '@vaultover/link-proxy';
+import { redisUrlThrough } from '@vaultover/testkit';
 import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionOf } from './change-entry.ts';
@@ -252,7 +253,9 @@ describe('Replicator', () => {
     await h.createVault('hole-a');
     const proxy = new LinkProxy({ name: 'hole', upstream: new URL(h.primaryUrl).host });
     await proxy.start();
-    const replicator = h.replicator({ primary: () => h.client(`redis://127.0.0.1:${proxy.listenPort}`) });
+    const replicator = h.replicator({
+      primary: () => h.client(redisUrlThrough(h.primaryUrl, proxy.listenPort)),
+    });
     try {
       await secrets().set('hole-a', 's', { value: 'before' });
       await converged(h, replicator, ['hole-a']);

@@ -1,7 +1,7 @@
 import { logKeys, vaultPrefix } from '@vaultover/vault';
 import type { Checkpoint } from './apply-batch.ts';
 import { checkpointKey } from './replication-keys.ts';
-import type { ReplicationRedis } from './scripts.ts';
+import { type ReplicationRedis, SNAPSHOT_LUA } from './scripts.ts';
 
 /** What a full resync installed. */
 export interface ResyncResult extends Checkpoint {
@@ -21,7 +21,15 @@ export async function fullResync(
 ): Promise<ResyncResult> {
   const prefix = vaultPrefix(vault);
   const log = logKeys(vault);
-  const reply = await primary.replSnapshotBuffer(log.position, log.stream, prefix);
+  // Bytes: DUMP payloads are binary.
+  const reply = (await primary.callBuffer(
+    'EVAL_RO',
+    SNAPSHOT_LUA,
+    2,
+    log.position,
+    log.stream,
+    prefix,
+  )) as Buffer[];
   const [position, time, ...pairs] = reply;
   const args: (string | Buffer)[] = [prefix, String(position), String(time)];
   for (let i = 0; i + 1 < pairs.length; i += 2)

@@ -14,6 +14,7 @@ export {
   type TestRedisOptions,
   withRedisClient,
 } from './redis-servers.ts';
+export { redisUrlThrough } from './redis-url.ts';
 export { regionHealth } from './region-health.ts';
 export { settledWithin } from './settled-within.ts';
 export { tempDir } from './temp-dir.ts';

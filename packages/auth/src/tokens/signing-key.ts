@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createFileOnce } from '@vaultover/foundation';
 
 /** Length of the deployment key: RFC 7518 wants an HS256 key at least as long as the hash. */
 export const SIGNING_KEY_BYTES = 32;
@@ -16,7 +17,7 @@ export async function ensureSigningKey(dir: string): Promise<Uint8Array> {
   const existing = await readKey(path);
   if (existing) return existing;
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await createOnce(path, randomBytes(SIGNING_KEY_BYTES));
+  await createFileOnce(path, randomBytes(SIGNING_KEY_BYTES));
   const created = await readKey(path);
   if (!created) throw new Error(`${path} vanished right after it was created`);
   return created;
@@ -35,24 +36,6 @@ export async function readSigningKey(dir: string): Promise<Uint8Array> {
     );
   }
   return key;
-}
-
-async function createOnce(path: string, key: Uint8Array): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(key);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await link(temp, path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  } finally {
-    await rm(temp, { force: true });
-  }
 }
 
 async function readKey(path: string): Promise<Uint8Array | undefined> {

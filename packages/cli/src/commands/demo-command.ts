@@ -78,7 +78,7 @@ async function runVaultDemo(narrator: Narrator): Promise<number> {
   narrator.title(
     'Vaultover demo: a Key-Vault-style vault, driven by the real @azure/keyvault-secrets client',
   );
-  const redis = createRedisProvider(redisProviderOptions(config));
+  const redis = createRedisProvider(await redisProviderOptions(config));
   const runner = inProcessRegionRunner(
     config,
     pino({ level: 'warn' }, pino.destination({ dest: 2, sync: true })),

@@ -1,11 +1,13 @@
+import { DEFAULT_PRINCIPALS, DEFAULT_TENANT_ID } from '@vaultover/auth';
 import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BareControl, startBareControl } from '../test-support/bare-control.ts';
 import { runCliProcess } from '../test-support/cli-process.ts';
+import { administratorAccess } from '../topology/administrator-access.ts';
 
 // `vaultover link …` against a real control process (its global endpoint's client link, behind the
-// control API's authentication) and a real replication link proxy with its own API, as `vaultover up`
-// runs them: the CLI finds each link where it lives, by name.
+// control API's authentication) and a real replication link proxy with its own API behind the same
+// administrators' tokens, as `vaultover up` runs them: the CLI finds each link where it lives, by name.
 
 const REPLICATION = 'westeurope-to-northeurope';
 let bare: BareControl;
@@ -15,9 +17,14 @@ let linksApi: Awaited<ReturnType<typeof startControlApi>>;
 beforeAll(async () => {
   proxy = new LinkProxy({ name: REPLICATION, upstream: '127.0.0.1:1' });
   await proxy.start();
-  linksApi = await startControlApi([proxy]);
-  bare = await startBareControl('link-cli', {
-    links: { api: linksApi.url, proxies: { northeurope: REPLICATION } },
+  bare = await startBareControl('link-cli', async (dataDir) => {
+    const access = await administratorAccess({
+      dataDir,
+      principals: DEFAULT_PRINCIPALS,
+      tenantId: DEFAULT_TENANT_ID,
+    });
+    linksApi = await startControlApi([proxy], { access });
+    return { links: { api: linksApi.url, proxies: { northeurope: REPLICATION } } };
   });
 });
 
@@ -114,5 +121,18 @@ describe('vaultover link', () => {
     expect((await listing())['global-endpoint']?.enabled).toBe(false);
     expect((await cli('global-endpoint', 'enable')).code).toBe(0);
     expect((await listing())['global-endpoint']?.enabled).toBe(true);
+  });
+
+  it("drives the replication link with the administrator's token, which the links API requires", async () => {
+    const anonymous = await fetch(`${linksApi.url}/proxies/${REPLICATION}`, {
+      method: 'POST',
+      body: JSON.stringify({ enabled: false }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(proxy.enabled).toBe(true);
+    expect((await cli(REPLICATION, 'disable')).code).toBe(0);
+    expect(proxy.enabled).toBe(false);
+    expect((await cli(REPLICATION, 'enable')).code).toBe(0);
+    expect(proxy.enabled).toBe(true);
   });
 });

@@ -152,7 +152,7 @@ interface LinkEntry {
 /** The client link (control API) first, then the replication links (their own API). */
 async function allLinks(client: ControlClient): Promise<LinkEntry[]> {
   const apis: LinkApi[] = [controlLinks(client)];
-  if (client.linksApi) apis.push(replicationLinks(client.linksApi));
+  if (client.replicationLinks) apis.push(client.replicationLinks);
   const entries: LinkEntry[] = [];
   for (const api of apis) {
     const reply = await api.send('GET', '/proxies');
@@ -180,26 +180,6 @@ function controlLinks(client: ControlClient): LinkApi {
       if (method === 'GET') return client.get(full);
       if (method === 'DELETE') return client.delete(full);
       return client.post(full, body);
-    },
-  };
-}
-
-function replicationLinks(base: string): LinkApi {
-  return {
-    async send(method, path, body) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-      }).catch((error: unknown) => {
-        throw new ControlApiError(
-          `the replication links' API at ${base} does not answer (${(error as Error).message}): is vaultover up still running?`,
-          { status: 0, cause: error },
-        );
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
     },
   };
 }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { redisUrlFromEndpoints } from '@vaultover/local-redis';
 import { eventually, isProcessAlive, pollUntil, withRedisClient } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliProcess, runCliProcess, startCli } from '../test-support/cli-process.ts';
@@ -121,13 +122,17 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(await readFile(join(cwd, 'state', 'prometheus', 'prometheus.yml'), 'utf8')).toMatch(
       /scrape_interval: 2s\n/,
     );
-    const proxies = (await (await fetch(`${endpoints.links.api}/proxies`)).json()) as Record<string, unknown>;
+    const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
+    // The replication links' API is the administrators', as the control API is.
+    expect((await fetch(`${endpoints.links.api}/proxies`)).status).toBe(401);
+    const proxies = (await (
+      await fetch(`${endpoints.links.api}/proxies`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as Record<string, unknown>;
     expect(proxies['westeurope-to-northeurope']).toMatchObject({
       enabled: true,
       upstream: new URL(endpoints.redis.westeurope?.url as string).host,
     });
 
-    const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
     const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
     const client = new SecretClient(endpoints.gateway, credential, {
       disableChallengeResourceVerification: true,
@@ -248,7 +253,10 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     await client.setSecret('first', '1');
     await client.setSecret('second', '2');
     // Both counted in the region's window for the vault's secret creations.
-    const redisUrl = endpoints.redis.westeurope?.url as string;
+    const redisUrl = await redisUrlFromEndpoints(
+      endpoints.redis.westeurope?.url as string,
+      endpoints.dataDir,
+    );
     expect(await withRedisClient(redisUrl, (redis) => redis.zcard('vo:throttle:{shop}:secret-create'))).toBe(
       2,
     );

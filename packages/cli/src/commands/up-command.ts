@@ -42,7 +42,7 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   await assertNoOtherInstance(endpointsFile);
   // Acknowledged writes must survive a kill -9 of a region's Redis (embedded only; costs an fsync per write).
   const redis = createRedisProvider({
-    ...redisProviderOptions(config),
+    ...(await redisProviderOptions(config)),
     durability: 'aof-always',
     logger: { info: say },
   });

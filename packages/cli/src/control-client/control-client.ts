@@ -26,12 +26,18 @@ export interface ControlReply {
 export interface ControlClient {
   /** The control API's base URL. */
   readonly url: string;
-  /** The replication links' toxiproxy-style API of the same deployment, or null when it has none. */
-  readonly linksApi: string | null;
+  /** The replication links' toxiproxy-style API of the same deployment, as the same administrator; null when it has none. */
+  readonly replicationLinks: ReplicationLinksClient | null;
   get(path: string): Promise<ControlReply>;
   /** POST, with `body` as JSON when given. */
   post(path: string, body?: unknown): Promise<ControlReply>;
   delete(path: string): Promise<ControlReply>;
+}
+
+/** The replication links' API (plain HTTP on loopback, toxiproxy's bodies), with the client's token. */
+export interface ReplicationLinksClient {
+  readonly url: string;
+  send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ControlReply>;
 }
 
 interface EndpointsView {
@@ -86,10 +92,47 @@ export async function openControlClient(options: ControlClientOptions = {}): Pro
   };
   return {
     url: base,
-    linksApi: endpoints.linksApi,
+    replicationLinks:
+      endpoints.linksApi === null ? null : replicationLinksClient(endpoints.linksApi, token, principal),
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, body),
     delete: (path) => send('DELETE', path),
+  };
+}
+
+function replicationLinksClient(
+  base: string,
+  token: () => Promise<string>,
+  principal: string,
+): ReplicationLinksClient {
+  return {
+    url: base,
+    async send(method, path, body) {
+      const response = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await token()}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch((error: unknown) => {
+        throw new ControlApiError(
+          `the replication links' API at ${base} does not answer (${codeOf(error)}): is vaultover up still running?`,
+          { status: 0, cause: error },
+        );
+      });
+      const text = await response.text();
+      const reply = { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+      if (reply.status === 401 || reply.status === 403) {
+        const reason = (reply.body as { error?: unknown } | undefined)?.error;
+        throw new ControlApiError(
+          `the replication links' API refused principal ${principal} (${reply.status}${typeof reason === 'string' ? `: ${reason}` : ''}); ` +
+            'it needs the Key Vault Administrator role and the data directory of the running deployment',
+          { status: reply.status },
+        );
+      }
+      return reply;
+    },
   };
 }
 

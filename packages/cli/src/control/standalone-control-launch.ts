@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ControlRegion } from '@vaultover/control';
+import { redisUrlFromEndpoints } from '@vaultover/local-redis';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { loadConfig, type VaultoverConfig } from '../config/index.ts';
 import { CONTROL_REDIS } from '../topology/topology.ts';
@@ -20,6 +21,7 @@ export interface StandaloneControlFlags {
 interface EndpointsFileView {
   regions?: Record<string, { url?: unknown; role?: unknown }>;
   redis?: Record<string, { url?: unknown }>;
+  dataDir?: unknown;
 }
 
 const usage = (message: string) => new CliError(message, { exitCode: EXIT.usage });
@@ -50,17 +52,22 @@ export async function standaloneControlLaunch(flags: StandaloneControlFlags): Pr
     }
     return { name, role, url };
   });
-  return { config, regions, controlRedisUrl: controlRedisUrlOf(flags, file, config) };
+  return { config, regions, controlRedisUrl: await controlRedisUrlOf(flags, file, config) };
 }
 
-function controlRedisUrlOf(
+async function controlRedisUrlOf(
   flags: StandaloneControlFlags,
   file: EndpointsFileView | undefined,
   config: VaultoverConfig,
-): string {
+): Promise<string> {
   if (flags.controlRedisUrl !== undefined) return flags.controlRedisUrl;
-  const fromFile = file?.redis?.[CONTROL_REDIS]?.url;
-  // endpoints.json masks passwords: such a URL cannot be used, and the real one must come from a flag.
+  const named = file?.redis?.[CONTROL_REDIS]?.url;
+  // endpoints.json masks passwords. An embedded Redis's are derived again, as the control user's, from
+  // the deployment's secret; an external one's must come from a flag or the config.
+  const fromFile =
+    typeof named === 'string' && typeof file?.dataDir === 'string'
+      ? await redisUrlFromEndpoints(named, file.dataDir, 'control')
+      : named;
   if (typeof fromFile === 'string' && !fromFile.includes('***')) return fromFile;
   const fromConfig = config.redis.urls?.[CONTROL_REDIS];
   if (fromConfig !== undefined) return fromConfig;

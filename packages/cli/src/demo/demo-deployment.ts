@@ -44,7 +44,7 @@ export async function startDemoDeployment(say: Say): Promise<DemoDeployment> {
     dataDir,
     file: null,
   };
-  const redis = createRedisProvider({ ...redisProviderOptions(config), durability: 'aof-always' });
+  const redis = createRedisProvider({ ...(await redisProviderOptions(config)), durability: 'aof-always' });
   const topology = await startTopology({
     config,
     redis,

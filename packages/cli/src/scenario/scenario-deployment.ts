@@ -19,7 +19,7 @@ export function scenarioDeployment(say: Say): DeploymentStarter {
   return async (overrides: DeploymentOverrides, dataDir: string) => {
     const config = scenarioConfig(overrides, dataDir);
     const quiet: Say = () => {};
-    const redis = createRedisProvider({ ...redisProviderOptions(config), logger: { info: quiet } });
+    const redis = createRedisProvider({ ...(await redisProviderOptions(config)), logger: { info: quiet } });
     const topology = await startTopology({
       config,
       redis,
@@ -29,8 +29,11 @@ export function scenarioDeployment(say: Say): DeploymentStarter {
     });
     const endpoints = buildEndpoints(config, topology, process.pid);
     if (endpoints.control === null) throw new Error('the scenario deployment has no control process');
+    // The runner reads the request log in the control Redis: it gets the URL with the admin's
+    // credentials, which endpoints.json redacts. It stays in this process, never printed or written.
+    const readable = Object.fromEntries(topology.redis.map(({ name, url }) => [name, { url }]));
     return {
-      endpoints: { ...endpoints, control: endpoints.control },
+      endpoints: { ...endpoints, control: endpoints.control, redis: readable },
       async stop() {
         for (const { name, error } of await topology.stop()) {
           say(`could not stop ${name} cleanly: ${error instanceof Error ? error.message : String(error)}`);

@@ -19,11 +19,12 @@ export interface BareControl {
 /**
  * A real control process (real control Redis, real HTTPS, the deployment's CA and token key) for the
  * CLI's client commands, whose region URLs lead nowhere: the monitor probes once and never judges them
- * (it would need 100 failures). `endpoints` adds fields to endpoints.json (a links API, say).
+ * (it would need 100 failures). `endpoints` adds fields to endpoints.json (a links API, say), or makes
+ * them once the data directory (its token key) exists.
  */
 export async function startBareControl(
   name: string,
-  endpoints: Record<string, unknown> = {},
+  endpoints: Record<string, unknown> | ((dataDir: string) => Promise<Record<string, unknown>>) = {},
 ): Promise<BareControl> {
   const redis = await startTestRedis('control');
   const dir = await tempDir(`vaultover-${name}-`);
@@ -48,9 +49,10 @@ export async function startBareControl(
   }
   const file = join(dir.path, 'endpoints.json');
   const caFile = join(dataDir, 'tls', 'ca.pem');
+  const extra = typeof endpoints === 'function' ? await endpoints(dataDir) : endpoints;
   await writeFile(
     file,
-    JSON.stringify({ control: control.url, caFile, dataDir, pid: process.pid, ...endpoints }),
+    JSON.stringify({ control: control.url, caFile, dataDir, pid: process.pid, ...extra }),
   );
   return {
     redis,

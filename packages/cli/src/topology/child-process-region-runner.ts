@@ -30,7 +30,7 @@ export function childProcessRegionRunner(config: VaultoverConfig, options: Child
         name: launch.name,
         role: launch.role,
         port: launch.port,
-        redisUrl: launch.redis.url,
+        redisUrl: launch.redis.urlAs('region'),
         replication: launch.replication,
         ...(launch.control ? { control: launch.control } : {}),
       };

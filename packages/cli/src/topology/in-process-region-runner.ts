@@ -11,7 +11,7 @@ export function inProcessRegionRunner(config: VaultoverConfig, logger: Logger): 
       const node = await startRegionNode(
         regionNodeOptions(
           config,
-          { ...launch, redisUrl: launch.redis.url },
+          { ...launch, redisUrl: launch.redis.urlAs('region') },
           logger.child({ region: launch.name }),
         ),
       );

@@ -1,4 +1,4 @@
-import type { RedisProviderOptions } from '@vaultover/local-redis';
+import { ensureRedisSecret, type RedisProviderOptions } from '@vaultover/local-redis';
 import { z } from 'zod';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { REDIS_MODES, type VaultoverConfig } from '../config/index.ts';
@@ -7,12 +7,14 @@ import { REDIS_MODES, type VaultoverConfig } from '../config/index.ts';
  * Provider options for the config's Redis, with env VAULTOVER_REDIS overriding the mode. Config URLs
  * apply in external mode; without them the provider reads env VAULTOVER_REDIS_URLS.
  */
-export function redisProviderOptions(
+export async function redisProviderOptions(
   config: VaultoverConfig,
   env: NodeJS.ProcessEnv = process.env,
-): RedisProviderOptions {
+): Promise<RedisProviderOptions> {
   const kind = modeFromEnv(env) ?? config.redis.mode;
-  return { kind, urls: kind === 'external' ? config.redis.urls : undefined };
+  if (kind === 'external') return { kind, urls: config.redis.urls };
+  // Embedded servers get the deployment's ACL users, whose passwords derive from the secret in dataDir.
+  return kind === 'embedded' ? { kind, secret: await ensureRedisSecret(config.dataDir) } : { kind };
 }
 
 function modeFromEnv(env: NodeJS.ProcessEnv): VaultoverConfig['redis']['mode'] | undefined {

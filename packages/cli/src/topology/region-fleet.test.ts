@@ -9,6 +9,7 @@ const redis: RedisInstance = {
   host: '127.0.0.1',
   port: 7000,
   pid: 1,
+  urlAs: () => 'redis://127.0.0.1:7000',
 };
 const launch: RegionLaunch = { name: 'westeurope', role: 'primary', port: 0, redis, replication: {} };
 

@@ -1,10 +1,12 @@
 import type { StopStack } from '@vaultover/foundation';
 import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import type { RedisInstance } from '@vaultover/local-redis';
+import type { VaultoverConfig } from '../config/index.ts';
+import { administratorAccess } from './administrator-access.ts';
 
-/** The link proxies between the secondaries and the primary's Redis, and their control API. */
+/** The link proxies between the secondaries and the primary's Redis, and their control API (administrators only). */
 export interface ReplicationLinks {
-  /** Base URL of the toxiproxy-style HTTP API (loopback). */
+  /** Base URL of the toxiproxy-style HTTP API (loopback); every route but `/metrics` needs an administrator's token. */
   readonly api: string;
   /** Proxy name per secondary region. */
   readonly proxies: Readonly<Record<string, string>>;
@@ -14,11 +16,13 @@ export interface ReplicationLinks {
 
 /**
  * One proxy per secondary (so a test can partition one link and not the others), each in front of the
- * primary's Redis, and the control API over all of them. Every started piece is pushed on `stack`.
+ * primary's Redis, and the control API over all of them, for the deployment's administrators. Every
+ * started piece is pushed on `stack`.
  */
 export async function startReplicationLinks(
   primary: RedisInstance,
   secondaries: readonly string[],
+  config: Pick<VaultoverConfig, 'dataDir' | 'principals' | 'tenantId'>,
   stack: StopStack,
 ): Promise<ReplicationLinks> {
   const proxies = new Map<string, LinkProxy>();
@@ -31,7 +35,7 @@ export async function startReplicationLinks(
     stack.push(`link proxy ${secondary}`, () => proxy.close());
     proxies.set(secondary, proxy);
   }
-  const api = await startControlApi(proxies.values());
+  const api = await startControlApi(proxies.values(), { access: await administratorAccess(config) });
   stack.push('link control API', () => api.close());
   return {
     api: api.url,
@@ -39,8 +43,8 @@ export async function startReplicationLinks(
     primaryUrlFor(secondary) {
       const proxy = proxies.get(secondary);
       if (!proxy) throw new Error(`no link proxy for ${secondary}`);
-      // Keep the primary URL's credentials and options: only the address changes.
-      const url = new URL(primary.url);
+      // The replicator's own credentials and the primary URL's options: only the address changes.
+      const url = new URL(primary.urlAs('replicator'));
       url.hostname = '127.0.0.1';
       url.port = String(proxy.listenPort);
       return url.toString();

@@ -1,4 +1,7 @@
+import { VaultoverCredential } from '@vaultover/auth/tokens';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
+import { tempDir } from '@vaultover/testkit';
+import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/index.ts';
 import type { ControlRunner } from './control-runner.ts';
@@ -7,27 +10,31 @@ import type { RegionLaunch, RegionRunner } from './region-runner.ts';
 import { StartupError } from './startup-error.ts';
 import { startTopology } from './topology.ts';
 
+/** A Redis whose URLs name the user each component connects as (the admin's is `url`). */
+function fakeInstance(name: string, port: number, pid: number): RedisInstance {
+  return {
+    name,
+    url: `redis://admin@127.0.0.1:${port}`,
+    host: '127.0.0.1',
+    port,
+    pid,
+    urlAs: (user) => `redis://${user}@127.0.0.1:${port}`,
+  };
+}
+
 function fakeRedis(events: string[]): RedisProvider {
   return {
     kind: 'embedded',
     async start(names) {
       events.push(`redis start ${names.join(',')}`);
-      return names.map(
-        (name, index): RedisInstance => ({
-          name,
-          url: `redis://127.0.0.1:${7000 + index}`,
-          host: '127.0.0.1',
-          port: 7000 + index,
-          pid: 100 + index,
-        }),
-      );
+      return names.map((name, index): RedisInstance => fakeInstance(name, 7000 + index, 100 + index));
     },
     stopInstance: async (name, signal) => {
       events.push(`redis stop ${name} ${signal}`);
     },
     restartInstance: async (name) => {
       events.push(`redis restart ${name}`);
-      return { name, url: 'redis://127.0.0.1:7000', host: '127.0.0.1', port: 7000, pid: 999 };
+      return fakeInstance(name, 7000, 999);
     },
     async stop() {
       events.push('redis stop');
@@ -39,7 +46,7 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
   return {
     async start(launch: RegionLaunch) {
       events.push(
-        `region start ${launch.name} on ${launch.redis.url} replication ${JSON.stringify(launch.replication)}` +
+        `region start ${launch.name} on ${launch.redis.urlAs('region')} replication ${JSON.stringify(launch.replication)}` +
           (launch.control ? ` control ${JSON.stringify(launch.control)}` : ''),
       );
       if (failure) throw failure;
@@ -60,11 +67,18 @@ function fakeRunner(events: string[], failure?: Error): RegionRunner {
   };
 }
 
+/** The default config, its data directory (where the links API finds the token key) a fresh temp dir. */
+async function configInTempDir() {
+  const dir = await tempDir('vaultover-topology-');
+  onCleanup(dir.remove);
+  return await loadConfig({ cwd: dir.path });
+}
+
 describe('startTopology', () => {
   it('starts redis, a link per secondary, then the regions primary first, and stops in reverse', async () => {
     const events: string[] = [];
     const said: string[] = [];
-    const config = await loadConfig({ cwd: '/tmp' });
+    const config = await configInTempDir();
     const topology = await startTopology({
       config,
       redis: fakeRedis(events),
@@ -75,10 +89,13 @@ describe('startTopology', () => {
     expect(topology.redis.map((instance) => instance.name)).toEqual(['westeurope', 'northeurope', 'control']);
     expect(topology.links.proxies).toEqual({ northeurope: 'westeurope-to-northeurope' });
     expect(topology.links.api).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const proxies = (await (await fetch(`${topology.links.api}/proxies`)).json()) as Record<
-      string,
-      { upstream: string; listen: string }
-    >;
+    // The links API takes the deployment's administrators only: their tokens, signed with its key.
+    expect((await fetch(`${topology.links.api}/proxies`)).status).toBe(401);
+    const admin = await new VaultoverCredential({ principal: 'admin', dataDir: config.dataDir }).getToken([]);
+    const authorization = `Bearer ${admin.token}`;
+    const proxies = (await (
+      await fetch(`${topology.links.api}/proxies`, { headers: { authorization } })
+    ).json()) as Record<string, { upstream: string; listen: string }>;
     const proxy = proxies['westeurope-to-northeurope'];
     expect(proxy?.upstream).toBe('127.0.0.1:7000');
     const proxyPort = Number(proxy?.listen.split(':').at(-1));
@@ -86,8 +103,9 @@ describe('startTopology', () => {
     expect(await topology.stop()).toEqual([]);
     expect(events).toEqual([
       'redis start westeurope,northeurope,control',
-      'region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
-      `region start northeurope on redis://127.0.0.1:7001 replication {"primaryRedisUrl":"redis://127.0.0.1:${proxyPort}"}`,
+      'region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
+      // The replicator reaches the primary's Redis through its link proxy, as its own user.
+      `region start northeurope on redis://region@127.0.0.1:7001 replication {"primaryRedisUrl":"redis://replicator@127.0.0.1:${proxyPort}"}`,
       'region stop northeurope',
       'region stop westeurope',
       'redis stop',
@@ -102,7 +120,7 @@ describe('startTopology', () => {
       code: 'EADDRINUSE',
     });
     const failed = startTopology({
-      config: await loadConfig({ cwd: '/tmp' }),
+      config: await configInTempDir(),
       redis: fakeRedis(events),
       runner: fakeRunner(events, busy),
       say: () => {},
@@ -116,7 +134,7 @@ describe('startTopology', () => {
 
   it('with a control runner: links regions to the control Redis, starts control last, stops it first', async () => {
     const events: string[] = [];
-    const config = await loadConfig({ cwd: '/tmp' });
+    const config = await configInTempDir();
     const control: ControlRunner = {
       async start(launch, processes) {
         events.push(`control start ${JSON.stringify(launch)}`);
@@ -161,11 +179,12 @@ describe('startTopology', () => {
       ],
     });
     await topology.stop();
-    const lease = ' control {"redisUrl":"redis://127.0.0.1:7002","leaseMs":2000}';
+    // Regions renew their lease in the control Redis as the region user; the control process is `control`.
+    const lease = ' control {"redisUrl":"redis://region@127.0.0.1:7002","leaseMs":2000}';
     expect(events.filter((event) => !event.startsWith('redis start '))).toEqual([
-      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      `region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
       expect.stringMatching(
-        /^region start northeurope on redis:\/\/127\.0\.0\.1:7001 replication .*leaseMs":2000}$/,
+        /^region start northeurope on redis:\/\/region@127\.0\.0\.1:7001 replication .*leaseMs":2000}$/,
       ),
       `control start ${JSON.stringify({
         regions: [
@@ -174,21 +193,21 @@ describe('startTopology', () => {
             name: 'westeurope',
             role: 'primary',
             url: 'https://localhost:8443',
-            storeUrl: 'redis://127.0.0.1:7000',
+            storeUrl: 'redis://control@127.0.0.1:7000',
           },
           {
             name: 'northeurope',
             role: 'secondary',
             url: 'https://localhost:8443',
-            storeUrl: 'redis://127.0.0.1:7001',
+            storeUrl: 'redis://control@127.0.0.1:7001',
           },
         ],
-        controlRedisUrl: 'redis://127.0.0.1:7002',
+        controlRedisUrl: 'redis://control@127.0.0.1:7002',
       })}`,
       'region kill westeurope',
       'region stop westeurope',
       // Restarted on the port its first start got.
-      `region start westeurope on redis://127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
+      `region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}${lease}`,
       'redis stop northeurope SIGKILL',
       'redis restart northeurope',
       'redis restart westeurope',

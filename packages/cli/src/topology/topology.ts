@@ -96,11 +96,19 @@ async function startRegions(
   if (!primary) throw new Error('the config has no primary region');
   starting.step = 'start the replication link proxies';
   const secondaryNames = secondaries.map(({ name }) => name);
-  const links = await startReplicationLinks(instanceFor(redis, primary.name), secondaryNames, stack);
+  const links = await startReplicationLinks(
+    instanceFor(redis, primary.name),
+    secondaryNames,
+    options.config,
+    stack,
+  );
   const fleet = new RegionFleet(options.runner, options.say);
   // Regions renew their write lease in the control Redis only when a control process watches them.
   const control = options.control
-    ? { redisUrl: instanceFor(redis, CONTROL_REDIS).url, leaseMs: options.config.failover.leaseMs }
+    ? {
+        redisUrl: instanceFor(redis, CONTROL_REDIS).urlAs('region'),
+        leaseMs: options.config.failover.leaseMs,
+      }
     : undefined;
   for (const region of [primary, ...secondaries]) {
     starting.step = `start region ${region.name}`;
@@ -137,9 +145,9 @@ async function startControl(
     name,
     role,
     url,
-    storeUrl: instanceFor(redis, name).url,
+    storeUrl: instanceFor(redis, name).urlAs('control'),
   }));
-  const launch = { regions, controlRedisUrl: instanceFor(redis, CONTROL_REDIS).url };
+  const launch = { regions, controlRedisUrl: instanceFor(redis, CONTROL_REDIS).urlAs('control') };
   const control = await ControlKeeper.start(runner, launch, processes, say, changed);
   // Pushed last, so stopped first: nothing may fail over while the regions shut down.
   starting.stack.push('control process', () => control.stop());

@@ -79,8 +79,9 @@ async function startExporters(
     );
     return exporters;
   }
-  for (const { name, url } of topology.redis) {
-    const exporter = await startRedisExporter(program, name, url);
+  for (const instance of topology.redis) {
+    const { name } = instance;
+    const exporter = await startRedisExporter(program, name, instance.urlAs('exporter'));
     stack.push(`redis exporter for ${name}`, () => exporter.stop());
     exporters.set(name, exporter);
   }

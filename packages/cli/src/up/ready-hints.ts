@@ -27,7 +27,10 @@ export function sayReadyHints(
     );
   }
   if (Object.keys(endpoints.links.proxies).length > 0) {
-    say(`replication links (toxiproxy-style API): curl -s ${endpoints.links.api}/proxies`);
+    say(
+      `replication links (toxiproxy-style API, an administrator's token): vaultover link list, or ` +
+        `curl -s -H "Authorization: Bearer $(vaultover token admin${configFlag})" ${endpoints.links.api}/proxies`,
+    );
   }
   say(`trust the local CA:  export NODE_EXTRA_CA_CERTS=${shellQuote(endpoints.caFile)}`);
   say(`get a token:         vaultover token admin${configFlag}   (principals: ${principals})`);

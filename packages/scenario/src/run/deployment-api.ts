@@ -9,8 +9,9 @@ export interface ApiReply {
 }
 
 /**
- * The deployment's control API as an administrator (and the replication links' API): what a scenario's
- * steps drive. One JSON request each; a status other than `expected` rejects with the API's message.
+ * The deployment's control API as an administrator (and the replication links' API, which takes the same
+ * token): what a scenario's steps drive. One JSON request each; a status other than `expected` rejects
+ * with the API's message.
  */
 export class DeploymentApi {
   readonly #endpoints: DeploymentEndpoints;
@@ -41,13 +42,16 @@ export class DeploymentApi {
     return accepted(method, path, reply, expected);
   }
 
-  /** A route of the replication links' toxiproxy-style API (`/proxies/…`). */
+  /** A route of the replication links' toxiproxy-style API (`/proxies/…`), as the same administrator. */
   async replicationLinks(method: string, path: string, body?: unknown): Promise<unknown> {
+    const token = (await this.#credential.getToken([])).token;
     const response = await fetch(`${this.#endpoints.links.api}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     return accepted(

@@ -12,6 +12,7 @@ export interface DeploymentEndpoints {
   readonly regions: Readonly<Record<string, { readonly url: string }>>;
   /** The replication links' toxiproxy-style API. */
   readonly links: { readonly api: string };
+  /** Each Redis, its URL with credentials that may read it (never printed: it carries a password). */
   readonly redis: Readonly<Record<string, { readonly url: string }>>;
 }
 
