@@ -18,6 +18,7 @@ import {
 import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
 import type { Topology } from '../topology/topology.ts';
+import { isProcessAlive } from './process-alive.ts';
 
 /** What `vaultover up` runs and writes so that its deployment can be watched (docs/observability.md). */
 export interface DeploymentWatch {
@@ -127,15 +128,6 @@ async function removeEndedLoads(folder: PrometheusFolder): Promise<void> {
   const names = await readdir(folder.targetsDir).catch(() => [] as string[]);
   const ended = names
     .map((name) => /^load-(\d+)\.json$/.exec(name))
-    .filter((match): match is RegExpExecArray => match !== null && !isAlive(Number(match[1])));
+    .filter((match): match is RegExpExecArray => match !== null && !isProcessAlive(Number(match[1])));
   await Promise.all(ended.map((match) => removeTargets(folder.targetsDir, `load-${match[1]}`)));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,5 +1,6 @@
 import { CliError } from '../cli/cli-error.ts';
 import { readEndpointsPid } from './endpoints-file.ts';
+import { isProcessAlive } from './process-alive.ts';
 
 /**
  * Refuses to start when endpoints.json names a live `vaultover up`: both would claim the same file.
@@ -7,19 +8,9 @@ import { readEndpointsPid } from './endpoints-file.ts';
  */
 export async function assertNoOtherInstance(path: string): Promise<void> {
   const pid = await readEndpointsPid(path);
-  if (pid === undefined || pid === process.pid || !isAlive(pid)) return;
+  if (pid === undefined || pid === process.pid || !isProcessAlive(pid)) return;
   throw new CliError(
     `another vaultover up (pid ${pid}) is running in this directory (${path}); ` +
       `stop it first (Ctrl-C there, or kill ${pid}) or run from another directory`,
   );
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
