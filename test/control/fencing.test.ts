@@ -180,6 +180,10 @@ describe('fencing under a partition between the primary and the control Redis', 
     });
     expect(read.headers['x-ms-keyvault-region']).toBe(PRIMARY);
     expect(read.headers['x-vaultover-mode']).toBe('read-write');
+    // Each answer names the epoch it was given in: the failback moved it on.
+    const epochOf = (reply: typeof read) => Number(reply.headers['x-vaultover-epoch']);
+    expect(epochOf(gatewayRead)).toBeGreaterThan(0);
+    expect(epochOf(read)).toBeGreaterThan(epochOf(gatewayRead));
     // Replication resumed: the secondary applies the new write.
     const secondaryRedis = stack.redis.secondary.client();
     await eventually(async () =>

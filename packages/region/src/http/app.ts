@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Authenticator, Authorizer } from '@vaultover/auth';
+import { EPOCH_HEADER } from '@vaultover/contract';
 import type { VaultHostResolver } from '@vaultover/tls';
 import {
   BadParameterError,
@@ -72,6 +73,8 @@ export function createApp(deps: AppDeps): express.Express {
     // The mode at the request's start: clients of the global endpoint see which kind of region they
     // reached (the endpoint only relays bytes, so it cannot add it).
     res.setHeader('x-vaultover-mode', deps.gate.state.mode);
+    // And the epoch of that mode: a history checker tells which answers belong to one routing epoch.
+    res.setHeader(EPOCH_HEADER, String(deps.gate.state.epoch));
     res.setHeader('x-ms-keyvault-service-version', deps.serviceVersion);
     next();
   });
