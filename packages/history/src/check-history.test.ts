@@ -83,6 +83,65 @@ describe('the history checker', () => {
     expect(checks(history, endWith({ k: ['a', 'b', 'c'] }, { reported }))).toEqual(['rpo-mismatch']);
   });
 
+  it('counts deletes and recovers among the changes a failover may have lost unseen', () => {
+    const history = [write('a', 0), op({ kind: 'delete', key: 'other', invokedAt: 10 })];
+    const reported = { changes: 1, windows: [{ from: 0, to: 20 }] };
+    expect(checks(history, endWith({ k: ['a'] }, { reported }))).toEqual([]);
+    expect(checks([write('a', 0)], endWith({ k: ['a'] }, { reported }))).toEqual(['rpo-mismatch']);
+  });
+
+  it('when the count may be high (the link stayed up), checks only that it covers what is gone', () => {
+    const history = [write('a', 0), write('b', 100)];
+    const high = { changes: 3, windows: [{ from: 90, to: 120 }], exact: false };
+    expect(checks(history, endWith({ k: ['a', 'b'] }, { reported: high }))).toEqual([]);
+    const low = { changes: 0, windows: [{ from: 90, to: 120 }], exact: false };
+    expect(checks(history, endWith({ k: ['a'] }, { reported: low }))).toEqual(['rpo-mismatch']);
+  });
+
+  it("checks each failover's report against the state the promoted secondary held", () => {
+    const history = [write('a', 0), write('b', 100), write('c', 300, { epoch: 4 })];
+    const end = endWith({ k: ['a', 'b', 'c'] });
+    const failover = (held: string[], changes: number) => ({
+      promotedAt: 200,
+      state: { valuesOf: () => held },
+      reported: { changes, windows: [{ from: 90, to: 120 }] },
+    });
+    // c came after the promotion: not the failover's business.
+    expect(checks(history, { ...end, failovers: [failover(['a'], 1)] })).toEqual([]);
+    // b is gone inside the window, but nothing was reported lost.
+    expect(checks(history, { ...end, failovers: [failover(['a'], 0)] })).toEqual(['rpo-mismatch']);
+    // a is gone, outside the window the report gave.
+    expect(checks(history, { ...end, failovers: [failover(['b'], 1)] })).toEqual(['lost-write']);
+  });
+
+  it('finds a list that lacks a version an earlier list saw or an earlier write created, in one epoch', () => {
+    const list = (versions: string[], invokedAt: number, more: Partial<Operation> = {}) =>
+      op({ kind: 'list', versions, invokedAt, ...more });
+    const growing = [
+      write('a', 0, { version: 'v1' }),
+      list(['v1'], 10),
+      write('b', 20, { version: 'v2' }),
+      list(['v1', 'v2'], 30),
+    ];
+    expect(checks(growing, endWith({ k: ['a', 'b'] }))).toEqual([]);
+    expect(checks([list(['v1', 'v2'], 0), list(['v2'], 10)], endWith({}))).toEqual(['shrinking-versions']);
+    expect(checks([write('a', 0, { version: 'v1' }), list([], 10)], endWith({ k: ['a'] }))).toEqual([
+      'shrinking-versions',
+    ]);
+    // Concurrent with the write, or in another epoch: either may lack it.
+    expect(
+      checks([write('a', 0, { version: 'v1', completedAt: 20 }), list([], 10)], endWith({ k: ['a'] })),
+    ).toEqual([]);
+    expect(checks([list(['v1'], 0), list([], 10, { epoch: 2 })], endWith({}))).toEqual([]);
+  });
+
+  it('finds a crypto round trip that did not give back its plaintext', () => {
+    const roundTrip = (result: string) =>
+      op({ kind: 'crypto', key: 'rsa', value: 'p', result, invokedAt: 0 });
+    expect(checks([roundTrip('p')], endWith({}))).toEqual([]);
+    expect(checks([roundTrip('q')], endWith({}))).toEqual(['crypto-mismatch']);
+  });
+
   it('finds an unanswered write that happened twice', () => {
     const history = [write('a', 0, { outcome: 'unknown', completedAt: undefined })];
     expect(checks(history, endWith({ k: ['a'] }))).toEqual([]);

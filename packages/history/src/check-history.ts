@@ -1,5 +1,7 @@
+import { cryptoMismatches } from './crypto.ts';
 import type { Anomaly, Operation } from './history.ts';
 import { phantomReads, staleReads } from './reads.ts';
+import { shrinkingVersions } from './versions.ts';
 import { duplicatedUnknowns, type FinalState, lostWrites, type ReportedLoss, splitBrain } from './writes.ts';
 
 /** What a run ends with, besides its history. */
@@ -8,6 +10,19 @@ export interface RunEnd {
   mode: 'sync' | 'async';
   /** Every value each key holds in its versions, read once the deployment is back in normal and caught up. */
   final: FinalState;
+  /** What the failovers of the run reported lost, net of what the failbacks recovered. */
+  reported: ReportedLoss;
+  /** The secondary's state read while failed over, once per failover whose state was read. */
+  failovers?: readonly FailoverSnapshot[];
+}
+
+/** One failover's promised loss, against what the promoted secondary held. */
+export interface FailoverSnapshot {
+  /** When the secondary started serving (ms, the history's clock): the operations invoked before count. */
+  promotedAt: number;
+  /** Every value each key held in its versions, read from the promoted secondary. */
+  state: FinalState;
+  /** This failover's own report (its rpo), not netted. */
   reported: ReportedLoss;
 }
 
@@ -18,6 +33,19 @@ export function checkHistory(history: readonly Operation[], end: RunEnd): Anomal
     ...staleReads(history),
     ...splitBrain(history),
     ...lostWrites(history, end.final, end.mode, end.reported),
+    ...(end.failovers ?? []).flatMap((failover) =>
+      lostWrites(
+        history.filter((op) => op.invokedAt < failover.promotedAt),
+        failover.state,
+        end.mode,
+        failover.reported,
+      ).map((anomaly) => ({
+        ...anomaly,
+        detail: `at the failover promoted at ${failover.promotedAt}: ${anomaly.detail}`,
+      })),
+    ),
     ...duplicatedUnknowns(history, end.final),
+    ...shrinkingVersions(history),
+    ...cryptoMismatches(history),
   ];
 }

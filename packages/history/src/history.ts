@@ -8,11 +8,20 @@ export interface Operation {
   readonly id: number;
   /** The client that made it: its operations never overlap. */
   readonly process: string;
-  readonly kind: 'write' | 'read';
-  /** The object: a secret's name. */
+  readonly kind: OperationKind;
+  /** The object: a secret's name (a key's, for `crypto`). */
   readonly key: string;
-  /** A write: the value it wrote (unique in the history). A read that succeeded: the value it read. */
+  /**
+   * A write: the value it wrote (unique in the history). A read that succeeded: the value it read. A
+   * `crypto` round trip: the plaintext it encrypted.
+   */
   readonly value?: string | undefined;
+  /** A write that succeeded: the version it created. */
+  readonly version?: string | undefined;
+  /** A `list` that succeeded: every version of the object it listed. */
+  readonly versions?: readonly string[] | undefined;
+  /** A `crypto` round trip that succeeded: what decrypting the ciphertext gave back. */
+  readonly result?: string | undefined;
   /** Milliseconds on one monotonic clock. */
   readonly invokedAt: number;
   /** Undefined for `unknown`: the client never learnt when (or whether) it took effect. */
@@ -23,6 +32,16 @@ export interface Operation {
   /** The routing epoch the answer was given under (`x-vaultover-epoch`), when known. */
   readonly epoch?: number | undefined;
 }
+
+/**
+ * `write` sets a new version, `read` gets the latest, `list` lists the versions; `delete` and `recover`
+ * soft-delete and bring back an object (changes the final state cannot show, so only counted);
+ * `crypto` encrypts with a key and decrypts the result.
+ */
+export type OperationKind = 'write' | 'read' | 'list' | 'delete' | 'recover' | 'crypto';
+
+/** Kinds that change the vault: a failover may lose them, and the RPO counts them. */
+export const CHANGE_KINDS: ReadonlySet<OperationKind> = new Set(['write', 'delete', 'recover']);
 
 /** Something a history shows that the guarantees (docs/reliability.md) rule out. */
 export interface Anomaly {
@@ -38,4 +57,6 @@ export type CheckName =
   | 'split-brain'
   | 'lost-write'
   | 'rpo-mismatch'
-  | 'duplicated-unknown';
+  | 'duplicated-unknown'
+  | 'shrinking-versions'
+  | 'crypto-mismatch';

@@ -1,4 +1,4 @@
-import type { Anomaly, Operation } from './history.ts';
+import { type Anomaly, CHANGE_KINDS, type Operation } from './history.ts';
 
 /** At most one region accepts writes in one routing epoch (fencing: docs/control-api.md#fencing). */
 export function splitBrain(history: readonly Operation[]): Anomaly[] {
@@ -31,6 +31,11 @@ export interface ReportedLoss {
   changes: number;
   /** Commit-time windows the lost changes lie in, one per failover that lost any (ms, the history's clock). */
   windows: readonly { from: number; to: number }[];
+  /**
+   * Whether `changes` is exactly what the state read lacks (default): false when the secondary could
+   * apply more after the count was taken (its link stayed up), so that only "at least" can be checked.
+   */
+  exact?: boolean;
 }
 
 /**
@@ -62,20 +67,30 @@ export function lostWrites(
       detail: `write #${write.id} of ${write.key} is gone, outside every window a failover reported`,
       operations: [write.id],
     }));
-  // The reported count is of committed changes: a write that committed without its client learning so
-  // (unknown) may be among them, never more acknowledged writes than reported.
-  const unanswered = history.filter((op) => op.kind === 'write' && op.outcome === 'unknown').length;
+  // The reported count is of committed changes: a change that committed without its client learning so
+  // (unknown), or a delete or recover (the final state does not show those), may be among them; never
+  // fewer than the acknowledged writes that are gone. With `exact` false the secondary may have applied
+  // more after the count was taken (its link was up), so only the lower bound holds.
+  const uncounted = uncountedChanges(history);
   const unexplained = reported.changes - missing.length;
-  if (unexplained < 0 || unexplained > unanswered) {
+  if (unexplained < 0 || (reported.exact !== false && unexplained > uncounted)) {
     anomalies.push({
       check: 'rpo-mismatch',
       detail:
         `${missing.length} acknowledged writes are gone; the failovers reported ${reported.changes} ` +
-        `changes lost (${unanswered} writes got no answer)`,
+        `changes lost (${uncounted} changes could be lost unseen: unanswered, deletes, recovers)`,
       operations: missing.map((write) => write.id),
     });
   }
   return anomalies;
+}
+
+/** Changes whose loss the final state cannot show: any change without an answer, deletes and recovers. */
+function uncountedChanges(history: readonly Operation[]): number {
+  return history.filter(
+    (op) =>
+      CHANGE_KINDS.has(op.kind) && (op.outcome === 'unknown' || (op.outcome === 'ok' && op.kind !== 'write')),
+  ).length;
 }
 
 /** The write's commit lies somewhere between its invocation and its acknowledgement. */
