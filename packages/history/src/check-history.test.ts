@@ -63,6 +63,14 @@ describe('the history checker', () => {
     expect(checks(afterFailover, endWith({ k: ['a', 'b'] }))).toEqual([]);
   });
 
+  it('finds a read that found nothing after a write was acknowledged in its epoch', () => {
+    const nothing = (invokedAt: number, more: Partial<Operation> = {}) =>
+      op({ kind: 'read', invokedAt, ...more });
+    expect(checks([nothing(0), write('a', 10)], endWith({ k: ['a'] }))).toEqual([]);
+    expect(checks([write('a', 0), nothing(10)], endWith({ k: ['a'] }))).toEqual(['stale-read']);
+    expect(checks([write('a', 0), nothing(10, { epoch: 2 })], endWith({ k: ['a'] }))).toEqual([]);
+  });
+
   it('finds two regions acknowledging writes in one epoch', () => {
     const history = [write('a', 0), write('b', 10, { key: 'k2', region: 'northeurope' })];
     expect(checks(history, endWith({ k: ['a'], k2: ['b'] }))).toEqual(['split-brain']);
@@ -102,6 +110,7 @@ describe('the history checker', () => {
     const history = [write('a', 0), write('b', 100), write('c', 300, { epoch: 4 })];
     const end = endWith({ k: ['a', 'b', 'c'] });
     const failover = (held: string[], changes: number) => ({
+      since: 0,
       promotedAt: 200,
       state: { valuesOf: () => held },
       reported: { changes, windows: [{ from: 90, to: 120 }] },
@@ -140,6 +149,12 @@ describe('the history checker', () => {
       op({ kind: 'crypto', key: 'rsa', value: 'p', result, invokedAt: 0 });
     expect(checks([roundTrip('p')], endWith({}))).toEqual([]);
     expect(checks([roundTrip('q')], endWith({}))).toEqual(['crypto-mismatch']);
+  });
+
+  it('finds a refused write whose value is there after all', () => {
+    const history = [write('a', 0), write('b', 10, { outcome: 'fail' })];
+    expect(checks(history, endWith({ k: ['a'] }))).toEqual([]);
+    expect(checks(history, endWith({ k: ['a', 'b'] }))).toEqual(['applied-failure']);
   });
 
   it('finds an unanswered write that happened twice', () => {

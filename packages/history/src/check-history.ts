@@ -2,7 +2,14 @@ import { cryptoMismatches } from './crypto.ts';
 import type { Anomaly, Operation } from './history.ts';
 import { phantomReads, staleReads } from './reads.ts';
 import { shrinkingVersions } from './versions.ts';
-import { duplicatedUnknowns, type FinalState, lostWrites, type ReportedLoss, splitBrain } from './writes.ts';
+import {
+  appliedFailures,
+  duplicatedUnknowns,
+  type FinalState,
+  lostWrites,
+  type ReportedLoss,
+  splitBrain,
+} from './writes.ts';
 
 /** What a run ends with, besides its history. */
 export interface RunEnd {
@@ -18,7 +25,9 @@ export interface RunEnd {
 
 /** One failover's promised loss, against what the promoted secondary held. */
 export interface FailoverSnapshot {
-  /** When the secondary started serving (ms, the history's clock): the operations invoked before count. */
+  /** The operations invoked from `since` until `promotedAt` (ms, the history's clock) are checked. */
+  since: number;
+  /** When the secondary started serving. */
   promotedAt: number;
   /** Every value each key held in its versions, read from the promoted secondary. */
   state: FinalState;
@@ -35,7 +44,7 @@ export function checkHistory(history: readonly Operation[], end: RunEnd): Anomal
     ...lostWrites(history, end.final, end.mode, end.reported),
     ...(end.failovers ?? []).flatMap((failover) =>
       lostWrites(
-        history.filter((op) => op.invokedAt < failover.promotedAt),
+        history.filter((op) => op.invokedAt >= failover.since && op.invokedAt < failover.promotedAt),
         failover.state,
         end.mode,
         failover.reported,
@@ -45,6 +54,7 @@ export function checkHistory(history: readonly Operation[], end: RunEnd): Anomal
       })),
     ),
     ...duplicatedUnknowns(history, end.final),
+    ...appliedFailures(history, end.final),
     ...shrinkingVersions(history),
     ...cryptoMismatches(history),
   ];

@@ -12,7 +12,8 @@ export interface Operation {
   /** The object: a secret's name (a key's, for `crypto`). */
   readonly key: string;
   /**
-   * A write: the value it wrote (unique in the history). A read that succeeded: the value it read. A
+   * A write: the value it wrote (unique in the history). A read that succeeded: the value it read
+   * (undefined when it found no such object). A
    * `crypto` round trip: the plaintext it encrypted.
    */
   readonly value?: string | undefined;
@@ -58,5 +59,6 @@ export type CheckName =
   | 'lost-write'
   | 'rpo-mismatch'
   | 'duplicated-unknown'
+  | 'applied-failure'
   | 'shrinking-versions'
   | 'crypto-mismatch';

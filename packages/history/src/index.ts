@@ -5,4 +5,11 @@ export { cryptoMismatches } from './crypto.ts';
 export { type Anomaly, CHANGE_KINDS, type CheckName, type Operation, type OperationKind } from './history.ts';
 export { phantomReads, staleReads } from './reads.ts';
 export { shrinkingVersions } from './versions.ts';
-export { duplicatedUnknowns, type FinalState, lostWrites, type ReportedLoss, splitBrain } from './writes.ts';
+export {
+  appliedFailures,
+  duplicatedUnknowns,
+  type FinalState,
+  lostWrites,
+  type ReportedLoss,
+  splitBrain,
+} from './writes.ts';

@@ -18,7 +18,7 @@ export function phantomReads(history: readonly Operation[]): Anomaly[] {
 }
 
 /**
- * Reads older than they may be. Within one routing epoch the serving region is one region and every
+ * Reads older than they may be (a read that found nothing is older than any write). Within one routing epoch the serving region is one region and every
  * acknowledged write before a read began is in it, so a read must return the last such write or one
  * that may have happened after it: a value `w` is stale when another acknowledged write began after `w`
  * completed and itself completed before the read began (the register rule, per epoch). Across epochs a
@@ -31,7 +31,20 @@ export function staleReads(history: readonly Operation[]): Anomaly[] {
   const acknowledged = acknowledgedWritesByKeyAndEpoch(history);
   const anomalies: Anomaly[] = [];
   for (const read of okReads(history)) {
-    const source = read.value === undefined ? undefined : writesByValue.get(read.value);
+    if (read.value === undefined) {
+      // Found nothing: stale when a write of the key was acknowledged in the epoch before the read began.
+      const before = (acknowledged.get(`${read.key}\u0000${read.epoch}`) ?? []).find(
+        (write) => (write.completedAt as number) < read.invokedAt,
+      );
+      if (before)
+        anomalies.push({
+          check: 'stale-read',
+          detail: `read #${read.id} of ${read.key} in epoch ${read.epoch} found nothing after write #${before.id} was acknowledged`,
+          operations: [read.id, before.id],
+        });
+      continue;
+    }
+    const source = writesByValue.get(read.value);
     // A phantom (its own check), an unknown write (no completion to order by) or an unknown epoch.
     if (source?.completedAt === undefined || read.epoch === undefined) continue;
     const writes = acknowledged.get(`${read.key}\u0000${read.epoch}`) ?? [];

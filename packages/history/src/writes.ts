@@ -112,3 +112,15 @@ export function duplicatedUnknowns(history: readonly Operation[], versionValues:
       operations: [write.id],
     }));
 }
+
+/** A change the service refused (`fail`: it said nothing happened) must not be in the final state. */
+export function appliedFailures(history: readonly Operation[], final: FinalState): Anomaly[] {
+  return history
+    .filter((op) => op.kind === 'write' && op.outcome === 'fail' && op.value !== undefined)
+    .filter((op) => final.valuesOf(op.key).includes(op.value as string))
+    .map((write) => ({
+      check: 'applied-failure',
+      detail: `write #${write.id} of ${write.key} was refused, and its value is there`,
+      operations: [write.id],
+    }));
+}
