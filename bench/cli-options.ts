@@ -21,6 +21,9 @@ Options:
   --probe-interval MS    failover: monitor.probeIntervalMs (default: the product's, 1000)
   --probe-timeout MS     failover: monitor.probeTimeoutMs (default: the product's, 500)
   --failure-threshold N  failover: monitor.failureThreshold (default: the product's, 3)
+  --minutes N       nemesis: minutes of faults under the workload (default 2)
+  --mode MODE       nemesis: the deployment's replication, async or sync (default async)
+  --seed N          nemesis: the seed of the workload and the fault schedule (default 1)
   --only TEXT,…     only scenarios whose name contains TEXT, e.g. --only "region GET"
   --profile         run the region node with --cpu-prof and print its top frames
   --out FILE        where to write the JSON results (default .vaultover/bench/<time>.json)
@@ -53,6 +56,9 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       'probe-interval': { type: 'string' },
       'probe-timeout': { type: 'string' },
       'failure-threshold': { type: 'string' },
+      minutes: { type: 'string', default: '2' },
+      mode: { type: 'string', default: 'async' },
+      seed: { type: 'string', default: '1' },
       only: { type: 'string', default: '' },
       profile: { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -80,6 +86,11 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       probeTimeoutMs: optionalInteger('--probe-timeout', values['probe-timeout']),
       failureThreshold: optionalInteger('--failure-threshold', values['failure-threshold']),
     },
+    nemesis: {
+      minutes: positiveNumber('--minutes', values.minutes, false, 'minutes'),
+      mode: replicationMode(values.mode),
+      seed: positiveInteger('--seed', values.seed),
+    },
     only: values.only
       .split(',')
       .map((text) => text.trim())
@@ -89,11 +100,11 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
   return { suites, options, outFile: values.out ?? join(resultsDir, `${stamp}.json`), help: values.help };
 }
 
-function positiveNumber(flag: string, text: string, zeroAllowed = false): number {
+function positiveNumber(flag: string, text: string, zeroAllowed = false, unit = 'seconds'): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
     throw new Error(
-      `${flag} wants a ${zeroAllowed ? 'non-negative' : 'positive'} number of seconds, got '${text}'`,
+      `${flag} wants a ${zeroAllowed ? 'non-negative' : 'positive'} number of ${unit}, got '${text}'`,
     );
   }
   return value;
@@ -108,4 +119,9 @@ function positiveInteger(flag: string, text: string): number {
 
 function optionalInteger(flag: string, text: string | undefined): number | undefined {
   return text === undefined ? undefined : positiveInteger(flag, text);
+}
+
+function replicationMode(text: string): 'sync' | 'async' {
+  if (text !== 'sync' && text !== 'async') throw new Error(`--mode wants async or sync, got '${text}'`);
+  return text;
 }

@@ -21,6 +21,8 @@ export interface BenchOptions {
   runsExplicit: boolean;
   /** Failover suite: the deployment's timings (config fields; undefined keeps the product default). */
   failover: FailoverTimings;
+  /** Nemesis suite: how long, against which replication mode, from which seed. */
+  nemesis: { minutes: number; mode: 'sync' | 'async'; seed: number };
   /** Only scenarios whose name contains one of these (case-insensitive); empty means all. */
   only: string[];
   /** When set, the server under test runs with `--cpu-prof` and profiles are written here. */

@@ -2,6 +2,7 @@ import type { Suite } from './suite.ts';
 import { cryptoSuite } from './suites/crypto-suite.ts';
 import { failoverSuite } from './suites/failover-suite.ts';
 import { loadGeneratorSuite } from './suites/load-generator-suite.ts';
+import { nemesisSuite } from './suites/nemesis-suite.ts';
 import { replicationSuite } from './suites/replication-suite.ts';
 import { secretsSuite } from './suites/secrets-suite.ts';
 
@@ -12,6 +13,7 @@ export const SUITES: readonly Suite[] = [
   replicationSuite,
   failoverSuite,
   loadGeneratorSuite,
+  nemesisSuite,
 ];
 
 export function findSuite(name: string): Suite | undefined {

@@ -32,6 +32,7 @@ export interface ReadyLine {
   dataDir: string;
   regions: Record<string, { url: string; role: string; pid: number }>;
   redis: Record<string, { url: string; pid: number | null }>;
+  links: { api: string; proxies: Record<string, string> };
 }
 
 export interface Deployment {
@@ -45,14 +46,25 @@ export interface Deployment {
   readonly configText: string;
   /** The current pids of the region nodes (a restart changes them), from endpoints.json. */
   regionPids(): Promise<Record<string, number>>;
+  /** endpoints.json, which `vaultover up` keeps current. */
+  readonly endpointsFile: string;
   /** SIGINT, then SIGKILL after a grace period; removes the temp directory. Idempotent. */
   stop(): Promise<void>;
 }
 
 /** Starts `vaultover up` with `timings`; on failure stops what had started, then throws. */
-export async function startDeployment(context: SuiteContext, timings: FailoverTimings): Promise<Deployment> {
+export async function startDeployment(
+  context: SuiteContext,
+  timings: FailoverTimings,
+  /** A config of the suite's own, beside `dataDir` and `logLevel`, instead of one from `timings`. */
+  ownConfig?: string,
+): Promise<Deployment> {
   const workDir = await mkdtemp(join(tmpdir(), 'vaultover-bench-failover-'));
-  const configText = deploymentConfig(join(workDir, 'state'), timings);
+  const dataDir = join(workDir, 'state');
+  const configText =
+    ownConfig === undefined
+      ? deploymentConfig(dataDir, timings)
+      : `dataDir: ${JSON.stringify(dataDir)}\nlogLevel: warn\n${ownConfig}`;
   await writeFile(join(workDir, 'vaultover.yaml'), configText);
   context.progress('starting vaultover up (two regions, control process, gateway)…');
   const up = spawn(process.execPath, [CLI_MAIN, 'up', '--config', 'vaultover.yaml'], {
@@ -72,8 +84,9 @@ export async function startDeployment(context: SuiteContext, timings: FailoverTi
     const adminToken = await issueToken(ready.dataDir, 'admin');
     const officerToken = await issueToken(ready.dataDir, 'officer');
     context.progress(`ready: gateway ${ready.gateway}, control ${ready.control}`);
+    const endpointsFile = join(workDir, '.vaultover', 'endpoints.json');
     const regionPids = async () => {
-      const text = await readFile(join(workDir, '.vaultover', 'endpoints.json'), 'utf8');
+      const text = await readFile(endpointsFile, 'utf8');
       const regions = (JSON.parse(text) as ReadyLine).regions;
       return Object.fromEntries(Object.entries(regions).map(([name, r]) => [name, r.pid]));
     };
@@ -84,6 +97,7 @@ export async function startDeployment(context: SuiteContext, timings: FailoverTi
       officerToken,
       configText,
       regionPids,
+      endpointsFile,
       stop: async () => {
         forget();
         await stop();

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningUp, startUp } from '@vaultover/cli/test-support';
-import { FAULT_KINDS, type NemesisReport, runNemesis } from '@vaultover/nemesis';
+import { FAULT_KINDS, type NemesisReport, nemesisDeploymentConfig, runNemesis } from '@vaultover/nemesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The history checker under a nemesis (docs/reliability.md#the-history-checker), short and seeded: real
@@ -13,12 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SECONDS = Number(process.env.VAULTOVER_NEMESIS_SECONDS ?? 50);
 const SEED = Number(process.env.VAULTOVER_NEMESIS_SEED ?? 13);
 
-/** Quick windows and probes, so that a short run has room for every fault; failbacks are the nemesis's. */
-const CONFIG = `replication: { mode: async }
-failover: { failoverWindowMs: 1000, failbackWindowMs: 1000, minFailedOverMs: 0, autoFailback: false }
-monitor: { probeIntervalMs: 500, probeTimeoutMs: 400, failureThreshold: 3, recoveryThreshold: 2 }
-`;
-
 let cwd: string;
 let up: RunningUp | undefined;
 let report: NemesisReport;
@@ -26,7 +20,7 @@ let report: NemesisReport;
 beforeAll(
   async () => {
     cwd = await mkdtemp(join(tmpdir(), 'vaultover-nemesis-'));
-    up = await startUp(cwd, 90_000, CONFIG);
+    up = await startUp(cwd, 90_000, nemesisDeploymentConfig('async'));
     const { endpoints } = up;
     report = await runNemesis({
       target: {

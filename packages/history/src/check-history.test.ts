@@ -100,10 +100,18 @@ describe('the history checker', () => {
 
   it('when the count may be high (the link stayed up), checks only that it covers what is gone', () => {
     const history = [write('a', 0), write('b', 100)];
-    const high = { changes: 3, windows: [{ from: 90, to: 120 }], exact: false };
+    const high = { changes: 3, windows: [{ from: 90, to: 120 }], accuracy: 'upper-bound' as const };
     expect(checks(history, endWith({ k: ['a', 'b'] }, { reported: high }))).toEqual([]);
-    const low = { changes: 0, windows: [{ from: 90, to: 120 }], exact: false };
+    const low = { changes: 0, windows: [{ from: 90, to: 120 }], accuracy: 'upper-bound' as const };
     expect(checks(history, endWith({ k: ['a'] }, { reported: low }))).toEqual(['rpo-mismatch']);
+  });
+
+  it('when the count is an estimate from probes, checks only that nothing older than the window is gone', () => {
+    const history = [write('a', 0), write('b', 100), write('c', 200)];
+    const estimate = { changes: 1, windows: [{ from: 90, to: 120 }], accuracy: 'estimate' as const };
+    // b and c are gone: c is newer than the window (the probe missed it) and the count is one short.
+    expect(checks(history, endWith({ k: ['a'] }, { reported: estimate }))).toEqual([]);
+    expect(checks(history, endWith({ k: ['b', 'c'] }, { reported: estimate }))).toEqual(['lost-write']);
   });
 
   it("checks each failover's report against the state the promoted secondary held", () => {

@@ -32,10 +32,13 @@ export interface ReportedLoss {
   /** Commit-time windows the lost changes lie in, one per failover that lost any (ms, the history's clock). */
   windows: readonly { from: number; to: number }[];
   /**
-   * Whether `changes` is exactly what the state read lacks (default): false when the secondary could
-   * apply more after the count was taken (its link stayed up), so that only "at least" can be checked.
+   * How the count stands to what the state read lacks. `exact` (the default): equal, up to changes the
+   * state cannot show. `upper-bound`: the secondary could apply more after the count was taken (its link
+   * was up), so the count covers what is gone and may exceed it. `estimate`: the old primary's position
+   * came from its last health probe (its store did not answer), so the count and window may miss its
+   * newest changes; only "nothing older than the window is gone" holds.
    */
-  exact?: boolean;
+  accuracy?: 'exact' | 'upper-bound' | 'estimate';
 }
 
 /**
@@ -60,8 +63,13 @@ export function lostWrites(
       operations: [write.id],
     }));
   }
+  const accuracy = reported.accuracy ?? 'exact';
+  const explained = (write: Operation) =>
+    accuracy === 'estimate'
+      ? reported.windows.some((window) => (write.completedAt ?? Number.POSITIVE_INFINITY) >= window.from)
+      : reported.windows.some((window) => inWindow(write, window));
   const anomalies: Anomaly[] = missing
-    .filter((write) => !reported.windows.some((window) => inWindow(write, window)))
+    .filter((write) => !explained(write))
     .map((write) => ({
       check: 'lost-write',
       detail: `write #${write.id} of ${write.key} is gone, outside every window a failover reported`,
@@ -69,11 +77,12 @@ export function lostWrites(
     }));
   // The reported count is of committed changes: a change that committed without its client learning so
   // (unknown), or a delete or recover (the final state does not show those), may be among them; never
-  // fewer than the acknowledged writes that are gone. With `exact` false the secondary may have applied
-  // more after the count was taken (its link was up), so only the lower bound holds.
+  // fewer than the acknowledged writes that are gone.
   const uncounted = uncountedChanges(history);
   const unexplained = reported.changes - missing.length;
-  if (unexplained < 0 || (reported.exact !== false && unexplained > uncounted)) {
+  const countWrong =
+    (accuracy !== 'estimate' && unexplained < 0) || (accuracy === 'exact' && unexplained > uncounted);
+  if (countWrong) {
     anomalies.push({
       check: 'rpo-mismatch',
       detail:

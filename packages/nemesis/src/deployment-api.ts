@@ -24,6 +24,7 @@ export interface FailoverStatus {
       lostChanges: number;
       newestLostCommitTime: string | null;
       lostWindowSeconds: number | null;
+      primaryPositionFrom: 'store' | 'probes';
     } | null;
     recoveredChanges: number | null;
   } | null;

@@ -38,6 +38,8 @@ export interface NemesisOptions {
   kill: (pid: number) => void;
   /** Progress lines, for long runs. */
   say?: (line: string) => void;
+  /** Called after each round of faults (one of each kind), with the deployment back in `normal`. */
+  onRound?: () => Promise<void>;
 }
 
 /** How long anything may take to come back (a restart, a failover, a failback). */
@@ -75,6 +77,7 @@ export class Nemesis {
       this.#o.say?.(`fault: ${kind}`);
       await this.#inject(kind);
       this.faults.push({ kind, from, to: this.#o.clock.now() });
+      if (this.#order.length === 0) await this.#o.onRound?.();
       await this.#o.clock.sleep(this.#between(300, 1500));
     }
   }
@@ -165,10 +168,10 @@ export class Nemesis {
 
   /**
    * Until the deployment is `normal` again: a failover that happened is checked (its secondary's state
-   * read, once) and then failed back as soon as the primary is healthy. `exact`: the secondary could not
-   * apply anything after the promotion (the link is down), so its state must match the report exactly.
+   * read, once) and then failed back as soon as the primary is healthy. `linkDown`: the secondary could
+   * not apply anything after the promotion, so its state must match the report exactly.
    */
-  async #settle(exact: boolean): Promise<void> {
+  async #settle(linkDown: boolean): Promise<void> {
     const deadline = this.#o.clock.now() + SETTLE_MS;
     let checked: string | null = null;
     while (this.#o.clock.now() < deadline) {
@@ -178,7 +181,7 @@ export class Nemesis {
         const servingAt = status.lastFailover?.servingAt ?? null;
         if (servingAt !== null && servingAt !== checked) {
           checked = servingAt;
-          await this.#snapshot(status, exact);
+          await this.#snapshot(status, linkDown);
         }
         const primary = Object.entries(status.regions).find(([, r]) => r.role === 'primary')?.[1];
         if (primary?.healthy) await this.#call('POST', '/api/failback', undefined, [202, 409]);
@@ -188,10 +191,14 @@ export class Nemesis {
     throw new Error(`the deployment did not come back to normal within ${SETTLE_MS / 1000} s`);
   }
 
-  async #snapshot(status: FailoverStatus, exact: boolean): Promise<void> {
+  async #snapshot(status: FailoverStatus, linkDown: boolean): Promise<void> {
     const failover = status.lastFailover;
     if (!failover?.servingAt || !failover.rpo) return;
-    const { lostChanges, newestLostCommitTime, lostWindowSeconds } = failover.rpo;
+    const { lostChanges, newestLostCommitTime, lostWindowSeconds, primaryPositionFrom } = failover.rpo;
+    // The report says how it counted: from the old primary's store (exact), or from its last health
+    // probe when the store did not answer (it may miss the newest changes).
+    const accuracy =
+      primaryPositionFrom === 'probes' ? 'estimate' : linkDown ? 'exact' : ('upper-bound' as const);
     const newest = newestLostCommitTime === null ? null : Date.parse(newestLostCommitTime);
     // A millisecond either side: commit times and the window's length are rounded to it.
     const windows =
@@ -205,7 +212,7 @@ export class Nemesis {
       since,
       promotedAt,
       state: await this.#o.readSecondary(since, promotedAt),
-      reported: { changes: lostChanges, windows, exact },
+      reported: { changes: lostChanges, windows, accuracy },
     });
   }
 

@@ -32,10 +32,19 @@ export interface NemesisReport {
   operations: { total: number; ok: number; fail: number; unknown: number; byKind: Record<string, number> };
   faults: InjectedFault[];
   faultsByKind: Partial<Record<FaultKind, number>>;
+  /** Failovers whose promoted secondary was read, those held to an exact count, and what they reported. */
   failovers: { checked: number; exact: number; reportedLost: number };
   anomalies: Anomaly[];
-  /** The region nodes' memory and descriptors before the workload and after the run, by region. */
-  resources: { start: Record<string, ProcessResources>; end: Record<string, ProcessResources> };
+  /**
+   * The region nodes' memory and descriptors after each round of faults (every node has been killed
+   * and started again by then, so the first round is the baseline), by region; `start` is the first
+   * round's, `end` the run's end.
+   */
+  resources: {
+    start: Record<string, ProcessResources>;
+    end: Record<string, ProcessResources>;
+    rounds: Record<string, ProcessResources>[];
+  };
 }
 
 /**
@@ -67,7 +76,7 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
     return found;
   };
   const eventsBefore = (await api.events()).at(-1)?.id;
-  const start = await resourcesNow();
+  const rounds: Record<string, ProcessResources>[] = [];
   const recorder = new HistoryRecorder(clock);
   const workload = await startWorkload({
     vaultUrl: options.target.gateway,
@@ -97,6 +106,9 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
       ),
     kill: (pid) => process.kill(pid, 'SIGKILL'),
     say: options.say,
+    onRound: async () => {
+      rounds.push(await resourcesNow());
+    },
   });
   try {
     await nemesis.run(clock.now() + options.durationMs);
@@ -127,11 +139,11 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
     faultsByKind: countBy(nemesis.faults.map((fault) => fault.kind)),
     failovers: {
       checked: nemesis.failovers.length,
-      exact: nemesis.failovers.filter((failover) => failover.reported.exact).length,
+      exact: nemesis.failovers.filter((failover) => failover.reported.accuracy === 'exact').length,
       reportedLost: nemesis.failovers.reduce((sum, failover) => sum + failover.reported.changes, 0),
     },
     anomalies,
-    resources: { start, end: await resourcesNow() },
+    resources: { start: rounds[0] ?? {}, end: await resourcesNow(), rounds },
   };
 }
 
