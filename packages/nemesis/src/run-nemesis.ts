@@ -21,6 +21,8 @@ export interface NemesisRunOptions {
   clients?: number;
   keys?: number;
   holdMs?: readonly [number, number];
+  /** Each client's pause between operations, ms (default 20: four clients then make some 150 a second). */
+  pauseMs?: number;
   clock?: Clock;
   say?: (line: string) => void;
 }
@@ -84,7 +86,7 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
     credential: officer,
     clients: options.clients ?? 4,
     keys,
-    pauseMs: 20,
+    pauseMs: options.pauseMs ?? 20,
     timeoutMs: 5000,
     mode: options.mode,
     random,
