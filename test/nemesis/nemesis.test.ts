@@ -35,8 +35,8 @@ beforeAll(
       durationMs: SECONDS * 1000,
       seed: SEED,
       holdMs: [500, 2000],
-    // Half the bench's rate: the rest of the suite runs beside it.
-    pauseMs: 50,
+      // Half the bench's rate: the rest of the suite runs beside it.
+      pauseMs: 50,
       ...(process.env.VAULTOVER_NEMESIS_VERBOSE ? { say: (line: string) => console.log(line) } : {}),
     });
     if (process.env.VAULTOVER_NEMESIS_VERBOSE) console.log(JSON.stringify({ ...report, faults: undefined }));
