@@ -135,6 +135,30 @@ describe('paths and query', () => {
   });
 });
 
+// Found by the data-plane fuzzer (test/fuzz/data-plane.test.ts): Node answered these itself, the first
+// with an empty body, the second with a body its HEAD client could not read (a connection error).
+describe('what the HTTP server refuses before any route', () => {
+  it('answers an Expect other than 100-continue with 417 ExpectationFailed in the Key Vault format', async () => {
+    const response = await rawRequest(region, {
+      path: `/secrets/wire-a/?${API}`,
+      principal: 'admin',
+      headers: { expect: 'the-unexpected' },
+    });
+    expect(response.status).toBe(417);
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(errorOf(response).code).toBe('ExpectationFailed');
+    expect(response.headers['x-ms-keyvault-region']).toBe(region.region);
+    // The connection stays usable: the next request on it is served.
+    expect((await get(`/secrets/wire-a/?${API}`)).status).toBe(200);
+  });
+
+  it('answers a HEAD its parser refuses with the status alone, which the client can read', async () => {
+    const response = await rawRequest(region, { method: 'HEAD', path: `/secrets/wire-\u00ff?${API}` });
+    expect({ status: response.status, text: response.text }).toEqual({ status: 400, text: '' });
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+});
+
 describe('ids and next links follow the Host of the request', () => {
   it.each(['127.0.0.1', 'localhost'])('builds every id and nextLink from %s', async (hostname) => {
     const origin = `https://${hostname}:${region.port}`;

@@ -1,18 +1,12 @@
 import https from 'node:https';
 import type { Random } from '@vaultover/foundation';
 import { API, credentialFor, loopbackLookup } from './clients.ts';
+import { exchange, type RawExchange } from './exchange.ts';
 import type { TestRegion } from './region.ts';
 
 /** One request of a mix: what it is, and how to send it on a given agent. */
-export interface MixedRequest {
+export interface MixedRequest extends RawExchange {
   readonly kind: string;
-  readonly method: string;
-  readonly path: string;
-  readonly headers: Record<string, string | number>;
-  /** Bytes written after the headers (possibly more than a Content-Length announces). */
-  readonly body?: Buffer;
-  /** Written in several chunks (`Transfer-Encoding: chunked`) rather than with a Content-Length. */
-  readonly chunked?: boolean;
 }
 
 /** What came back: a status and body, or the error of a connection that died under the request. */
@@ -168,39 +162,8 @@ export async function sendMix(
   return outcomes;
 }
 
-function sendOne(agent: https.Agent, port: number, request: MixedRequest): Promise<MixedOutcome> {
-  return new Promise((resolve) => {
-    const req = https.request(
-      {
-        agent,
-        hostname: 'localhost',
-        port,
-        method: request.method,
-        path: request.path,
-        headers: request.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error: NodeJS.ErrnoException) =>
-          resolve({ kind: request.kind, error: error.code ?? error.message }),
-        );
-        res.on('end', () =>
-          resolve({
-            kind: request.kind,
-            status: res.statusCode ?? 0,
-            text: Buffer.concat(chunks).toString(),
-          }),
-        );
-      },
-    );
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ kind: request.kind, error: error.code ?? error.message }),
-    );
-    if (request.body && request.chunked) {
-      for (let offset = 0; offset < request.body.length; offset += 64 * 1024)
-        req.write(request.body.subarray(offset, offset + 64 * 1024));
-      req.end();
-    } else req.end(request.body);
-  });
+async function sendOne(agent: https.Agent, port: number, request: MixedRequest): Promise<MixedOutcome> {
+  const outcome = await exchange(agent, port, request);
+  if ('error' in outcome) return { kind: request.kind, error: outcome.error };
+  return { kind: request.kind, status: outcome.status, text: outcome.body.toString() };
 }

@@ -17,6 +17,11 @@ export {
   TRANSITION_TABLE,
   type TransitionName,
 } from './failover/transition-table.ts';
+export {
+  FAULT_METHODS,
+  type FaultInputContext,
+  parseFaultRuleInput,
+} from './faults/fault-input.ts';
 export type { FaultRuleJson } from './faults/fault-rule-json.ts';
 export { CLIENT_LINK_NAME, type ClientLink } from './gateway/client-link.ts';
 export {

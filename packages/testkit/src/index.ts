@@ -3,6 +3,7 @@
 // it. Per-test cleanup is `@vaultover/testkit/cleanup`, apart, because importing it registers a hook.
 export { bearerCall } from './bearer-call.ts';
 export { closedPort } from './closed-port.ts';
+export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from './fuzz-parameters.ts';
 export { ManualClock } from './manual-clock.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';

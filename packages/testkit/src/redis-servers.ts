@@ -48,7 +48,7 @@ export interface TestRedisOptions {
    * Fault rules: fault-rules 3 (secret names `fr-*`, keys `fr-*`, vault `frother`; no time shifts; its
    * control Redis is embedded, its own).
    * Global endpoint: gateway and gateway-windows 3 (secret names `gw-*` and `gww-*`, vault `gw-vault`; no
-   * time shifts).
+   * time shifts). The data-plane fuzzer 3 (its node serves only the vault `fuzzvault`; no time shifts).
    * Failover stack (failover-stack.ts: fencing, purges-wait, rpo, control-api, faults-gateway-sdk with
    * secret and key `fgs-*`): primary 7 and secondary 10 (as region-pair), control 6 (as control-link; the
    * control Redis holds only `vo:control:*` keys and the control process's BullMQ queue, which no vault

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { cut } from './format-issues.ts';
 
 interface Checked {
   regions: { name: string; role: string; port: number }[];
@@ -25,7 +26,7 @@ function checkPorts({ regions, control }: Checked, ctx: Context): void {
     if (port === 0) return;
     const other = owners.get(port);
     if (other !== undefined) {
-      ctx.addIssue({ code: 'custom', path, message: `port ${port} is already ${other}'s` });
+      ctx.addIssue({ code: 'custom', path, message: `port ${port} is already ${cut(other)}'s` });
       return;
     }
     owners.set(port, owner);
@@ -44,7 +45,7 @@ function checkRegions({ regions }: Checked, ctx: Context): void {
       ctx.addIssue({
         code: 'custom',
         path: ['regions', index, 'name'],
-        message: `duplicate region "${name}"`,
+        message: `duplicate region ${cut(JSON.stringify(name))}`,
       });
     }
     // `control` names the control Redis beside the regions' (endpoints.json's redis map).
@@ -69,7 +70,11 @@ function checkVaults({ vaults, defaultVault }: Checked, ctx: Context): void {
   const seen = new Set<string>();
   vaults.forEach(({ name }, index) => {
     if (seen.has(name)) {
-      ctx.addIssue({ code: 'custom', path: ['vaults', index, 'name'], message: `duplicate vault "${name}"` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vaults', index, 'name'],
+        message: `duplicate vault ${cut(JSON.stringify(name))}`,
+      });
     }
     seen.add(name);
   });
@@ -77,7 +82,7 @@ function checkVaults({ vaults, defaultVault }: Checked, ctx: Context): void {
     ctx.addIssue({
       code: 'custom',
       path: ['defaultVault'],
-      message: `"${defaultVault}" is not one of the vaults (${[...seen].join(', ')})`,
+      message: `${cut(JSON.stringify(defaultVault))} is not one of the vaults (${cut([...seen].join(', '))})`,
     });
   }
 }
@@ -93,7 +98,7 @@ function checkRedis({ redis, regions }: Checked, ctx: Context): void {
       ctx.addIssue({
         code: 'custom',
         path: ['redis', 'urls', name],
-        message: `expected a URL for region ${name}`,
+        message: `expected a URL for region ${cut(name)}`,
       });
     }
   }

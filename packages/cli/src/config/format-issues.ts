@@ -35,14 +35,24 @@ function describe(issue: z.core.$ZodIssue): string {
   }
 }
 
+/** `regions.0.port`; an empty key shows as `""`, which a message would otherwise lose. */
 function pathOf(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(top level)' : path.map(String).join('.');
+  if (path.length === 0) return '(top level)';
+  return path.map((part) => (part === '' ? '""' : cut(String(part)))).join('.');
 }
 
 function show(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'a mapping';
-  return JSON.stringify(value) ?? String(value);
+  return cut(JSON.stringify(value) ?? String(value));
+}
+
+/**
+ * A value from the file as a message shows it, cut to 80 characters: a 70 KB string is not worth a 70 KB
+ * message, and its start says which it is.
+ */
+export function cut(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 function isPrimitive(value: unknown): boolean {

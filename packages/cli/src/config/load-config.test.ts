@@ -137,6 +137,16 @@ describe('validateConfig', () => {
     );
   });
 
+  // Found by the config fuzzer (test/fuzz/config.test.ts): an empty key read `: unknown field`, and a
+  // refused value was echoed whole, 70 KB of it in one message.
+  it('shows an empty key as "" and cuts a long value to 80 characters', () => {
+    expect(errorOf({ monitor: { '': 1 } })).toBe('config error in vaultover.yaml: monitor."": unknown field');
+    const long = 'x'.repeat(70_000);
+    expect(errorOf({ defaultVault: long })).toBe(
+      `config error in vaultover.yaml: defaultVault: expected a vault name: 3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, without "--", got "${'x'.repeat(76)}…; defaultVault: "${'x'.repeat(76)}… is not one of the vaults (vaultover)`,
+    );
+  });
+
   it('refuses a bad vault name', () => {
     expect(errorOf({ vaults: [{ name: 'a--b' }] })).toMatch(
       /^config error in vaultover\.yaml: vaults\.0\.name: expected a vault name: 3-24 .*, got "a--b"$/,

@@ -181,10 +181,14 @@ function ownerOf(path: readonly PropertyKey[], input: unknown): string {
   return 'schedule (probability, seed, times, skip, perRequest, startAfterMs, durationMs)';
 }
 
-/** `match.regions[1]`: dotted fields, indexes in brackets. */
+/** `match.regions[1]`: dotted fields, indexes in brackets; an empty field name as `""`, not nothing. */
 function pathOf(path: readonly PropertyKey[]): string {
   return path
-    .map((part, i) => (typeof part === 'number' ? `[${part}]` : i === 0 ? String(part) : `.${String(part)}`))
+    .map((part, i) => {
+      if (typeof part === 'number') return `[${part}]`;
+      const name = part === '' ? '""' : String(part);
+      return i === 0 ? name : `.${name}`;
+    })
     .join('');
 }
 

@@ -1,4 +1,10 @@
-import { maxHeaderSize, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import {
+  type IncomingMessage,
+  maxHeaderSize,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { Socket } from 'node:net';
 import { closeAfterAnswer } from './close-after-answer.ts';
 import { errorEnvelope } from './error-envelope.ts';
@@ -27,11 +33,22 @@ interface ClientErrorReply {
  * answer has an empty body and destroys the socket at once. A connection whose current request is still
  * being answered when the bytes after it fail to parse gets that answer, marked `Connection: close`, and
  * nothing more: its client sent one request, and must not read a second answer.
+ *
+ * Also answers in that format the one request Node refuses by itself once parsed: an `Expect` other than
+ * `100-continue` (417, which Node sends with an empty body); the connection stays usable.
  */
 export function answerClientErrors(server: Server, options: ClientErrorOptions = {}): void {
   const answered = new WeakSet<Socket>();
   const lingerMs = options.lingerMs ?? LINGER_MS;
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    const expectation = String(req.headers.expect).slice(0, 60);
+    const body = errorEnvelope(
+      'ExpectationFailed',
+      `The expectation '${expectation}' is not supported: only 100-continue is.`,
+    );
+    res.writeHead(417, { ...jsonHeaders(body), ...options.headers?.() }).end(body);
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
     // The parser reports again for every later chunk of a connection it has refused: answered once.
     if (answered.has(socket)) return;
     answered.add(socket);
@@ -44,9 +61,19 @@ export function answerClientErrors(server: Server, options: ClientErrorOptions =
       pending.once('finish', () => closeAfterAnswer(socket, lingerMs));
       return;
     }
-    socket.write(rawAnswer(reply, options.headers?.() ?? {}));
+    socket.write(rawAnswer(reply, options.headers?.() ?? {}, answersHead(error)));
     closeAfterAnswer(socket, lingerMs);
   });
+}
+
+/**
+ * Whether the refused request is a HEAD, whose answer must have no body (a HEAD client reads the body of
+ * an error as bytes after the answer, and fails). Node hands over the chunk it was parsing: it starts with
+ * the method when the error is in the request line or in a head that came in one piece. A head refused
+ * further on (over the size limit, in a later TLS record) cannot be told apart: its answer keeps its body.
+ */
+function answersHead(error: NodeJS.ErrnoException & { rawPacket?: Buffer }): boolean {
+  return error.rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ';
 }
 
 /**
@@ -88,15 +115,18 @@ function clientErrorReply(error: NodeJS.ErrnoException): ClientErrorReply | unde
   }
 }
 
-function rawAnswer(reply: ClientErrorReply, extra: Record<string, string>): string {
-  const body = errorEnvelope(reply.code, reply.message);
-  const headers: Record<string, string> = {
+function jsonHeaders(body: string): Record<string, string> {
+  return {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(body)),
     'cache-control': 'no-cache',
-    ...extra,
-    connection: 'close',
   };
+}
+
+/** The answer as bytes: headers and, unless it answers a HEAD, the envelope. */
+function rawAnswer(reply: ClientErrorReply, extra: Record<string, string>, head: boolean): string {
+  const body = errorEnvelope(reply.code, reply.message);
+  const headers: Record<string, string> = { ...jsonHeaders(body), ...extra, connection: 'close' };
   const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
-  return `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${lines.join('')}\r\n${body}`;
+  return `HTTP/1.1 ${reply.status} ${STATUS_CODES[reply.status]}\r\n${lines.join('')}\r\n${head ? '' : body}`;
 }
