@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import https from 'node:https';
 import { join } from 'node:path';
 import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { FAULT_KEYS, type FaultRule, faultHit, readFaultRules } from '@vaultover/contract';
@@ -7,7 +8,8 @@ import { eventually, ManualClock, startTestRedis, type TestRedis, tempDir } from
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RawResponse, rawRequest } from '../support/clients.ts';
+import { credentialFor, type RawResponse, rawRequest } from '../support/clients.ts';
+import { exchange } from '../support/exchange.ts';
 import type { TestRegion } from '../support/region.ts';
 
 // The fault API of docs/control-api.md and docs/chaos.md, on a real control process (real control Redis,
@@ -343,6 +345,64 @@ describe('GET /api/faults', () => {
     expect(reply.json).toEqual({
       error: { code: 'FaultNotFound', message: 'No fault rule has the id nothing.' },
     });
+  });
+
+  // Found by the control-API fuzzer (test/fuzz/control-api.test.ts): express's failure to decode the
+  // parameter reached the control API as an unexpected error, a 500.
+  it('answers 400 BadParameter for an id with a malformed percent-encoding', async () => {
+    for (const method of ['GET', 'DELETE']) {
+      const reply = await call(method, '/api/faults/%ZZ');
+      expect({ status: reply.status, code: (reply.json as { error: { code: string } }).error.code }).toEqual({
+        status: 400,
+        code: 'BadParameter',
+      });
+    }
+  });
+});
+
+// Found by the control-API fuzzer: the rest of an oversized chunked body was left unread for good, and
+// the next request on the connection never answered.
+describe('a chunked body over 64 KB', () => {
+  it('is refused with 413, and the next request on the keep-alive connection is answered', async () => {
+    const token = (await credentialFor(api, 'admin').getToken('https://vault.azure.net/.default')).token;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: api.ca });
+      try {
+        const refused = await exchange(agent, api.port, {
+          method: 'POST',
+          path: '/api/faults',
+          // Node's client sends a body after `Expect: 100-continue` chunked, in one chunk, behind a head
+          // the control API answers before the body has come.
+          headers: { authorization: `Bearer ${token}`, expect: '100-continue' },
+          body: Buffer.alloc(1024 * 1024, ' '),
+        });
+        const next = await exchange(
+          agent,
+          api.port,
+          { method: 'GET', path: '/api/faults', headers: { authorization: `Bearer ${token}` } },
+          5000,
+        );
+        expect({
+          refused: 'status' in refused && refused.status,
+          next: 'status' in next ? next.status : next.error,
+        }).toEqual({ refused: 413, next: 200 });
+      } finally {
+        agent.destroy();
+      }
+    }
+  });
+});
+
+// Found by the control-API fuzzer: a region's admin endpoint that does not answer was a 500.
+describe('a health fault for a region that does not answer', () => {
+  it('is 502 BadGateway, the region being what failed, and no event', async () => {
+    const reply = await call('POST', '/api/regions/westeurope/health/fail');
+    expect({ status: reply.status, code: (reply.json as { error: { code: string } }).error.code }).toEqual({
+      status: 502,
+      code: 'BadGateway',
+    });
+    const events = (await call('GET', '/api/events')).json as { value: { kind: string }[] };
+    expect(events.value.filter((event) => event.kind === 'fault')).toEqual([]);
   });
 });
 

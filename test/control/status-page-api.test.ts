@@ -248,6 +248,9 @@ describe('GET /api/events/stream', () => {
     const bad = await stream({ 'last-event-id': 'yesterday' });
     expect(bad.status).toBe(400);
     await eventually(() => expect(JSON.parse(bad.text())).toMatchObject({ error: { code: 'BadParameter' } }));
+    // An id Redis cannot read (a part of 2^64 or more): refused too, rather than a stream that ends at once.
+    const overflow = await stream({ 'last-event-id': '99999999999999999999-0' });
+    expect(overflow.status).toBe(400);
     const token = await openEventStream(`${control.url}/api/events/stream`, api.ca, {});
     streams.push(token);
     expect(token.status).toBe(401);

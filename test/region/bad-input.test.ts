@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import https from 'node:https';
 import { logKeys } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API, type RawResponse, rawRequest } from '../support/clients.ts';
+import { exchange } from '../support/exchange.ts';
 import { DEFAULT_VAULT, startTestRegion, type TestRegion } from '../support/region.ts';
+import { adminToken } from '../support/request-mix.ts';
 
 // Hostile and malformed requests, one table: each is refused with the right status and error code,
 // in the service's error envelope, never with a 500, and without writing anything.
@@ -300,6 +303,48 @@ describe('malformed requests the router sees first', () => {
     expect(response.status).toBe(413);
     expect(response.json).toMatchObject({ error: { code: 'RequestEntityTooLarge' } });
     expect(await changeCount()).toBe(before);
+  });
+
+  // Found by the control-API fuzzer (test/fuzz/control-api.test.ts), the same code here: the rest of an
+  // oversized chunked body was left unread for good, and the next request on the connection never answered.
+  it('answers the next request on a keep-alive connection after refusing a chunked body over 1 MB', async () => {
+    const token = await adminToken(region);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: region.ca });
+      try {
+        const refused = await exchange(agent, region.port, {
+          method: 'PUT',
+          path: `/secrets/${NEW}?${API}`,
+          // Node's client sends a body after `Expect: 100-continue` chunked, in one chunk of the whole body,
+          // behind a head the server answers before the body has come.
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            expect: '100-continue',
+          },
+          body: Buffer.alloc(2 * 1024 * 1024, ' '),
+        });
+        const next = await exchange(
+          agent,
+          region.port,
+          {
+            method: 'GET',
+            path: `/secrets/${EXISTING}/?${API}`,
+            headers: { authorization: `Bearer ${token}` },
+          },
+          5000,
+        );
+        expect({
+          refused: 'status' in refused && refused.status,
+          next: 'status' in next ? next.status : next.error,
+        }).toEqual({
+          refused: 413,
+          next: 200,
+        });
+      } finally {
+        agent.destroy();
+      }
+    }
   });
 
   it('stores a body framed as the SDKs and curl frame it: application/json, any case, charset utf-8', async () => {

@@ -218,7 +218,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * The bytes of a body: mostly its JSON, else cut short, with a byte that is not UTF-8, behind a BOM, padded
- * with spaces to around the 1 MB limit, or empty. `undefined` (JSON has none) sends no body.
+ * with spaces to around the 1 MB limit or 256 KB past it, or empty. `undefined` (JSON has none) sends no body.
  */
 export function encodedBody(document: fc.Arbitrary<unknown>): fc.Arbitrary<Buffer | undefined> {
   const json = document.map((value) => JSON.stringify(value) as string | undefined);
@@ -234,7 +234,10 @@ export function encodedBody(document: fc.Arbitrary<unknown>): fc.Arbitrary<Buffe
     json.map((text = '') => Buffer.concat([Buffer.of(0xef, 0xbb, 0xbf), Buffer.from(text)])),
     json.chain((text = '{}') =>
       fc
-        .integer({ min: MAX_BODY_BYTES - 16, max: MAX_BODY_BYTES + 16 })
+        .oneof(
+          fc.integer({ min: MAX_BODY_BYTES - 16, max: MAX_BODY_BYTES + 16 }),
+          fc.constant(MAX_BODY_BYTES + 256 * 1024),
+        )
         .map((size) =>
           Buffer.concat([Buffer.from(text), Buffer.alloc(Math.max(0, size - Buffer.byteLength(text)), ' ')]),
         ),

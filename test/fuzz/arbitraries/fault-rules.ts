@@ -72,6 +72,12 @@ const schedule = fc.record(
 
 /** A rule the control API must accept. */
 export const validFaultRule: fc.Arbitrary<Record<string, unknown>> = fc.record(
-  { name: fc.string({ minLength: 1, maxLength: 100 }), match, action, schedule },
+  {
+    // Short names, and names at the limit of 100.
+    name: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.string({ minLength: 90, maxLength: 100 })),
+    match,
+    action,
+    schedule,
+  },
   { requiredKeys: ['name', 'action'] },
 );

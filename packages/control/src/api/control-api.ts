@@ -10,7 +10,7 @@ import {
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { EventLog } from '../events/event-log.ts';
+import { type EventLog, isEventId } from '../events/event-log.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { FaultRules } from '../faults/fault-rules.ts';
 import type { Orchestrator } from '../orchestrator/orchestrator.ts';
@@ -158,9 +158,15 @@ export function controlApi(deps: ControlApiDeps): express.Express {
       deps,
     ),
   );
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) =>
-    sendControlError(res, error, deps),
-  );
+  // What express refuses before a handler runs (a path parameter with a malformed percent-encoding,
+  // `/api/faults/%ZZ`) is the client's mistake: 400, as the region answers it, not a 500.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const refused = error instanceof URIError || (error as { status?: unknown }).status === 400;
+    const reported = refused
+      ? new BadParameterError(`The request URI is not valid: ${(error as Error).message.slice(0, 200)}`)
+      : error;
+    sendControlError(res, reported, deps);
+  });
   return app;
 }
 
@@ -200,7 +206,7 @@ function regionOf(deps: ControlApiDeps, req: Request): string {
 
 function eventsQuery(req: Request): { since?: string; limit?: number } {
   const since = typeof req.query.since === 'string' ? req.query.since : undefined;
-  if (since !== undefined && !/^\d+-\d+$/.test(since)) {
+  if (since !== undefined && !isEventId(since)) {
     throw new BadParameterError('"since" must be an event id such as 1700000000000-0.');
   }
   const limitText = typeof req.query.limit === 'string' ? req.query.limit : undefined;

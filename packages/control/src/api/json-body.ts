@@ -17,11 +17,15 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   // Not destroyed on an early exit: that would reset the connection under the answer.
   for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      req.resume();
-      throw tooLarge();
-    }
+    if (size > MAX_BODY_BYTES) break;
     chunks.push(chunk);
+  }
+  if (size > MAX_BODY_BYTES) {
+    // The rest is read and dropped, so that the next request on the connection is read too. Only now:
+    // while the iterator listened, resume() could leave the body paused for good, and the connection
+    // with it (a chunked body, as Node's client sends one after Expect: 100-continue).
+    req.resume();
+    throw tooLarge();
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new BadParameterError('The body is empty; send a JSON object.');

@@ -60,8 +60,10 @@ export class EventLog {
     ];
   }
 
-  /** Events after `since` (exclusive; all when absent), oldest first, at most `limit`. */
+  /** Events after `since` (an {@link isEventId}; exclusive; all when absent), oldest first, at most `limit`. */
   async list(options: { since?: string; limit?: number } = {}): Promise<ControlEvent[]> {
+    // Redis cannot start a range after its largest id, and nothing comes after it.
+    if (options.since === LAST_EVENT_ID) return [];
     const start = options.since ? `(${options.since}` : '-';
     const entries = await this.#redis.xrange(CONTROL_KEYS.events, start, '+', 'COUNT', options.limit ?? 1000);
     return entries.map(([id, fields]) => toEvent(id, fields));
@@ -72,6 +74,20 @@ export class EventLog {
     const entries = await this.#redis.xrevrange(CONTROL_KEYS.events, '+', '-', 'COUNT', count);
     return entries.reverse().map(([id, fields]) => toEvent(id, fields));
   }
+}
+
+const MAX_ID_PART = 2n ** 64n - 1n;
+const LAST_EVENT_ID = `${MAX_ID_PART}-${MAX_ID_PART}`;
+
+/**
+ * Whether `text` is an id of the events' stream, `<ms>-<sequence>`, each part below 2^64 as Redis's are:
+ * what a client passes as `since` is checked with it, since Redis refuses any other with an error.
+ */
+export function isEventId(text: string): boolean {
+  const parts = /^(\d{1,20})-(\d{1,20})$/.exec(text);
+  return (
+    parts !== null && BigInt(parts[1] as string) <= MAX_ID_PART && BigInt(parts[2] as string) <= MAX_ID_PART
+  );
 }
 
 /** Whether event id `a` comes after `b` in the stream (ids are `<ms>-<sequence>`). */

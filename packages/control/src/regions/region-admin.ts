@@ -6,7 +6,7 @@ import {
   REGION_ADMIN_PATHS,
   type RegionMode,
 } from '@vaultover/contract';
-import { CodedError } from '@vaultover/foundation';
+import { VaultError } from '@vaultover/vault';
 
 /** The region nodes' admin endpoints the control process drives, with an administrator's token. */
 export interface RegionAdmin {
@@ -16,9 +16,14 @@ export interface RegionAdmin {
   setHealth(url: string, fail: boolean): Promise<void>;
 }
 
-/** A region's admin endpoint refused or could not be reached. */
-export class RegionAdminError extends CodedError {
-  readonly code = 'RegionAdminFailed';
+/**
+ * A region's admin endpoint refused or could not be reached: not the control process's failure, so the
+ * control API answers it 502 `BadGateway` (a health fault for a region that is down), not 500.
+ */
+export class RegionAdminError extends VaultError {
+  constructor(message: string) {
+    super(502, 'BadGateway', message);
+  }
 }
 
 export interface HttpsRegionAdminOptions {

@@ -1,7 +1,13 @@
 import { BadParameterError, ServiceUnavailableError } from '@vaultover/vault';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { type ControlEvent, EVENTS_MAX_LENGTH, type EventLog, isAfter } from '../events/event-log.ts';
+import {
+  type ControlEvent,
+  EVENTS_MAX_LENGTH,
+  type EventLog,
+  isAfter,
+  isEventId,
+} from '../events/event-log.ts';
 import type { FiguresSample } from './region-figures.ts';
 import type { StatusFeed, StatusSnapshot } from './status-feed.ts';
 
@@ -16,8 +22,6 @@ const MAX_UNREAD_BYTES = 1024 * 1024;
 
 /** How long a browser waits before reconnecting a dropped stream (the SSE `retry` field). */
 const RECONNECT_MS = 2000;
-
-const EVENT_ID = /^\d+-\d+$/;
 
 /**
  * `GET /api/events/stream`: Server-Sent Events (docs/status-page.md, The event stream). Each control event
@@ -127,7 +131,7 @@ function resumeFrom(req: Request): string | undefined {
   const header = req.headers['last-event-id'];
   const query = typeof req.query.since === 'string' ? req.query.since : undefined;
   const since = typeof header === 'string' && header !== '' ? header : query;
-  if (since !== undefined && !EVENT_ID.test(since)) {
+  if (since !== undefined && !isEventId(since)) {
     throw new BadParameterError('"Last-Event-ID" (or "since") must be an event id such as 1700000000000-0.');
   }
   return since;

@@ -36,12 +36,15 @@ async function readOnce(req: Request): Promise<unknown> {
   // Not destroyed on a early exit: destroying the request would reset the connection under the answer.
   for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      // The rest is read and dropped, so that the answer comes on a connection the client can reuse.
-      req.resume();
-      throw tooLarge();
-    }
+    if (size > MAX_BODY_BYTES) break;
     chunks.push(chunk);
+  }
+  if (size > MAX_BODY_BYTES) {
+    // The rest is read and dropped, so that the answer comes on a connection the client can reuse. Only
+    // now: while the iterator listened, resume() could leave the body paused for good, and the
+    // connection with it (a chunked body, as Node's client sends one after Expect: 100-continue).
+    req.resume();
+    throw tooLarge();
   }
   if (size === 0) return undefined;
   let text: string;
