@@ -74,15 +74,19 @@ function expectStable(config: unknown): void {
 }
 
 describe('the deployment config parser under fuzzing', () => {
-  it('accepts every valid config, and its own output again unchanged', () => {
-    const { seed, numRuns } = fuzzParameters(300, 20);
-    fc.assert(
-      fc.property(validConfigDocument, (document) => {
-        expectStable(validateConfig(document, SOURCE));
-      }),
-      { seed, numRuns },
-    );
-  });
+  const validRuns = fuzzParameters(300, 20);
+  it(
+    'accepts every valid config, and its own output again unchanged',
+    () => {
+      fc.assert(
+        fc.property(validConfigDocument, (document) => {
+          expectStable(validateConfig(document, SOURCE));
+        }),
+        { seed: validRuns.seed, numRuns: validRuns.numRuns },
+      );
+    },
+    validRuns.timeoutMs,
+  );
 
   const mutationRuns = fuzzParameters(1500, 20);
   it(

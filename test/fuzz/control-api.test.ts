@@ -176,7 +176,7 @@ async function sendChecked(request: ControlRequest, before: string): Promise<str
 }
 
 describe('the control API under fuzzing', () => {
-  const { seed, numRuns, timeoutMs } = fuzzParameters(150, 1000);
+  const { seed, numRuns, timeoutMs } = fuzzParameters(250, 1000);
   it(
     'no 5xx but the documented ones, errors in the Key Vault format, nothing changed by a refusal',
     async () => {

@@ -171,10 +171,10 @@ describe('the data plane under fuzzing', () => {
   fuzz(
     'secrets: no 5xx, errors in the Key Vault format, nothing written by a refusal',
     requestsTo(SECRET_ROUTES, 'secrets'),
-    80,
+    120,
   );
-  fuzz('keys and their cryptography: the same', requestsTo(KEY_ROUTES, 'keys'), 80);
-  fuzz('certificates: the same', requestsTo(CERTIFICATE_ROUTES, 'certificates'), 60);
+  fuzz('keys and their cryptography: the same', requestsTo(KEY_ROUTES, 'keys'), 120);
+  fuzz('certificates: the same', requestsTo(CERTIFICATE_ROUTES, 'certificates'), 90);
   fuzz(
     'any path and method: the same',
     () =>
@@ -190,6 +190,6 @@ describe('the data plane under fuzzing', () => {
           method,
           headers: headSafe(method, request.headers),
         })),
-    60,
+    90,
   );
 });
