@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, validateConfig } from '@vaultover/cli';
-import { fuzzParameters, tempDir } from '@vaultover/testkit';
+import { tempDir } from '@vaultover/testkit';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { stringify as toYaml } from 'yaml';
 import { validConfigDocument } from './arbitraries/config-documents.ts';
 import { type DocumentPath, type Mutated, mutatedDocument } from './arbitraries/mutations.ts';
+import { propertyTest } from './support/property-test.ts';
 
 // The deployment config parser (docs/reliability.md#fuzzing): any document either is a valid config or
 // is refused with the ConfigError that names the field to fix, never another error. Pure: no server.
@@ -73,119 +74,105 @@ function expectStable(config: unknown): void {
   expect(validateConfig(config, SOURCE)).toEqual(config);
 }
 
+/** Text a config file might hold: YAML and JSON of broken configs, YAML punctuation soup, any UTF-16. */
+function fileTexts(): fc.Arbitrary<string> {
+  const yamlish = fc
+    .array(
+      fc.constantFrom(
+        ': ',
+        '- ',
+        ' ',
+        '\n',
+        '{',
+        '}',
+        '[',
+        ']',
+        '"',
+        "'",
+        '&a ',
+        '*a',
+        '!!binary ',
+        '|',
+        '>',
+        '#',
+        '%YAML 1.2\n',
+        '---\n',
+        '...\n',
+        '? ',
+        '<<: ',
+        '.nan',
+        '.inf',
+        'regions',
+        'vaults',
+        'name',
+        'port',
+        '\t',
+        'é',
+        '\u0000',
+      ),
+      { maxLength: 40 },
+    )
+    .map((parts) => parts.join(''));
+  return fc.oneof(
+    mutatedDocument(validConfigDocument).map(({ document }) => toYaml(document) ?? ''),
+    mutatedDocument(validConfigDocument).map(({ document }) => JSON.stringify(document) ?? ''),
+    yamlish,
+    fc.string({ unit: 'binary', maxLength: 200 }),
+  );
+}
+
 describe('the deployment config parser under fuzzing', () => {
-  const validRuns = fuzzParameters(300, 20);
-  it(
+  propertyTest(
     'accepts every valid config, and its own output again unchanged',
-    () => {
-      fc.assert(
-        fc.property(validConfigDocument, (document) => {
-          expectStable(validateConfig(document, SOURCE));
-        }),
-        { seed: validRuns.seed, numRuns: validRuns.numRuns },
-      );
-    },
-    validRuns.timeoutMs,
+    { defaultRuns: 300, msPerRun: 20 },
+    () =>
+      fc.property(validConfigDocument, (document) => {
+        expectStable(validateConfig(document, SOURCE));
+      }),
   );
 
-  const mutationRuns = fuzzParameters(1500, 20);
-  it(
+  propertyTest(
     'refuses a config with one part broken by a ConfigError naming that part, or accepts it',
-    () => {
-      fc.assert(
-        fc.property(
-          mutatedDocument(validConfigDocument),
-          ({ valid, mutation, document }: Mutated<unknown>) => {
-            const outcome = verdict(() => validateConfig(document, SOURCE));
-            if ('config' in outcome) return expectStable(outcome.config);
-            const detail = detailOf(outcome.error);
-            // A refused value is shown, not echoed whole.
-            if (typeof mutation.value === 'string' && mutation.value.length > 100)
-              expect(detail).not.toContain(JSON.stringify(mutation.value));
-            // A whole other document is refused for whatever it holds; there is no one field to name.
-            if (mutation.path.length === 0) return;
-            const field = dotted(mutation.path);
-            const section = dotted(mutation.path.slice(0, 1));
-            const related = [section, ...(RELATED_SECTIONS.get(section) ?? [])];
-            expect(
-              related.some((candidate) => names(detail, candidate)),
-              `${detail} (mutated ${field})`,
-            ).toBe(true);
-            // A value of another type than the field's is refused at that very field (or inside it).
-            // (`undefined` is no value: the field's default, which a cross-field rule may then refuse.)
-            const replaced = mutation.kind === 'replace' && mutation.value !== undefined;
-            if (replaced && kindOf(mutation.value) !== kindOf(valueAt(valid, mutation.path)))
-              expect(names(detail, field), `${detail} (mutated ${field})`).toBe(true);
-          },
-        ),
-        { seed: mutationRuns.seed, numRuns: mutationRuns.numRuns },
-      );
-    },
-    mutationRuns.timeoutMs,
+    { defaultRuns: 1500, msPerRun: 20 },
+    () =>
+      fc.property(mutatedDocument(validConfigDocument), ({ valid, mutation, document }: Mutated<unknown>) => {
+        const outcome = verdict(() => validateConfig(document, SOURCE));
+        if ('config' in outcome) return expectStable(outcome.config);
+        const detail = detailOf(outcome.error);
+        // A refused value is shown, not echoed whole.
+        if (typeof mutation.value === 'string' && mutation.value.length > 100)
+          expect(detail).not.toContain(JSON.stringify(mutation.value));
+        // A whole other document is refused for whatever it holds; there is no one field to name.
+        if (mutation.path.length === 0) return;
+        const field = dotted(mutation.path);
+        const section = dotted(mutation.path.slice(0, 1));
+        const related = [section, ...(RELATED_SECTIONS.get(section) ?? [])];
+        expect(
+          related.some((candidate) => names(detail, candidate)),
+          `${detail} (mutated ${field})`,
+        ).toBe(true);
+        // A value of another type than the field's is refused at that very field (or inside it).
+        // (`undefined` is no value: the field's default, which a cross-field rule may then refuse.)
+        const replaced = mutation.kind === 'replace' && mutation.value !== undefined;
+        if (replaced && kindOf(mutation.value) !== kindOf(valueAt(valid, mutation.path)))
+          expect(names(detail, field), `${detail} (mutated ${field})`).toBe(true);
+      }),
   );
 
-  const textRuns = fuzzParameters(300, 50);
-  it(
+  propertyTest(
     'reads any file text as a config or refuses it with a ConfigError',
-    async () => {
-      const yamlish = fc
-        .array(
-          fc.constantFrom(
-            ': ',
-            '- ',
-            ' ',
-            '\n',
-            '{',
-            '}',
-            '[',
-            ']',
-            '"',
-            "'",
-            '&a ',
-            '*a',
-            '!!binary ',
-            '|',
-            '>',
-            '#',
-            '%YAML 1.2\n',
-            '---\n',
-            '...\n',
-            '? ',
-            '<<: ',
-            '.nan',
-            '.inf',
-            'regions',
-            'vaults',
-            'name',
-            'port',
-            '\t',
-            'é',
-            '\u0000',
-          ),
-          { maxLength: 40 },
-        )
-        .map((parts) => parts.join(''));
-      const text = fc.oneof(
-        mutatedDocument(validConfigDocument).map(({ document }) => toYaml(document) ?? ''),
-        mutatedDocument(validConfigDocument).map(({ document }) => JSON.stringify(document) ?? ''),
-        yamlish,
-        fc.string({ unit: 'binary', maxLength: 200 }),
-      );
-      const file = join(dir.path, SOURCE);
-      await fc.assert(
-        fc.asyncProperty(text, async (content) => {
-          await writeFile(file, content);
-          try {
-            const { file: _file, ...config } = await loadConfig({ file: SOURCE, cwd: dir.path });
-            expectStable(config);
-          } catch (error) {
-            if (!(error instanceof ConfigError)) throw error;
-            detailOf(error);
-          }
-        }),
-        { seed: textRuns.seed, numRuns: textRuns.numRuns },
-      );
-    },
-    textRuns.timeoutMs,
+    { defaultRuns: 300, msPerRun: 50 },
+    () =>
+      fc.asyncProperty(fileTexts(), async (content) => {
+        const file = join(dir.path, SOURCE);
+        await writeFile(file, content);
+        try {
+          const { file: _file, ...config } = await loadConfig({ file: SOURCE, cwd: dir.path });
+          expectStable(config);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          detailOf(error);
+        }
+      }),
   );
 });

@@ -3,10 +3,10 @@ import https from 'node:https';
 import { join } from 'node:path';
 import { DEFAULT_PRINCIPALS, VaultoverCredential } from '@vaultover/auth';
 import { type ControlProcess, startControl } from '@vaultover/control';
-import { fuzzParameters, startTestRedis, type TestRedis, tempDir } from '@vaultover/testkit';
+import { startTestRedis, type TestRedis, tempDir } from '@vaultover/testkit';
 import fc from 'fast-check';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { type ExchangeOutcome, exchange } from '../support/exchange.ts';
 import {
   type ControlCaller,
@@ -17,6 +17,7 @@ import {
 } from './arbitraries/control-requests.ts';
 import { FUZZ_REGIONS } from './arbitraries/fault-rules.ts';
 import { type Answer, described, expectAnswered, expectKeyVaultError } from './support/answers.ts';
+import { propertyTest } from './support/property-test.ts';
 
 // The control API under fuzzing (docs/reliability.md#fuzzing): a control process on its own control Redis,
 // real HTTPS on one keep-alive connection, administrator tokens and others. Its regions are not running
@@ -176,18 +177,13 @@ async function sendChecked(request: ControlRequest, before: string): Promise<str
 }
 
 describe('the control API under fuzzing', () => {
-  const { seed, numRuns, timeoutMs } = fuzzParameters(250, 1000);
-  it(
+  propertyTest(
     'no 5xx but the documented ones, errors in the Key Vault format, nothing changed by a refusal',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(controlRequest, { minLength: 1, maxLength: 4 }), async (sequence) => {
-          let state = await controlState();
-          for (const request of sequence) state = await sendChecked(request, state);
-        }),
-        { seed, numRuns },
-      );
-    },
-    timeoutMs,
+    { defaultRuns: 250, msPerRun: 1000 },
+    () =>
+      fc.asyncProperty(fc.array(controlRequest, { minLength: 1, maxLength: 4 }), async (sequence) => {
+        let state = await controlState();
+        for (const request of sequence) state = await sendChecked(request, state);
+      }),
   );
 });

@@ -2,11 +2,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import https from 'node:https';
 import { LATEST_API_VERSION } from '@vaultover/region';
 import { vaultDigest } from '@vaultover/replication';
-import { fuzzParameters } from '@vaultover/testkit';
 import { logKeys } from '@vaultover/vault';
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { opensslCertificate } from '../support/certificate-files.ts';
 import { credentialFor, loopbackLookup } from '../support/clients.ts';
 import { exchange, type RawExchange } from '../support/exchange.ts';
@@ -25,6 +24,7 @@ import {
   SECRET_ROUTES,
 } from './arbitraries/data-plane-requests.ts';
 import { described, expectAnswered, expectKeyVaultError } from './support/answers.ts';
+import { propertyTest } from './support/property-test.ts';
 
 // The data plane of a region node under fuzzing (docs/reliability.md#fuzzing): real HTTPS on one
 // keep-alive connection, real Redis. Each case is a few requests (names from a small pool, so that they
@@ -147,20 +147,12 @@ async function expectServing(): Promise<void> {
 
 /** One property over cases of 1 to 4 requests from `requests` (made once the import material exists). */
 function fuzz(name: string, requests: () => fc.Arbitrary<DataPlaneRequest>, defaultRuns: number): void {
-  const { seed, numRuns, timeoutMs } = fuzzParameters(defaultRuns, 1000);
-  it(
-    name,
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(fc.array(requests(), { minLength: 1, maxLength: 4 }), async (sequence) => {
-          let state = await stateDigest();
-          for (const request of sequence) state = await sendChecked(request, state);
-          await expectServing();
-        }),
-        { seed, numRuns },
-      );
-    },
-    timeoutMs,
+  propertyTest(name, { defaultRuns, msPerRun: 1000 }, () =>
+    fc.asyncProperty(fc.array(requests(), { minLength: 1, maxLength: 4 }), async (sequence) => {
+      let state = await stateDigest();
+      for (const request of sequence) state = await sendChecked(request, state);
+      await expectServing();
+    }),
   );
 }
 

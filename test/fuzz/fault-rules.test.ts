@@ -1,10 +1,10 @@
 import { parseFaultRuleInput } from '@vaultover/control';
-import { fuzzParameters } from '@vaultover/testkit';
 import { BadParameterError } from '@vaultover/vault';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FUZZ_PRINCIPALS, FUZZ_REGIONS, validFaultRule } from './arbitraries/fault-rules.ts';
 import { type DocumentPath, mutatedDocument } from './arbitraries/mutations.ts';
+import { propertyTest } from './support/property-test.ts';
 
 // The fault-rule parser of `POST /api/faults` (docs/reliability.md#fuzzing): a valid rule is accepted as
 // written (vault names in lower case, methods in upper case) and survives being stored as JSON and read
@@ -49,59 +49,46 @@ const about = (message: string, path: DocumentPath) =>
   [' ', '.', '['].some((next) => message.startsWith(`${written(path)}${next}`));
 
 describe('the fault-rule parser under fuzzing', () => {
-  const validRuns = fuzzParameters(300, 20);
-  it(
+  propertyTest(
     'accepts every valid rule as written and reads it back the same from JSON',
-    () => {
-      fc.assert(
-        fc.property(validFaultRule, (rule) => {
-          const parsed = parse(rule);
-          expect(parsed).toEqual(normalised(rule));
-          expectRoundTrip(parsed);
-        }),
-        { seed: validRuns.seed, numRuns: validRuns.numRuns },
-      );
-    },
-    validRuns.timeoutMs,
+    { defaultRuns: 300, msPerRun: 20 },
+    () =>
+      fc.property(validFaultRule, (rule) => {
+        const parsed = parse(rule);
+        expect(parsed).toEqual(normalised(rule));
+        expectRoundTrip(parsed);
+      }),
   );
 
-  const mutationRuns = fuzzParameters(1000, 20);
-  it(
+  propertyTest(
     'refuses a rule with one part broken by a BadParameter naming that part, or accepts it',
-    () => {
-      fc.assert(
-        fc.property(mutatedDocument(validFaultRule), ({ valid, mutation, document }) => {
-          let parsed: unknown;
-          try {
-            parsed = parse(document);
-          } catch (error) {
-            if (!(error instanceof BadParameterError)) throw error;
-            expect({ status: error.status, code: error.code }).toEqual({ status: 400, code: 'BadParameter' });
-            const { message } = error;
-            if (typeof mutation.value === 'string' && mutation.value.length > 100)
-              expect(message).not.toContain(mutation.value);
-            // A whole other body is refused for whatever it holds first.
-            if (mutation.path.length === 0) return;
-            const parent = mutation.path.slice(0, -1);
-            const key = mutation.path.at(-1);
-            const existing = parent.reduce<unknown>(
-              (value, k) => (value as Record<string, unknown>)[k],
-              valid,
-            );
-            const newField = mutation.kind === 'add' && !Object.hasOwn(existing as object, key as string);
-            // A field that was not there is named exactly; any other change at the field or one holding it.
-            const named = newField
-              ? about(message, mutation.path)
-              : mutation.path.some((_, i) => about(message, mutation.path.slice(0, i + 1))) ||
-                message.startsWith('The body ');
-            expect(named, `${message} (mutated ${written(mutation.path)})`).toBe(true);
-            return;
-          }
-          expectRoundTrip(parsed);
-        }),
-        { seed: mutationRuns.seed, numRuns: mutationRuns.numRuns },
-      );
-    },
-    mutationRuns.timeoutMs,
+    { defaultRuns: 1000, msPerRun: 20 },
+    () =>
+      fc.property(mutatedDocument(validFaultRule), ({ valid, mutation, document }) => {
+        let parsed: unknown;
+        try {
+          parsed = parse(document);
+        } catch (error) {
+          if (!(error instanceof BadParameterError)) throw error;
+          expect({ status: error.status, code: error.code }).toEqual({ status: 400, code: 'BadParameter' });
+          const { message } = error;
+          if (typeof mutation.value === 'string' && mutation.value.length > 100)
+            expect(message).not.toContain(mutation.value);
+          // A whole other body is refused for whatever it holds first.
+          if (mutation.path.length === 0) return;
+          const parent = mutation.path.slice(0, -1);
+          const key = mutation.path.at(-1);
+          const existing = parent.reduce<unknown>((value, k) => (value as Record<string, unknown>)[k], valid);
+          const newField = mutation.kind === 'add' && !Object.hasOwn(existing as object, key as string);
+          // A field that was not there is named exactly; any other change at the field or one holding it.
+          const named = newField
+            ? about(message, mutation.path)
+            : mutation.path.some((_, i) => about(message, mutation.path.slice(0, i + 1))) ||
+              message.startsWith('The body ');
+          expect(named, `${message} (mutated ${written(mutation.path)})`).toBe(true);
+          return;
+        }
+        expectRoundTrip(parsed);
+      }),
   );
 });
