@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // killed, the regions partitioned, fault rules added and failovers forced; then the history is checked,
 // under each replication mode. The long run is `scripts/bench nemesis --minutes N`.
 
-const SECONDS = Number(process.env.VAULTOVER_NEMESIS_SECONDS ?? 40);
+const SECONDS = Number(process.env.VAULTOVER_NEMESIS_SECONDS ?? 20);
 const SEED = Number(process.env.VAULTOVER_NEMESIS_SEED ?? 13);
 const VERBOSE = process.env.VAULTOVER_NEMESIS_VERBOSE !== undefined;
 
