@@ -11,14 +11,16 @@ if (existsSync(reportPath)) {
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as {
     numPassedTests: number;
     numFailedTests: number;
-    testResults: { status: string; assertionResults: unknown[] }[];
+    testResults: { status: string; assertionResults: { status: string }[] }[];
   };
   passed = report.numPassedTests;
-  // A test file that fails to load has no assertion results; count it as one failure.
-  const brokenFiles = report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
-  );
-  failed += report.numFailedTests + brokenFiles.length;
+  // A file can fail with no test failing: it did not load (no assertion results), or a beforeAll threw and
+  // its tests were skipped. Its tests that did not pass count as failures then (at least one per file), so
+  // that "0 failed" never hides a red file.
+  const unreported = report.testResults
+    .filter((file) => file.status === 'failed' && !file.assertionResults.some((a) => a.status === 'failed'))
+    .map((file) => Math.max(1, file.assertionResults.filter((a) => a.status !== 'passed').length));
+  failed += report.numFailedTests + unreported.reduce((sum, n) => sum + n, 0);
 } else {
   failed += 1;
   console.error(`no test report at ${reportPath}: vitest did not run`);

@@ -28,7 +28,7 @@ export interface FailoverStatus {
     } | null;
     recoveredChanges: number | null;
   } | null;
-  regions: Record<string, { role: string; healthy: boolean }>;
+  regions: Record<string, { role: string; healthy: boolean; lastProbe: { at: string; ok: boolean } | null }>;
 }
 
 /** One control event (`GET /api/events`). */

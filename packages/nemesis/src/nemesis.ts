@@ -167,16 +167,21 @@ export class Nemesis {
   }
 
   /**
-   * Until the deployment is `normal` again: a failover that happened is checked (its secondary's state
-   * read, once) and then failed back as soon as the primary is healthy. `linkDown`: the secondary could
-   * not apply anything after the promotion, so its state must match the report exactly.
+   * Until the deployment is `normal` again with every region healthy: a failover that happened is
+   * checked (its secondary's state read, once) and then failed back as soon as the primary is healthy.
+   * `linkDown`: the secondary could not apply anything after the promotion, so its state must match the
+   * report exactly.
    */
   async #settle(linkDown: boolean): Promise<void> {
-    const deadline = this.#o.clock.now() + SETTLE_MS;
+    const since = this.#o.clock.now();
+    const deadline = since + SETTLE_MS;
     let checked: string | null = null;
     while (this.#o.clock.now() < deadline) {
       const status = await this.#status();
-      if (status?.state === 'normal') return;
+      // Normal is not enough: a primary whose Redis just came back may be judged down a moment later
+      // and failed over. Back means normal, every region judged healthy and answering a probe since.
+      if (status?.state === 'normal' && Object.values(status.regions).every((r) => answering(r, since)))
+        return;
       if (status?.state === 'failed-over') {
         const servingAt = status.lastFailover?.servingAt ?? null;
         if (servingAt !== null && servingAt !== checked) {
@@ -259,4 +264,10 @@ export class Nemesis {
   #between(low: number, high: number): number {
     return low + Math.floor(this.#o.random() * (high - low));
   }
+}
+
+/** Judged healthy, and its latest probe, made after `since`, succeeded. */
+function answering(region: FailoverStatus['regions'][string], since: number): boolean {
+  const probe = region.lastProbe;
+  return region.healthy && probe?.ok === true && Date.parse(probe.at) > since;
 }

@@ -7,7 +7,7 @@ import { type ControlEvent, DeploymentApi, type NemesisTarget } from './deployme
 import { HistoryRecorder } from './history-recorder.ts';
 import { type FaultKind, type InjectedFault, Nemesis } from './nemesis.ts';
 import { type ProcessResources, processResources } from './process-resources.ts';
-import { readState, readWrittenVersions } from './state-reader.ts';
+import { readState, readWrittenVersions, untilServed } from './state-reader.ts';
 import { registerKey, startWorkload } from './workload.ts';
 
 const SCOPE = 'https://vault.azure.net/.default';
@@ -98,14 +98,13 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
     clock,
     random,
     holdMs: options.holdMs ?? [1000, 4000],
-    readSecondary: (since, promotedAt) =>
-      readWrittenVersions(
-        reader,
-        recorder.operations.filter(
-          (op) =>
-            op.kind === 'write' && op.outcome === 'ok' && op.invokedAt >= since && op.invokedAt < promotedAt,
-        ),
-      ),
+    readSecondary: (since, promotedAt) => {
+      const writes = recorder.operations.filter(
+        (op) =>
+          op.kind === 'write' && op.outcome === 'ok' && op.invokedAt >= since && op.invokedAt < promotedAt,
+      );
+      return untilServed(() => readWrittenVersions(reader, writes), clock);
+    },
     kill: (pid) => process.kill(pid, 'SIGKILL'),
     say: options.say,
     onRound: async () => {
@@ -118,7 +117,7 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
     await workload.stop();
   }
   options.say?.('faults healed; reading the final state');
-  const final = await readState(reader, keyNames);
+  const final = await untilServed(() => readState(reader, keyNames), clock);
   const reported = netLoss(await api.events(eventsBefore));
   const history = recorder.operations;
   const anomalies = checkHistory(history, {

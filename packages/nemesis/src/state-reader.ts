@@ -1,8 +1,30 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
+import type { Clock } from '@vaultover/foundation';
 import type { FinalState, Operation } from '@vaultover/history';
 
 /** Calls at once while reading a state back: enough to be quick, few enough for a busy deployment. */
 const CONCURRENCY = 8;
+
+/** How long a read of the state keeps trying while the deployment answers 503 (a region just restarted). */
+const READ_DEADLINE_MS = 30_000;
+
+/**
+ * Runs `read` until it completes, again after an answer of 503 or none at all, for READ_DEADLINE_MS: the
+ * state is read once the faults are healed, and a region may take a moment to serve again after its
+ * Redis came back. What the state holds is the checker's business, not whether it could be read at once.
+ */
+export async function untilServed<T>(read: () => Promise<T>, clock: Clock): Promise<T> {
+  const deadline = clock.now() + READ_DEADLINE_MS;
+  for (;;) {
+    try {
+      return await read();
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if ((status !== undefined && status !== 503) || clock.now() > deadline) throw error;
+      await clock.sleep(500);
+    }
+  }
+}
 
 /**
  * Every value each key holds in its versions, read through `client` (the SDK's own retries on): the
