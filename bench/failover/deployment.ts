@@ -61,10 +61,7 @@ export async function startDeployment(
 ): Promise<Deployment> {
   const workDir = await mkdtemp(join(tmpdir(), 'vaultover-bench-failover-'));
   const dataDir = join(workDir, 'state');
-  const configText =
-    ownConfig === undefined
-      ? deploymentConfig(dataDir, timings)
-      : `dataDir: ${JSON.stringify(dataDir)}\nlogLevel: warn\n${ownConfig}`;
+  const configText = `dataDir: ${JSON.stringify(dataDir)}\nlogLevel: warn\n${ownConfig ?? timingsConfig(timings)}`;
   await writeFile(join(workDir, 'vaultover.yaml'), configText);
   context.progress('starting vaultover up (two regions, control process, gateway)…');
   const up = spawn(process.execPath, [CLI_MAIN, 'up', '--config', 'vaultover.yaml'], {
@@ -120,16 +117,14 @@ function profileEnv(dir: string | undefined): Record<string, string> {
   return { NODE_OPTIONS: `${inherited} --cpu-prof --cpu-prof-dir=${dir}`.trim() };
 }
 
-/** Only what the suite sets; everything else keeps the product's defaults. */
-function deploymentConfig(dataDir: string, timings: FailoverTimings): string {
+/** Only what the suite sets, beside `dataDir` and `logLevel`; everything else keeps the product's defaults. */
+function timingsConfig(timings: FailoverTimings): string {
   const monitor = [
     ['probeIntervalMs', timings.probeIntervalMs],
     ['probeTimeoutMs', timings.probeTimeoutMs],
     ['failureThreshold', timings.failureThreshold],
   ].filter(([, value]) => value !== undefined);
   const lines = [
-    `dataDir: ${JSON.stringify(dataDir)}`,
-    'logLevel: warn',
     `failover: { failoverWindowMs: ${timings.failoverWindowMs}, minFailedOverMs: ${BENCH_MIN_FAILED_OVER_MS} }`,
   ];
   if (monitor.length > 0)

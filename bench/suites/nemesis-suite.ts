@@ -46,7 +46,7 @@ function elapsed(since: number): string {
 
 function nemesisResult(report: NemesisReport, minutes: number): SuiteResult {
   const { rounds } = report.resources;
-  const regions = Object.keys(report.resources.start);
+  const regions = Object.keys(report.resources.end);
   // Every node is killed and started again in every round, so one sample says little: a leak shows as
   // peaks that keep rising. Compare the highest of the second half of the rounds with the first half's.
   const peak = (samples: typeof rounds, region: string, field: 'rssBytes' | 'fds') =>

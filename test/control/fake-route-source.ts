@@ -14,6 +14,11 @@ export class FakeRouteSource extends EventEmitter implements RouteSource {
     this.clock = clock;
   }
 
+  /** A source that forwards every connection to the region at `url`, read-write, at epoch 0. */
+  static forwarding(region: string, url: string): FakeRouteSource {
+    return new FakeRouteSource({ kind: 'forward', region, url, mode: 'read-write', epoch: 0 });
+  }
+
   decide(): RouteDecision {
     return this.#decision;
   }

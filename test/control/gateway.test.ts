@@ -30,13 +30,7 @@ const registry = new Registry();
 
 beforeAll(async () => {
   region = await startTestRegion({ externalDb: 3, region: REGION, extraVaults: [{ name: VAULT }] });
-  source = new FakeRouteSource({
-    kind: 'forward',
-    region: REGION,
-    url: region.url,
-    mode: 'read-write',
-    epoch: 0,
-  });
+  source = FakeRouteSource.forwarding(REGION, region.url);
   gateway = await startGateway({ dataDir: region.dataDir, routeSource: source, registry });
   via = throughGateway(region, gateway.port);
 });

@@ -26,13 +26,7 @@ const opened: Socket[] = [];
 
 beforeAll(async () => {
   region = await startTestRegion({ externalDb: 3, region: REGION, node: { limits: LIMITS } });
-  const source = new FakeRouteSource({
-    kind: 'forward',
-    region: REGION,
-    url: region.url,
-    mode: 'read-write',
-    epoch: 0,
-  });
+  const source = FakeRouteSource.forwarding(REGION, region.url);
   gateway = await startGateway({ dataDir: region.dataDir, routeSource: source, registry, limits: LIMITS });
 });
 

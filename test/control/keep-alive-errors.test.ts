@@ -20,13 +20,7 @@ let gateway: Gateway;
 
 beforeAll(async () => {
   region = await startTestRegion({ externalDb: 3, region: REGION });
-  const source = new FakeRouteSource({
-    kind: 'forward',
-    region: REGION,
-    url: region.url,
-    mode: 'read-write',
-    epoch: 0,
-  });
+  const source = FakeRouteSource.forwarding(REGION, region.url);
   gateway = await startGateway({ dataDir: region.dataDir, routeSource: source });
   const put = await rawRequest(region, {
     method: 'PUT',

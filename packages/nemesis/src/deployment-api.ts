@@ -20,15 +20,28 @@ export interface FailoverStatus {
   lastFailover: {
     servingAt: string | null;
     endedAt: string | null;
-    rpo: {
-      lostChanges: number;
-      newestLostCommitTime: string | null;
-      lostWindowSeconds: number | null;
-      primaryPositionFrom: 'store' | 'probes';
-    } | null;
+    rpo: RpoJson | null;
     recoveredChanges: number | null;
   } | null;
   regions: Record<string, { role: string; healthy: boolean; lastProbe: { at: string; ok: boolean } | null }>;
+}
+
+/** A failover's `rpo` as the control API reports it (docs/control-api.md), the fields the nemesis reads. */
+export interface RpoJson {
+  lostChanges: number;
+  newestLostCommitTime: string | null;
+  lostWindowSeconds: number | null;
+  primaryPositionFrom: 'store' | 'probes';
+}
+
+/**
+ * The commit-time window the lost changes of `rpo` lie in (none when it lost nothing), a millisecond
+ * wider either side: commit times and the window's length are rounded to it.
+ */
+export function lossWindows(rpo: RpoJson): { from: number; to: number }[] {
+  if (rpo.newestLostCommitTime === null) return [];
+  const newest = Date.parse(rpo.newestLostCommitTime);
+  return [{ from: newest - (rpo.lostWindowSeconds ?? 0) * 1000 - 1, to: newest + 1 }];
 }
 
 /** One control event (`GET /api/events`). */

@@ -1,6 +1,11 @@
 import type { Clock, Random } from '@vaultover/foundation';
 import type { FailoverSnapshot } from '@vaultover/history';
-import { type DeploymentApi, DeploymentCallError, type FailoverStatus } from './deployment-api.ts';
+import {
+  type DeploymentApi,
+  DeploymentCallError,
+  type FailoverStatus,
+  lossWindows,
+} from './deployment-api.ts';
 
 /** The faults the nemesis injects, each healed before the next (docs/reliability.md#the-history-checker). */
 export const FAULT_KINDS = [
@@ -199,15 +204,12 @@ export class Nemesis {
   async #snapshot(status: FailoverStatus, linkDown: boolean): Promise<void> {
     const failover = status.lastFailover;
     if (!failover?.servingAt || !failover.rpo) return;
-    const { lostChanges, newestLostCommitTime, lostWindowSeconds, primaryPositionFrom } = failover.rpo;
+    const { lostChanges, primaryPositionFrom } = failover.rpo;
     // The report says how it counted: from the old primary's store (exact), or from its last health
     // probe when the store did not answer (it may miss the newest changes).
     const accuracy =
       primaryPositionFrom === 'probes' ? 'estimate' : linkDown ? 'exact' : ('upper-bound' as const);
-    const newest = newestLostCommitTime === null ? null : Date.parse(newestLostCommitTime);
-    // A millisecond either side: commit times and the window's length are rounded to it.
-    const windows =
-      newest === null ? [] : [{ from: newest - (lostWindowSeconds ?? 0) * 1000 - 1, to: newest + 1 }];
+    const windows = lossWindows(failover.rpo);
     this.#o.say?.(`failed over: ${lostChanges} changes reported lost; reading the secondary`);
     // Each failover checks the writes since the one before: older ones were checked there (and the
     // final state checks them all again).

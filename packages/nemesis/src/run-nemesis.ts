@@ -3,7 +3,13 @@ import { SecretClient } from '@azure/keyvault-secrets';
 import { VaultoverCredential } from '@vaultover/auth';
 import { type Clock, seededRandom, systemClock } from '@vaultover/foundation';
 import { type Anomaly, checkHistory, type ReportedLoss } from '@vaultover/history';
-import { type ControlEvent, DeploymentApi, type NemesisTarget } from './deployment-api.ts';
+import {
+  type ControlEvent,
+  DeploymentApi,
+  lossWindows,
+  type NemesisTarget,
+  type RpoJson,
+} from './deployment-api.ts';
 import { HistoryRecorder } from './history-recorder.ts';
 import { type FaultKind, type InjectedFault, Nemesis } from './nemesis.ts';
 import { type ProcessResources, processResources } from './process-resources.ts';
@@ -38,15 +44,10 @@ export interface NemesisReport {
   failovers: { checked: number; exact: number; reportedLost: number };
   anomalies: Anomaly[];
   /**
-   * The region nodes' memory and descriptors after each round of faults (every node has been killed
-   * and started again by then, so the first round is the baseline), by region; `start` is the first
-   * round's, `end` the run's end.
+   * The region nodes' memory and descriptors, by region, after each round of faults (every node has been
+   * killed and started again by then) and at the run's end.
    */
-  resources: {
-    start: Record<string, ProcessResources>;
-    end: Record<string, ProcessResources>;
-    rounds: Record<string, ProcessResources>[];
-  };
+  resources: { rounds: Record<string, ProcessResources>[]; end: Record<string, ProcessResources> };
 }
 
 /**
@@ -144,7 +145,7 @@ export async function runNemesis(options: NemesisRunOptions): Promise<NemesisRep
       reportedLost: nemesis.failovers.reduce((sum, failover) => sum + failover.reported.changes, 0),
     },
     anomalies,
-    resources: { start: rounds[0] ?? {}, end: await resourcesNow(), rounds },
+    resources: { rounds, end: await resourcesNow() },
   };
 }
 
@@ -157,15 +158,10 @@ function netLoss(events: readonly ControlEvent[]): ReportedLoss {
   const windows: { from: number; to: number }[] = [];
   for (const event of events) {
     if (event.kind !== 'transition') continue;
-    const rpo = event.details.rpo as
-      | { lostChanges: number; newestLostCommitTime: string | null; lostWindowSeconds: number | null }
-      | undefined;
+    const rpo = event.details.rpo as RpoJson | undefined;
     if (rpo) {
       changes += rpo.lostChanges;
-      if (rpo.newestLostCommitTime !== null) {
-        const newest = Date.parse(rpo.newestLostCommitTime);
-        windows.push({ from: newest - (rpo.lostWindowSeconds ?? 0) * 1000 - 1, to: newest + 1 });
-      }
+      windows.push(...lossWindows(rpo));
     }
     if (typeof event.details.recoveredChanges === 'number') changes -= event.details.recoveredChanges;
   }

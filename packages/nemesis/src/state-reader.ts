@@ -1,6 +1,7 @@
 import type { SecretClient } from '@azure/keyvault-secrets';
 import type { Clock } from '@vaultover/foundation';
 import type { FinalState, Operation } from '@vaultover/history';
+import { statusOf } from './sdk-answer.ts';
 
 /** Calls at once while reading a state back: enough to be quick, few enough for a busy deployment. */
 const CONCURRENCY = 8;
@@ -19,7 +20,7 @@ export async function untilServed<T>(read: () => Promise<T>, clock: Clock): Prom
     try {
       return await read();
     } catch (error) {
-      const status = (error as { statusCode?: number }).statusCode;
+      const status = statusOf(error);
       if ((status !== undefined && status !== 503) || clock.now() > deadline) throw error;
       await clock.sleep(500);
     }
@@ -38,7 +39,7 @@ export async function readState(client: SecretClient, keys: readonly string[]): 
         versions.push({ key, version: properties.version as string });
     } catch (error) {
       // A key whose only write never happened has no versions: it holds nothing.
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (statusOf(error) !== 404) throw error;
     }
   }
   return valuesOfVersions(client, versions, true);
@@ -70,7 +71,7 @@ async function valuesOfVersions(
         const secret = await client.getSecret(key, { version });
         values.set(key, [...(values.get(key) ?? []), secret.value as string]);
       } catch (error) {
-        if (mustExist || (error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (mustExist || statusOf(error) !== 404) throw error;
       }
     }
   };

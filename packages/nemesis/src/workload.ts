@@ -2,7 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { CryptographyClient, KeyClient } from '@azure/keyvault-keys';
 import { SecretClient } from '@azure/keyvault-secrets';
 import type { Clock, Random } from '@vaultover/foundation';
-import type { OperationKind } from '@vaultover/history';
+import { CHANGE_KINDS, type OperationKind } from '@vaultover/history';
 import type { AnswerFields, HistoryRecorder } from './history-recorder.ts';
 import { AnswerHeaders, changeFailure, statusOf } from './sdk-answer.ts';
 
@@ -193,9 +193,8 @@ class Client {
       await body(call, answer);
     } catch (error) {
       headers.seeError(error);
-      const changes = kind === 'write' || kind === 'delete' || kind === 'recover';
       // A read, list or round trip that failed changed nothing; only its answer is lost.
-      if (changes && changeFailure(error, this.#options.mode) === 'unknown')
+      if (CHANGE_KINDS.has(kind) && changeFailure(error, this.#options.mode) === 'unknown')
         invocation.unknown(headers.fields);
       else invocation.fail(headers.fields);
     }
