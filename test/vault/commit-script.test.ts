@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startTestRedis, type TestRedis } from '@vaultover/testkit';
 import {
+  CHANGE_NOTICES_KEY,
   CommitScriptError,
   commitResultKey,
   commitScriptError,
@@ -27,6 +28,8 @@ afterAll(async () => {
   await redis?.stop();
 });
 
+const notices = CHANGE_NOTICES_KEY;
+
 /** How long the script keeps a commit's result here (the committer's default is 30 s). */
 const WINDOW_MS = 60_000;
 
@@ -43,15 +46,18 @@ async function commit(
   const log = logKeys(vault);
   const outcome = await vaultRedis(db)
     .vaultCommit(
-      4,
+      5,
       log.stream,
       log.position,
       commitResultKey(vault, at.id ?? randomUUID()),
       `${vaultPrefix(vault)}x`,
+      notices,
       '1',
       'SecretSet',
       '0',
       ...[JSON.stringify(guards), JSON.stringify(['x']), JSON.stringify(ops), '1000', String(WINDOW_MS)],
+      vault,
+      '1000',
     )
     .catch((error: unknown) => error);
   return { vault, outcome };
@@ -113,5 +119,20 @@ describe('commit.lua', () => {
     const refused = randomUUID();
     await commit([['hexists', 0, 'f', true]], [['set', 0, 'z']], { vault, id: refused });
     expect(await db.exists(commitResultKey(vault, refused))).toBe(0);
+  });
+
+  it('appends a notice of each entry to the region’s notices, and none for a refusal or a repeat', async () => {
+    const id = randomUUID();
+    const { vault } = await commit([], [['set', 0, 'y']], { id });
+    await commit([], [['set', 0, 'y']], { vault, id });
+    await commit([['hexists', 0, 'f', true]], [['set', 0, 'z']], { vault });
+    await commit([], [['set', 0, 'w']], { vault });
+    const mine = (await db.xrange(notices, '-', '+'))
+      .map(([, fields]) => fields)
+      .filter((fields) => fields[1] === vault);
+    expect(mine).toEqual([
+      ['vault', vault, 'position', '1', 't', '0'],
+      ['vault', vault, 'position', '2', 't', '0'],
+    ]);
   });
 });

@@ -123,6 +123,7 @@ describe('embedded Redis access', () => {
     const region = instance.urlAs('region');
     expect(await outcome(region, 'set', 'vo:{shop}:pos', 3)).toBe('OK');
     expect(await outcome(region, 'zadd', 'vo:vault-index', 0, 'shop')).toBe('OK');
+    expect(await outcome(region, 'xadd', 'vo:repl:changes', '*', 'vault', 'shop')).toBe('OK');
     expect(await outcome(region, 'hget', 'vo:control:failover', 'epoch')).toBe('OK');
     expect(await outcome(region, 'set', 'vo:control:lease', 'westeurope:1', 'PX', 2000)).toBe('OK');
     expect(await outcome(region, 'xrange', 'vo:control:events', '-', '+')).toBe('OK');
@@ -139,6 +140,8 @@ describe('embedded Redis access', () => {
     expect(await outcome(replicator, 'eval_ro', read, 1, 'vo:{shop}:pos')).toBe('OK');
     expect(await outcome(replicator, 'eval', read, 1, 'vo:{shop}:pos')).toBe('NOPERM');
     expect(await outcome(replicator, 'hset', 'vo:control:failover', 'epoch', 99)).toBe('NOPERM');
+    expect(await outcome(replicator, 'xread', 'COUNT', 1, 'STREAMS', 'vo:repl:changes', '0-0')).toBe('OK');
+    expect(await outcome(replicator, 'xadd', 'vo:repl:changes', '*', 'vault', 'forged')).toBe('NOPERM');
 
     const control = instance.urlAs('control');
     expect(await outcome(control, 'hset', 'vo:control:failover', 'epoch', 2)).toBe('OK');

@@ -13,8 +13,16 @@ export type RedisUser = 'admin' | 'region' | 'replicator' | 'control' | 'exporte
 export const REDIS_USERS: readonly RedisUser[] = ['admin', 'region', 'replicator', 'control', 'exporter'];
 
 // A region's own keys, on its own Redis: its vaults, throttling windows, the vault index, the purge
-// queue, and the results commits keep under their idempotency keys (`vo:commit:{<vault>}:<id>`).
-const REGION_KEYS = ['~vo:{*', '~vo:throttle:*', '~vo:commit:*', '~vo:vault-index', '~{vo-purge}:*'];
+// queue, the results commits keep under their idempotency keys (`vo:commit:{<vault>}:<id>`), and the
+// notices of its commits (`vo:repl:changes`).
+const REGION_KEYS = [
+  '~vo:{*',
+  '~vo:throttle:*',
+  '~vo:commit:*',
+  '~vo:vault-index',
+  '~vo:repl:changes',
+  '~{vo-purge}:*',
+];
 // Data commands, scripts, streams, pub/sub and transactions; never what reconfigures, wipes, inspects
 // other clients or stops the server (@dangerous: CONFIG, FLUSHALL, FLUSHDB, DEBUG, KEYS, SHUTDOWN,
 // MONITOR, CLIENT KILL/LIST, ACL, REPLICAOF, SAVE, MODULE, …). INFO is @dangerous too, but ioredis's
@@ -42,12 +50,13 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '&vo:*',
     ...APPLICATION_COMMANDS,
   ],
-  // A secondary's replicator on the primary's Redis (through the link proxy): reads every vault's keys
-  // (streams, positions, and a resync's snapshot in one read-only script) and writes only its
-  // acknowledgements, announced on one channel.
+  // A secondary's replicator on the primary's Redis (through the link proxy): reads the notices of
+  // commits and every vault's keys (streams, positions, and a resync's snapshot in one read-only
+  // script), and writes only its acknowledgements, announced on one channel.
   replicator: [
     '%R~vo:{*',
     '%R~vo:vault-index',
+    '%R~vo:repl:changes',
     '%W~vo:{*}:repl:ack:*',
     '&vo:repl:acked',
     '-@all',

@@ -7,19 +7,24 @@ export interface ReplicatorOptions {
   region: string;
   /**
    * Creates a new client of the primary's Redis (under `vaultover up`, through the link proxy in front of
-   * it). Called for each of the replicator's two connections (blocking reads; commands) and again whenever
-   * one is dropped after a failure, so it must return a fresh client each time. The replicator
-   * disconnects clients it drops.
+   * it). Called for each of the replicator's two connections (blocking reads of the change notices;
+   * commands) and again whenever one is dropped after a failure, so it must return a fresh client each
+   * time. The replicator disconnects clients it drops. Give it `enableAutoPipelining`: the replicator
+   * sends one command per vault, in one tick, and counts on the client to send them in one write.
    */
   primary: () => Redis;
   /** The secondary's own Redis. */
   secondary: Redis;
-  /** Entries per stream per XREAD. Default 512. */
+  /** Entries of one vault read and applied at once. Default 512. */
   batchSize?: number;
-  /** XREAD BLOCK timeout. Default 1000. */
+  /** How long a read of the change notices blocks when nothing is to do (XREAD BLOCK). Default 1000. */
   blockMs?: number;
-  /** How often the primary's vault index and streams' bounds are re-read. Default 1000. */
-  refreshMs?: number;
+  /**
+   * How often every vault's position is read again, besides after each connection: a safety net for
+   * entries that have no notice (written by hand, or whose notice was trimmed before it was read).
+   * Default 30000.
+   */
+  sweepMs?: number;
   /** Slack beyond blockMs before a read is declared hung (partition) and its connection dropped. Default 2000. */
   readTimeoutMs?: number;
   /**
@@ -43,7 +48,7 @@ export type ResolvedReplicatorOptions = Required<ReplicatorOptions>;
 export const REPLICATOR_DEFAULTS = {
   batchSize: 512,
   blockMs: 1000,
-  refreshMs: 1000,
+  sweepMs: 30_000,
   readTimeoutMs: 2000,
   commandTimeoutMs: 2000,
   resyncTimeoutMs: 60_000,

@@ -1,7 +1,7 @@
 import { seededRandom } from '@vaultover/foundation';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { redisUrlThrough } from '@vaultover/testkit';
-import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
+import { CHANGE_NOTICES_KEY, logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionOf } from './change-entry.ts';
 import { vaultDigest } from './digest.ts';
@@ -54,9 +54,10 @@ describe('Replicator', () => {
       await h.service.management.purges.purge('westeurope', 'life-d');
       await h.service.management.delete(request('life-b'));
       await h.service.management.createOrUpdate(request('life-b'), body({ createMode: 'recover' }));
-      await converged(h, replicator, ['life-a', 'life-b', 'life-c']);
-      // life-d lived and was purged between two reads of the index: never seen, and its state (none) matches.
-      expect(await h.secondary.keys('vo:{life-d}:*')).toEqual([]);
+      await converged(h, replicator, ['life-a', 'life-b', 'life-c', 'life-d']);
+      // life-d was created and purged at once, out of the index before any sweep: its commits were
+      // announced all the same, and applied, down to the purge that leaves only the checkpoint.
+      expect(await h.secondary.keys('vo:{life-d}:*')).toEqual([checkpointKey('life-d')]);
       expect(await vaultDigest(h.secondary, 'life-d')).toBe(await vaultDigest(h.primary, 'life-d'));
       const status = await replicator.status({ digests: true });
       expect(status).toMatchObject({
@@ -226,6 +227,8 @@ describe('Replicator', () => {
         'ops',
         '[]',
       );
+      // With its notice, as the commit script writes one.
+      await h.primary.xadd(CHANGE_NOTICES_KEY, '*', 'vault', 'bad-a', 'position', position, 't', '1');
       await secrets().set('bad-b', 'still', { value: 'flows' });
       const status = await until(
         'bad-a stopped',
@@ -246,6 +249,26 @@ describe('Replicator', () => {
       // Forget bad-a in both regions, so that later tests start clean.
       await h.primary.zrem(VAULT_INDEX_KEY, 'bad-a');
       await h.secondary.del(checkpointKey('bad-a'));
+    }
+  });
+
+  it('finds an entry that has no notice at the next sweep of positions', async () => {
+    await h.createVault('quiet-a');
+    const replicator = h.replicator({ sweepMs: 300 });
+    try {
+      await converged(h, replicator, ['quiet-a']);
+      // An entry as a commit writes it, without its notice: only a sweep can find it.
+      const position = await h.primary.incr(logKeys('quiet-a').position);
+      const entry = ['v', '1', 'op', 'SecretSet', 't', '1', 'keys', '["x"]', 'ops', '[["set",0,"y"]]'];
+      await h.primary.xadd(logKeys('quiet-a').stream, `${position}-0`, ...entry);
+      await until(
+        'the entry without a notice applied',
+        () => checkpoint('quiet-a'),
+        (p) => p === position,
+      );
+      expect(await h.secondary.get('vo:{quiet-a}:x')).toBe('y');
+    } finally {
+      await replicator.stop();
     }
   });
 

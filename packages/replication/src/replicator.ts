@@ -1,10 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { ACK_CHANNEL } from '@vaultover/contract';
 import { withDeadline } from '@vaultover/foundation';
-import { isVaultLifecycleOperation, logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
+import {
+  CHANGE_NOTICES_KEY,
+  isVaultLifecycleOperation,
+  logKeys,
+  VAULT_INDEX_KEY,
+  vaultPrefix,
+} from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
-import { positionOf, type RawEntry, toWireEntry } from './change-entry.ts';
+import { type RawEntry, toWireEntry, type WireEntry } from './change-entry.ts';
+import { parseChangeNotice } from './change-notice.ts';
 import { digestAll } from './digest-all.ts';
 import { ReplicationError } from './errors.ts';
 import { type ReplicatorOptions, type ResolvedReplicatorOptions, resolveOptions } from './options.ts';
@@ -34,38 +41,43 @@ interface TrackedVault {
 }
 
 interface PrimaryLinks {
+  /** Blocks on the primary's change notices. */
   blocking: Redis;
   command: ReplicationRedis;
 }
 
-/** Most often the primary's positions are read for status (lag) while entries keep coming. */
-const POSITIONS_MS = 100;
-
 /**
  * Pulls every vault's change stream from the primary's Redis and applies it to the secondary's, one
- * atomic script per vault per batch that also advances the vault's checkpoint. One loop: refresh (vault
- * index, positions), resync what was trimmed, one blocking XREAD over all streams, apply, acknowledge.
- * Any primary failure (error, hung read) drops both primary connections and reconnects with back-off;
- * the checkpoint on the secondary is the only progress that matters, so a restart resumes from it.
+ * atomic script per vault per batch that also advances the vault's checkpoint. The primary notes each
+ * commit in its change notices (CHANGE_NOTICES_KEY); the replicator blocks on that one stream and reads
+ * only the vaults noted (or found behind by a sweep of every vault's position, after each connection
+ * and every sweepMs), so its cost follows the writes, not the number of vaults, and no command names
+ * two vaults' keys (Redis Cluster). Any primary failure (error, deadline) drops both primary
+ * connections and reconnects with back-off; the checkpoint on the secondary is the only progress that
+ * matters, so a restart resumes from it.
  */
 export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly #options: ResolvedReplicatorOptions;
   readonly #secondary: ReplicationRedis;
   readonly #vaults = new Map<string, TrackedVault>();
+  /** Vaults with entries to read: noted, found behind by a sweep, or left with a full batch. */
+  readonly #dirty = new Set<string>();
   #links: PrimaryLinks | undefined;
   #linkUp = false;
   #connectedOnce = false;
   #lastError: string | null = null;
   #stopped = false;
-  /** Aborted by stop() and kill(): cuts short a back-off or an idle wait. */
+  /** Aborted by stop() and kill(): cuts short a back-off. */
   readonly #stopping = new AbortController();
   #loop: Promise<void> | undefined;
-  #nextRefresh = 0;
-  #nextPositions = 0;
+  #nextSweep = 0;
+  /** The id of the last change notice read: the next read starts after it. */
+  #noticeId = '0-0';
   /**
    * Positions applied but not yet acknowledged on the primary (ack key → position). Sent with the next
-   * read; kept until a read carried them, so that a dropped connection loses none (sync-mode writes wait
-   * for them). Acknowledged after the apply: a crash in between only delays trimming.
+   * reads; kept until a send carried them, so that a dropped
+   * connection loses none (sync-mode writes wait for them). Acknowledged after the apply: a crash in
+   * between only delays trimming.
    */
   readonly #unsentAcks = new Map<string, number>();
   #appliedTotal = 0;
@@ -158,12 +170,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     while (!this.#stopped) {
       try {
         const links = this.#connect();
-        await this.#refresh(links);
+        // The notices' end first, then every position: what is committed after the one is in the
+        // notices read from there, what before is in the other.
+        this.#noticeId = await this.#lastNoticeId(links);
+        await this.#sweep(links);
         this.#setLink(true);
         this.#lastError = null;
-        await this.#resyncTrimmed(links);
-        await this.#readAndApply(links);
         backoff = this.#options.backoffMs;
+        await this.#follow(links);
       } catch (error) {
         if (this.#stopped) break;
         const failure = error instanceof Error ? error : new Error(String(error));
@@ -176,18 +190,79 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
   }
 
-  #connect(): PrimaryLinks {
-    if (!this.#links) {
-      const command = replicationRedis(this.#options.primary());
-      const blocking = this.#options.primary();
-      // Errors surface through the commands; without listeners ioredis would log them as unhandled.
-      command.on('error', () => undefined);
-      blocking.on('error', () => undefined);
-      this.#links = { command, blocking };
-      this.#nextRefresh = 0;
-      this.#nextPositions = 0;
+  /**
+   * Reads notices and applies what they name until stopped; throws when the link fails. With vaults to
+   * read, the notices are read without blocking, in the same tick as the vaults' entries; with none,
+   * the read blocks up to blockMs, after the acknowledgements went out.
+   */
+  async #follow(links: PrimaryLinks): Promise<void> {
+    while (!this.#stopped) {
+      await this.#resyncTrimmed(links);
+      if (this.#dirty.size > 0) {
+        // Both awaited together: a failure of either must not leave the other's rejection unhandled.
+        const [notices] = await Promise.all([this.#readNotices(links, undefined), this.#drain(links)]);
+        this.#noted(notices);
+      } else {
+        await this.#flushAcks(links);
+        this.#noted(await this.#readNotices(links, this.#options.blockMs));
+      }
+      if (this.#options.clock.monotonicNow() >= this.#nextSweep) await this.#sweep(links);
     }
+  }
+
+  #connect(): PrimaryLinks {
+    const command = replicationRedis(this.#options.primary());
+    const blocking = this.#options.primary();
+    // Errors surface through the commands; without listeners ioredis would log them as unhandled.
+    command.on('error', () => undefined);
+    blocking.on('error', () => undefined);
+    this.#links = { command, blocking };
     return this.#links;
+  }
+
+  async #lastNoticeId(links: PrimaryLinks): Promise<string> {
+    const [last] = await this.#command(
+      links.command.xrevrange(CHANGE_NOTICES_KEY, '+', '-', 'COUNT', 1),
+      'notices',
+    );
+    return last?.[0] ?? '0-0';
+  }
+
+  /**
+   * The notices after the last one read, blocking up to `blockMs` when given. A partition may hang the
+   * read forever: after the block and readTimeoutMs, it counts as failed and the link is dropped.
+   */
+  async #readNotices(links: PrimaryLinks, blockMs: number | undefined): Promise<RawEntry[]> {
+    const { batchSize, readTimeoutMs } = this.#options;
+    const read =
+      blockMs === undefined
+        ? links.blocking.xread('COUNT', batchSize, 'STREAMS', CHANGE_NOTICES_KEY, this.#noticeId)
+        : links.blocking.xread(
+            'COUNT',
+            batchSize,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            CHANGE_NOTICES_KEY,
+            this.#noticeId,
+          );
+    const reply = await this.#deadline(read, (blockMs ?? 0) + readTimeoutMs, 'notices');
+    return (reply?.[0]?.[1] as RawEntry[] | undefined) ?? [];
+  }
+
+  /** Marks the vaults the notices name as dirty, and moves past them. */
+  #noted(notices: RawEntry[]): void {
+    for (const [id, fields] of notices) {
+      this.#noticeId = id;
+      const notice = parseChangeNotice(fields);
+      if (!notice) continue;
+      const v = this.#vaults.get(notice.vault);
+      if (v) {
+        v.primaryPosition = Math.max(v.primaryPosition, notice.position);
+        v.primaryTime = Math.max(v.primaryTime, notice.time);
+      }
+      this.#dirty.add(notice.vault);
+    }
   }
 
   #dropLinks(): void {
@@ -221,50 +296,27 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /**
-   * Every POSITIONS_MS at most, the primary's position of every vault (one pipeline), for the lag in
-   * status; not every iteration: under load that round trip would sit between every read and apply, and
-   * once a read comes back empty the secondary is level anyway. Every refreshMs, also: the vault index
-   * (new vaults are picked up here: a vault's first entries are in a stream the blocking read does not
-   * name yet) and each stream's first id (trimmed below a checkpoint means resync).
+   * Every vault's position on the primary: the vault index (and, on the first sweep with nothing
+   * tracked, the vaults this secondary has checkpoints for), then each one's `pos`. A vault behind is
+   * read next. Run after each connection, for what was committed while nobody read the notices, and
+   * every sweepMs as a safety net (for entries without a notice: written by hand, or trimmed from the
+   * notices before they were read).
    */
-  async #refresh(links: PrimaryLinks): Promise<void> {
-    const now = this.#options.clock.monotonicNow();
-    const full = now >= this.#nextRefresh;
-    if (!full && now < this.#nextPositions) return;
-    this.#nextPositions = now + Math.min(POSITIONS_MS, this.#options.refreshMs);
-    if (full) {
-      this.#nextRefresh = now + this.#options.refreshMs;
-      const names = await this.#command(links.command.zrange(VAULT_INDEX_KEY, '0', '-1'), 'vault index');
-      if (this.#vaults.size === 0) names.push(...(await this.#locallyKnownVaults()));
-      for (const name of names) if (!this.#vaults.has(name)) await this.#track(name);
-    }
+  async #sweep(links: PrimaryLinks): Promise<void> {
+    this.#nextSweep = this.#options.clock.monotonicNow() + this.#options.sweepMs;
+    const names = await this.#command(links.command.zrange(VAULT_INDEX_KEY, '0', '-1'), 'vault index');
+    if (this.#vaults.size === 0) names.push(...(await this.#locallyKnownVaults()));
+    for (const name of names) await this.#tracked(name);
     const vaults = [...this.#vaults.values()];
-    if (vaults.length === 0) return;
-    const pipeline = links.command.pipeline();
-    for (const v of vaults) {
-      const log = logKeys(v.name);
-      pipeline.get(log.position);
-      pipeline.xrevrange(log.stream, '+', '-', 'COUNT', 1);
-      if (full) pipeline.xrange(log.stream, '-', '+', 'COUNT', 1);
-    }
-    const results = await this.#command(pipeline.exec(), 'positions');
-    let i = 0;
-    const next = () => {
-      const [error, value] = results?.[i++] ?? [new Error('no reply'), null];
-      if (error) throw error;
-      return value;
-    };
-    for (const v of vaults) {
-      v.primaryPosition = Number(next() ?? 0);
-      const last = (next() as RawEntry[])[0];
-      if (last) v.primaryTime = Number(toWireEntry(last).t) || v.primaryTime;
-      if (full) {
-        const first = (next() as RawEntry[])[0];
-        const behind = v.primaryPosition > v.checkpoint.position;
-        // The entry right after the checkpoint is gone: trimmed (or the stream is gone altogether).
-        if (behind && (!first || positionOf(first[0]) > v.checkpoint.position + 1)) v.needsResync = true;
-      }
-    }
+    // One command per vault (each in its vault's slot), sent in one tick: the client pipelines them.
+    const positions = await this.#command(
+      Promise.all(vaults.map((v) => links.command.get(logKeys(v.name).position))),
+      'positions',
+    );
+    vaults.forEach((v, i) => {
+      v.primaryPosition = Number(positions[i] ?? 0);
+      if (v.primaryPosition > v.checkpoint.position) this.#dirty.add(v.name);
+    });
   }
 
   /** Vaults this secondary already has checkpoints for: a vault purged (unindexed) while we were down still needs its entries. */
@@ -288,9 +340,12 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return names;
   }
 
-  async #track(name: string): Promise<void> {
+  /** The vault's tracking, started (from its checkpoint on the secondary) if it is new. */
+  async #tracked(name: string): Promise<TrackedVault> {
+    const known = this.#vaults.get(name);
+    if (known) return known;
     const checkpoint = await readCheckpoint(this.#secondary, name);
-    this.#vaults.set(name, {
+    const v: TrackedVault = {
       name,
       checkpoint,
       primaryPosition: checkpoint.position,
@@ -298,7 +353,12 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       resyncing: false,
       needsResync: false,
       stopped: undefined,
-    });
+    };
+    // Another caller may have tracked it while the checkpoint was read.
+    const raced = this.#vaults.get(name);
+    if (raced) return raced;
+    this.#vaults.set(name, v);
+    return v;
   }
 
   async #resyncTrimmed(links: PrimaryLinks): Promise<void> {
@@ -316,6 +376,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         this.#resyncsTotal += 1;
         await this.#syncVaultIndex(v.name);
         await this.#command(links.command.set(ackKey(v.name, this.#options.region), result.position), 'ack');
+        // Entries after the snapshot's position are read next.
+        this.#dirty.add(v.name);
         this.emit('resync', { vault: v.name, position: result.position, keys: result.keys });
       } finally {
         v.resyncing = false;
@@ -323,81 +385,86 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     }
   }
 
-  async #readAndApply(links: PrimaryLinks): Promise<void> {
-    const active = [...this.#vaults.values()].filter((v) => !v.stopped && !v.needsResync);
-    const { blockMs, batchSize, readTimeoutMs } = this.#options;
-    // Never block past the next refresh: that is when new vaults join the read.
-    // Whole milliseconds: XREAD BLOCK takes an integer, and the monotonic clock has fractions.
-    const block = Math.max(
-      1,
-      Math.ceil(Math.min(blockMs, this.#nextRefresh - this.#options.clock.monotonicNow())),
-    );
-    if (active.length === 0) {
-      await this.#flushAcks(links);
-      await this.#options.clock.sleep(block, this.#stopping.signal);
-      return;
-    }
-    const streams = active.map((v) => logKeys(v.name).stream);
-    const ids = active.map((v) => `${v.checkpoint.position}-0`);
-    // The acknowledgements of the last batch go out in the same write as the next read, on its
-    // connection: one system call instead of two (they dominate the replicator's CPU on a VM).
-    const acks = new Map(this.#unsentAcks);
-    const pipeline = links.blocking.pipeline();
-    for (const [key, position] of acks) pipeline.set(key, position);
-    if (acks.size > 0) pipeline.publish(ACK_CHANNEL, this.#options.region);
-    pipeline.xread('COUNT', batchSize, 'BLOCK', block, 'STREAMS', ...streams, ...ids);
-    // A partition may hang the read forever: give up after the slack and reconnect.
-    const results = await this.#deadline(pipeline.exec(), block + readTimeoutMs, 'blocking read');
-    for (const [error] of results ?? []) if (error) throw error;
-    for (const [key, position] of acks)
-      if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);
-    const reply = results?.at(-1)?.[1] as [string, RawEntry[]][] | null;
-    if (!reply) return;
-    for (const [stream, raw] of reply) {
-      const name = vaultOfKey(stream);
-      const v = name === undefined ? undefined : this.#vaults.get(name);
-      if (!v || raw.length === 0 || this.#stopped) continue;
+  /**
+   * Reads every dirty vault's next entries (its `pos` and up to batchSize entries after its checkpoint:
+   * two commands in its slot), all sent in one tick with the acknowledgements of the last apply, then
+   * applies each vault's batch. A vault left with more to read stays dirty.
+   */
+  async #drain(links: PrimaryLinks): Promise<void> {
+    const vaults: TrackedVault[] = [];
+    for (const name of this.#dirty) vaults.push(await this.#tracked(name));
+    this.#dirty.clear();
+    const active = vaults.filter((v) => !v.stopped && !v.needsResync);
+    const { batchSize } = this.#options;
+    const acks = this.#sendAcks(links);
+    const reads = active.map((v) => {
+      const log = logKeys(v.name);
+      return Promise.all([
+        links.command.get(log.position),
+        links.command.xrange(log.stream, `${v.checkpoint.position + 1}-0`, '+', 'COUNT', batchSize),
+      ]);
+    });
+    const [, ...batches] = await this.#command(Promise.all([acks, ...reads]), 'read');
+    for (const [i, v] of active.entries()) {
+      if (this.#stopped) return;
+      const [position, raw] = batches[i] as [string | null, RawEntry[]];
+      v.primaryPosition = Number(position ?? 0);
       const entries = raw.map(toWireEntry);
-      const first = entries[0]?.position ?? 0;
-      if (first > v.checkpoint.position + 1) {
-        v.needsResync = true; // a gap: trimmed between our checks
+      const behind = v.primaryPosition > v.checkpoint.position;
+      // The entry right after the checkpoint is gone: trimmed (or the stream is gone altogether).
+      if (behind && (entries[0]?.position ?? Number.POSITIVE_INFINITY) > v.checkpoint.position + 1) {
+        v.needsResync = true;
         continue;
       }
-      try {
-        const result = await applyBatch(this.#secondary, v.name, entries);
-        v.checkpoint = { position: result.position, time: result.time };
-        v.primaryPosition = Math.max(v.primaryPosition, result.position);
-        v.primaryTime = Math.max(v.primaryTime, result.time);
-        this.#appliedTotal += result.applied;
-        const lifecycle = entries.some((e) => isVaultLifecycleOperation(e.op));
-        if (lifecycle) await this.#syncVaultIndex(v.name);
-        this.#unsentAcks.set(ackKey(v.name, this.#options.region), result.position);
-        this.emit('applied', {
-          vault: v.name,
-          applied: result.applied,
-          position: result.position,
-          lagMs: this.#options.clock.now() - result.time,
-          lifecycle,
-        });
-      } catch (error) {
-        if (!(error instanceof ReplicationError)) throw error;
-        // Bad data stops this vault only, loudly; the others go on.
-        v.stopped = error;
-        this.emit('vault-stopped', { vault: v.name, error });
-      }
+      if (entries.length === 0) continue;
+      await this.#apply(v, entries);
+      if (entries.length === batchSize || v.checkpoint.position < v.primaryPosition) this.#dirty.add(v.name);
     }
   }
 
-  /** Sends the acknowledgements no read carried (no vault left to read). */
-  async #flushAcks(links: PrimaryLinks): Promise<void> {
-    if (this.#unsentAcks.size === 0) return;
+  async #apply(v: TrackedVault, entries: WireEntry[]): Promise<void> {
+    try {
+      const result = await applyBatch(this.#secondary, v.name, entries);
+      v.checkpoint = { position: result.position, time: result.time };
+      v.primaryPosition = Math.max(v.primaryPosition, result.position);
+      v.primaryTime = Math.max(v.primaryTime, result.time);
+      this.#appliedTotal += result.applied;
+      const lifecycle = entries.some((e) => isVaultLifecycleOperation(e.op));
+      if (lifecycle) await this.#syncVaultIndex(v.name);
+      this.#unsentAcks.set(ackKey(v.name, this.#options.region), result.position);
+      this.emit('applied', {
+        vault: v.name,
+        applied: result.applied,
+        position: result.position,
+        lagMs: this.#options.clock.now() - result.time,
+        lifecycle,
+      });
+    } catch (error) {
+      if (!(error instanceof ReplicationError)) throw error;
+      // Bad data stops this vault only, loudly; the others go on.
+      v.stopped = error;
+      this.emit('vault-stopped', { vault: v.name, error });
+    }
+  }
+
+  /**
+   * Sends the acknowledgements not sent yet: a SET per vault and one PUBLISH that wakes the writes a
+   * sync primary holds. Issued without waiting, so that reads sent in the same tick share its write.
+   */
+  #sendAcks(links: PrimaryLinks): Promise<void> {
+    if (this.#unsentAcks.size === 0) return Promise.resolve();
     const acks = new Map(this.#unsentAcks);
-    const pipeline = links.command.pipeline();
-    for (const [key, position] of acks) pipeline.set(key, position);
-    pipeline.publish(ACK_CHANNEL, this.#options.region);
-    await this.#command(pipeline.exec(), 'acknowledge');
-    for (const [key, position] of acks)
-      if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);
+    const sent: Promise<unknown>[] = [...acks].map(([key, position]) => links.command.set(key, position));
+    sent.push(links.command.publish(ACK_CHANNEL, this.#options.region));
+    return Promise.all(sent).then(() => {
+      for (const [key, position] of acks)
+        if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);
+    });
+  }
+
+  /** Sends the acknowledgements no read carried, before blocking on the notices. */
+  async #flushAcks(links: PrimaryLinks): Promise<void> {
+    await this.#command(this.#sendAcks(links), 'acknowledge');
   }
 
   /** The secondary's vault index follows its `props` keys, as the primary's follows commits. */

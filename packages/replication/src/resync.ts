@@ -22,14 +22,7 @@ export async function fullResync(
   const prefix = vaultPrefix(vault);
   const log = logKeys(vault);
   // Bytes: DUMP payloads are binary.
-  const reply = (await primary.callBuffer(
-    'EVAL_RO',
-    SNAPSHOT_LUA,
-    2,
-    log.position,
-    log.stream,
-    prefix,
-  )) as Buffer[];
+  const reply = (await primary.eval_roBuffer(SNAPSHOT_LUA, 2, log.position, log.stream, prefix)) as Buffer[];
   const [position, time, ...pairs] = reply;
   const args: (string | Buffer)[] = [prefix, String(position), String(time)];
   for (let i = 0; i + 1 < pairs.length; i += 2)

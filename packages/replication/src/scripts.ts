@@ -11,6 +11,12 @@ export type ReplicationRedis = Redis & {
   replApplyBatch(numKeys: number, ...keysAndArgs: string[]): Reply;
   /** `args` is sent as one array (ioredis flattens it). */
   replInstallSnapshot(checkpointKey: string, args: (string | Buffer)[]): Reply;
+  /**
+   * EVAL_RO with the reply in bytes. ioredis defines it for every command but leaves it out of its
+   * types; `callBuffer('EVAL_RO', …)` would do, except that under auto-pipelining ioredis 6 drops the
+   * command's name from a `call`.
+   */
+  eval_roBuffer(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
 };
 
 /**

@@ -40,7 +40,11 @@ export async function startHarness(): Promise<Harness> {
   if (!p || !s) throw new Error('redis did not start');
   const clients: Redis[] = [];
   const client = (url: string) => {
-    const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const redis = new Redis(url, {
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+      enableAutoPipelining: true,
+    });
     redis.on('error', () => undefined); // errors reach the tests through the commands they await
     clients.push(redis);
     return redis;
@@ -72,7 +76,6 @@ export async function startHarness(): Promise<Harness> {
         primary: () => client(p.url),
         secondary,
         blockMs: 200,
-        refreshMs: 200,
         readTimeoutMs: 500,
         commandTimeoutMs: 2000,
         backoffMs: 20,

@@ -64,7 +64,13 @@ export { MAX_PAGE_SIZE, type Page, type PageRequest } from './store/paging.ts';
 // The vault's scripts on a client: what the commit script replies is part of the store's contract.
 export { type VaultRedis, vaultRedis } from './store/scripts.ts';
 export { storePosition } from './store/store-position.ts';
-export { commitResultKey, logKeys, rel as vaultRelativeKeys, vaultPrefix } from './store/vault-keys.ts';
+export {
+  CHANGE_NOTICES_KEY,
+  commitResultKey,
+  logKeys,
+  rel as vaultRelativeKeys,
+  vaultPrefix,
+} from './store/vault-keys.ts';
 export {
   DEFAULT_RETENTION_DAYS,
   recoveryOf,

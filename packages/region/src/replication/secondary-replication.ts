@@ -43,6 +43,7 @@ export class SecondaryReplication implements NodeReplication {
           maxRetriesPerRequest: 1,
           retryStrategy: () => null,
           connectTimeout: 2000,
+          enableAutoPipelining: true,
         }),
       secondary: this.#redis,
     });

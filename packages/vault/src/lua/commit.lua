@@ -4,7 +4,8 @@
   KEYS[1]   the vault's change stream
   KEYS[2]   the vault's position counter
   KEYS[3]   this commit's result, under its idempotency key (`vo:commit:{<vault>}:<id>`)
-  KEYS[4..] the keys the mutation touches, in the order of the relative names in ARGV[5]
+  KEYS[4..] the keys the mutation touches, in the order of the relative names in ARGV[5], then, when
+            ARGV[9] is not empty, the region's change notices (`vo:repl:changes`) last
 
   ARGV[1] change-entry format version
   ARGV[2] operation name (catalogue name, e.g. SecretSet)
@@ -14,6 +15,9 @@
   ARGV[6] ops, JSON: [[kind, keyIndex, args...], ...]             kinds: hset, hdel, del, zadd, zrem, set
   ARGV[7] approximate cap on the stream's length
   ARGV[8] how long the result is kept under KEYS[3], ms
+  ARGV[9]  the vault's name, for its notice; empty when the caller writes the notice itself (on a
+           Redis Cluster the notices are in another slot than the vault)
+  ARGV[10] approximate cap on the notices' length
 
   Key indexes in guards and ops are 0-based into KEYS[4..]. The ops are those of OPS, from ops.lua,
   which is put in front of this script when it is loaded (store/lua-scripts.ts).
@@ -56,4 +60,7 @@ local position = redis.call('INCR', KEYS[2])
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[7], position .. '-0',
   'v', ARGV[1], 'op', ARGV[2], 't', ARGV[3], 'keys', ARGV[5], 'ops', ARGV[6])
 redis.call('SET', KEYS[3], position, 'PX', ARGV[8])
+if ARGV[9] ~= '' then
+  redis.call('XADD', KEYS[#KEYS], 'MAXLEN', '~', ARGV[10], '*', 'vault', ARGV[9], 'position', position, 't', ARGV[3])
+end
 return { 1, position }

@@ -6,13 +6,25 @@ import type { VaultRedis } from './scripts.ts';
 
 const clock = { now: () => 1_700_000_000_000 } as Clock;
 
-/** A client whose commit script answers `reply` (a value, or an error as ioredis gives it). */
-function committerAnswering(reply: unknown, sent: string[][] = []): Committer {
+/**
+ * A client whose commit script answers `reply` (a value, or an error as ioredis gives it); `cluster`
+ * makes it a Redis Cluster's, whose other commands (the notices) land in `noted`.
+ */
+function committerAnswering(
+  reply: unknown,
+  sent: string[][] = [],
+  cluster?: { noted: string[][] },
+): Committer {
   const redis = {
+    isCluster: cluster !== undefined,
     vaultCommit: async (...args: string[]) => {
       sent.push(args.map(String));
       if (reply instanceof Error) throw reply;
       return reply;
+    },
+    xadd: async (...args: (string | number)[]) => {
+      cluster?.noted.push(args.map(String));
+      return '1-0';
     },
   };
   return new Committer(redis as unknown as VaultRedis, clock);
@@ -74,7 +86,42 @@ describe('Committer', () => {
     expect(resultKeys[0]).toBe(`vo:commit:{v}:${once.id}`);
     expect(resultKeys[1]).toBe(resultKeys[0]);
     expect(resultKeys[2]).not.toBe(resultKeys[0]);
-    // The window comes last, after the stream cap.
-    expect(sent[0]?.at(-1)).toBe('30000');
+    // The window comes after the stream cap, then the vault's name and the notices' cap.
+    expect(sent[0]?.slice(-4)).toEqual(['1000000', '30000', 'v', '100000']);
+  });
+
+  it('has the script write the notice on one Redis, and writes it after the commit on a cluster', async () => {
+    const alone: string[][] = [];
+    await committerAnswering([1, 7], alone).commit('v', mutation());
+    // numKeys counts the stream, position, result key, the mutation's keys and the notices, last.
+    const keys = Number(alone[0]?.[0]);
+    expect(alone[0]?.[keys]).toBe('vo:repl:changes');
+    expect(alone[0]?.at(-2)).toBe('v');
+
+    const sent: string[][] = [];
+    const cluster = { noted: [] as string[][] };
+    await committerAnswering([1, 7], sent, cluster).commit('v', mutation());
+    expect(sent[0]?.slice(1, Number(sent[0]?.[0]) + 1)).not.toContain('vo:repl:changes');
+    expect(sent[0]?.at(-2)).toBe('');
+    expect(cluster.noted).toEqual([
+      [
+        'vo:repl:changes',
+        'MAXLEN',
+        '~',
+        '100000',
+        '*',
+        'vault',
+        'v',
+        'position',
+        '7',
+        't',
+        String(clock.now()),
+      ],
+    ]);
+    // A refused commit wrote nothing, and is noted nowhere.
+    await committerAnswering([0, 1], [], cluster)
+      .commit('v', mutation())
+      .catch(() => undefined);
+    expect(cluster.noted).toHaveLength(1);
   });
 });

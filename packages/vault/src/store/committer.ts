@@ -3,7 +3,7 @@ import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { GuardReason, Mutation } from './mutation.ts';
 import type { VaultRedis } from './scripts.ts';
-import { commitResultKey, logKeys, vaultPrefix } from './vault-keys.ts';
+import { CHANGE_NOTICES_KEY, commitResultKey, logKeys, vaultPrefix } from './vault-keys.ts';
 
 /** Version of the change-entry format written to the streams; readers refuse versions they do not know. */
 export const CHANGE_FORMAT = '1';
@@ -49,6 +49,12 @@ export interface CommitterOptions {
    * Default 30,000.
    */
   idempotencyWindowMs?: number;
+  /**
+   * Approximate cap on the region's change notices (CHANGE_NOTICES_KEY). A replicator reads them as they
+   * come and sweeps every position after each reconnection, so it only needs the notices of the
+   * moments it is connected: 100,000 is minutes of writes at a thousand a second. Default 100,000.
+   */
+  noticesCap?: number;
 }
 
 /** Executes mutations: one Lua call that checks guards, writes state and appends the change entry. */
@@ -57,12 +63,14 @@ export class Committer {
   readonly #clock: Clock;
   readonly #streamCap: number;
   readonly #idempotencyWindowMs: number;
+  readonly #noticesCap: number;
 
   constructor(redis: VaultRedis, clock: Clock, options: CommitterOptions = {}) {
     this.#redis = redis;
     this.#clock = clock;
     this.#streamCap = options.streamCap ?? 1_000_000;
     this.#idempotencyWindowMs = options.idempotencyWindowMs ?? 30_000;
+    this.#noticesCap = options.noticesCap ?? 100_000;
   }
 
   /**
@@ -76,27 +84,38 @@ export class Committer {
     const prefix = vaultPrefix(vault);
     const log = logKeys(vault);
     const plan = withLiveVaultGuard(mutation);
+    // On a Redis Cluster the notices are in another slot than the vault: the script cannot write them.
+    const noticeHere = !this.#redis.isCluster;
+    const time = String(this.#clock.now());
     const reply = (await this.#redis
       .vaultCommit(
-        3 + plan.keys.length,
+        3 + plan.keys.length + (noticeHere ? 1 : 0),
         log.stream,
         log.position,
         commitResultKey(vault, mutation.id),
         ...plan.keys.map((k) => prefix + k),
+        ...(noticeHere ? [CHANGE_NOTICES_KEY] : []),
         CHANGE_FORMAT,
         mutation.operation,
-        String(this.#clock.now()),
+        time,
         JSON.stringify(plan.guards),
         JSON.stringify(plan.keys),
         JSON.stringify(mutation.ops),
         String(this.#streamCap),
         String(this.#idempotencyWindowMs),
+        noticeHere ? vault : '',
+        String(this.#noticesCap),
       )
       .catch((error: unknown) => {
         throw commitScriptError(error);
       })) as [number, number];
     const [ok, value] = reply;
-    if (ok === 1) return value;
+    if (ok === 1) {
+      // Before the write is acknowledged, so that every acknowledged write has its notice; a repeat of
+      // the commit (a lost reply, sent again) writes the notice again, which costs a reader nothing.
+      if (!noticeHere) await this.#note(vault, value, time);
+      return value;
+    }
     const reason = plan.reasons[value - 1];
     if (reason === undefined)
       throw new CommitScriptError(
@@ -105,5 +124,22 @@ export class Committer {
       );
     if (reason.on === VAULT_GONE.on && reason.failure === VAULT_GONE.failure) throw vaultNotFound(vault);
     throw new GuardFailedError(reason);
+  }
+
+  async #note(vault: string, position: number, time: string): Promise<void> {
+    const cap = String(this.#noticesCap);
+    await this.#redis.xadd(
+      CHANGE_NOTICES_KEY,
+      'MAXLEN',
+      '~',
+      cap,
+      '*',
+      'vault',
+      vault,
+      'position',
+      position,
+      't',
+      time,
+    );
   }
 }

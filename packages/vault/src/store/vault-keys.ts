@@ -33,6 +33,16 @@ export function logKeys(vault: string): { stream: string; position: string } {
 }
 
 /**
+ * The region's change notices: a stream with one entry per commit, fields `vault`, `position` and `t`
+ * (commit time), appended by the commit script in the same atomic step as the vault's own entry.
+ * Replicators block on this one stream and read a vault's own stream only when it has something new,
+ * so their cost follows the writes, not the number of vaults. A stream rather than pub/sub: its ids
+ * let a reader resume where it stopped, and a reply lost on the way (a partition that swallows bytes)
+ * shows as a read that never answers, not as silence. It has no hash tag: it spans every vault.
+ */
+export const CHANGE_NOTICES_KEY = `${KEY_PREFIX}:repl:changes`;
+
+/**
  * Where a commit's result is kept for a while under its idempotency key (`Mutation.id`), so that the
  * same commit sent again answers the first run's result. It carries the vault's hash tag (the commit
  * script stays single-slot) but not the vault's prefix: it is no vault state, so the scans of
