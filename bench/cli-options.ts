@@ -17,6 +17,8 @@ Options:
                     load-generator: 15 pairs of windows per mix, 3 open-loop windows
   --rate N          replication: writes per second of the lag windows (default 1000)
   --secrets N       replication: secrets in the full-resync vault (default 100000)
+  --vaults N,…      replication: vault counts the lag windows spread their writes over, one window
+                    each (default 1; e.g. 1,100,1000,10000)
   --failover-window MS   failover: failoverWindowMs of the deployment (default 3000)
   --probe-interval MS    failover: monitor.probeIntervalMs (default: the product's, 1000)
   --probe-timeout MS     failover: monitor.probeTimeoutMs (default: the product's, 500)
@@ -52,6 +54,7 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       runs: { type: 'string' },
       rate: { type: 'string', default: '1000' },
       secrets: { type: 'string', default: '100000' },
+      vaults: { type: 'string', default: '1' },
       'failover-window': { type: 'string', default: '3000' },
       'probe-interval': { type: 'string' },
       'probe-timeout': { type: 'string' },
@@ -76,6 +79,9 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
     durationExplicit: values.duration !== undefined,
     rate: positiveInteger('--rate', values.rate),
     resyncSecrets: positiveInteger('--secrets', values.secrets),
+    vaultCounts: [
+      ...new Set(values.vaults.split(',').map((text) => positiveInteger('--vaults', text.trim()))),
+    ],
     warmupS: positiveNumber('--warmup', values.warmup, true),
     connections: positiveInteger('--connections', values.connections),
     runs: positiveInteger('--runs', values.runs ?? '3'),

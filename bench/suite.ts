@@ -11,6 +11,11 @@ export interface BenchOptions {
   rate: number;
   /** Replication suite: secrets in the vault of the full-resync scenario. */
   resyncSecrets: number;
+  /**
+   * Replication suite: how many vaults the product's lag windows spread their writes over, one window
+   * per count (1 is the single-vault window).
+   */
+  vaultCounts: number[];
   /** Unmeasured seconds before each window. */
   warmupS: number;
   /** Requests in flight at once. */

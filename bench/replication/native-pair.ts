@@ -28,6 +28,11 @@ export async function startNativePair(
 ): Promise<NativePair> {
   const control = new Redis(replica.url);
   try {
+    // Embedded servers refuse clients without credentials, a replica included: it syncs as the admin
+    // user its master's URL carries.
+    const { username, password } = new URL(master.url);
+    await control.config('SET', 'masteruser', decodeURIComponent(username));
+    await control.config('SET', 'masterauth', decodeURIComponent(password));
     await control.replicaof(master.host, master.port);
     await waitForSync(control);
   } finally {

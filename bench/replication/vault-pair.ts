@@ -22,8 +22,17 @@ export interface VaultPair extends LagTarget {
   primaryPosition(): Promise<number>;
   /** The secondary's checkpoint (last applied entry). */
   appliedPosition(): Promise<number>;
+  /**
+   * The same writes spread round-robin over `count` vaults (created on first use, untimed; the first is
+   * the pair's own vault), heard by the same observer.
+   */
+  spread(count: number, progress: (message: string) => void): Promise<LagTarget>;
   close(): Promise<void>;
 }
+
+// Vaults created at once while spreading: enough to keep the primary's Redis busy, few enough for the
+// event loop.
+const CREATE_CONCURRENCY = 64;
 
 /**
  * The writer is the vault service itself (the code behind the region's PUT /secrets), in this
@@ -46,10 +55,12 @@ export async function startVaultPair(
     location: 'westeurope',
     cryptoWorkers: 0,
   });
-  await service.management.createOrUpdate(
-    { resourceGroup: 'bench', name: vault, principal: 'bench' },
-    { location: 'westeurope', properties: { tenantId: TENANT, sku: { name: 'standard' } } },
-  );
+  const create = (name: string) =>
+    service.management.createOrUpdate(
+      { resourceGroup: 'bench', name, principal: 'bench' },
+      { location: 'westeurope', properties: { tenantId: TENANT, sku: { name: 'standard' } } },
+    );
+  await create(vault);
   const observer = await startApplyObserver('vault-observer', {
     url: secondary.url,
     flags: 'Eh',
@@ -57,10 +68,28 @@ export async function startVaultPair(
     pattern: KEY_PATTERN,
   });
   const value = 'v'.repeat(valueBytes);
+  const created = [vault];
   return {
     service,
     vault,
     write: (prefix, seq) => service.secrets.set(vault, `${prefix}-${seq}`, { value }),
+    async spread(count, progress) {
+      if (created.length < count) progress(`creating ${count - created.length} more vaults (untimed)…`);
+      while (created.length < count) {
+        const names = Array.from(
+          { length: Math.min(CREATE_CONCURRENCY, count - created.length) },
+          (_, i) => `${vault}-${created.length + i}`,
+        );
+        await Promise.all(names.map(create));
+        created.push(...names);
+      }
+      const vaults = created.slice(0, count);
+      return {
+        write: (prefix, seq) =>
+          service.secrets.set(vaults[seq % count] as string, `${prefix}-${seq}`, { value }),
+        onApplied: (callback) => observer.onApplied(callback),
+      };
+    },
     observerPid: observer.pid,
     onApplied: (callback) => observer.onApplied(callback),
     primaryPosition: async () => Number((await primaryClient.get(logKeys(vault).position)) ?? 0),

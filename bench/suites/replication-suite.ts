@@ -6,7 +6,13 @@ import {
   type ReplicationEnvironment,
   startReplicationEnvironment,
 } from '../replication/replication-environment.ts';
-import { type Measured, NAMES, type ResyncRuns, summarize } from '../replication/replication-summary.ts';
+import {
+  type Measured,
+  NAMES,
+  type ResyncRuns,
+  spreadName,
+  summarize,
+} from '../replication/replication-summary.ts';
 import { measureResync, type ResyncMeasurement, seedResyncVault } from '../replication/resync-time.ts';
 import type { BenchOptions, Suite, SuiteContext } from '../suite.ts';
 
@@ -76,7 +82,8 @@ async function measureInterleaved(
   context: SuiteContext,
 ): Promise<Measured> {
   const { options } = context;
-  const measured: Measured = { native: [], bare: [], ours: [], throughput: [] };
+  const measured: Measured = { native: [], bare: [], ours: [], spread: new Map(), throughput: [] };
+  const spreadCounts = options.vaultCounts.filter((count) => count > 1);
   const lagMs = (options.durationExplicit ? options.durationS : LAG_DEFAULT_S) * 1000;
   const secondaryPid = env.secondaryNode?.pid ?? 0;
   await awaitReplicating(env.native, 'ready', READY_TIMEOUT_MS);
@@ -96,6 +103,12 @@ async function measureInterleaved(
       measured[part].push(m);
       context.progress(`run ${run}/${options.runs} ${NAMES[part]}: ${describeLag(m)}`);
     };
+    const oursWatched = {
+      server: secondaryPid,
+      redis: env.primary.pid,
+      'secondary redis': env.secondary.pid,
+      observer: env.ours.observerPid,
+    };
     await lagWindow('native', env.native, {
       server: env.nativeReplica.pid,
       redis: env.nativeMaster.pid,
@@ -107,19 +120,15 @@ async function measureInterleaved(
       'secondary redis': env.secondary.pid,
       observer: env.bare.observerPid,
     });
-    await lagWindow('ours', env.ours, {
-      server: secondaryPid,
-      redis: env.primary.pid,
-      'secondary redis': env.secondary.pid,
-      observer: env.ours.observerPid,
-    });
+    await lagWindow('ours', env.ours, oursWatched);
+    for (const count of parts.includes('ours') ? spreadCounts : []) {
+      const target = await env.ours.spread(count, context.progress);
+      const m = await measureLag(target, { ...schedule, prefix: `r${run}v${count}` }, pids(oursWatched));
+      measured.spread.set(count, [...(measured.spread.get(count) ?? []), m]);
+      context.progress(`run ${run}/${options.runs} ${spreadName(count)}: ${describeLag(m)}`);
+    }
     if (parts.includes('throughput')) {
-      const watched = pids({
-        server: secondaryPid,
-        redis: env.primary.pid,
-        'secondary redis': env.secondary.pid,
-        observer: env.ours.observerPid,
-      });
+      const watched = pids(oursWatched);
       const m = await measureThroughput(
         env.ours,
         {
