@@ -15,7 +15,10 @@ const BARE_RATIO_TARGET = 1.5;
 const LAG_P99_TARGET_MS = 10;
 // The replicator's CPU per write, with the writes spread over many vaults, against one vault's.
 const SPREAD_CPU_TARGET = 1.2;
-const RESYNC_TARGET_S = 10;
+// Issue 14: a million secrets in 30 s (a smaller vault: its share of that), the replicating process
+// under 512 MiB meanwhile.
+const RESYNC_TARGET_S_PER_MILLION = 30;
+const RESYNC_RSS_TARGET_MIB = 512;
 const BUSY_MACHINE_PERCENT = 25;
 
 export const NAMES = {
@@ -151,7 +154,12 @@ function verdicts(
     atMost(
       `full resync of ${resyncs.secrets} secrets to converged, s`,
       seconds(resyncs.runs),
-      RESYNC_TARGET_S,
+      (RESYNC_TARGET_S_PER_MILLION * resyncs.secrets) / 1e6,
+    );
+    atMost(
+      `peak RSS of the replicating process during it, MiB`,
+      median(resyncs.runs.map((r) => r.peakRssBytes)) / 2 ** 20,
+      RESYNC_RSS_TARGET_MIB,
     );
   }
   return verdicts;
@@ -230,7 +238,8 @@ function resyncNote(title: string, r: ResyncMeasurement[]): string {
   const errors = [...new Set(r.flatMap((m) => m.errors))];
   return (
     `${title} (${r[0]?.keys ?? 0} keys): snapshot installed ${seconds((m) => m.resyncMs)} s, ` +
-    `converged ${seconds((m) => m.convergedMs)} s; digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
+    `converged ${seconds((m) => m.convergedMs)} s; peak RSS of the replicating process ${r.map((m) => (m.peakRssBytes / 2 ** 20).toFixed(0)).join(' ')} MiB; ` +
+    `digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
     (errors.length > 0 ? `; errors: ${errors.join(' | ')}` : '')
   );
 }

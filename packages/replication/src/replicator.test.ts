@@ -7,6 +7,7 @@ import { positionOf } from './change-entry.ts';
 import { vaultDigest } from './digest.ts';
 import { ackKey, checkpointKey } from './replication-keys.ts';
 import type { Replicator } from './replicator.ts';
+import { stagingPrefix } from './resync.ts';
 import { body, converged, type Harness, REGION, request, startHarness, until } from './test-harness.ts';
 import { trimBelowAcknowledged } from './trim.ts';
 
@@ -189,6 +190,49 @@ describe('Replicator', () => {
       await converged(h, replicator, [vault]);
       expect(resyncs.length).toBe(1);
     } finally {
+      await replicator.stop();
+    }
+  });
+
+  it('resyncs while the primary keeps writing: the copy, taken a page at a time, and the stream converge', async () => {
+    const vault = 'trim-busy';
+    await h.createVault(vault);
+    // More keys than a page of the copy, so that writes land between its pages.
+    for (let i = 0; i < 1200; i += 100)
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => secrets().set(vault, `s${i + j}`, { value: 'v0' })),
+      );
+    await trimBelowAcknowledged(h.primary, vault, { secondaries: [REGION], hardCap: 10 });
+    // What an interrupted resync would have left staged: cleared, never installed.
+    await h.secondary.set(`${stagingPrefix(vault)}o:secret:ghost`, 'left over');
+    const resyncs: number[] = [];
+    let writing = true;
+    // Each name touched once at most (37 and 1200 are coprime): no delete of a deleted secret.
+    const writer = (async () => {
+      for (let round = 1; writing && round < 1200; round++) {
+        const name = `s${(round * 37) % 1200}`;
+        if (round % 5 === 0) await secrets().delete(vault, name);
+        else await secrets().set(vault, name, { value: `v${round}` });
+      }
+    })();
+    const replicator = h.replicator();
+    replicator.on('resync', (e) => {
+      resyncs.push(e.position);
+      writing = false;
+    });
+    try {
+      await until(
+        'a resync',
+        async () => resyncs.length,
+        (n) => n > 0,
+      );
+      await writer;
+      await converged(h, replicator, [vault]);
+      // Writes went on after the copy began: the stream brought them.
+      expect(Number(await h.primary.get(logKeys(vault).position))).toBeGreaterThan(resyncs[0] ?? 0);
+      expect(await h.secondary.keys(`${stagingPrefix(vault)}*`)).toEqual([]);
+    } finally {
+      writing = false;
       await replicator.stop();
     }
   });

@@ -1,0 +1,96 @@
+// Bench child: one full resync by the product's Replicator, alone in its process, so that the peak
+// memory it reports is the replicator's own.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Replicator } from '@vaultover/replication';
+import { Redis } from 'ioredis';
+import { runAsChild } from '../child/child-protocol.ts';
+
+export const REGION = 'northeurope';
+const MAX_ERRORS = 3;
+const RSS_SAMPLE_MS = 50;
+
+/** What the orchestrator tells the child. */
+export interface ResyncChildConfig {
+  primaryUrl: string;
+  secondaryUrl: string;
+}
+
+/** What one resync took, as the child saw it. */
+export interface ResyncChildResult {
+  /** From the replicator's start to its `resync` event (copy staged and swapped in). */
+  resyncMs: number;
+  /** From the start until its status said streaming with no lag. */
+  convergedMs: number;
+  keys: number;
+  /** The most memory this process held from the start until converged, sampled every 50 ms. */
+  peakRssBytes: number;
+  /** Link errors the replicator reported on the way (e.g. a command deadline). */
+  errors: string[];
+}
+
+runAsChild<ResyncChildConfig, Record<string, never>>(async (config) => {
+  const secondary = new Redis(config.secondaryUrl, { enableAutoPipelining: true });
+  return {
+    info: {},
+    close: async () => secondary.disconnect(),
+    window: (windowConfig) =>
+      resyncOnce(config, secondary, (windowConfig as { timeoutMs: number }).timeoutMs),
+  };
+});
+
+async function resyncOnce(
+  config: ResyncChildConfig,
+  secondary: Redis,
+  timeoutMs: number,
+): Promise<ResyncChildResult> {
+  const errors: string[] = [];
+  // The region node's options (packages/region, secondary-replication.ts).
+  const replicator = new Replicator({
+    region: REGION,
+    primary: () =>
+      new Redis(config.primaryUrl, {
+        maxRetriesPerRequest: 1,
+        retryStrategy: () => null,
+        connectTimeout: 2000,
+        enableAutoPipelining: true,
+      }),
+    secondary,
+  });
+  replicator.on('link', ({ error }) => {
+    if (error && errors.length < MAX_ERRORS) errors.push(error.message);
+  });
+  let resync: { at: number; keys: number } | undefined;
+  replicator.on('resync', ({ keys }) => {
+    resync = { at: performance.now(), keys };
+  });
+  let peakRssBytes = process.memoryUsage.rss();
+  const sampler = setInterval(() => {
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+  }, RSS_SAMPLE_MS);
+  try {
+    const started = performance.now();
+    replicator.start();
+    const deadline = started + timeoutMs;
+    let convergedAt = Number.NaN;
+    // A resync that fails the same way three times will not succeed on the fourth: report, do not wait.
+    while (performance.now() < deadline && errors.length < MAX_ERRORS) {
+      const status = await replicator.status();
+      if (resync && status.state === 'streaming' && status.lagEntries === 0) {
+        convergedAt = performance.now();
+        break;
+      }
+      await sleep(5);
+    }
+    peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+    return {
+      resyncMs: resync ? resync.at - started : Number.NaN,
+      convergedMs: convergedAt - started,
+      keys: resync?.keys ?? 0,
+      peakRssBytes,
+      errors,
+    };
+  } finally {
+    clearInterval(sampler);
+    await replicator.stop();
+  }
+}
