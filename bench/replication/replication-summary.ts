@@ -3,7 +3,7 @@ import { median, medianCpu, summarizeScenario } from '../stats.ts';
 import type { BenchOptions, ScenarioResult, SuiteResult, Verdict } from '../suite.ts';
 import type { ThroughputMeasurement } from './max-throughput.ts';
 import type { LagMeasurement } from './measure-lag.ts';
-import { ms } from './progress-lines.ts';
+import { ms, resyncSeconds } from './progress-lines.ts';
 import type { ResyncMeasurement } from './resync-time.ts';
 
 // The replication suite's result: table rows, verdicts against its targets (docs/benchmarks.md#targets),
@@ -150,7 +150,9 @@ function verdicts(
     }
   }
   if (resyncs) {
-    const seconds = (runs: ResyncMeasurement[]) => median(runs.map((r) => r.convergedMs)) / 1000;
+    // A run that never converged counts as forever.
+    const seconds = (runs: ResyncMeasurement[]) =>
+      median(runs.map((r) => r.convergedMs ?? Number.POSITIVE_INFINITY)) / 1000;
     atMost(
       `full resync of ${resyncs.secrets} secrets to converged, s`,
       seconds(resyncs.runs),
@@ -233,11 +235,11 @@ function notes(
 }
 
 function resyncNote(title: string, r: ResyncMeasurement[]): string {
-  const seconds = (pick: (m: ResyncMeasurement) => number) =>
-    r.map((m) => (pick(m) / 1000).toFixed(2)).join(' ');
+  const seconds = (pick: (m: ResyncMeasurement) => number | null) =>
+    r.map((m) => resyncSeconds(pick(m))).join(' ');
   const errors = [...new Set(r.flatMap((m) => m.errors))];
   return (
-    `${title} (${r[0]?.keys ?? 0} keys): snapshot installed ${seconds((m) => m.resyncMs)} s, ` +
+    `${title} (${r[0]?.keys ?? 0} keys): copy swapped in ${seconds((m) => m.resyncMs)} s, ` +
     `converged ${seconds((m) => m.convergedMs)} s; peak RSS of the replicating process ${r.map((m) => (m.peakRssBytes / 2 ** 20).toFixed(0)).join(' ')} MiB; ` +
     `digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
     (errors.length > 0 ? `; errors: ${errors.join(' | ')}` : '')

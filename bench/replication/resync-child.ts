@@ -4,29 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Replicator } from '@vaultover/replication';
 import { Redis } from 'ioredis';
 import { runAsChild } from '../child/child-protocol.ts';
+import { REGION, type ResyncChildConfig, type ResyncChildResult } from './resync-spec.ts';
 
-export const REGION = 'northeurope';
 const MAX_ERRORS = 3;
 const RSS_SAMPLE_MS = 50;
-
-/** What the orchestrator tells the child. */
-export interface ResyncChildConfig {
-  primaryUrl: string;
-  secondaryUrl: string;
-}
-
-/** What one resync took, as the child saw it. */
-export interface ResyncChildResult {
-  /** From the replicator's start to its `resync` event (copy staged and swapped in). */
-  resyncMs: number;
-  /** From the start until its status said streaming with no lag. */
-  convergedMs: number;
-  keys: number;
-  /** The most memory this process held from the start until converged, sampled every 50 ms. */
-  peakRssBytes: number;
-  /** Link errors the replicator reported on the way (e.g. a command deadline). */
-  errors: string[];
-}
 
 runAsChild<ResyncChildConfig, Record<string, never>>(async (config) => {
   const secondary = new Redis(config.secondaryUrl, { enableAutoPipelining: true });
@@ -71,7 +52,7 @@ async function resyncOnce(
     const started = performance.now();
     replicator.start();
     const deadline = started + timeoutMs;
-    let convergedAt = Number.NaN;
+    let convergedAt: number | undefined;
     // A resync that fails the same way three times will not succeed on the fourth: report, do not wait.
     while (performance.now() < deadline && errors.length < MAX_ERRORS) {
       const status = await replicator.status();
@@ -83,8 +64,8 @@ async function resyncOnce(
     }
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
     return {
-      resyncMs: resync ? resync.at - started : Number.NaN,
-      convergedMs: convergedAt - started,
+      resyncMs: resync ? resync.at - started : null,
+      convergedMs: convergedAt === undefined ? null : convergedAt - started,
       keys: resync?.keys ?? 0,
       peakRssBytes,
       errors,

@@ -4,7 +4,7 @@ import { trimBelowAcknowledged, vaultDigest } from '@vaultover/replication';
 import { createVaultService, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { startChild } from '../child/start-child.ts';
-import { REGION, type ResyncChildConfig, type ResyncChildResult } from './resync-child.ts';
+import { REGION, type ResyncChildConfig, type ResyncChildResult } from './resync-spec.ts';
 
 export const RESYNC_VAULT = 'resync';
 const TENANT = '00000000-0000-0000-0000-000000000000';
@@ -72,6 +72,7 @@ export async function measureResync(
   primary: RedisInstance,
   secondary: RedisInstance,
   timeoutMs: number,
+  progress: (message: string) => void,
 ): Promise<ResyncMeasurement> {
   const secondaryClient = new Redis(secondary.url);
   const primaryClient = new Redis(primary.url);
@@ -83,12 +84,14 @@ export async function measureResync(
       config: { primaryUrl: primary.url, secondaryUrl: secondary.url } satisfies ResyncChildConfig,
       readyTimeoutMs: CHILD_START_TIMEOUT_MS,
     });
+    progress('resyncing an empty secondary in a process of its own…');
     let result: ResyncChildResult;
     try {
       result = await child.window<ResyncChildResult>({ timeoutMs }, timeoutMs + CHILD_START_TIMEOUT_MS);
     } finally {
       await child.stop();
     }
+    progress('comparing the digests of both copies (not timed)…');
     const [ours, theirs] = await Promise.all([
       vaultDigest(primaryClient, RESYNC_VAULT),
       vaultDigest(secondaryClient, RESYNC_VAULT),

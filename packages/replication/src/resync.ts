@@ -11,7 +11,10 @@ export interface ResyncResult extends Checkpoint {
 }
 
 /** Keys asked of SCAN per page, and so copied per round trip: bounds the memory a resync holds. */
-const PAGE_KEYS = 500;
+const PAGE_KEYS = 1000;
+
+/** Bounds one step of a resync in time: a hung step fails the resync, which runs again later. */
+export type ResyncStep = <T>(promise: Promise<T>, what: string) => Promise<T>;
 
 /** Where a resync stages its copy on the secondary, inside the vault's slot, excluded from digests. */
 export function stagingPrefix(vault: string): string {
@@ -28,49 +31,56 @@ export function stagingPrefix(vault: string): string {
  * members, deletions), never increments. The staged copy replaces the old one in one script
  * (swap-staged.lua), so a crash leaves the old copy and its checkpoint, and the resync runs again.
  * Needs the stream's entries after the first position to survive the copy: if the hard cap trims them
- * meanwhile, streaming finds the gap and the vault resyncs again.
+ * meanwhile, streaming finds the gap and the vault resyncs again. Every step is bounded by `step`.
  */
 export async function fullResync(
   primary: ReplicationRedis,
   secondary: ReplicationRedis,
   vault: string,
+  step: ResyncStep,
 ): Promise<ResyncResult> {
   const prefix = vaultPrefix(vault);
   const staging = stagingPrefix(vault);
-  await clearStaging(secondary, staging);
+  await clearStaging(secondary, staging, step);
   const log = logKeys(vault);
-  const [position, [last]] = await Promise.all([
-    primary.get(log.position),
-    primary.xrevrange(log.stream, '+', '-', 'COUNT', 1) as Promise<RawEntry[]>,
-  ]);
+  const [position, [last]] = await step(
+    Promise.all([
+      primary.get(log.position),
+      primary.xrevrange(log.stream, '+', '-', 'COUNT', 1) as Promise<RawEntry[]>,
+    ]),
+    'resync: position',
+  );
   const start = { position: Number(position ?? 0), time: last ? Number(toWireEntry(last).t) || 0 : 0 };
-  await forEachPage(primary, `${prefix}*`, async (keys) => {
+  // One page's RESTOREs stay in flight while the next page is scanned and dumped: two pages in memory.
+  let restoring: Promise<unknown> = Promise.resolve();
+  await forEachPage(primary, `${prefix}*`, step, async (keys) => {
     const state = keys.filter((key) => key.startsWith(prefix) && isStateKey(key.slice(prefix.length)));
-    const dumps = await Promise.all(state.map((key) => primary.dumpBuffer(key)));
+    const dumps = await step(Promise.all(state.map((key) => primary.dumpBuffer(key))), 'resync: dump');
+    await step(restoring, 'resync: restore');
     // A key gone between SCAN and DUMP was deleted after the first position: the stream deletes it.
-    await Promise.all(
+    restoring = Promise.all(
       state.map((key, i) => {
         const dump = dumps[i];
         return dump && secondary.restore(staging + key.slice(prefix.length), 0, dump, 'REPLACE');
       }),
     );
   });
-  const keys = Number(
-    await secondary.replSwapStaged(
-      checkpointKey(vault),
-      prefix,
-      staging,
-      String(start.position),
-      String(start.time),
-    ),
+  await step(restoring, 'resync: restore');
+  const swap = secondary.replSwapStaged(
+    checkpointKey(vault),
+    prefix,
+    staging,
+    String(start.position),
+    String(start.time),
   );
+  const keys = Number(await step(swap, 'resync: swap'));
   return { ...start, keys };
 }
 
 /** Removes what an interrupted resync staged. */
-async function clearStaging(secondary: Redis, staging: string): Promise<void> {
-  await forEachPage(secondary, `${staging}*`, async (keys) => {
-    if (keys.length > 0) await secondary.unlink(...keys);
+async function clearStaging(secondary: Redis, staging: string, step: ResyncStep): Promise<void> {
+  await forEachPage(secondary, `${staging}*`, step, async (keys) => {
+    if (keys.length > 0) await step(secondary.unlink(...keys), 'resync: clear');
   });
 }
 
@@ -78,11 +88,12 @@ async function clearStaging(secondary: Redis, staging: string): Promise<void> {
 async function forEachPage(
   redis: Redis,
   pattern: string,
+  step: ResyncStep,
   page: (keys: string[]) => Promise<void>,
 ): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', PAGE_KEYS);
+    const [next, keys] = await step(redis.scan(cursor, 'MATCH', pattern, 'COUNT', PAGE_KEYS), 'resync: scan');
     await page(keys);
     cursor = next;
   } while (cursor !== '0');
