@@ -70,6 +70,9 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+set',
     '+publish',
     '+info',
+    // A full resync dumps a page of keys in one read-only script: EVAL_RO, whose declared keys need
+    // read access only.
+    '+eval_ro',
   ],
   // The control process: the failover state, lease, events, fault rules and transition jobs on the
   // control Redis; on a region's Redis it only reads the vault positions, to count a failover's RPO.

@@ -33,10 +33,9 @@ export interface ReplicatorOptions {
    */
   commandTimeoutMs?: number;
   /**
-   * Deadline of each step of a full resync: a page of keys (which may hold a key of many megabytes, a
-   * vault's index of a million names) and the script that swaps the staged copy in (it runs for the
-   * size of the vault, about a second per million keys). A partition during a resync is noticed within
-   * it. Default 30000.
+   * Deadline of each step of a full resync on the primary: the page of keys it reads at once may hold
+   * a key of many megabytes (a vault's index of a million names). A partition during a resync is
+   * noticed within it. Default 30000.
    */
   resyncStepTimeoutMs?: number;
   /** First back-off after a link failure, doubled up to maxBackoffMs. Default 100. */

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Checkpoint } from './apply-batch.ts';
 import { type RawEntry, toWireEntry } from './change-entry.ts';
 import { checkpointKey, isStateKey, REPL_PREFIX } from './replication-keys.ts';
-import type { ReplicationRedis } from './scripts.ts';
+import { DUMP_PAGE_LUA, type ReplicationRedis } from './scripts.ts';
 
 /** What a full resync installed. */
 export interface ResyncResult extends Checkpoint {
@@ -13,7 +13,10 @@ export interface ResyncResult extends Checkpoint {
 /** Keys asked of SCAN per page, and so copied per round trip: bounds the memory a resync holds. */
 const PAGE_KEYS = 1000;
 
-/** Bounds one step of a resync in time: a hung step fails the resync, which runs again later. */
+/**
+ * Bounds one step on the primary in time (the link may be partitioned): a hung step fails the resync,
+ * which runs again later. Steps on the secondary's own Redis have no deadline, as applies have none.
+ */
 export type ResyncStep = <T>(promise: Promise<T>, what: string) => Promise<T>;
 
 /** Where a resync stages its copy on the secondary, inside the vault's slot, excluded from digests. */
@@ -31,7 +34,8 @@ export function stagingPrefix(vault: string): string {
  * members, deletions), never increments. The staged copy replaces the old one in one script
  * (swap-staged.lua), so a crash leaves the old copy and its checkpoint, and the resync runs again.
  * Needs the stream's entries after the first position to survive the copy: if the hard cap trims them
- * meanwhile, streaming finds the gap and the vault resyncs again. Every step is bounded by `step`.
+ * meanwhile, streaming finds the gap and the vault resyncs again. Every step on the primary is bounded
+ * by `step`.
  */
 export async function fullResync(
   primary: ReplicationRedis,
@@ -41,7 +45,7 @@ export async function fullResync(
 ): Promise<ResyncResult> {
   const prefix = vaultPrefix(vault);
   const staging = stagingPrefix(vault);
-  await clearStaging(secondary, staging, step);
+  await clearStaging(secondary, staging);
   const log = logKeys(vault);
   const [position, [last]] = await step(
     Promise.all([
@@ -55,33 +59,44 @@ export async function fullResync(
   let restoring: Promise<unknown> = Promise.resolve();
   await forEachPage(primary, `${prefix}*`, step, async (keys) => {
     const state = keys.filter((key) => key.startsWith(prefix) && isStateKey(key.slice(prefix.length)));
-    const dumps = await step(Promise.all(state.map((key) => primary.dumpBuffer(key))), 'resync: dump');
-    await step(restoring, 'resync: restore');
+    if (state.length === 0) return;
+    const dumps = await step(primary.eval_roBuffer(DUMP_PAGE_LUA, state.length, state), 'resync: dump');
+    await restoring;
     // A key gone between SCAN and DUMP was deleted after the first position: the stream deletes it.
-    restoring = Promise.all(
-      state.map((key, i) => {
-        const dump = dumps[i];
-        return dump && secondary.restore(staging + key.slice(prefix.length), 0, dump, 'REPLACE');
-      }),
-    );
+    const staged: string[] = [];
+    const payloads: Buffer[] = [];
+    state.forEach((key, i) => {
+      const dump = dumps[i];
+      if (!dump) return;
+      staged.push(staging + key.slice(prefix.length));
+      payloads.push(dump);
+    });
+    restoring =
+      staged.length > 0 ? secondary.replRestorePage(staged.length, staged, payloads) : Promise.resolve();
   });
-  await step(restoring, 'resync: restore');
-  const swap = secondary.replSwapStaged(
-    checkpointKey(vault),
-    prefix,
-    staging,
-    String(start.position),
-    String(start.time),
+  await restoring;
+  const keys = Number(
+    await secondary.replSwapStaged(
+      checkpointKey(vault),
+      prefix,
+      staging,
+      String(start.position),
+      String(start.time),
+    ),
   );
-  const keys = Number(await step(swap, 'resync: swap'));
   return { ...start, keys };
 }
 
 /** Removes what an interrupted resync staged. */
-async function clearStaging(secondary: Redis, staging: string, step: ResyncStep): Promise<void> {
-  await forEachPage(secondary, `${staging}*`, step, async (keys) => {
-    if (keys.length > 0) await step(secondary.unlink(...keys), 'resync: clear');
-  });
+async function clearStaging(secondary: Redis, staging: string): Promise<void> {
+  await forEachPage(
+    secondary,
+    `${staging}*`,
+    (promise) => promise,
+    async (keys) => {
+      if (keys.length > 0) await secondary.unlink(...keys);
+    },
+  );
 }
 
 /** SCAN with MATCH, a page at a time (braces are literal in SCAN's glob; vault names hold no glob characters). */
