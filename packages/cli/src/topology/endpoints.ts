@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { VaultoverConfig } from '../config/index.ts';
 import type { Topology } from './topology.ts';
 
@@ -63,9 +64,14 @@ export function buildEndpoints(
   };
 }
 
+/**
+ * `https://<vault>.<host>:<port>`. An address has no sub-names: a gateway on one (off loopback, in a
+ * network namespace) serves each vault as `<vault>.localhost`, a name its client must resolve to that
+ * address itself (docs/network-namespaces.md).
+ */
 function vaultUrl(baseUrl: string, vault: string): string {
   const url = new URL(baseUrl);
-  url.hostname = `${vault}.${url.hostname}`;
+  url.hostname = `${vault}.${isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? url.hostname : 'localhost'}`;
   return url.origin;
 }
 

@@ -1,8 +1,16 @@
+import { isIP } from 'node:net';
 import type { StopStack } from '@vaultover/foundation';
 import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { VaultoverConfig } from '../config/index.ts';
 import { administratorAccess } from './administrator-access.ts';
+
+const LOOPBACK = '127.0.0.1';
+
+/** An address as a URL's host names it: IPv6 in brackets. */
+function urlHost(address: string): string {
+  return isIP(address) === 6 ? `[${address}]` : address;
+}
 
 /** The link proxies between the secondaries and the primary's Redis, and their control API (administrators only). */
 export interface ReplicationLinks {
@@ -16,20 +24,23 @@ export interface ReplicationLinks {
 
 /**
  * One proxy per secondary (so a test can partition one link and not the others), each in front of the
- * primary's Redis, and the control API over all of them, for the deployment's administrators. Every
- * started piece is pushed on `stack`.
+ * primary's Redis on `links.host` (loopback by default; an address the secondaries reach when they run in
+ * network namespaces of their own), and the control API over all of them, for the deployment's
+ * administrators. Every started piece is pushed on `stack`.
  */
 export async function startReplicationLinks(
   primary: RedisInstance,
   secondaries: readonly string[],
-  config: Pick<VaultoverConfig, 'dataDir' | 'principals' | 'tenantId'>,
+  config: Pick<VaultoverConfig, 'dataDir' | 'principals' | 'tenantId' | 'links'>,
   stack: StopStack,
 ): Promise<ReplicationLinks> {
   const proxies = new Map<string, LinkProxy>();
+  const listenHost = config.links.host ?? LOOPBACK;
   for (const secondary of secondaries) {
     const proxy = new LinkProxy({
       name: `${primary.name}-to-${secondary}`,
       upstream: `${primary.host}:${primary.port}`,
+      listenHost,
     });
     await proxy.start();
     stack.push(`link proxy ${secondary}`, () => proxy.close());
@@ -45,7 +56,7 @@ export async function startReplicationLinks(
       if (!proxy) throw new Error(`no link proxy for ${secondary}`);
       // The replicator's own credentials and the primary URL's options: only the address changes.
       const url = new URL(primary.urlAs('replicator'));
-      url.hostname = '127.0.0.1';
+      url.hostname = urlHost(listenHost);
       url.port = String(proxy.listenPort);
       return url.toString();
     },

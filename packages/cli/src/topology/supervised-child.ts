@@ -21,6 +21,11 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Open a Node IPC channel (`process.send` in the child). */
   ipc?: boolean;
+  /**
+   * The Linux network namespace to run it in (`ip netns exec <netns> node …`; root only). `ip` execs node
+   * in place, so the child's pid, signals, pipes and IPC channel are node's own.
+   */
+  netns?: string | undefined;
 }
 
 /**
@@ -28,7 +33,10 @@ export interface SpawnOptions {
  * is gone, stdout carries its ready line, stderr (its log) is passed through to ours.
  */
 export function spawnSupervised(options: SpawnOptions): { child: SupervisedChild; tail: () => string[] } {
-  const child = spawn(process.execPath, [MAIN, ...options.args], {
+  const node = [process.execPath, MAIN, ...options.args];
+  const [file, ...args] =
+    options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
+  const child = spawn(file as string, args, {
     env: { ...process.env, ...options.env },
     stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which then stops
