@@ -31,12 +31,14 @@ const deviceSchema = z.string().regex(DEVICE_NAME, {
 
 /**
  * A link the kernel carries: one veth pair, `device` inside the namespace `netns` (the place the link
- * leads to: a region's or the control process's) and `peer` in the namespace `vaultover up` runs in.
+ * leads to: a region's or the control process's) and `peer` in namespace `peerNetns`, the one
+ * `vaultover up` runs in when absent.
  */
 export const vethPairSchema = z.strictObject({
   netns: netnsSchema,
   device: deviceSchema,
   peer: deviceSchema,
+  peerNetns: netnsSchema.optional(),
 });
 
 const LINK_NAME = /^[a-z][a-z0-9-]{0,62}$/;

@@ -23,8 +23,11 @@ export interface Endpoints {
   vaults: Record<string, string>;
   /** Each region's Redis and `control`; pid is null when Vaultover does not own the process. */
   redis: Record<string, { url: string; pid: number | null }>;
-  /** The replication link proxies: their HTTP control API and each secondary's proxy name. */
-  links: { api: string; proxies: Record<string, string> };
+  /**
+   * The replication link proxies: their HTTP control API and each secondary's proxy name; and the names
+   * of the links the kernel carries, which the same API serves.
+   */
+  links: { api: string; proxies: Record<string, string>; kernel: string[] };
   dataDir: string;
   /** The Prometheus `vaultover up --prometheus` runs (`http://127.0.0.1:PORT`), else null. */
   prometheus: string | null;
@@ -57,7 +60,11 @@ export function buildEndpoints(
     redis: Object.fromEntries(
       topology.redis.map(({ name, url, pid }) => [name, { url: redacted(url), pid }]),
     ),
-    links: { api: topology.links.api, proxies: { ...topology.links.proxies } },
+    links: {
+      api: topology.links.api,
+      proxies: { ...topology.links.proxies },
+      kernel: [...topology.links.kernel],
+    },
     dataDir: config.dataDir,
     prometheus,
     pid,

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { StopStack } from '@vaultover/foundation';
-import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
+import { type ApiLink, LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { VaultoverConfig } from '../config/index.ts';
 import { administratorAccess } from './administrator-access.ts';
@@ -12,12 +12,17 @@ function urlHost(address: string): string {
   return isIP(address) === 6 ? `[${address}]` : address;
 }
 
-/** The link proxies between the secondaries and the primary's Redis, and their control API (administrators only). */
+/**
+ * The link proxies between the secondaries and the primary's Redis, and their control API (administrators
+ * only), which also serves the kernel's links.
+ */
 export interface ReplicationLinks {
   /** Base URL of the toxiproxy-style HTTP API (loopback); every route but `/metrics` needs an administrator's token. */
   readonly api: string;
   /** Proxy name per secondary region. */
   readonly proxies: Readonly<Record<string, string>>;
+  /** The names of the links the kernel carries, served by the same API. */
+  readonly kernel: readonly string[];
   /** The URL a secondary's replicator uses to reach the primary's Redis, through its own proxy. */
   primaryUrlFor(secondary: string): string;
 }
@@ -25,14 +30,15 @@ export interface ReplicationLinks {
 /**
  * One proxy per secondary (so a test can partition one link and not the others), each in front of the
  * primary's Redis on `links.host` (loopback by default; an address the secondaries reach when they run in
- * network namespaces of their own), and the control API over all of them, for the deployment's
- * administrators. Every started piece is pushed on `stack`.
+ * network namespaces of their own), and the control API over all of them and over `kernelLinks`, for the
+ * deployment's administrators. Every started piece is pushed on `stack`.
  */
 export async function startReplicationLinks(
   primary: RedisInstance,
   secondaries: readonly string[],
   config: Pick<VaultoverConfig, 'dataDir' | 'principals' | 'tenantId' | 'links'>,
   stack: StopStack,
+  kernelLinks: readonly ApiLink[] = [],
 ): Promise<ReplicationLinks> {
   const proxies = new Map<string, LinkProxy>();
   const listenHost = config.links.host ?? LOOPBACK;
@@ -46,11 +52,14 @@ export async function startReplicationLinks(
     stack.push(`link proxy ${secondary}`, () => proxy.close());
     proxies.set(secondary, proxy);
   }
-  const api = await startControlApi(proxies.values(), { access: await administratorAccess(config) });
+  const api = await startControlApi([...proxies.values(), ...kernelLinks], {
+    access: await administratorAccess(config),
+  });
   stack.push('link control API', () => api.close());
   return {
     api: api.url,
     proxies: Object.fromEntries([...proxies].map(([secondary, proxy]) => [secondary, proxy.name])),
+    kernel: kernelLinks.map(({ name }) => name),
     primaryUrlFor(secondary) {
       const proxy = proxies.get(secondary);
       if (!proxy) throw new Error(`no link proxy for ${secondary}`);
