@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliError } from '../cli/cli-error.ts';
+import { inNetns } from './netns-command.ts';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const STDERR_TAIL_LINES = 15;
@@ -21,10 +22,7 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Open a Node IPC channel (`process.send` in the child). */
   ipc?: boolean;
-  /**
-   * The Linux network namespace to run it in (`ip netns exec <netns> node …`; root only). `ip` execs node
-   * in place, so the child's pid, signals, pipes and IPC channel are node's own.
-   */
+  /** The Linux network namespace to run it in (`ip netns exec <netns> node …`; root only). */
   netns?: string | undefined;
 }
 
@@ -33,10 +31,8 @@ export interface SpawnOptions {
  * is gone, stdout carries its ready line, stderr (its log) is passed through to ours.
  */
 export function spawnSupervised(options: SpawnOptions): { child: SupervisedChild; tail: () => string[] } {
-  const node = [process.execPath, MAIN, ...options.args];
-  const [file, ...args] =
-    options.netns === undefined ? node : ['ip', 'netns', 'exec', options.netns, ...node];
-  const child = spawn(file as string, args, {
+  const [file, ...args] = inNetns([process.execPath, MAIN, ...options.args], options.netns);
+  const child = spawn(file, args, {
     env: { ...process.env, ...options.env },
     stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which then stops
