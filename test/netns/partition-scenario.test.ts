@@ -92,6 +92,8 @@ steps:
 expect:
   - failovers == 1
   - failbacks == 1
+  - detection < 5s
+  - rto < 10s
   - acknowledged_writes_missing == 0
 `;
 
@@ -195,6 +197,8 @@ describe.skipIf(unavailable !== undefined)('a partition across network namespace
       failbacks: 1,
       acknowledgedWritesMissing: 0,
     });
+    // Measured from the partition, which the runner knows leads to the primary: not from the failover.
+    expect(summary.failover.detectionSeconds).toBeGreaterThan(0);
     const journal = (await readFile(join(out, 'journal.jsonl'), 'utf8'))
       .trim()
       .split('\n')

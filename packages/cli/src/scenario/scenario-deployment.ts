@@ -33,8 +33,9 @@ export function scenarioDeployment(say: Say, base: ConfigBase = {}): DeploymentS
     // The runner reads the request log in the control Redis: it gets the URL with the admin's
     // credentials, which endpoints.json redacts. It stays in this process, never printed or written.
     const readable = Object.fromEntries(topology.redis.map(({ name, url }) => [name, { url }]));
+    const links = { ...endpoints.links, regionOf: kernelLinkRegions(config) };
     return {
-      endpoints: { ...endpoints, control: endpoints.control, redis: readable },
+      endpoints: { ...endpoints, control: endpoints.control, redis: readable, links },
       async stop() {
         for (const { name, error } of await topology.stop()) {
           say(`could not stop ${name} cleanly: ${error instanceof Error ? error.message : String(error)}`);
@@ -42,6 +43,16 @@ export function scenarioDeployment(say: Say, base: ConfigBase = {}): DeploymentS
       },
     };
   };
+}
+
+/** Each kernel link that leads to a region's network namespace, and that region. */
+function kernelLinkRegions(config: VaultoverConfig): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config.links.kernel).flatMap(([link, { netns }]) => {
+      const region = config.regions.find((candidate) => candidate.netns === netns);
+      return region ? [[link, region.name]] : [];
+    }),
+  );
 }
 
 /** A config file's content as written (readConfigInput), which a scenario's overrides go over. */
