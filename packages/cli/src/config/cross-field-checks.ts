@@ -67,22 +67,22 @@ function checkPlaces({ regions, control, redis, links }: Checked, ctx: Context):
     })),
     { place: control, path: ['control'], what: 'the control process' },
   ];
-  for (const { place, path, what } of places) {
-    if (place.netns === undefined) continue;
-    if (place.host === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [...path, 'host'],
-        message: `required with netns: the address of namespace ${cut(place.netns)} that ${what} is reached at`,
-      });
-    }
-    if (redis.mode !== 'external') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['redis', 'mode'],
-        message: `expected external (servers you run in the namespaces) while ${what} runs in network namespace ${cut(place.netns)}: an ${redis.mode} Redis is not reachable there`,
-      });
-    }
+  const namespaced = places.filter(({ place }) => place.netns !== undefined);
+  for (const { place, path, what } of namespaced) {
+    if (place.host !== undefined) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'host'],
+      message: `required with netns: the address of namespace ${cut(place.netns ?? '')} that ${what} is reached at`,
+    });
+  }
+  const [first] = namespaced;
+  if (first && redis.mode !== 'external') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['redis', 'mode'],
+      message: `expected external (servers you run in the namespaces) while ${first.what} runs in network namespace ${cut(first.place.netns ?? '')}: an ${redis.mode} Redis is not reachable there`,
+    });
   }
   const secondary = regions.find(({ role, netns }) => role === 'secondary' && netns !== undefined);
   if (secondary && links.host === undefined) {
