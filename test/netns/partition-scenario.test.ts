@@ -68,14 +68,15 @@ function deploymentConfig(urls: Record<string, string>): string {
   ].join('\n');
 }
 
-// Short timings: the failover and the failback each take a few seconds.
+// Short timings, so that the failover and the failback each take a few seconds, but a probe may take
+// 450 ms and three must fail in a row: a busy machine must not fail the primary over before the partition.
 const SCENARIO = `name: netns-partition
 description: The primary's host is cut off from the control process and the secondary; failover, heal, failback.
-duration: 16s
+duration: 18s
 seed: 1
 deployment:
-  monitor: { probeIntervalMs: 300, probeTimeoutMs: 200, failureThreshold: 3, recoveryThreshold: 3 }
-  failover: { failoverWindowMs: 1000, failbackWindowMs: 1000, minFailedOverMs: 2000, autoFailback: true, leaseMs: 1000 }
+  monitor: { probeIntervalMs: 500, probeTimeoutMs: 450, failureThreshold: 3, recoveryThreshold: 3 }
+  failover: { failoverWindowMs: 1000, failbackWindowMs: 1000, minFailedOverMs: 2000, autoFailback: true }
 load:
   clients:
     writer: { kind: secrets, operations: { set: 1 }, rate: 5 }
@@ -84,7 +85,7 @@ steps:
   - at: 3s
     id: partition
     toxic: { link: westeurope-net, add: { name: cut, type: blackhole, stream: both } }
-  - after: failed-over + 3s
+  - after: failed-over + 2s
     id: heal
     toxic: { link: westeurope-net, remove: cut }
   - after: heal

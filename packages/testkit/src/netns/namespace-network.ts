@@ -55,34 +55,20 @@ export async function createTestNetwork(placeNames: readonly string[]): Promise<
   };
   try {
     const hub = { netns: await namespace('hub'), address: `${SUBNET}.1` };
-    await ip('-n', hub.netns, 'link', 'add', BRIDGE, 'type', 'bridge');
-    await ip('-n', hub.netns, 'addr', 'add', `${hub.address}/${PREFIX_LENGTH}`, 'dev', BRIDGE);
-    await ip('-n', hub.netns, 'link', 'set', BRIDGE, 'up');
+    const inHub = (...args: string[]) => ip('-n', hub.netns, ...args);
+    await inHub('link', 'add', BRIDGE, 'type', 'bridge');
+    await inHub('addr', 'add', `${hub.address}/${PREFIX_LENGTH}`, 'dev', BRIDGE);
+    await inHub('link', 'set', BRIDGE, 'up');
     const places: Record<string, NetworkPlace> = {};
     for (const [index, name] of placeNames.entries()) {
-      const place = {
-        netns: await namespace(name),
-        address: `${SUBNET}.${index + 2}`,
-        device: DEVICE,
-        peer: name,
-      };
-      await ip(
-        '-n',
-        hub.netns,
-        'link',
-        'add',
-        place.peer,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        DEVICE,
-        'netns',
-        place.netns,
-      );
-      await ip('-n', hub.netns, 'link', 'set', place.peer, 'master', BRIDGE, 'up');
-      await ip('-n', place.netns, 'addr', 'add', `${place.address}/${PREFIX_LENGTH}`, 'dev', DEVICE);
-      await ip('-n', place.netns, 'link', 'set', DEVICE, 'up');
+      const netns = await namespace(name);
+      const place = { netns, address: `${SUBNET}.${index + 2}`, device: DEVICE, peer: name };
+      const inPlace = (...args: string[]) => ip('-n', netns, ...args);
+      // Made in the hub, its other end created straight in the place's namespace.
+      await inHub('link', 'add', place.peer, 'type', 'veth', 'peer', 'name', DEVICE, 'netns', netns);
+      await inHub('link', 'set', place.peer, 'master', BRIDGE, 'up');
+      await inPlace('addr', 'add', `${place.address}/${PREFIX_LENGTH}`, 'dev', DEVICE);
+      await inPlace('link', 'set', DEVICE, 'up');
       places[name] = place;
     }
     return { hub, places, remove };

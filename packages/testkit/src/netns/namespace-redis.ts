@@ -22,20 +22,12 @@ export interface NamespaceRedis {
  */
 export async function startNamespaceRedis(place: NetworkPlace): Promise<NamespaceRedis> {
   const dir = await tempDir('vaultover-netns-redis-');
-  const server = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      place.netns,
-      'redis-server',
-      '--bind',
-      place.address,
-      '--port',
-      String(NAMESPACE_REDIS_PORT),
-    ].concat(['--dir', dir.path, '--save', '', '--appendonly', 'no', '--protected-mode', 'no']),
-    { stdio: 'ignore' },
-  );
+  const inPlace = (...command: string[]) => ['netns', 'exec', place.netns, ...command];
+  const port = String(NAMESPACE_REDIS_PORT);
+  const options = ['--dir', dir.path, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+  const server = spawn('ip', inPlace('redis-server', '--bind', place.address, '--port', port, ...options), {
+    stdio: 'ignore',
+  });
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   let gone = false;
   void exited.then(() => {
@@ -51,17 +43,7 @@ export async function startNamespaceRedis(place: NetworkPlace): Promise<Namespac
       `redis-server in ${place.netns} answers`,
       async () => {
         if (gone) throw new Error(`redis-server in ${place.netns} exited before it answered`);
-        const ping = [
-          'netns',
-          'exec',
-          place.netns,
-          'redis-cli',
-          '-h',
-          place.address,
-          '-p',
-          String(NAMESPACE_REDIS_PORT),
-          'ping',
-        ];
+        const ping = inPlace('redis-cli', '-h', place.address, '-p', port, 'ping');
         return (await runCommand('ip', ping).catch(() => '')).trim() === 'PONG';
       },
       { timeoutMs: 10_000, intervalMs: 50 },
