@@ -252,7 +252,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   // What the HTTP parser refuses gets the service's error format too, never an empty 400 or a reset.
   const { server, cap } = limitedHttpsServer(
     { key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback },
-    app,
+    app.listener,
     {
       limits,
       who: `Region ${options.region}`,
