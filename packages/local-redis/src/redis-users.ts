@@ -7,10 +7,17 @@ import { createHash, createHmac } from 'node:crypto';
  * `vo:throttle:…`, `vo:vault-index` and the purge queue's `{vo-purge}:…`; the control Redis's are
  * `vo:control:…`).
  */
-export type RedisUser = 'admin' | 'region' | 'replicator' | 'control' | 'exporter';
+export type RedisUser = 'admin' | 'region' | 'replicator' | 'control' | 'exporter' | 'replica';
 
 /** Every user, in the order the ACL file lists them. */
-export const REDIS_USERS: readonly RedisUser[] = ['admin', 'region', 'replicator', 'control', 'exporter'];
+export const REDIS_USERS: readonly RedisUser[] = [
+  'admin',
+  'region',
+  'replicator',
+  'control',
+  'exporter',
+  'replica',
+];
 
 // A region's own keys, on its own Redis: its vaults, throttling windows, the vault index, the purge
 // queue, and the results commits keep under their idempotency keys (`vo:commit:{<vault>}:<id>`).
@@ -59,6 +66,10 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+info',
     // The resync's snapshot is one read-only script: EVAL_RO, whose declared keys need read access only.
     '+eval_ro',
+    // On a cluster, the client reads the layout (which node serves which slot) and follows redirections.
+    '+cluster|slots',
+    '+cluster|info',
+    '+asking',
   ],
   // The control process: the failover state, lease, events, fault rules and transition jobs on the
   // control Redis; on a region's Redis it only reads the vault positions, to count a failover's RPO.
@@ -76,6 +87,9 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+latency|latest',
     '+latency|histogram',
   ],
+  // A cluster node's replica, on its master: the replication handshake and stream, nothing else. Its
+  // password is in each node's secrets file (`masteruser`/`masterauth`), since any node may become a replica.
+  replica: ['-@all', '+psync', '+replconf', '+ping'],
 };
 
 /** The password of `user`: an HMAC of the deployment's secret, so one user's never gives another's. */

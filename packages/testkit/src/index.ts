@@ -1,6 +1,7 @@
 // Test helpers shared by the packages' tests and the end-to-end tests: waiting on conditions with a
 // deadline, a manual clock, test Redis servers, temporary directories. Test-only: no product code imports
 // it. Per-test cleanup is `@vaultover/testkit/cleanup`, apart, because importing it registers a hook.
+export { anonymousRedisReply } from './anonymous-redis-reply.ts';
 export { bearerCall } from './bearer-call.ts';
 export { closedPort } from './closed-port.ts';
 export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from './fuzz-parameters.ts';

@@ -36,6 +36,12 @@ function fakeRedis(events: string[]): RedisProvider {
       events.push(`redis restart ${name}`);
       return fakeInstance(name, 7000, 999);
     },
+    stopClusterNode: async (name) => {
+      throw new Error(`${name} is no cluster`);
+    },
+    restartClusterNode: async (name) => {
+      throw new Error(`${name} is no cluster`);
+    },
     async stop() {
       events.push('redis stop');
     },
