@@ -2,6 +2,7 @@
 // `redis-cluster://` URL and a `Redis` otherwise, the URL form itself, and SCAN on either. Apart from
 // the package's main entry because it loads ioredis, which most importers of foundation never need.
 export {
+  asServerClient,
   createRedisClient,
   createServerRedisClient,
   duplicateRedisClient,

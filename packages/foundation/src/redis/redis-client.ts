@@ -51,6 +51,17 @@ export function createServerRedisClient(url: string, what: string, options: Redi
   return new Redis(target.url, options);
 }
 
+/**
+ * `client` as one server's, for code that reads one server only: `RedisClusterUnsupported` naming `what`
+ * when it is a cluster's.
+ */
+export function asServerClient(client: RedisClient, what: string): Redis {
+  if (isRedisCluster(client)) {
+    throw new RedisClusterUnsupportedError(`${what} does not work on a Redis Cluster yet`);
+  }
+  return client;
+}
+
 /** Whether `client` is a cluster's. */
 export function isRedisCluster(client: RedisClient): client is Cluster {
   return client instanceof Cluster;

@@ -1,6 +1,7 @@
+import { createServerRedisClient } from '@vaultover/foundation/redis';
 import { digestAll, Replicator } from '@vaultover/replication';
 import { VAULT_INDEX_KEY } from '@vaultover/vault';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RegionMetrics } from '../region-metrics.ts';
 import type { NodeReplication, NodeReplicationStatus } from './node-replication.ts';
@@ -31,7 +32,16 @@ export class SecondaryReplication implements NodeReplication {
   constructor(options: SecondaryReplicationOptions) {
     this.#options = options;
     const { region, metrics, logger, primaryRedisUrl } = options;
-    this.#redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 2000 });
+    // The replicator reads and writes one server for now (one XREAD over every vault's stream, SCANs):
+    // a cluster store is refused here, with a clear error, until it reads a cluster.
+    this.#redis = createServerRedisClient(
+      options.redisUrl,
+      "a secondary's store, which the replicator writes,",
+      {
+        maxRetriesPerRequest: 2,
+        connectTimeout: 2000,
+      },
+    );
     this.#redis.on('error', () => metrics.redisErrors.inc());
     if (primaryRedisUrl === undefined) return;
     const replicator = new Replicator({
@@ -39,7 +49,7 @@ export class SecondaryReplication implements NodeReplication {
       // A fresh client per connection, failing fast: the replicator owns reconnection (with back-off),
       // and a client retrying on its own would hide a partition behind its queue.
       primary: () =>
-        new Redis(primaryRedisUrl, {
+        createServerRedisClient(primaryRedisUrl, "the primary's store, which the replicator reads,", {
           maxRetriesPerRequest: 1,
           retryStrategy: () => null,
           connectTimeout: 2000,
