@@ -10,10 +10,13 @@ export function slotOf(key: string): number {
 
 /** One node of a cluster as the cluster sees it now (`CLUSTER NODES`). */
 export interface ClusterNodeState {
+  readonly id: string;
   readonly port: number;
   readonly role: 'master' | 'replica';
   /** The others count it failed (`fail`), or this node suspects it (`fail?`). */
   readonly failing: boolean;
+  /** A replica's master's id. */
+  readonly masterId: string | undefined;
   /** The slot ranges it serves (masters), inclusive. */
   readonly slots: readonly (readonly [number, number])[];
 }
@@ -23,6 +26,8 @@ export interface ClusterLayout {
   readonly nodes: readonly ClusterNodeState[];
   /** The live master serving `key`'s slot, if one does. */
   masterOf(key: string): ClusterNodeState | undefined;
+  /** A live replica of that master, if it has one. */
+  replicaOf(key: string): ClusterNodeState | undefined;
 }
 
 /** Reads `CLUSTER NODES` lines: `<id> <host:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slots…>`. */
@@ -31,10 +36,12 @@ export function parseClusterNodes(text: string): ClusterNodeState[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => {
-      const [, address = '', flags = '', , , , , , ...slots] = line.trim().split(' ');
+      const [id = '', address = '', flags = '', master = '-', , , , , ...slots] = line.trim().split(' ');
       const flagSet = new Set(flags.split(','));
       return {
+        id,
         port: Number(address.split('@')[0]?.split(':').pop()),
+        masterId: master === '-' ? undefined : master,
         role: flagSet.has('master') ? ('master' as const) : ('replica' as const),
         failing: flagSet.has('fail') || flagSet.has('fail?'),
         slots: slots
@@ -60,14 +67,19 @@ export async function readClusterLayout(url: string): Promise<ClusterLayout> {
       const nodes = await withClusterNode(node.toString(), async (client) =>
         parseClusterNodes(String(await client.call('cluster', 'nodes'))),
       );
+      const masterOf = (key: string) => {
+        const slot = slotOf(key);
+        return nodes.find(
+          (n) =>
+            n.role === 'master' && !n.failing && n.slots.some(([from, to]) => slot >= from && slot <= to),
+        );
+      };
       return {
         nodes,
-        masterOf: (key) => {
-          const slot = slotOf(key);
-          return nodes.find(
-            (n) =>
-              n.role === 'master' && !n.failing && n.slots.some(([from, to]) => slot >= from && slot <= to),
-          );
+        masterOf,
+        replicaOf: (key) => {
+          const master = masterOf(key);
+          return nodes.find((n) => n.role === 'replica' && !n.failing && n.masterId === master?.id);
         },
       };
     } catch (error) {

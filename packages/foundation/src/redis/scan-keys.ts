@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { isRedisCluster, type RedisClient } from './redis-client.ts';
 
 const SCAN_COUNT = 1000;
@@ -9,7 +9,7 @@ const SCAN_COUNT = 1000;
  * Like SCAN, a key may come twice, and a key written meanwhile may or may not come.
  */
 export async function* scanKeys(client: RedisClient, pattern: string): AsyncGenerator<string[]> {
-  const nodes: readonly Redis[] = isRedisCluster(client) ? client.nodes('master') : [client];
+  const nodes: readonly Redis[] = isRedisCluster(client) ? await mastersOf(client) : [client];
   for (const node of nodes) {
     let cursor = '0';
     do {
@@ -18,4 +18,13 @@ export async function* scanKeys(client: RedisClient, pattern: string): AsyncGene
       cursor = next;
     } while (cursor !== '0');
   }
+}
+
+/**
+ * The masters a cluster client knows: none before it has read the layout, so a client not yet ready is
+ * first made to (a PING waits for it, as every command does).
+ */
+async function mastersOf(cluster: Cluster): Promise<Redis[]> {
+  if (cluster.status !== 'ready') await cluster.ping();
+  return cluster.nodes('master');
 }
