@@ -1,4 +1,4 @@
-import { parseRedisUrl } from '@vaultover/foundation/redis';
+import { nodeUrl, parseRedisUrl } from '@vaultover/foundation/redis';
 import calculateSlot from 'cluster-key-slot';
 import { withClusterNode } from './cluster-node.ts';
 import { RedisConfigError } from './errors.ts';
@@ -60,11 +60,8 @@ export async function readClusterLayout(url: string): Promise<ClusterLayout> {
   if (target.kind !== 'cluster') throw new RedisConfigError('readClusterLayout needs a redis-cluster:// URL');
   const failures: unknown[] = [];
   for (const seed of target.seeds) {
-    const node = new URL(`redis://${seed.host.includes(':') ? `[${seed.host}]` : seed.host}:${seed.port}`);
-    node.username = target.username ?? '';
-    node.password = target.password ?? '';
     try {
-      const nodes = await withClusterNode(node.toString(), async (client) =>
+      const nodes = await withClusterNode(nodeUrl(seed, target), async (client) =>
         parseClusterNodes(String(await client.call('cluster', 'nodes'))),
       );
       const masterOf = (key: string) => {

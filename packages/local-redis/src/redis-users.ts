@@ -74,8 +74,8 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
   // The control process: the failover state, lease, events, fault rules and transition jobs on the
   // control Redis; on a region's Redis it only reads the vault positions, to count a failover's RPO.
   control: ['~vo:control:*', '%R~vo:vault-index', '%R~vo:{*}:pos', '&vo:control:*', ...APPLICATION_COMMANDS],
-  // prometheus-redis-exporter: INFO and the read-only diagnostics it scrapes; started with
-  // `--config-command=-`, so it never asks for CONFIG.
+  // prometheus-redis-exporter: INFO and the read-only diagnostics it scrapes (CLUSTER INFO on a cluster
+  // node); started with `--config-command=-`, so it never asks for CONFIG.
   exporter: [
     '-@all',
     '+info',
@@ -86,6 +86,7 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+slowlog|len',
     '+latency|latest',
     '+latency|histogram',
+    '+cluster|info',
   ],
   // A cluster node's replica, on its master: the replication handshake and stream, nothing else. Its
   // password is in each node's secrets file (`masteruser`/`masterauth`), since any node may become a replica.

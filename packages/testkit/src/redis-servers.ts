@@ -1,5 +1,5 @@
 import type { RedisClient } from '@vaultover/foundation/redis';
-import type { ClusterLayout, RedisInstance, RedisProvider } from '@vaultover/local-redis';
+import type { ClusterLayout, RedisInstance, RedisProvider, RedisUser } from '@vaultover/local-redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { pollUntil } from './poll.ts';
@@ -37,6 +37,8 @@ export interface TestRedis {
    * scratch data); closed by stop(). One server only: a cluster has one database and needs storeClient().
    */
   client(db?: number): Redis;
+  /** The URL as one of the deployment's users (RedisInstance.urlAs): an embedded Redis's own ACL user. */
+  urlAs(user: RedisUser): string;
   /** A new client of this Redis, one server or a cluster (what a region node's store client is); closed by stop(). */
   storeClient(): RedisClient;
   /** Present when this Redis is a cluster: crash and restart its nodes. */
@@ -118,6 +120,7 @@ export async function startTestRedis(name: string, options: TestRedisOptions = {
         }),
       );
     },
+    urlAs: (user) => (provider.kind === 'external' ? url : instance.urlAs(user)),
     storeClient: () => track(createRedisClient(url, { maxRetriesPerRequest: 2 })),
     cluster: instance.nodes ? testCluster(provider, instance, modules.readClusterLayout) : undefined,
     async stop() {

@@ -1,3 +1,4 @@
+import { isClusterUrl } from '@vaultover/foundation/redis';
 import type { z } from 'zod';
 import { cut } from './format-issues.ts';
 
@@ -108,6 +109,13 @@ function checkRedis({ redis, regions }: Checked, ctx: Context): void {
       code: 'custom',
       path: ['redis', 'urls', 'control'],
       message: 'expected a URL for the control Redis',
+    });
+  } else if (isClusterUrl(redis.urls.control)) {
+    // Its scripts span the failover state, the lease and the events: keys of no common cluster slot.
+    ctx.addIssue({
+      code: 'custom',
+      path: ['redis', 'urls', 'control'],
+      message: 'expected one Redis server (redis://): the control Redis cannot be a cluster',
     });
   }
 }

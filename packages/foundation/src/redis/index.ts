@@ -20,6 +20,7 @@ export {
   CLUSTER_SCHEME,
   clusterUrl,
   isClusterUrl,
+  nodeUrl,
   parseRedisUrl,
   type RedisNodeAddress,
   type RedisTarget,

@@ -79,6 +79,17 @@ export function clusterUrl(seeds: readonly RedisNodeAddress[]): string {
     .replaceAll('%5D', ']');
 }
 
+/** The `redis://` URL of one node of a cluster, with the cluster's credentials: to ask that node about itself. */
+export function nodeUrl(
+  node: RedisNodeAddress,
+  credentials: { username?: string | undefined; password?: string | undefined } = {},
+): string {
+  const url = new URL(`redis://${authority(node)}`);
+  url.username = credentials.username ?? '';
+  url.password = credentials.password ?? '';
+  return url.toString();
+}
+
 function parseNode(node: string): RedisNodeAddress {
   const colon = node.lastIndexOf(':');
   if (colon <= 0) throw new RedisUrlError(`a cluster node "${node.slice(0, 60)}" is not host:port`);

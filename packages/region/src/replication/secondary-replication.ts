@@ -36,7 +36,7 @@ export class SecondaryReplication implements NodeReplication {
     // a cluster store is refused here, with a clear error, until it reads a cluster.
     this.#redis = createServerRedisClient(
       options.redisUrl,
-      "a secondary's store, which the replicator writes,",
+      "a secondary's store (replication does not write a cluster yet)",
       {
         maxRetriesPerRequest: 2,
         connectTimeout: 2000,
@@ -49,11 +49,15 @@ export class SecondaryReplication implements NodeReplication {
       // A fresh client per connection, failing fast: the replicator owns reconnection (with back-off),
       // and a client retrying on its own would hide a partition behind its queue.
       primary: () =>
-        createServerRedisClient(primaryRedisUrl, "the primary's store, which the replicator reads,", {
-          maxRetriesPerRequest: 1,
-          retryStrategy: () => null,
-          connectTimeout: 2000,
-        }),
+        createServerRedisClient(
+          primaryRedisUrl,
+          "the primary's store (replication does not read a cluster yet)",
+          {
+            maxRetriesPerRequest: 1,
+            retryStrategy: () => null,
+            connectTimeout: 2000,
+          },
+        ),
       secondary: this.#redis,
     });
     replicator.on('applied', ({ applied, lagMs }) => {
