@@ -9,7 +9,7 @@ import { seededRandom } from '@vaultover/foundation';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { createRedisProvider, type RedisInstance, type RedisProvider } from '@vaultover/local-redis';
 import { checkpointKey } from '@vaultover/replication';
-import { eventually, pollUntil, redisUrlThrough } from '@vaultover/testkit';
+import { clusteredStores, eventually, pollUntil, redisUrlThrough } from '@vaultover/testkit';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,8 +65,9 @@ let officer: VaultoverCredential;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vaultover-crash-'));
-  redis = createRedisProvider({ kind: 'embedded', durability: 'aof-always' });
-  const [primaryRedis, secondaryRedis] = await redis.start([PRIMARY, SECONDARY]);
+  // Clustered stores in the cluster pass: a crash of one of them is then a crash of all six nodes.
+  redis = createRedisProvider({ kind: clusteredStores() ? 'cluster' : 'embedded', durability: 'aof-always' });
+  const [primaryRedis, secondaryRedis] = await redis.start([PRIMARY, SECONDARY], { stores: true });
   if (!primaryRedis || !secondaryRedis) throw new Error('the Redis provider started no instance');
   redisOf = { [PRIMARY]: primaryRedis, [SECONDARY]: secondaryRedis };
   proxy = new LinkProxy({

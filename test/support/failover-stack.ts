@@ -100,8 +100,8 @@ export async function startFailoverStack(options: FailoverStackOptions = {}): Pr
   };
   try {
     const started = await Promise.allSettled([
-      startTestRedis(PRIMARY, { externalDb: 7 }),
-      startTestRedis(SECONDARY, { externalDb: 10 }),
+      startTestRedis(PRIMARY, { externalDb: 7, store: true }),
+      startTestRedis(SECONDARY, { externalDb: 10, store: true }),
       startTestRedis('control', { externalDb: 6 }),
     ]);
     for (const result of started) if (result.status === 'fulfilled') cleanups.push(() => result.value.stop());

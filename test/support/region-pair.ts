@@ -34,8 +34,8 @@ export async function startRegionPair(
   const logger = options.logger ?? pino({ level: 'silent' });
   const masterKey = randomBytes(32).toString('base64');
   const [primaryRedis, secondaryRedis] = await Promise.all([
-    startTestRedis(PRIMARY, { externalDb: 7 }),
-    startTestRedis(SECONDARY, { externalDb: 10 }),
+    startTestRedis(PRIMARY, { externalDb: 7, store: true }),
+    startTestRedis(SECONDARY, { externalDb: 10, store: true }),
   ]);
   const upstream = new URL(primaryRedis.url);
   const proxy = new LinkProxy({

@@ -9,6 +9,8 @@ export { ManualClock } from './manual-clock.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';
 export {
+  clusteredStores,
+  deploymentRedisMode,
   type FileRedis,
   redisForFile,
   startTestRedis,

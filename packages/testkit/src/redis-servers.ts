@@ -88,6 +88,22 @@ export interface TestRedisOptions {
 }
 
 /**
+ * Whether this run's region stores are Redis Clusters: VAULTOVER_REDIS=cluster, the pass of the replication
+ * and failover suites against clustered stores (vitest.cluster.config.ts).
+ */
+export function clusteredStores(): boolean {
+  return process.env.VAULTOVER_REDIS?.trim() === 'cluster';
+}
+
+/**
+ * The VAULTOVER_REDIS a test gives the `vaultover up` it starts: embedded (never a shared external Redis,
+ * where two deployments' failover states would collide), with clustered stores in the cluster pass.
+ */
+export function deploymentRedisMode(): 'embedded' | 'cluster' {
+  return clusteredStores() ? 'cluster' : 'embedded';
+}
+
+/**
  * Starts this file's Redis with createRedisProvider, which honours VAULTOVER_REDIS
  * (embedded by default: a redis-server child on a free port, gone after stop()); a store under
  * VAULTOVER_REDIS=cluster, or one asked for as a cluster, is an embedded Redis Cluster.
@@ -95,8 +111,7 @@ export interface TestRedisOptions {
 export async function startTestRedis(name: string, options: TestRedisOptions = {}): Promise<TestRedis> {
   const modules = await redisModules();
   const { createRedisProvider, createRedisClient, createServerRedisClient } = modules;
-  const clustered =
-    options.cluster === true || (options.store === true && process.env.VAULTOVER_REDIS?.trim() === 'cluster');
+  const clustered = options.cluster === true || (options.store === true && clusteredStores());
   const provider = clustered
     ? createRedisProvider({ kind: 'cluster' })
     : createRedisProvider(options.externalDb === undefined ? { kind: 'embedded' } : undefined);

@@ -1,4 +1,5 @@
-import { isClusterUrl } from '@vaultover/foundation/redis';
+// The URL form alone: the config is read by light commands (`vaultover token`), which need no Redis client.
+import { isClusterUrl } from '@vaultover/foundation/redis-url';
 import type { z } from 'zod';
 import { cut } from './format-issues.ts';
 
