@@ -39,7 +39,7 @@ export default defineConfig({
     ...base.test,
     include: CLUSTER_PASS,
     env: { VAULTOVER_REDIS: 'cluster' },
-    // A cluster takes 2–4 s to form here, and a failover stack starts two of them.
+    // A cluster takes 2–3.5 s to form here, and a failover stack starts two of them.
     hookTimeout: 60_000,
   },
 });

@@ -99,7 +99,7 @@ export interface RedisProviderOptions {
   /**
    * Kind `cluster` only: how long a cluster node may not answer before the others count it failed and
    * promote its replica (`cluster-node-timeout`). Default 3000: a crashed master's replica takes over in
-   * about 4 s, while a node stalled by a busy machine for a second or two is not failed over.
+   * 5–6 s, while a node stalled by a busy machine for a second or two is not failed over.
    */
   clusterNodeTimeoutMs?: number;
   /** Embedded only: where each instance's temp data dir is created. Default os.tmpdir(). */
