@@ -14,6 +14,9 @@ import {
 // A region store as a Redis Cluster: six redis-server children (three masters, one replica each) with
 // the deployment's users on every node, which survive the crash of one master.
 
+/** A start, a promotion (5–6 s here, up to 20 s allowed) and a restart, on a machine a whole test run keeps busy. */
+const FAILOVER_TEST_TIMEOUT_MS = 90_000;
+
 async function clusterProvider(durability: RedisDurability = 'none') {
   const base = await tempDir('vaultover-cluster-');
   const provider = createRedisProvider({ kind: 'cluster', baseDir: base.path, durability });
@@ -80,40 +83,44 @@ describe('embedded Redis Cluster', () => {
     expect(await readdir(baseDir)).toEqual([]);
   });
 
-  it("promotes a killed master's replica, which kept what it acknowledged; the master comes back as a replica", async () => {
-    const { provider } = await clusterProvider();
-    const store = await startStore(provider);
-    const client = clientOf(store.url);
-    const key = 'vo:{crash}:pos';
-    await writeReplicated(client, key, 'before the crash');
-    const before = await readClusterLayout(store.url);
-    const master = before.masterOf(key);
-    if (!master) throw new Error('no master serves the key');
+  it(
+    "promotes a killed master's replica, which kept what it acknowledged; the master comes back as a replica",
+    async () => {
+      const { provider } = await clusterProvider();
+      const store = await startStore(provider);
+      const client = clientOf(store.url);
+      const key = 'vo:{crash}:pos';
+      await writeReplicated(client, key, 'before the crash');
+      const before = await readClusterLayout(store.url);
+      const master = before.masterOf(key);
+      if (!master) throw new Error('no master serves the key');
 
-    await provider.stopClusterNode('westeurope', master.port, 'SIGKILL');
-    await pollUntil(
-      "the master's replica is promoted",
-      async () => {
-        const now = await readClusterLayout(store.url);
-        const serving = now.masterOf(key);
-        return serving !== undefined && serving.port !== master.port;
-      },
-      { timeoutMs: 20_000, intervalMs: 100 },
-    );
-    expect(await client.get(key)).toBe('before the crash');
-    await writeReplicated(client, key, 'after the promotion').catch(() => {
-      // The promoted master has no replica until the old one is back: WAIT 1 times out, which is the point.
-    });
+      await provider.stopClusterNode('westeurope', master.port, 'SIGKILL');
+      await pollUntil(
+        "the master's replica is promoted",
+        async () => {
+          const now = await readClusterLayout(store.url);
+          const serving = now.masterOf(key);
+          return serving !== undefined && serving.port !== master.port;
+        },
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
+      expect(await client.get(key)).toBe('before the crash');
+      await writeReplicated(client, key, 'after the promotion').catch(() => {
+        // The promoted master has no replica until the old one is back: WAIT 1 times out, which is the point.
+      });
 
-    const restarted = await provider.restartClusterNode('westeurope', master.port);
-    expect(restarted.nodes?.find((node) => node.port === master.port)?.pid).not.toBe(
-      store.nodes?.find((node) => node.port === master.port)?.pid,
-    );
-    const after = await readClusterLayout(store.url);
-    expect(after.nodes.find((node) => node.port === master.port)?.role).toBe('replica');
-    await writeReplicated(client, key, 'replicated again');
-    expect(await client.get(key)).toBe('replicated again');
-  });
+      const restarted = await provider.restartClusterNode('westeurope', master.port);
+      expect(restarted.nodes?.find((node) => node.port === master.port)?.pid).not.toBe(
+        store.nodes?.find((node) => node.port === master.port)?.pid,
+      );
+      const after = await readClusterLayout(store.url);
+      expect(after.nodes.find((node) => node.port === master.port)?.role).toBe('replica');
+      await writeReplicated(client, key, 'replicated again');
+      expect(await client.get(key)).toBe('replicated again');
+    },
+    FAILOVER_TEST_TIMEOUT_MS,
+  );
 
   it('stops and restarts a whole cluster on the same ports, keeping its data with an AOF', async () => {
     const { provider } = await clusterProvider('aof-everysec');
