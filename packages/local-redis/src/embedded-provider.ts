@@ -194,10 +194,10 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
     const found = runningAs(name);
     if (found.kind === 'cluster') return found.cluster.stopAll(signal);
     const { entry } = found;
-    const process = entry.process;
+    const stopping = entry.process;
     entry.process = null;
-    await process?.stop(signal);
-    if (process) options.logger?.info(`redis '${name}' stopped (${signal})`);
+    await stopping?.stop(signal);
+    if (stopping) options.logger?.info(`redis '${name}' stopped (${signal})`);
   }
 
   async function stopAndForget(name: string): Promise<void> {
