@@ -143,6 +143,9 @@ vo_ensure_apt_package() {
 vo_ensure_redis() {
   vo_ensure_apt_package redis-server redis-server 'Redis for the regions; about 10 s' \
     'macOS: brew install redis; elsewhere: Redis 7 or newer from your package manager'
+  # redis-cli creates the embedded Redis Clusters (--redis cluster); Debian's redis-server pulls it in.
+  vo_ensure_apt_package redis-cli redis-tools 'redis-cli, which creates the embedded Redis Clusters; a few seconds' \
+    'macOS: brew install redis'
 }
 
 # The browser the tests open report.html in, through playwright-core, which never downloads one: the

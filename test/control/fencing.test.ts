@@ -145,7 +145,7 @@ describe('fencing under a partition between the primary and the control Redis', 
     expect(lastAcknowledgedSend).toBeLessThanOrEqual(firstRefusedSend);
     expect(stack.primaryNode().mode.writable).toBe(false);
     // Refused means not applied either: none of the refused names reached the primary's Redis.
-    const primaryRedis = stack.redis.primary.client();
+    const primaryRedis = stack.redis.primary.storeClient();
     const stored = await Promise.all(
       refused.map((r) => primaryRedis.exists(`vo:{vaultover}:o:secret:${r.name}`)),
     );
@@ -185,7 +185,7 @@ describe('fencing under a partition between the primary and the control Redis', 
     expect(epochOf(gatewayRead)).toBeGreaterThan(0);
     expect(epochOf(read)).toBeGreaterThan(epochOf(gatewayRead));
     // Replication resumed: the secondary applies the new write.
-    const secondaryRedis = stack.redis.secondary.client();
+    const secondaryRedis = stack.redis.secondary.storeClient();
     await eventually(async () =>
       expect(await secondaryRedis.exists('vo:{vaultover}:o:secret:fence-after-failback')).toBe(1),
     );

@@ -1,6 +1,6 @@
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { eventually, pollUntil } from '@vaultover/testkit';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAST_POLL } from '../support/certificate-clients.ts';
 import { shiftTime } from '../support/clients.ts';
@@ -23,8 +23,8 @@ const OBJECT_KEY = `vo:{${DEFAULT_VAULT}}:o:secret:${SECRET}`;
 const DELETED_SET = `vo:{${DEFAULT_VAULT}}:d:secret`;
 
 let stack: FailoverStack;
-let primaryRedis: Redis;
-let secondaryRedis: Redis;
+let primaryRedis: RedisClient;
+let secondaryRedis: RedisClient;
 let purgeQueue: Queue;
 
 beforeAll(async () => {
@@ -33,8 +33,8 @@ beforeAll(async () => {
     vaults: [{ name: DEFAULT_VAULT, retentionDays: 7 }],
     failover: { autoFailback: false },
   });
-  primaryRedis = stack.redis.primary.client();
-  secondaryRedis = stack.redis.secondary.client();
+  primaryRedis = stack.redis.primary.storeClient();
+  secondaryRedis = stack.redis.secondary.storeClient();
   // The primary node's purge queue (PurgeScheduler's defaults), to see the job's state.
   purgeQueue = new Queue('purge', { connection: { url: stack.redis.primary.url }, prefix: '{vo-purge}' });
 });
@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 /** Whether the soft-deleted secret is still there (deleted, not purged) in a region's Redis. */
-async function stillDeleted(redis: Redis): Promise<boolean> {
+async function stillDeleted(redis: RedisClient): Promise<boolean> {
   const [inDeletedSet, object] = await Promise.all([
     redis.zscore(DELETED_SET, SECRET),
     redis.exists(OBJECT_KEY),

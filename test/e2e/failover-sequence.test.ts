@@ -7,7 +7,7 @@ import { VaultoverCredential } from '@vaultover/auth';
 import type { Endpoints } from '@vaultover/cli';
 import { type CliProcess, startCli } from '@vaultover/cli/test-support';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
-import { bearerCall, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { bearerCall, deploymentRedisMode, eventually, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A failover and failback, the whole story as a client sees it: `vaultover up` (real processes, real
@@ -188,7 +188,7 @@ function phases(
 
 describe('a crash of the primary under load, as the SDK sees it through the global endpoint', () => {
   it('goes writes OK → failures → read-only → failures → all OK, within the configured timings', async () => {
-    up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
+    up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: deploymentRedisMode() });
     const line = await up.waitForLine('vaultover ready ', 30_000);
     const endpoints = JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
     const ca = await readFile(endpoints.caFile, 'utf8');

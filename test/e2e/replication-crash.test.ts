@@ -6,12 +6,17 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { VaultoverCredential } from '@vaultover/auth';
 import { seededRandom } from '@vaultover/foundation';
+import {
+  createRedisClient,
+  type RedisClient,
+  redisNodesOf,
+  redisUrlThrough,
+} from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { createRedisProvider, type RedisInstance, type RedisProvider } from '@vaultover/local-redis';
 import { checkpointKey } from '@vaultover/replication';
-import { eventually, pollUntil, redisUrlThrough } from '@vaultover/testkit';
+import { clusteredStores, eventually, pollUntil } from '@vaultover/testkit';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   freePorts,
@@ -65,13 +70,14 @@ let officer: VaultoverCredential;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vaultover-crash-'));
-  redis = createRedisProvider({ kind: 'embedded', durability: 'aof-always' });
-  const [primaryRedis, secondaryRedis] = await redis.start([PRIMARY, SECONDARY]);
+  // Clustered stores in the cluster pass: a crash of one of them is then a crash of all six nodes.
+  redis = createRedisProvider({ kind: clusteredStores() ? 'cluster' : 'embedded', durability: 'aof-always' });
+  const [primaryRedis, secondaryRedis] = await redis.start([PRIMARY, SECONDARY], { stores: true });
   if (!primaryRedis || !secondaryRedis) throw new Error('the Redis provider started no instance');
   redisOf = { [PRIMARY]: primaryRedis, [SECONDARY]: secondaryRedis };
   proxy = new LinkProxy({
     name: `${PRIMARY}-to-${SECONDARY}`,
-    upstream: `${primaryRedis.host}:${primaryRedis.port}`,
+    upstream: redisNodesOf(primaryRedis.url),
   });
   await proxy.start();
   const [primaryPort = 0, secondaryPort = 0] = await freePorts(2);
@@ -95,7 +101,7 @@ beforeAll(async () => {
     role: 'secondary',
     port: secondaryPort,
     redis: secondaryRedis,
-    replication: { primaryRedisUrl: redisUrlThrough(primaryRedis.urlAs('replicator'), proxy.listenPort) },
+    replication: { primaryRedisUrl: redisUrlThrough(primaryRedis.urlAs('replicator'), proxy.routes) },
   });
   // Both regions run on the one data directory, as under `vaultover up`: one CA, one token key.
   ca = await readFile(primary.caFile, 'utf8');
@@ -234,11 +240,11 @@ class Load {
 class CheckpointWatch {
   readonly samples: number[] = [];
   #stopped = false;
-  readonly #client: Redis;
+  readonly #client: RedisClient;
   readonly #loop: Promise<void>;
 
   constructor(url: string) {
-    this.#client = new Redis(url, {
+    this.#client = createRedisClient(url, {
       maxRetriesPerRequest: 0,
       enableOfflineQueue: false,
       retryStrategy: () => 50,
@@ -387,8 +393,10 @@ describe('crash safety of replication between region processes', () => {
       const deleted = [...actual.values()].filter((outcome) => outcome === 'deleted').length;
       expect(live).toBeGreaterThan(0);
       expect(deleted).toBeGreaterThan(0);
-      const secondaryRedis = new Redis(redisOf[SECONDARY]?.url as string, { maxRetriesPerRequest: 2 });
-      const primaryRedis = new Redis(redisOf[PRIMARY]?.url as string, { maxRetriesPerRequest: 2 });
+      const secondaryRedis = createRedisClient(redisOf[SECONDARY]?.url as string, {
+        maxRetriesPerRequest: 2,
+      });
+      const primaryRedis = createRedisClient(redisOf[PRIMARY]?.url as string, { maxRetriesPerRequest: 2 });
       try {
         expect(await secondaryRedis.zcard(`${vaultPrefix(VAULT)}i:secret`)).toBe(live);
         expect(await secondaryRedis.zcard(`${vaultPrefix(VAULT)}d:secret`)).toBe(deleted);

@@ -7,7 +7,7 @@ import type { Endpoints } from '@vaultover/cli';
 import { type CliProcess, startCli } from '@vaultover/cli/test-support';
 import type { ControlEvent, ControlStatus } from '@vaultover/control';
 import { redisUrlFromEndpoints } from '@vaultover/local-redis';
-import { bearerCall, isProcessAlive, pollUntil } from '@vaultover/testkit';
+import { bearerCall, deploymentRedisMode, isProcessAlive, pollUntil } from '@vaultover/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -97,7 +97,7 @@ function moverOf(
 
 describe('two control processes over one deployment', () => {
   it('fail over once, and a transition whose runner is killed mid-window is finished once by the other', async () => {
-    up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
+    up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: deploymentRedisMode() });
     const line = await up.waitForLine('vaultover ready ', 30_000);
     const endpoints = JSON.parse(line.slice('vaultover ready '.length)) as Endpoints;
     const ca = await readFile(endpoints.caFile, 'utf8');

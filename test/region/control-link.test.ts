@@ -1,7 +1,8 @@
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { type FailoverState, FailoverStore } from '@vaultover/control';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, secretClient } from '../support/clients.ts';
@@ -24,14 +25,13 @@ beforeAll(async () => {
   control = await startTestRedis('control', { externalDb: 6 });
   controlClient = control.client();
   await controlClient.del(CONTROL_KEYS.failover, CONTROL_KEYS.lease);
-  const upstream = new URL(control.url);
-  proxy = new LinkProxy({ name: 'control', upstream: `${upstream.hostname}:${upstream.port}` });
+  proxy = new LinkProxy({ name: 'control', upstream: redisNodesOf(control.url) });
   await proxy.start();
   region = await startTestRegion({
     externalDb: 3,
     region: REGION,
     node: {
-      control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), leaseMs: LEASE_MS },
+      control: { redisUrl: redisUrlThrough(control.url, proxy.routes), leaseMs: LEASE_MS },
     },
   });
 });

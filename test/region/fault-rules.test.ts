@@ -12,16 +12,10 @@ import {
   THROTTLED_BODY,
 } from '@vaultover/contract';
 import { FailoverStore } from '@vaultover/control';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { startRegionNode } from '@vaultover/region';
-import {
-  eventually,
-  ManualClock,
-  pollUntil,
-  redisUrlThrough,
-  startTestRedis,
-  type TestRedis,
-} from '@vaultover/testkit';
+import { eventually, ManualClock, pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -50,9 +44,8 @@ beforeAll(async () => {
   // Its own embedded server: the single failover record cannot be shared with other files.
   control = await startTestRedis('fault-control');
   controlClient = control.client();
-  const upstream = new URL(control.url);
   // Between the node and the control Redis, so a test can make the control Redis stop answering.
-  proxy = new LinkProxy({ name: 'control', upstream: `${upstream.hostname}:${upstream.port}` });
+  proxy = new LinkProxy({ name: 'control', upstream: redisNodesOf(control.url) });
   await proxy.start();
   await new FailoverStore(controlClient).ensure(normalState(1, REGION));
   clock = new ManualClock(Date.now());
@@ -61,7 +54,7 @@ beforeAll(async () => {
     externalDb: 3,
     region: REGION,
     extraVaults: [{ name: OTHER_VAULT }],
-    node: { control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), faultClock: clock } },
+    node: { control: { redisUrl: redisUrlThrough(control.url, proxy.routes), faultClock: clock } },
   });
   await eventually(() => expect(region.node.mode.writable).toBe(true));
   await secretClient(region, 'officer').setSecret('fr-read', 'value');
@@ -461,7 +454,7 @@ async function restartedRegion(): Promise<TestRegion> {
     defaultVault: 'vaultover',
     principals: DEFAULT_PRINCIPALS,
     logger: pino({ level: 'silent' }),
-    control: { redisUrl: redisUrlThrough(control.url, proxy.listenPort), faultClock: clock },
+    control: { redisUrl: redisUrlThrough(control.url, proxy.routes), faultClock: clock },
   });
   return {
     ...previous,

@@ -1,7 +1,7 @@
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { ackKey, checkpointKey } from '@vaultover/replication';
 import { eventually, pollUntil } from '@vaultover/testkit';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { opensslCertificate } from '../support/certificate-files.ts';
@@ -73,7 +73,7 @@ function stored(dump: KeyDump): StoredKey {
  * Returns the bookkeeping keys it left out too, so that a test can check the exclusions name real keys.
  */
 async function storedState(
-  redis: Redis,
+  redis: RedisClient,
   vault: string,
 ): Promise<{ state: Map<string, StoredKey>; excluded: string[] }> {
   const prefix = vaultPrefix(vault);
@@ -244,8 +244,8 @@ describe('mixed SDK operations at the primary', () => {
     // The streaming path did it all: no snapshot was needed.
     expect(await resyncsTotal(secondary)).toBe(0);
 
-    const primaryStored = await storedState(primary.redis.client(), DEFAULT_VAULT);
-    const secondaryRedis = secondary.redis.client();
+    const primaryStored = await storedState(primary.redis.storeClient(), DEFAULT_VAULT);
+    const secondaryRedis = secondary.redis.storeClient();
     const secondaryStored = await storedState(secondaryRedis, DEFAULT_VAULT);
     // The exclusions name real keys: the primary's log, counter and this secondary's acknowledgement;
     // the secondary's checkpoint and nothing else (it has no log or counter of its own).
@@ -308,8 +308,8 @@ describe('trimming while the secondary is partitioned', () => {
   it('forces a full resync that converges, with every secret written during the partition', async () => {
     const { primary, secondary, proxy } = pair;
     const secrets = secretClient(primary, 'admin');
-    const primaryRedis = primary.redis.client();
-    const secondaryRedis = secondary.redis.client();
+    const primaryRedis = primary.redis.storeClient();
+    const secondaryRedis = secondary.redis.storeClient();
     const log = logKeys(DEFAULT_VAULT);
     const checkpoint = async () =>
       Number((await secondaryRedis.hget(checkpointKey(DEFAULT_VAULT), 'position')) ?? 0);

@@ -112,7 +112,7 @@ describe('replication between two region nodes', () => {
 
   it('trims the primary streams below what the secondary acknowledged', async () => {
     await converged(pair, { intervalMs: 100 });
-    const redis = primary.redis.client();
+    const redis = primary.redis.storeClient();
     // Every entry is acknowledged, so the periodic trim (every 200 ms here) empties the stream.
     await eventually(async () => expect(await redis.xlen(logKeys(DEFAULT_VAULT).stream)).toBe(0), {
       timeoutMs: 10_000,

@@ -44,7 +44,7 @@ function setSecret(name: string, value: string) {
 
 /** The version the secondary's own Redis holds as the secret's latest, read directly. */
 async function secondaryHead(name: string): Promise<string | null> {
-  return secondary.redis.client().hget(`${vaultPrefix(DEFAULT_VAULT)}o:secret:${name}`, 'head');
+  return secondary.redis.storeClient().hget(`${vaultPrefix(DEFAULT_VAULT)}o:secret:${name}`, 'head');
 }
 
 function versionOf(json: unknown): string {

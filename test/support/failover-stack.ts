@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { type ControlProcess, type ControlStatus, startControl } from '@vaultover/control';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { type RegionNode, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
 import { rawRequest, secretClient } from './clients.ts';
@@ -100,8 +101,8 @@ export async function startFailoverStack(options: FailoverStackOptions = {}): Pr
   };
   try {
     const started = await Promise.allSettled([
-      startTestRedis(PRIMARY, { externalDb: 7 }),
-      startTestRedis(SECONDARY, { externalDb: 10 }),
+      startTestRedis(PRIMARY, { externalDb: 7, store: true }),
+      startTestRedis(SECONDARY, { externalDb: 10, store: true }),
       startTestRedis('control', { externalDb: 6 }),
     ]);
     for (const result of started) if (result.status === 'fulfilled') cleanups.push(() => result.value.stop());
@@ -290,8 +291,8 @@ export async function waitForState(
 }
 
 async function proxyTo(redisUrl: string, name: string): Promise<LinkProxy & { url: string }> {
-  const upstream = new URL(redisUrl);
-  const proxy = new LinkProxy({ name, upstream: `${upstream.hostname}:${upstream.port}` });
+  // Every node of a clustered store, each on a port of its own.
+  const proxy = new LinkProxy({ name, upstream: redisNodesOf(redisUrl) });
   await proxy.start();
-  return Object.assign(proxy, { url: redisUrlThrough(redisUrl, proxy.listenPort) });
+  return Object.assign(proxy, { url: redisUrlThrough(redisUrl, proxy.routes) });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 
 /** Everything stored under one key: its type and its content as raw bytes, in a canonical order. */
 export interface KeyDump {
@@ -10,14 +10,9 @@ export interface KeyDump {
 }
 
 /** Every key matching `match` (a SCAN glob), with its full content, sorted by key. */
-export async function dumpKeys(redis: Redis, match = '*'): Promise<KeyDump[]> {
+export async function dumpKeys(redis: RedisClient, match = '*'): Promise<KeyDump[]> {
   const keys = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', match, 'COUNT', 1000);
-    for (const key of batch) keys.add(key);
-    cursor = next;
-  } while (cursor !== '0');
+  for await (const batch of scanKeys(redis, match)) for (const key of batch) keys.add(key);
   const dumps: KeyDump[] = [];
   for (const key of [...keys].sort()) {
     const type = await redis.type(key);
@@ -26,7 +21,7 @@ export async function dumpKeys(redis: Redis, match = '*'): Promise<KeyDump[]> {
   return dumps;
 }
 
-async function contentOf(redis: Redis, key: string, type: string): Promise<Buffer[]> {
+async function contentOf(redis: RedisClient, key: string, type: string): Promise<Buffer[]> {
   switch (type) {
     case 'string':
       return [(await redis.getBuffer(key)) ?? Buffer.alloc(0)];

@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
 import { type NodeReplicationStatus, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { eventually, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { type Logger, pino } from 'pino';
 import { expect } from 'vitest';
 import { rawRequest } from './clients.ts';
@@ -34,20 +35,17 @@ export async function startRegionPair(
   const logger = options.logger ?? pino({ level: 'silent' });
   const masterKey = randomBytes(32).toString('base64');
   const [primaryRedis, secondaryRedis] = await Promise.all([
-    startTestRedis(PRIMARY, { externalDb: 7 }),
-    startTestRedis(SECONDARY, { externalDb: 10 }),
+    startTestRedis(PRIMARY, { externalDb: 7, store: true }),
+    startTestRedis(SECONDARY, { externalDb: 10, store: true }),
   ]);
-  const upstream = new URL(primaryRedis.url);
-  const proxy = new LinkProxy({
-    name: `${PRIMARY}-redis`,
-    upstream: `${upstream.hostname}:${upstream.port}`,
-  });
+  // Every node of a clustered store, each on a port of its own.
+  const proxy = new LinkProxy({ name: `${PRIMARY}-redis`, upstream: redisNodesOf(primaryRedis.url) });
   await proxy.start();
   const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey, logger);
   const secondary = await startRegion(
     SECONDARY,
     'secondary',
-    { primaryRedisUrl: redisUrlThrough(primaryRedis.url, proxy.listenPort) },
+    { primaryRedisUrl: redisUrlThrough(primaryRedis.url, proxy.routes) },
     secondaryRedis,
     masterKey,
     logger,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PRINCIPALS, type Principal } from '@vaultover/auth';
 import { type RegionNode, type RegionNodeOptions, startRegionNode } from '@vaultover/region';
-import { startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { startTestRedis, type TestRedis, type TestRedisOptions } from '@vaultover/testkit';
 import type { VaultSpec } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
 
@@ -14,6 +14,8 @@ export interface TestRegionOptions {
   extraVaults?: VaultSpec[];
   /** See TestRedisOptions.externalDb. */
   externalDb: number;
+  /** Whether the node's Redis is a region store that may be, or must be, a Redis Cluster (TestRedisOptions). */
+  store?: Pick<TestRedisOptions, 'store' | 'cluster'>;
   region?: string;
   /** The node's logger; silent by default. */
   logger?: Logger;
@@ -45,7 +47,7 @@ export interface TestRegion {
  */
 export async function startTestRegion(options: TestRegionOptions): Promise<TestRegion> {
   const region = options.region ?? 'testregion';
-  const redis = await startTestRedis(region, { externalDb: options.externalDb });
+  const redis = await startTestRedis(region, { externalDb: options.externalDb, ...options.store });
   const dataDir = await mkdtemp(join(tmpdir(), 'vaultover-test-region-'));
   const extraVaults = options.extraVaults ?? [];
   try {

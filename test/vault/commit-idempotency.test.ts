@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { pollUntil, redisUrlThrough, startTestRedis, type TestRedis } from '@vaultover/testkit';
+import { pollUntil, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,11 +27,10 @@ let probe: ChangeLogProbe;
 beforeAll(async () => {
   redis = await startTestRedis('commit-idempotency', { externalDb: 8 });
   db = redis.client();
-  const upstream = new URL(redis.url);
-  proxy = new LinkProxy({ name: 'store', upstream: `${upstream.hostname}:${upstream.port}` });
+  proxy = new LinkProxy({ name: 'store', upstream: redisNodesOf(redis.url) });
   await proxy.start();
   // The same user and database as the test's own client, through the proxy.
-  proxied = new Redis(redisUrlThrough(redis.url, proxy.listenPort), {
+  proxied = new Redis(redisUrlThrough(redis.url, proxy.routes), {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     enableAutoPipelining: true,

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What lua/commit.lua replies when a mutation holds an op or a guard it does not know: an error reply
 // whose first word is the code, read by the committer; and nothing written. And what it does with a
-// commit sent twice under one idempotency key: the first run's result, one write.
+// commit sent twice under one idempotency key: the first run's result, one write (and the result's expiry
+// renewed).
 
 let redis: TestRedis;
 let db: Redis;
@@ -103,6 +104,16 @@ describe('commit.lua', () => {
     expect(await db.get(logKeys(vault).position)).toBe('1');
     // Another key is another commit: it runs, and its guard fails.
     expect((await commit(guard, op, { vault })).outcome).toEqual([0, 1]);
+  });
+
+  it('renews the kept result when it answers from it: a write, which a WAIT after it counts', async () => {
+    const id = randomUUID();
+    const { vault } = await commit([], [['set', 0, 'y']], { id });
+    const kept = commitResultKey(vault, id);
+    await db.pexpire(kept, 1000);
+    expect((await commit([], [['set', 0, 'y']], { vault, id })).outcome).toEqual([1, 1]);
+    expect(await db.pttl(kept)).toBeGreaterThan(1000);
+    expect(await db.xlen(logKeys(vault).stream)).toBe(1);
   });
 
   it('keeps the result for the window given, outside the vault’s keys, and keeps no refusal', async () => {

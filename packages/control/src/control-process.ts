@@ -12,8 +12,8 @@ import {
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { StopStack, systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
+import { createServerRedisClient } from '@vaultover/foundation/redis';
 import { ensureTlsMaterial, serviceOrigin } from '@vaultover/tls';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { controlApi } from './api/control-api.ts';
 import { StatusReporter } from './api/status-report.ts';
@@ -78,8 +78,13 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
   const tls = await ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: options.hostnames });
   const ca = await readFile(tls.caFile);
 
-  const redis = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(options.controlRedisUrl, { maxRetriesPerRequest: null });
+  // One server: the failover scripts span the state, the lease and the events, keys of no common slot.
+  const redis = createServerRedisClient(options.controlRedisUrl, 'the control Redis', {
+    maxRetriesPerRequest: 2,
+  });
+  const subscriber = createServerRedisClient(options.controlRedisUrl, 'the control Redis', {
+    maxRetriesPerRequest: null,
+  });
   // Both reconnect on their own; a command that cannot be sent fails where it is awaited.
   redis.on('error', () => {});
   subscriber.on('error', () => {});

@@ -1,5 +1,6 @@
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { pollUntil, redisUrlThrough, settledWithin } from '@vaultover/testkit';
+import { pollUntil, settledWithin } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +19,13 @@ beforeAll(async () => {
 });
 afterAll(() => provider.stop());
 
-/** An ioredis client that never reconnects or retries, so the test sees exactly what the link does. */
+/**
+ * An ioredis client, at `port` (the server's or a proxy's), that never reconnects or retries, so the test
+ * sees exactly what the link does.
+ */
 function client(port: number): Redis {
-  const redis = new Redis(redisUrlThrough(redisUrl, port), {
+  const through = new Map(redisNodesOf(redisUrl).map((node) => [node, { host: '127.0.0.1', port }]));
+  const redis = new Redis(redisUrlThrough(redisUrl, through), {
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });

@@ -1,4 +1,5 @@
-import { pollUntil, redisForFile, redisUrlThrough } from '@vaultover/testkit';
+import { redisUrlThrough } from '@vaultover/foundation/redis';
+import { pollUntil, redisForFile } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +34,7 @@ describe("the links API's /metrics", () => {
     expect(before.get(`vaultover_link_connections_total{${link}}`)).toBe(0);
     expect(before.get(`vaultover_link_bytes_total{${link},direction="upstream"}`)).toBe(0);
 
-    const client = new Redis(redisUrlThrough(redis.server.url, proxy.listenPort), {
+    const client = new Redis(redisUrlThrough(redis.server.url, proxy.routes), {
       maxRetriesPerRequest: 0,
     });
     client.on('error', () => {});

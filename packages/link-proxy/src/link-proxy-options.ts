@@ -6,11 +6,14 @@ import type { ToxicConfig } from './toxic.ts';
 /** Options of a LinkProxy. Only `name` and `upstream` are required. */
 export interface LinkProxyOptions {
   name: string;
-  /** `host:port` to forward to. */
-  upstream: string;
+  /**
+   * `host:port` to forward to; several (a Redis Cluster's nodes) are forwarded each on a port of its own,
+   * through the same toxics.
+   */
+  upstream: string | readonly string[];
   /** Default '127.0.0.1' (loopback only). */
   listenHost?: string;
-  /** Default 0: a free port, kept across disable/enable. */
+  /** The first upstream's port. Default 0: a free port, kept across disable/enable (every port is). */
   listenPort?: number;
   /** Default true. */
   enabled?: boolean;

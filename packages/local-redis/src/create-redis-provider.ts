@@ -10,7 +10,8 @@ import type {
   RedisProviderOptions,
 } from './redis-provider.ts';
 
-const KINDS: readonly RedisProviderKind[] = ['embedded', 'external', 'containers'];
+const KINDS: readonly RedisProviderKind[] = ['embedded', 'cluster', 'external', 'containers'];
+const DEFAULT_CLUSTER_NODE_TIMEOUT_MS = 3000;
 const DURABILITIES: readonly RedisDurability[] = ['none', 'aof-everysec', 'aof-always'];
 
 function kindFromEnv(): RedisProviderKind {
@@ -28,14 +29,16 @@ function urlsFromEnv(): string[] {
 
 /**
  * Creates a Redis provider. Nothing starts until start(names). The kind defaults to env VAULTOVER_REDIS,
- * else 'embedded'; external URLs default to env VAULTOVER_REDIS_URLS.
+ * else 'embedded'; external URLs default to env VAULTOVER_REDIS_URLS. Kind `cluster` is the embedded
+ * provider whose region stores (start's `stores`) are clusters.
  */
 export function createRedisProvider(options: RedisProviderOptions = {}): RedisProvider {
   const kind = options.kind ?? kindFromEnv();
   const startTimeoutMs = options.startTimeoutMs ?? 10_000;
   const { logger } = options;
   switch (kind) {
-    case 'embedded': {
+    case 'embedded':
+    case 'cluster': {
       const redisServerPath = options.redisServerPath ?? 'redis-server';
       const durability = options.durability ?? 'none';
       if (!DURABILITIES.includes(durability)) {
@@ -48,6 +51,14 @@ export function createRedisProvider(options: RedisProviderOptions = {}): RedisPr
         durability,
         secret: options.secret ?? randomBytes(32).toString('base64url'),
         logger,
+        ...(kind === 'cluster'
+          ? {
+              clusterStores: {
+                redisCliPath: options.redisCliPath ?? 'redis-cli',
+                nodeTimeoutMs: options.clusterNodeTimeoutMs ?? DEFAULT_CLUSTER_NODE_TIMEOUT_MS,
+              },
+            }
+          : {}),
       });
     }
     case 'external':

@@ -2,11 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findExecutable, findFreePort } from '@vaultover/foundation';
+import { EmbeddedCluster } from './embedded-cluster.ts';
 import {
   RedisNotInstalledError,
   RedisPortInUseError,
   RedisStartError,
   UnknownRedisInstanceError,
+  UnsupportedRedisOperationError,
 } from './errors.ts';
 import { type RedisProcess, startRedisProcess } from './redis-process.ts';
 import type { RedisDurability, RedisInstance, RedisLogger, RedisProvider } from './redis-provider.ts';
@@ -18,6 +20,8 @@ const BIND_ATTEMPTS = 5;
 /** Options of the embedded provider, defaults already applied. */
 export interface EmbeddedOptions {
   redisServerPath: string;
+  /** Region stores are clusters (kind `cluster`), created with this redis-cli; absent: servers. */
+  clusterStores?: { redisCliPath: string; nodeTimeoutMs: number };
   baseDir?: string;
   startTimeoutMs: number;
   durability: RedisDurability;
@@ -36,6 +40,15 @@ interface Entry {
   process: RedisProcess | null;
 }
 
+/** Marks a name whose cluster is being created (a cluster takes a few seconds to form). */
+const STARTING: unique symbol = Symbol('starting');
+
+/** What runs under one name: a server of its own, or a cluster. */
+type Started =
+  | { readonly kind: 'server'; readonly entry: Entry }
+  | { readonly kind: 'cluster'; readonly cluster: EmbeddedCluster };
+type Running = Started | typeof STARTING;
+
 function toInstance(entry: Entry, secret: string): RedisInstance {
   const { name, port } = entry;
   const address = `redis://127.0.0.1:${port}`;
@@ -49,15 +62,25 @@ function toInstance(entry: Entry, secret: string): RedisInstance {
   };
 }
 
-/** Runs one redis-server child per name, on free ports, each in its own temp dir. */
+/**
+ * Runs one redis-server child per name, on free ports, each in its own temp dir; with `clusterStores`,
+ * a region store's name gets a cluster of six (embedded-cluster.ts).
+ */
 export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider {
-  const entries = new Map<string, Entry>();
+  const running = new Map<string, Running>();
   let executable: string | null = null;
+  let cli: string | null = null;
 
   async function resolveExecutable(): Promise<string> {
     executable ??= await findExecutable(options.redisServerPath);
     if (executable === null) throw new RedisNotInstalledError(options.redisServerPath);
     return executable;
+  }
+
+  async function resolveCli(path: string): Promise<string> {
+    cli ??= await findExecutable(path);
+    if (cli === null) throw new RedisNotInstalledError(path, 'redis-cli');
+    return cli;
   }
 
   async function launch(entry: Entry, port: number): Promise<void> {
@@ -91,63 +114,127 @@ export function createEmbeddedProvider(options: EmbeddedOptions): RedisProvider 
     }
   }
 
-  async function startOne(name: string): Promise<RedisInstance> {
+  async function startServer(name: string): Promise<RedisInstance> {
     const safeName = name.replace(/[^a-zA-Z0-9-]/g, '_');
     const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), `vaultover-redis-${safeName}-`));
     const entry: Entry = { name, dir, port: 0, process: null };
-    entries.set(name, entry);
+    const mine: Running = { kind: 'server', entry };
+    running.set(name, mine);
     try {
       await launchOnFreePort(entry);
     } catch (error) {
-      entries.delete(name);
+      running.delete(name);
       await rm(dir, { recursive: true, force: true });
       throw error;
     }
     // stop() ran while this one was starting: it must not outlive the provider.
-    if (entries.get(name) !== entry) {
+    if (running.get(name) !== mine) {
       await entry.process?.stop();
       throw new RedisStartError(`redis '${name}' was stopped while it was starting`);
     }
     return toInstance(entry, options.secret);
   }
 
-  function entryOf(name: string): Entry {
-    const entry = entries.get(name);
-    if (!entry) throw new UnknownRedisInstanceError(`no redis named '${name}' was started by this provider`);
-    return entry;
+  async function startCluster(
+    name: string,
+    settings: NonNullable<EmbeddedOptions['clusterStores']>,
+  ): Promise<RedisInstance> {
+    const [redisServerPath, redisCliPath] = await Promise.all([
+      resolveExecutable(),
+      resolveCli(settings.redisCliPath),
+    ]);
+    const cluster = await EmbeddedCluster.start({
+      name,
+      redisServerPath,
+      redisCliPath,
+      baseDir: options.baseDir,
+      startTimeoutMs: options.startTimeoutMs,
+      durability: options.durability,
+      secret: options.secret,
+      nodeTimeoutMs: settings.nodeTimeoutMs,
+      logger: options.logger,
+    });
+    // stop() ran while this one was starting: it must not outlive the provider.
+    if (running.get(name) !== STARTING) {
+      await cluster.remove();
+      throw new RedisStartError(`redis '${name}' was stopped while it was starting`);
+    }
+    running.set(name, { kind: 'cluster', cluster });
+    return cluster.instance();
+  }
+
+  async function startOne(name: string, store: boolean): Promise<RedisInstance> {
+    if (!store || !options.clusterStores) return startServer(name);
+    running.set(name, STARTING);
+    try {
+      return await startCluster(name, options.clusterStores);
+    } catch (error) {
+      if (running.get(name) === STARTING) running.delete(name);
+      throw error;
+    }
+  }
+
+  function runningAs(name: string): Started {
+    const found = running.get(name);
+    if (!found || found === STARTING) {
+      throw new UnknownRedisInstanceError(`no redis named '${name}' was started by this provider`);
+    }
+    return found;
+  }
+
+  function clusterOf(name: string): EmbeddedCluster {
+    const found = runningAs(name);
+    if (found.kind !== 'cluster') {
+      throw new UnsupportedRedisOperationError(`redis '${name}' is one server, not a cluster`);
+    }
+    return found.cluster;
   }
 
   async function stopInstance(name: string, signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
-    const entry = entryOf(name);
-    const running = entry.process;
+    const found = runningAs(name);
+    if (found.kind === 'cluster') return found.cluster.stopAll(signal);
+    const { entry } = found;
+    const stopping = entry.process;
     entry.process = null;
-    await running?.stop(signal);
-    if (running) options.logger?.info(`redis '${name}' stopped (${signal})`);
+    await stopping?.stop(signal);
+    if (stopping) options.logger?.info(`redis '${name}' stopped (${signal})`);
   }
 
   async function stopAndForget(name: string): Promise<void> {
-    const entry = entries.get(name);
-    if (!entry) return;
-    entries.delete(name);
-    await entry.process?.stop();
-    await rm(entry.dir, { recursive: true, force: true });
+    const found = running.get(name);
+    if (!found) return;
+    running.delete(name);
+    if (found === STARTING) return; // startCluster sees it gone and removes what it made
+    if (found.kind === 'cluster') return found.cluster.remove();
+    await found.entry.process?.stop();
+    await rm(found.entry.dir, { recursive: true, force: true });
   }
 
   return {
-    kind: 'embedded',
-    async start(names) {
-      assertNewNames(names, entries);
-      return startAll(names, startOne, stopAndForget);
+    kind: options.clusterStores ? 'cluster' : 'embedded',
+    async start(names, startOptions = {}) {
+      assertNewNames(names, running);
+      return startAll(names, (name) => startOne(name, startOptions.stores === true), stopAndForget);
     },
     stopInstance,
     async restartInstance(name) {
-      const entry = entryOf(name);
+      const found = runningAs(name);
+      if (found.kind === 'cluster') {
+        await found.cluster.restartAll();
+        return found.cluster.instance();
+      }
       await stopInstance(name);
-      await launch(entry, entry.port);
-      return toInstance(entry, options.secret);
+      await launch(found.entry, found.entry.port);
+      return toInstance(found.entry, options.secret);
+    },
+    stopClusterNode: async (name, port, signal) => clusterOf(name).stopNode(port, signal),
+    async restartClusterNode(name, port) {
+      const cluster = clusterOf(name);
+      await cluster.restartNode(port);
+      return cluster.instance();
     },
     async stop() {
-      await Promise.all([...entries.keys()].map(stopAndForget));
+      await Promise.all([...running.keys()].map(stopAndForget));
     },
   };
 }

@@ -14,13 +14,14 @@ export type LocalRedisErrorCode =
 /** Base of every error this package throws: `code` is stable, messages are for humans. */
 export abstract class LocalRedisError extends CodedError<LocalRedisErrorCode> {}
 
-/** The `redis-server` binary could not be found or run. */
+/** The `redis-server` binary (or `redis-cli`, which creates an embedded cluster) could not be found or run. */
 export class RedisNotInstalledError extends LocalRedisError {
   readonly code = 'RedisNotInstalled';
 
-  constructor(redisServerPath: string) {
+  constructor(path: string, program: 'redis-server' | 'redis-cli' = 'redis-server') {
+    const debian = program === 'redis-server' ? 'redis-server' : 'redis-tools';
     super(
-      `redis-server not found (looked for "${redisServerPath}"). Install it: apt-get install -y redis-server ` +
+      `${program} not found (looked for "${path}"). Install it: apt-get install -y ${debian} ` +
         '(macOS: brew install redis), or run scripts/test / scripts/vaultover, which install it.',
     );
   }

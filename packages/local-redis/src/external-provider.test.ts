@@ -37,6 +37,17 @@ describe('external provider', () => {
     await pingRedis(backing.url, 1_000);
   });
 
+  it('takes a cluster URL as it is, from the address of its first node', async () => {
+    const embedded = createRedisProvider({ kind: 'cluster' });
+    cleanups.push(() => embedded.stop());
+    const [backing] = await embedded.start(['backing'], { stores: true });
+    if (!backing) throw new Error('expected an embedded cluster');
+    const provider = createRedisProvider({ kind: 'external', urls: { westeurope: backing.url } });
+    const [instance] = await provider.start(['westeurope'], { stores: true });
+    expect(instance).toMatchObject({ host: '127.0.0.1', port: backing.port, pid: null });
+    expect(instance?.url === backing.url && instance.urlAs('region') === backing.url).toBe(true);
+  });
+
   it('accepts URLs by name', async () => {
     const backing = await runningRedis();
     const provider = createRedisProvider({ kind: 'external', urls: { control: backing.url } });

@@ -27,7 +27,7 @@ async function resolveInstance(name: string, url: string, timeoutMs: number): Pr
     parsed = new URL(url);
   } catch {
     throw new RedisConfigError(
-      `a Redis URL for '${name}' is not one (expected redis://[user:password@]host:port)`,
+      `a Redis URL for '${name}' is not one (expected redis://[user:password@]host:port, or redis-cluster://…)`,
     );
   }
   try {

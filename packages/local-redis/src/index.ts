@@ -1,3 +1,4 @@
+export { type ClusterLayout, type ClusterNodeState, readClusterLayout, slotOf } from './cluster-layout.ts';
 export { createRedisProvider } from './create-redis-provider.ts';
 export {
   ExternalRedisUnreachableError,
@@ -12,12 +13,14 @@ export {
   UnsupportedRedisOperationError,
 } from './errors.ts';
 export type {
+  RedisClusterNode,
   RedisDurability,
   RedisInstance,
   RedisLogger,
   RedisProvider,
   RedisProviderKind,
   RedisProviderOptions,
+  RedisStartOptions,
 } from './redis-provider.ts';
 export {
   ensureRedisSecret,

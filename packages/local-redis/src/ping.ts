@@ -1,5 +1,5 @@
 import { redisReplyCode } from '@vaultover/foundation';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@vaultover/foundation/redis';
 
 const LOADING_RETRY_MS = 50;
 
@@ -16,10 +16,13 @@ function isLoadingError(error: unknown): boolean {
   return redisReplyCode(error, ['LOADING']) !== undefined;
 }
 
-/** Connects once, sends PING and disconnects; rejects with the client's error when there is no PONG. */
+/**
+ * Connects once, sends PING and disconnects; rejects with the client's error when there is no PONG. A
+ * cluster's client connects once it has read the layout and the cluster serves every slot.
+ */
 export async function pingRedis(url: string, timeoutMs: number, options: PingOptions = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const client = new Redis(url, {
+  const client = createRedisClient(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,

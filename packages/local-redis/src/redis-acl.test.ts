@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { redisReplyCode } from '@vaultover/foundation';
-import { tempDir, withRedisClient } from '@vaultover/testkit';
+import { anonymousRedisReply, tempDir, withRedisClient } from '@vaultover/testkit';
 import { onCleanup } from '@vaultover/testkit/cleanup';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -37,21 +36,6 @@ async function outcome(url: string, command: string, ...args: (string | number |
   }
 }
 
-/**
- * The code word of a server's first reply to `command` sent as an inline command on a bare connection,
- * no client library in between (ioredis's own handshake would fail first and hide the reply).
- */
-async function anonymousReply(port: number, command: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  onCleanup(() => {
-    socket.destroy();
-  });
-  socket.write(`${command}\r\n`);
-  const [chunk] = (await socket.take(1).toArray()) as Buffer[];
-  const reply = chunk?.toString('utf8') ?? '';
-  return reply.startsWith('-') ? (reply.slice(1).split(/\s/)[0] ?? '') : reply.trim();
-}
-
 /** Whether the ACL lets `user` run `args` (ACL DRYRUN, asked as admin): `OK` or a refusal. */
 async function dryRun(adminUrl: string, user: RedisUser, ...args: string[]): Promise<string> {
   return await withRedisClient(adminUrl, async (admin) =>
@@ -70,10 +54,10 @@ describe('embedded Redis access', () => {
       'FLUSHALL',
       'CONFIG GET *',
     ]) {
-      expect(await anonymousReply(instance.port, command), command).toBe('NOAUTH');
+      expect(await anonymousRedisReply(instance.port, command), command).toBe('NOAUTH');
     }
-    expect(await anonymousReply(instance.port, 'AUTH region guessed')).toBe('WRONGPASS');
-    expect(await anonymousReply(instance.port, 'AUTH default guessed')).toBe('WRONGPASS');
+    expect(await anonymousRedisReply(instance.port, 'AUTH region guessed')).toBe('WRONGPASS');
+    expect(await anonymousRedisReply(instance.port, 'AUTH default guessed')).toBe('WRONGPASS');
   });
 
   it('keeps transactions and scripts across a kill -9 and restart with AOF', async () => {
@@ -101,7 +85,7 @@ describe('embedded Redis access', () => {
 
   it('gives no component CONFIG, FLUSHALL or DEBUG; admin keeps them', async () => {
     const { instance } = await startOne();
-    const components: RedisUser[] = ['region', 'replicator', 'control', 'exporter'];
+    const components: RedisUser[] = ['region', 'replicator', 'control', 'exporter', 'replica'];
     for (const user of components) {
       const url = instance.urlAs(user);
       expect(await outcome(url, 'ping'), user).toBe('OK');
@@ -154,6 +138,19 @@ describe('embedded Redis access', () => {
     const exporter = instance.urlAs('exporter');
     expect(await outcome(exporter, 'info')).toBe('OK');
     expect(await outcome(exporter, 'get', 'vo:{shop}:pos')).toBe('NOPERM');
+
+    // A cluster node's replica, on its master: the replication handshake, and no key at all.
+    expect(await dryRun(instance.url, 'replica', 'replconf', 'listening-port', '7000')).toBe('OK');
+    expect(await dryRun(instance.url, 'replica', 'psync', '?', '-1')).toBe('OK');
+    expect(await dryRun(instance.url, 'replica', 'get', 'vo:{shop}:pos')).toBe('refused');
+    expect(await dryRun(instance.url, 'replica', 'cluster', 'nodes')).toBe('refused');
+    // On a cluster, the replicator reads the layout and follows redirections; it changes none of it.
+    expect(await dryRun(instance.url, 'replicator', 'cluster', 'slots')).toBe('OK');
+    expect(await dryRun(instance.url, 'replicator', 'asking')).toBe('OK');
+    expect(await dryRun(instance.url, 'replicator', 'cluster', 'failover')).toBe('refused');
+    expect(await dryRun(instance.url, 'region', 'cluster', 'slots')).toBe('OK');
+    expect(await dryRun(instance.url, 'region', 'wait', '1', '100')).toBe('OK');
+    expect(await dryRun(instance.url, 'region', 'cluster', 'reset')).toBe('refused');
     expect(await withRedisClient(instance.url, (admin) => admin.get('vo:{shop}:pos'))).toBe('3');
   });
 });

@@ -21,6 +21,21 @@ export interface RedisProcessOptions {
   pingUrl: string;
   startTimeoutMs: number;
   durability: RedisDurability;
+  /** A node of a Redis Cluster (embedded-cluster.ts); absent for a server of its own. */
+  cluster?: ClusterNodeSettings;
+}
+
+/** What makes a redis-server a cluster node. */
+export interface ClusterNodeSettings {
+  /** The cluster bus's port (nodes gossip and fail over through it); any free port, not port + 10000. */
+  busPort: number;
+  /** How long a node may not answer before the others count it failed and promote its replica. */
+  nodeTimeoutMs: number;
+  /**
+   * A config file (mode 0600) with `masteruser` and `masterauth`, how a replica authenticates to its
+   * master: in a file, because `ps` shows every argument to every local user.
+   */
+  secretsFile: string;
 }
 
 /** Sub-directory of the data dir that holds the AOF files (base + incremental + manifest). */
@@ -43,13 +58,34 @@ function persistenceArgs(durability: RedisDurability): string[] {
   ];
 }
 
+/**
+ * A cluster node's flags, after its secrets file (redis-server reads a config file only as its first
+ * argument). `nodes.conf` is the node's own record of the cluster, in its data dir, so a restarted node
+ * rejoins as what it was. A replica starts its first sync at once rather than after 5 s of waiting for
+ * other replicas to share it (`repl-diskless-sync-delay`).
+ */
+function clusterArgs(cluster: ClusterNodeSettings | undefined): { before: string[]; after: string[] } {
+  if (!cluster) return { before: [], after: [] };
+  return {
+    before: [cluster.secretsFile],
+    after: [
+      ...['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'],
+      ...['--cluster-port', String(cluster.busPort), '--cluster-node-timeout', String(cluster.nodeTimeoutMs)],
+      ...['--repl-diskless-sync-delay', '0'],
+    ],
+  };
+}
+
 // The wrapper adds --dir itself, as it needs the dir too; the AOF dir is relative to it.
 // The ACL file, not --user or --requirepass: arguments are what `ps` shows every local user.
-function redisArgs({ port, durability, aclFile }: RedisProcessOptions): string[] {
+function redisArgs({ port, durability, aclFile, cluster }: RedisProcessOptions): string[] {
+  const { before, after } = clusterArgs(cluster);
   return [
+    ...before,
     ...['--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes'],
     ...['--aclfile', aclFile],
     ...persistenceArgs(durability),
+    ...after,
     '--daemonize',
     'no',
   ];
@@ -113,10 +149,10 @@ async function startFailure(
 ): Promise<Error> {
   const output = `Last lines of its output:\n${w.tail}`;
   if (w.exitCode() === COMMAND_NOT_FOUND) return new RedisNotInstalledError(options.redisServerPath);
-  if (await portInUse(options.port)) {
-    return new RedisPortInUseError(
-      `redis-server could not bind port ${options.port}: already in use.\n${output}`,
-    );
+  for (const port of [options.port, options.cluster?.busPort]) {
+    if (port !== undefined && (await portInUse(port))) {
+      return new RedisPortInUseError(`redis-server could not bind port ${port}: already in use.\n${output}`);
+    }
   }
   const what =
     outcome === 'timeout'

@@ -7,10 +7,17 @@ import { createHash, createHmac } from 'node:crypto';
  * `vo:throttle:…`, `vo:vault-index` and the purge queue's `{vo-purge}:…`; the control Redis's are
  * `vo:control:…`).
  */
-export type RedisUser = 'admin' | 'region' | 'replicator' | 'control' | 'exporter';
+export type RedisUser = 'admin' | 'region' | 'replicator' | 'control' | 'exporter' | 'replica';
 
 /** Every user, in the order the ACL file lists them. */
-export const REDIS_USERS: readonly RedisUser[] = ['admin', 'region', 'replicator', 'control', 'exporter'];
+export const REDIS_USERS: readonly RedisUser[] = [
+  'admin',
+  'region',
+  'replicator',
+  'control',
+  'exporter',
+  'replica',
+];
 
 // A region's own keys, on its own Redis: its vaults, throttling windows, the vault index, the purge
 // queue, the results commits keep under their idempotency keys (`vo:commit:{<vault>}:<id>`), and the
@@ -73,12 +80,16 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     // A full resync dumps a page of keys in one read-only script: EVAL_RO, whose declared keys need
     // read access only.
     '+eval_ro',
+    // On a cluster, the client reads the layout (which node serves which slot) and follows redirections.
+    '+cluster|slots',
+    '+cluster|info',
+    '+asking',
   ],
   // The control process: the failover state, lease, events, fault rules and transition jobs on the
   // control Redis; on a region's Redis it only reads the vault positions, to count a failover's RPO.
   control: ['~vo:control:*', '%R~vo:vault-index', '%R~vo:{*}:pos', '&vo:control:*', ...APPLICATION_COMMANDS],
-  // prometheus-redis-exporter: INFO and the read-only diagnostics it scrapes; started with
-  // `--config-command=-`, so it never asks for CONFIG.
+  // prometheus-redis-exporter: INFO and the read-only diagnostics it scrapes (CLUSTER INFO on a cluster
+  // node); started with `--config-command=-`, so it never asks for CONFIG.
   exporter: [
     '-@all',
     '+info',
@@ -89,7 +100,11 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+slowlog|len',
     '+latency|latest',
     '+latency|histogram',
+    '+cluster|info',
   ],
+  // A cluster node's replica, on its master: the replication handshake and stream, nothing else. Its
+  // password is in each node's secrets file (`masteruser`/`masterauth`), since any node may become a replica.
+  replica: ['-@all', '+psync', '+replconf', '+ping'],
 };
 
 /** The password of `user`: an HMAC of the deployment's secret, so one user's never gives another's. */

@@ -5,7 +5,8 @@ export const PID_LINE_PREFIX = 'vaultover-redis-pid ';
 export const PARENT_GONE_MARK = '.vaultover-parent-gone';
 
 /**
- * /bin/sh script that runs redis-server ($1) with `--dir $2` and the remaining args, and ties its life to
+ * /bin/sh script that runs redis-server ($1) with the remaining args and `--dir $2` (last: a config file,
+ * if any, must be redis-server's first argument), and ties its life to
  * ours: Node holds the write end of the wrapper's stdin, so when Node dies for any reason (even SIGKILL) the
  * watcher reads EOF and kills redis. stdin is copied to fd 3 first because dash gives a background
  * job /dev/null as stdin even when it says `<&0`, which would make the watcher fire at once.
@@ -15,7 +16,7 @@ export const PARENT_GONE_MARK = '.vaultover-parent-gone';
 export const WRAPPER_SCRIPT = `
 redis_server="$1"; dir="$2"; shift 2
 exec 3<&0
-"$redis_server" --dir "$dir" "$@" 3<&- &
+"$redis_server" "$@" --dir "$dir" 3<&- &
 pid=$!
 stopping=
 trap 'stopping=1; kill -TERM "$pid" 2>/dev/null' TERM INT HUP

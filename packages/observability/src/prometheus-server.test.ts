@@ -115,4 +115,18 @@ describe('the Prometheus vaultover up runs', () => {
     const metrics = await (await fetch(`${exporter.url}/metrics`)).text();
     expect(metrics).toMatch(/^redis_up 1$/m);
   });
+
+  it("watches a cluster's first node as the exporter's user, with the cluster's state", async () => {
+    const program = await findRedisExporter();
+    if (program === null) throw new Error('prometheus-redis-exporter is not installed: run scripts/test');
+    const cluster = await startTestRedis('exporter-cluster', { cluster: true });
+    onCleanup(() => cluster.stop());
+    const exporter = await startRedisExporter(program, 'westeurope', cluster.urlAs('exporter'));
+    onCleanup(() => exporter.stop());
+    const metrics = await (await fetch(`${exporter.url}/metrics`)).text();
+    expect(metrics).toMatch(/^redis_up 1$/m);
+    expect(metrics).toMatch(/^redis_cluster_enabled 1$/m);
+    // CLUSTER INFO is the exporter user's too: the node's view of the cluster is scraped.
+    expect(metrics).toMatch(/^redis_cluster_state 1$/m);
+  });
 });

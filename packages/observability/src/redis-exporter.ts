@@ -1,4 +1,5 @@
 import { findExecutable } from '@vaultover/foundation';
+import { nodeUrl, parseRedisUrl } from '@vaultover/foundation/redis';
 import { type ServedProgram, startServedProgram } from './served-program.ts';
 
 /** Debian's name for oliver006/redis_exporter. */
@@ -7,6 +8,16 @@ export const REDIS_EXPORTER = 'prometheus-redis-exporter';
 /** Whether the exporter is installed; without it the dashboards' Redis rows stay empty. */
 export async function findRedisExporter(): Promise<string | null> {
   return await findExecutable(REDIS_EXPORTER);
+}
+
+/**
+ * The one server an exporter watches: the Redis itself, or a cluster's first node (the exporter reads one
+ * node's INFO; it adds `CLUSTER INFO`'s state when that node is a cluster's), without credentials.
+ */
+function watchedServer(redisUrl: string): URL {
+  const target = parseRedisUrl(redisUrl);
+  const [first] = target.kind === 'cluster' ? target.seeds : [];
+  return new URL(first ? nodeUrl(first, target.kind === 'cluster' ? target : {}) : redisUrl);
 }
 
 /**
@@ -19,7 +30,7 @@ export async function startRedisExporter(
   name: string,
   redisUrl: string,
 ): Promise<ServedProgram> {
-  const url = new URL(redisUrl);
+  const url = watchedServer(redisUrl);
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (url.username !== '') env.REDIS_USER = decodeURIComponent(url.username);
   if (url.password !== '') env.REDIS_PASSWORD = decodeURIComponent(url.password);

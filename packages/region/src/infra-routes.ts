@@ -1,6 +1,7 @@
 import type { Authenticator, Authorizer } from '@vaultover/auth';
 import { type HealthFault, REGION_ADMIN_PATHS, type RegionHealth } from '@vaultover/contract';
 import { withDeadline } from '@vaultover/foundation';
+import type { RedisClient } from '@vaultover/foundation/redis';
 import {
   BadParameterError,
   ForbiddenError,
@@ -9,7 +10,6 @@ import {
   type SimulatedClock,
 } from '@vaultover/vault';
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
 import type { ControlLink } from './control-link/control-link.ts';
 import type { InfraRoute } from './http/app.ts';
 import { readJsonBody } from './http/json-body.ts';
@@ -21,7 +21,7 @@ import { type NodeReplication, type ReplicationSummary, summaryOf } from './repl
 export interface InfraDeps {
   region: string;
   role: 'primary' | 'secondary';
-  redis: Redis;
+  redis: RedisClient;
   clock: SimulatedClock;
   scheduler: PurgeScheduler | undefined;
   metrics: RegionMetrics;

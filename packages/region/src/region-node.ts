@@ -11,9 +11,9 @@ import {
 } from '@vaultover/auth';
 import { systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
+import { createRedisClient, type RedisClient } from '@vaultover/foundation/redis';
 import { ensureTlsMaterial, serviceOrigin, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
-import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
 import { ControlLink } from './control-link/control-link.ts';
 import { FaultInjector, NO_FAULTS } from './faults/fault-injector.ts';
@@ -77,8 +77,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   // ioredis re-sends commands left unanswered by a dropped connection. A commit whose reply was lost is
   // thus sent twice; its idempotency key makes the second run answer the first one's result (the
   // vault's Committer). Turning re-sending off is worse: with auto-pipelining, ioredis 6 then stalls
-  // every later command after a reconnect.
-  const redis = new Redis(options.redisUrl, {
+  // every later command after a reconnect. The store may be a Redis Cluster (a redis-cluster:// URL).
+  const redis = createRedisClient(options.redisUrl, {
     maxRetriesPerRequest: 2,
     connectTimeout: 2000,
     enableAutoPipelining: true,
@@ -104,6 +104,12 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   if (options.control) gate.set({ mode: 'standby', epoch: 0 });
 
   const secondary = options.role === 'secondary';
+  // BullMQ is handed a client rather than a URL, so that a cluster store's queue is a cluster client too
+  // (its keys share the `{vo-purge}` hash tag); its blocking reads want no retry limit.
+  const queueRedis = secondary
+    ? undefined
+    : createRedisClient(options.queueRedisUrl ?? options.redisUrl, { maxRetriesPerRequest: null });
+  queueRedis?.on('error', () => metrics.redisErrors.inc());
   const service = createVaultService({
     redis,
     clock,
@@ -113,10 +119,10 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     // A secondary's vaults change under it (replication): never serve cached properties.
     cacheVaults: !secondary,
     // A standby's purges arrive as the primary's purge entries: purging on its own would fork its state.
-    queue: secondary
+    queue: !queueRedis
       ? undefined
       : {
-          connection: { url: options.queueRedisUrl ?? options.redisUrl },
+          connection: queueRedis,
           toRealMs: (ms) => clock.toRealMs(ms),
           // Purges are writes: they wait while this region may not write (see gate 'writable' below).
           held: !gate.writable,
@@ -167,6 +173,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     await controlLink?.close();
     await replication?.close();
     await service.close();
+    queueRedis?.disconnect();
     redis.disconnect();
   };
   try {
@@ -301,7 +308,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
 /** The replication side of the node: a replicator on a secondary, positions and trimming on a primary. */
 function startReplication(
   options: RegionNodeOptions,
-  redis: Redis,
+  redis: RedisClient,
   metrics: RegionMetrics,
   logger: Logger,
 ): NodeReplication {

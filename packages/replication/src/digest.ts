@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
+import { type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 import { vaultPrefix } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import { isStateKey } from './replication-keys.ts';
 
 const SCAN_COUNT = 1000;
@@ -15,20 +15,18 @@ const SCAN_COUNT = 1000;
  * come: a few round trips per thousand keys, and memory for the names and one page, whatever the
  * vault's size. Not atomic: compare digests when no writes are in flight (lag 0).
  */
-export async function vaultDigest(redis: Redis, vault: string): Promise<string> {
+export async function vaultDigest(redis: RedisClient, vault: string): Promise<string> {
   const prefix = vaultPrefix(vault);
-  const names: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', SCAN_COUNT);
+  // A set: SCAN may return a key twice.
+  const found = new Set<string>();
+  for await (const keys of scanKeys(redis, `${prefix}*`)) {
     for (const key of keys) {
       if (!key.startsWith(prefix)) continue;
       const relative = key.slice(prefix.length);
-      if (isStateKey(relative)) names.push(relative);
+      if (isStateKey(relative)) found.add(relative);
     }
-    cursor = next;
-  } while (cursor !== '0');
-  names.sort();
+  }
+  const names = [...found].sort();
   // The JSON of the whole list of records, written a record at a time.
   const hash = createHash('sha256').update('[');
   for (let start = 0; start < names.length; start += SCAN_COUNT) {
@@ -65,7 +63,7 @@ function canonicalContent(type: unknown, content: unknown): unknown {
   return content;
 }
 
-async function exec(pipeline: ReturnType<Redis['pipeline']>): Promise<unknown[]> {
+async function exec(pipeline: ReturnType<RedisClient['pipeline']>): Promise<unknown[]> {
   const results = (await pipeline.exec()) ?? [];
   return results.map(([error, value]) => {
     if (error) throw error;

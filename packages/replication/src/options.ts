@@ -1,5 +1,5 @@
 import { type Clock, systemClock } from '@vaultover/foundation';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@vaultover/foundation/redis';
 
 /** Options of a Replicator. */
 export interface ReplicatorOptions {
@@ -12,9 +12,9 @@ export interface ReplicatorOptions {
    * time. The replicator disconnects clients it drops. Give it `enableAutoPipelining`: the replicator
    * sends one command per vault, in one tick, and counts on the client to send them in one write.
    */
-  primary: () => Redis;
+  primary: () => RedisClient;
   /** The secondary's own Redis. */
-  secondary: Redis;
+  secondary: RedisClient;
   /** Entries of one vault read and applied at once. Default 512. */
   batchSize?: number;
   /** How long a read of the change notices blocks when nothing is to do (XREAD BLOCK). Default 1000. */

@@ -1,6 +1,6 @@
 import { seededRandom } from '@vaultover/foundation';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { LinkProxy } from '@vaultover/link-proxy';
-import { redisUrlThrough } from '@vaultover/testkit';
 import { CHANGE_NOTICES_KEY, logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { positionOf } from './change-entry.ts';
@@ -318,10 +318,10 @@ describe('Replicator', () => {
 
   it('survives a partition that hangs reads (blackhole), then converges', async () => {
     await h.createVault('hole-a');
-    const proxy = new LinkProxy({ name: 'hole', upstream: new URL(h.primaryUrl).host });
+    const proxy = new LinkProxy({ name: 'hole', upstream: redisNodesOf(h.primaryUrl) });
     await proxy.start();
     const replicator = h.replicator({
-      primary: () => h.client(redisUrlThrough(h.primaryUrl, proxy.listenPort)),
+      primary: () => h.client(redisUrlThrough(h.primaryUrl, proxy.routes)),
     });
     try {
       await secrets().set('hole-a', 's', { value: 'before' });

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { ACK_CHANNEL } from '@vaultover/contract';
 import { withDeadline } from '@vaultover/foundation';
+import { type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 import {
   CHANGE_NOTICES_KEY,
   isVaultLifecycleOperation,
@@ -8,7 +9,6 @@ import {
   VAULT_INDEX_KEY,
   vaultPrefix,
 } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
 import { type RawEntry, toWireEntry, type WireEntry } from './change-entry.ts';
 import { parseChangeNotice } from './change-notice.ts';
@@ -42,7 +42,7 @@ interface TrackedVault {
 
 interface PrimaryLinks {
   /** Blocks on the primary's change notices. */
-  blocking: Redis;
+  blocking: RedisClient;
   command: ReplicationRedis;
 }
 
@@ -326,23 +326,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
 
   /** Vaults this secondary already has checkpoints for: a vault purged (unindexed) while we were down still needs its entries. */
   async #locallyKnownVaults(): Promise<string[]> {
-    const names: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#secondary.scan(
-        cursor,
-        'MATCH',
-        'vo:{*}:repl:checkpoint',
-        'COUNT',
-        1000,
-      );
+    const names = new Set<string>();
+    for await (const keys of scanKeys(this.#secondary, 'vo:{*}:repl:checkpoint')) {
       for (const key of keys) {
         const name = vaultOfKey(key);
-        if (name !== undefined && checkpointKey(name) === key) names.push(name);
+        if (name !== undefined && checkpointKey(name) === key) names.add(name);
       }
-      cursor = next;
-    } while (cursor !== '0');
-    return names;
+    }
+    return [...names];
   }
 
   /** The vault's tracking, started (from its checkpoint on the secondary) if it is new. */

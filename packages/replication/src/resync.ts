@@ -1,5 +1,5 @@
+import { type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import type { Checkpoint } from './apply-batch.ts';
 import { type RawEntry, toWireEntry } from './change-entry.ts';
 import { checkpointKey, isStateKey, REPL_PREFIX } from './replication-keys.ts';
@@ -9,9 +9,6 @@ import { DUMP_PAGE_LUA, type ReplicationRedis } from './scripts.ts';
 export interface ResyncResult extends Checkpoint {
   keys: number;
 }
-
-/** Keys asked of SCAN per page, and so copied per round trip: bounds the memory a resync holds. */
-const PAGE_KEYS = 1000;
 
 /**
  * Bounds one step on the primary in time (the link may be partitioned): a hung step fails the resync,
@@ -88,7 +85,7 @@ export async function fullResync(
 }
 
 /** Removes what an interrupted resync staged. */
-async function clearStaging(secondary: Redis, staging: string): Promise<void> {
+async function clearStaging(secondary: RedisClient, staging: string): Promise<void> {
   await forEachPage(
     secondary,
     `${staging}*`,
@@ -99,17 +96,20 @@ async function clearStaging(secondary: Redis, staging: string): Promise<void> {
   );
 }
 
-/** SCAN with MATCH, a page at a time (braces are literal in SCAN's glob; vault names hold no glob characters). */
+/**
+ * SCAN with MATCH, a page at a time, each page's read bounded by `step` (braces are literal in SCAN's
+ * glob; vault names hold no glob characters). On a cluster every master is scanned (scanKeys).
+ */
 async function forEachPage(
-  redis: Redis,
+  redis: RedisClient,
   pattern: string,
   step: ResyncStep,
   page: (keys: string[]) => Promise<void>,
 ): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await step(redis.scan(cursor, 'MATCH', pattern, 'COUNT', PAGE_KEYS), 'resync: scan');
-    await page(keys);
-    cursor = next;
-  } while (cursor !== '0');
+  const pages = scanKeys(redis, pattern);
+  for (;;) {
+    const next = await step(pages.next(), 'resync: scan');
+    if (next.done) return;
+    await page(next.value);
+  }
 }

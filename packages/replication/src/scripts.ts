@@ -1,13 +1,13 @@
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { loadLua, scriptDefiner } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 
 const lua = (file: string, options?: Parameters<typeof loadLua>[1]) =>
   loadLua(new URL(`./lua/${file}`, import.meta.url), options);
 
 type Reply = Promise<unknown>;
 
-/** An ioredis client that knows replication's Lua scripts. */
-export type ReplicationRedis = Redis & {
+/** An ioredis client (of a server or a cluster) that knows replication's Lua scripts. */
+export type ReplicationRedis = RedisClient & {
   replApplyBatch(numKeys: number, ...keysAndArgs: string[]): Reply;
   /** `stagingKeys` and `payloads` each go as one array (ioredis flattens them). */
   replRestorePage(numKeys: number, stagingKeys: string[], payloads: Buffer[]): Reply;

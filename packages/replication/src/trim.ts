@@ -1,5 +1,5 @@
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { logKeys } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import { ackKey } from './replication-keys.ts';
 
 /** Options of trimBelowAcknowledged. */
@@ -24,7 +24,7 @@ export interface TrimResult {
  * point resyncs from a snapshot.
  */
 export async function trimBelowAcknowledged(
-  primary: Redis,
+  primary: RedisClient,
   vault: string,
   options: TrimOptions,
 ): Promise<TrimResult> {

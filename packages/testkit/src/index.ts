@@ -2,6 +2,7 @@
 // deadline, a manual clock, test Redis servers, temporary directories, test networks of Linux network
 // namespaces. Test-only: no product code imports it. Per-test cleanup is `@vaultover/testkit/cleanup`,
 // apart, because importing it registers a hook.
+export { anonymousRedisReply } from './anonymous-redis-reply.ts';
 export { bearerCall } from './bearer-call.ts';
 export { closedPort } from './closed-port.ts';
 export { DEFAULT_FUZZ_SEED, type FuzzParameters, fuzzParameters } from './fuzz-parameters.ts';
@@ -17,6 +18,8 @@ export { whyNoNetworkNamespaces } from './netns/namespaces-available.ts';
 export { eventually, type PollOptions, pollUntil } from './poll.ts';
 export { isProcessAlive } from './processes.ts';
 export {
+  clusteredStores,
+  deploymentRedisMode,
   type FileRedis,
   redisForFile,
   startTestRedis,
@@ -24,7 +27,6 @@ export {
   type TestRedisOptions,
   withRedisClient,
 } from './redis-servers.ts';
-export { redisUrlThrough } from './redis-url.ts';
 export { regionHealth } from './region-health.ts';
 export { settledWithin } from './settled-within.ts';
 export { tempDir } from './temp-dir.ts';

@@ -1,27 +1,48 @@
-import type { RedisProvider } from '@vaultover/local-redis';
+import type { RedisClient } from '@vaultover/foundation/redis';
+import type { ClusterLayout, RedisInstance, RedisProvider, RedisUser } from '@vaultover/local-redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
+import { pollUntil } from './poll.ts';
 
 // Redis and its client are imported when a test first asks for a server, not when the testkit is
 // imported: most test files that use the testkit need neither, and every file pays its imports.
 const redisModules = async () => {
-  const [{ createRedisProvider }, { Redis }] = await Promise.all([
-    import('@vaultover/local-redis'),
-    import('ioredis'),
-  ]);
-  return { createRedisProvider, Redis };
+  const [{ createRedisProvider, readClusterLayout }, { createRedisClient, createServerRedisClient }] =
+    await Promise.all([import('@vaultover/local-redis'), import('@vaultover/foundation/redis')]);
+  return { createRedisProvider, readClusterLayout, createRedisClient, createServerRedisClient };
 };
 
-/** One Redis server for one test file. */
+/** Crashing one node of a test's Redis Cluster, and bringing it back. */
+export interface TestCluster {
+  /** Which node serves what now, as the first node that answers says. */
+  layout(): Promise<ClusterLayout>;
+  /** SIGKILLs one node (by port), keeping its port and data dir for restartNode. */
+  killNode(port: number): Promise<void>;
+  /**
+   * SIGKILLs the master that serves `key`'s slot and resolves once the cluster has promoted its replica
+   * (a few seconds: the cluster's node timeout, then an election); returns the killed node's port.
+   */
+  killMasterOf(key: string): Promise<number>;
+  /** Starts a killed node again on its port and data dir; resolves once the cluster is whole again. */
+  restartNode(port: number): Promise<void>;
+}
+
+/** One Redis server, or one Redis Cluster (a region store under VAULTOVER_REDIS=cluster), for one test file. */
 export interface TestRedis {
-  /** Connection URL (for `external`, with the file's database number appended). */
+  /** Connection URL as admin (for `external`, with the file's database number appended; a cluster's is redis-cluster://). */
   readonly url: string;
   readonly kind: RedisProvider['kind'];
   /**
    * A new ioredis client on this file's database, or on database `db` of the same server (for
-   * scratch data); closed by stop().
+   * scratch data); closed by stop(). One server only: a cluster has one database and needs storeClient().
    */
   client(db?: number): Redis;
+  /** The URL as one of the deployment's users (RedisInstance.urlAs): an embedded Redis's own ACL user. */
+  urlAs(user: RedisUser): string;
+  /** A new client of this Redis, one server or a cluster (what a region node's store client is); closed by stop(). */
+  storeClient(): RedisClient;
+  /** Present when this Redis is a cluster: crash and restart its nodes. */
+  readonly cluster: TestCluster | undefined;
   /** Closes the clients and stops the server if this file started it. */
   stop(): Promise<void>;
 }
@@ -57,28 +78,66 @@ export interface TestRedisOptions {
    * time (embedded gives each file its own servers).
    */
   externalDb?: number;
+  /**
+   * This Redis is a region's store: under VAULTOVER_REDIS=cluster it is an embedded Redis Cluster (three
+   * masters, one replica each), so the files that say so run once more against clustered stores.
+   */
+  store?: boolean;
+  /** A Redis Cluster whatever VAULTOVER_REDIS says: tests of a cluster store itself. */
+  cluster?: boolean;
+}
+
+/**
+ * Whether this run's region stores are Redis Clusters: VAULTOVER_REDIS=cluster, the pass of the replication
+ * and failover suites against clustered stores (vitest.cluster.config.ts).
+ */
+export function clusteredStores(): boolean {
+  return process.env.VAULTOVER_REDIS?.trim() === 'cluster';
+}
+
+/**
+ * The VAULTOVER_REDIS a test gives the `vaultover up` it starts: embedded (never a shared external Redis,
+ * where two deployments' failover states would collide), with clustered stores in the cluster pass.
+ */
+export function deploymentRedisMode(): 'embedded' | 'cluster' {
+  return clusteredStores() ? 'cluster' : 'embedded';
 }
 
 /**
  * Starts this file's Redis with createRedisProvider, which honours VAULTOVER_REDIS
- * (embedded by default: a redis-server child on a free port, gone after stop()).
+ * (embedded by default: a redis-server child on a free port, gone after stop()); a store under
+ * VAULTOVER_REDIS=cluster, or one asked for as a cluster, is an embedded Redis Cluster.
  */
 export async function startTestRedis(name: string, options: TestRedisOptions = {}): Promise<TestRedis> {
-  const { createRedisProvider, Redis } = await redisModules();
-  const provider = createRedisProvider(options.externalDb === undefined ? { kind: 'embedded' } : undefined);
-  const [instance] = await provider.start([name]);
+  const modules = await redisModules();
+  const { createRedisProvider, createRedisClient, createServerRedisClient } = modules;
+  const clustered = options.cluster === true || (options.store === true && clusteredStores());
+  const provider = clustered
+    ? createRedisProvider({ kind: 'cluster' })
+    : createRedisProvider(options.externalDb === undefined ? { kind: 'embedded' } : undefined);
+  const [instance] = await provider.start([name], { stores: clustered });
   if (!instance) throw new Error('the Redis provider started no instance');
   const server = instance.url.replace(/\/\d*$/, '');
   const url = provider.kind === 'external' ? `${server}/${options.externalDb}` : instance.url;
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
+  const track = <C extends RedisClient>(client: C): C => {
+    clients.push(client);
+    return client;
+  };
   return {
     url,
     kind: provider.kind,
     client(db?: number) {
-      const client = new Redis(db === undefined ? url : `${server}/${db}`, { maxRetriesPerRequest: 2 });
-      clients.push(client);
-      return client;
+      const target = db === undefined ? url : `${server}/${db}`;
+      return track(
+        createServerRedisClient(target, 'TestRedis.client (a cluster: use storeClient)', {
+          maxRetriesPerRequest: 2,
+        }),
+      );
     },
+    urlAs: (user) => (provider.kind === 'external' ? url : instance.urlAs(user)),
+    storeClient: () => track(createRedisClient(url, { maxRetriesPerRequest: 2 })),
+    cluster: instance.nodes ? testCluster(provider, instance, modules.readClusterLayout) : undefined,
     async stop() {
       await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
       await provider.stop();
@@ -86,10 +145,49 @@ export async function startTestRedis(name: string, options: TestRedisOptions = {
   };
 }
 
-/** Runs `fn` with a connected client that never retries, then disconnects. */
+/**
+ * What a test does to its cluster. The kill waits for the promotion as any node sees it: the layout
+ * names another live master for the key's slot.
+ */
+function testCluster(
+  provider: RedisProvider,
+  instance: RedisInstance,
+  readLayout: (url: string) => Promise<ClusterLayout>,
+): TestCluster {
+  return {
+    layout: () => readLayout(instance.url),
+    killNode: (port) => provider.stopClusterNode(instance.name, port, 'SIGKILL'),
+    async killMasterOf(key) {
+      const master = (await readLayout(instance.url)).masterOf(key);
+      if (!master) throw new Error(`no live master serves ${key}`);
+      await provider.stopClusterNode(instance.name, master.port, 'SIGKILL');
+      await pollUntil(
+        `the replica of the killed master ${master.port} is promoted`,
+        async () => {
+          const serving = await readLayout(instance.url).then(
+            (layout) => layout.masterOf(key),
+            () => undefined, // every node asked was busy or down: asked again
+          );
+          return serving !== undefined && serving.port !== master.port;
+        },
+        { timeoutMs: 30_000, intervalMs: 100 },
+      );
+      return master.port;
+    },
+    async restartNode(port) {
+      await provider.restartClusterNode(instance.name, port);
+    },
+  };
+}
+
+/** Runs `fn` with a connected client of one server that never retries, then disconnects. */
 export async function withRedisClient<T>(url: string, fn: (client: Redis) => Promise<T>): Promise<T> {
-  const { Redis } = await redisModules();
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const { createServerRedisClient } = await redisModules();
+  const client = createServerRedisClient(url, 'withRedisClient', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   client.on('error', () => {}); // a refused connection rejects connect() below; nothing else to report
   await client.connect();
   try {

@@ -1,5 +1,5 @@
 import type { Clock } from '@vaultover/foundation';
-import type { Redis } from 'ioredis';
+import { isRedisCluster, type RedisClient } from '@vaultover/foundation/redis';
 import type { CertificateDoc } from './certificates/certificate-doc.ts';
 import { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
 import { CertificateStore } from './certificates/certificate-store.ts';
@@ -24,8 +24,8 @@ import { VaultRegistry } from './store/vault-registry.ts';
 import { VaultManager } from './vaults/vault-manager.ts';
 
 export interface VaultServiceOptions {
-  /** The region's Redis (state and change streams). */
-  redis: Redis;
+  /** The region's store (state and change streams): one Redis server or a cluster. */
+  redis: RedisClient;
   clock: Clock;
   /** 32-byte master key for encryption at rest. */
   masterKey: Uint8Array;
@@ -33,6 +33,11 @@ export interface VaultServiceOptions {
   queue?: Omit<PurgeSchedulerOptions, 'clock'> | undefined;
   /** Approximate cap on each change stream. */
   streamCap?: number | undefined;
+  /**
+   * On a Redis Cluster, how long a commit waits for its master's replica to confirm it before it is
+   * refused with a 503 (unacknowledged; see CommitterOptions.replicaAcks). Default 2000.
+   */
+  replicaAckTimeoutMs?: number | undefined;
   /** The region's name: the `location` of its vaults. Default `local`. */
   location?: string | undefined;
   /** Tenant of the vaults. Default the all-zero GUID. */
@@ -70,9 +75,23 @@ export interface VaultService {
   close(): Promise<void>;
 }
 
+const DEFAULT_REPLICA_ACK_TIMEOUT_MS = 2000;
+
 export function createVaultService(options: VaultServiceOptions): VaultService {
   const redis = vaultRedis(options.redis);
-  const committer = new Committer(redis, options.clock, { streamCap: options.streamCap });
+  const committer = new Committer(redis, options.clock, {
+    streamCap: options.streamCap,
+    // A cluster master replicates to its replica asynchronously: a commit is acknowledged once the
+    // replica holds it, so that a master's crash loses nothing acknowledged (one replica per master).
+    ...(isRedisCluster(options.redis)
+      ? {
+          replicaAcks: {
+            replicas: 1,
+            timeoutMs: options.replicaAckTimeoutMs ?? DEFAULT_REPLICA_ACK_TIMEOUT_MS,
+          },
+        }
+      : {}),
+  });
   const defaults = {
     location: options.location ?? 'local',
     tenantId: options.tenantId ?? '00000000-0000-0000-0000-000000000000',

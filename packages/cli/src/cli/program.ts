@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ToxicFlags } from '../commands/link-command.ts';
+import { REDIS_MODES, type RedisMode } from '../config/redis-modes.ts';
 import { FAULT_ACTIONS, type FaultRuleFlags } from '../control-client/fault-rule-body.ts';
 import { CliError, EXIT } from './cli-error.ts';
 
@@ -26,11 +27,24 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
       '--prometheus',
       "also run Prometheus (and a Redis exporter per Redis) scraping every process; as the config's observability.prometheus: true",
     )
-    .action(async (options: { config?: string; throttling?: 'real' | 'off'; prometheus?: boolean }) => {
-      // Loaded on use: `--help` and `token` need not load the region node and Redis providers.
-      const { runUp } = await import('../commands/up-command.ts');
-      setExitCode(await runUp(options));
-    });
+    .addOption(
+      new Option(
+        '--redis <mode>',
+        "where Redis comes from: embedded, cluster (each region's store a Redis Cluster), external or containers; overrides VAULTOVER_REDIS and the config's redis.mode",
+      ).choices(REDIS_MODES),
+    )
+    .action(
+      async (options: {
+        config?: string;
+        throttling?: 'real' | 'off';
+        prometheus?: boolean;
+        redis?: RedisMode;
+      }) => {
+        // Loaded on use: `--help` and `token` need not load the region node and Redis providers.
+        const { runUp } = await import('../commands/up-command.ts');
+        setExitCode(await runUp(options));
+      },
+    );
   program
     .command('region')
     .description(

@@ -2,7 +2,7 @@ import { createRedisProvider } from '@vaultover/local-redis';
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
-import { loadConfig, type VaultoverConfig } from '../config/index.ts';
+import { loadConfig, type RedisMode, type VaultoverConfig } from '../config/index.ts';
 import { childProcessControlRunner } from '../topology/child-process-control-runner.ts';
 import { childProcessRegionRunner } from '../topology/child-process-region-runner.ts';
 import type { ControlRunner } from '../topology/control-runner.ts';
@@ -23,6 +23,8 @@ export interface UpOptions {
   throttling?: ThrottlingFlagMode | undefined;
   /** Runs Prometheus (the config's `observability.prometheus: true`). */
   prometheus?: boolean | undefined;
+  /** Overrides VAULTOVER_REDIS and the config's `redis.mode`. */
+  redis?: RedisMode | undefined;
 }
 
 const FORCED_EXIT_CODE = 130;
@@ -42,7 +44,7 @@ export async function runUp(options: UpOptions, say: Say = sayOnStderr): Promise
   await assertNoOtherInstance(endpointsFile);
   // Acknowledged writes must survive a kill -9 of a region's Redis (embedded only; costs an fsync per write).
   const redis = createRedisProvider({
-    ...(await redisProviderOptions(config)),
+    ...(await redisProviderOptions(config, process.env, options.redis)),
     durability: 'aof-always',
     logger: { info: say },
   });

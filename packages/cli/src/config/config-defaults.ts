@@ -10,9 +10,9 @@ import { DEFAULT_RETENTION_DAYS, type ReadOnlyProfile } from '@vaultover/vault';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Where Redis comes from; the environment variable VAULTOVER_REDIS overrides the configured mode. */
-export const REDIS_MODES = ['embedded', 'external', 'containers'] as const;
-export type RedisMode = (typeof REDIS_MODES)[number];
+import type { RedisMode } from './redis-modes.ts';
+
+export { REDIS_MODES, type RedisMode } from './redis-modes.ts';
 
 export const REGION_ROLES = ['primary', 'secondary'] as const;
 export type RegionRole = (typeof REGION_ROLES)[number];

@@ -50,7 +50,12 @@ const vaultSchema = z.strictObject({
 const redisSchema = z.strictObject({
   mode: z.enum(REDIS_MODES).default(CONFIG_DEFAULTS.redisMode),
   /** External mode: one URL per region name; else env VAULTOVER_REDIS_URLS. */
-  urls: z.record(z.string(), z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' })).optional(),
+  urls: z
+    .record(
+      z.string(),
+      z.url({ protocol: /^(rediss?|redis-cluster)$/, error: 'expected a redis:// or redis-cluster:// URL' }),
+    )
+    .optional(),
 });
 
 const masterKeySchema = z

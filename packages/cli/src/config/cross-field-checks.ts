@@ -1,4 +1,6 @@
 import { CLIENT_LINK_NAME as CLIENT_LINK } from '@vaultover/control/settings';
+// The URL form alone: the config is read by light commands (`vaultover token`), which need no Redis client.
+import { isClusterUrl } from '@vaultover/foundation/redis-url';
 import type { z } from 'zod';
 import { cut } from './format-issues.ts';
 
@@ -182,6 +184,13 @@ function checkRedis({ redis, regions }: Checked, ctx: Context): void {
       code: 'custom',
       path: ['redis', 'urls', 'control'],
       message: 'expected a URL for the control Redis',
+    });
+  } else if (isClusterUrl(redis.urls.control)) {
+    // Its scripts span the failover state, the lease and the events: keys of no common cluster slot.
+    ctx.addIssue({
+      code: 'custom',
+      path: ['redis', 'urls', 'control'],
+      message: 'expected one Redis server (redis://): the control Redis cannot be a cluster',
     });
   }
 }

@@ -247,6 +247,23 @@ describe('validateConfig', () => {
     expect(validateConfig({ redis }, 'x').redis).toEqual(redis);
   });
 
+  it("takes a cluster's URL for a region's store, never for the control Redis", () => {
+    expect(validateConfig({ redis: { mode: 'cluster' } }, 'x').redis).toEqual({ mode: 'cluster' });
+    const cluster = 'redis-cluster://10.0.0.5:7000?nodes=10.0.0.6:7000,10.0.0.7:7000';
+    const urls = {
+      westeurope: cluster,
+      northeurope: 'redis://10.0.0.6:6379',
+      control: 'redis://10.0.0.8:6379',
+    };
+    expect(validateConfig({ redis: { mode: 'external', urls } }, 'x').redis.urls).toEqual(urls);
+    expect(errorOf({ redis: { mode: 'external', urls: { ...urls, control: cluster } } })).toContain(
+      'redis.urls.control: expected one Redis server (redis://): the control Redis cannot be a cluster',
+    );
+    expect(
+      errorOf({ redis: { mode: 'external', urls: { ...urls, westeurope: 'http://10.0.0.5' } } }),
+    ).toContain('redis.urls.westeurope: expected a redis:// or redis-cluster:// URL');
+  });
+
   it('lists every problem on one line', () => {
     const message = errorOf({ timeScale: 'fast', vaults: [{ name: 'ab' }] });
     expect(message).not.toContain('\n');

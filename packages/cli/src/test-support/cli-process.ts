@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { deploymentRedisMode } from '@vaultover/testkit';
 import type { Endpoints } from '../topology/endpoints.ts';
 import { inNetns } from '../topology/netns-command.ts';
 
@@ -99,14 +100,15 @@ export interface RunningUp {
 
 /**
  * Starts `vaultover up` in `cwd` with a config of its own (data under `cwd/state`, warnings only,
- * embedded Redis, then the YAML of `extraConfig`) and resolves once it prints its ready line.
+ * embedded Redis, clustered stores in the cluster pass, then the YAML of `extraConfig`) and resolves once
+ * it prints its ready line.
  */
 export async function startUp(cwd: string, timeoutMs = 60_000, extraConfig = ''): Promise<RunningUp> {
   await writeFile(
     join(cwd, 'vaultover.yaml'),
     `dataDir: ${join(cwd, 'state')}\nlogLevel: warn\n${extraConfig}`,
   );
-  const up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: 'embedded' });
+  const up = startCli(['up', '--config', 'vaultover.yaml'], cwd, { VAULTOVER_REDIS: deploymentRedisMode() });
   const line = await up.waitForLine('vaultover ready ', timeoutMs);
   return {
     process: up,

@@ -1,17 +1,19 @@
 import { ensureRedisSecret, type RedisProviderOptions } from '@vaultover/local-redis';
 import { z } from 'zod';
 import { CliError, EXIT } from '../cli/cli-error.ts';
-import { REDIS_MODES, type VaultoverConfig } from '../config/index.ts';
+import { REDIS_MODES, type RedisMode, type VaultoverConfig } from '../config/index.ts';
 
 /**
- * Provider options for the config's Redis, with env VAULTOVER_REDIS overriding the mode. Config URLs
- * apply in external mode; without them the provider reads env VAULTOVER_REDIS_URLS.
+ * Provider options for the config's Redis: the mode is `override` (`vaultover up --redis`), else env
+ * VAULTOVER_REDIS, else the config's. Config URLs apply in external mode; without them the provider reads
+ * env VAULTOVER_REDIS_URLS.
  */
 export async function redisProviderOptions(
   config: VaultoverConfig,
   env: NodeJS.ProcessEnv = process.env,
+  override?: RedisMode,
 ): Promise<RedisProviderOptions> {
-  const kind = modeFromEnv(env) ?? config.redis.mode;
+  const kind = override ?? modeFromEnv(env) ?? config.redis.mode;
   if (kind === 'external') return { kind, urls: config.redis.urls };
   const namespaced = [...config.regions, config.control].find(({ netns }) => netns !== undefined);
   if (namespaced?.netns !== undefined) {
@@ -22,8 +24,9 @@ export async function redisProviderOptions(
       { exitCode: EXIT.usage },
     );
   }
-  // Embedded servers get the deployment's ACL users, whose passwords derive from the secret in dataDir.
-  return kind === 'embedded' ? { kind, secret: await ensureRedisSecret(config.dataDir) } : { kind };
+  // Embedded servers (and clusters) get the deployment's ACL users, whose passwords derive from the
+  // secret in dataDir.
+  return kind === 'containers' ? { kind } : { kind, secret: await ensureRedisSecret(config.dataDir) };
 }
 
 function modeFromEnv(env: NodeJS.ProcessEnv): VaultoverConfig['redis']['mode'] | undefined {

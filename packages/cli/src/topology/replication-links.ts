@@ -1,16 +1,11 @@
-import { isIP } from 'node:net';
 import type { StopStack } from '@vaultover/foundation';
+import { redisNodesOf, redisUrlThrough } from '@vaultover/foundation/redis';
 import { type ApiLink, LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import type { RedisInstance } from '@vaultover/local-redis';
 import type { VaultoverConfig } from '../config/index.ts';
 import { administratorAccess } from './administrator-access.ts';
 
 const LOOPBACK = '127.0.0.1';
-
-/** An address as a URL's host names it: IPv6 in brackets. */
-function urlHost(address: string): string {
-  return isIP(address) === 6 ? `[${address}]` : address;
-}
 
 /**
  * The link proxies between the secondaries and the primary's Redis, and their control API (administrators
@@ -43,9 +38,10 @@ export async function startReplicationLinks(
   const proxies = new Map<string, LinkProxy>();
   const listenHost = config.links.host ?? LOOPBACK;
   for (const secondary of secondaries) {
+    // A clustered store's every node, each on a port of its own (redisUrlThrough maps them).
     const proxy = new LinkProxy({
       name: `${primary.name}-to-${secondary}`,
-      upstream: `${primary.host}:${primary.port}`,
+      upstream: redisNodesOf(primary.url),
       listenHost,
     });
     await proxy.start();
@@ -63,11 +59,8 @@ export async function startReplicationLinks(
     primaryUrlFor(secondary) {
       const proxy = proxies.get(secondary);
       if (!proxy) throw new Error(`no link proxy for ${secondary}`);
-      // The replicator's own credentials and the primary URL's options: only the address changes.
-      const url = new URL(primary.urlAs('replicator'));
-      url.hostname = urlHost(listenHost);
-      url.port = String(proxy.listenPort);
-      return url.toString();
+      // The replicator's own credentials and the primary URL's options: only the addresses change.
+      return redisUrlThrough(primary.urlAs('replicator'), proxy.routes);
     },
   };
 }

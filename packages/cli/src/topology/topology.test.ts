@@ -23,11 +23,15 @@ function fakeInstance(name: string, port: number, pid: number): RedisInstance {
 }
 
 function fakeRedis(events: string[]): RedisProvider {
+  let started = 0;
   return {
     kind: 'embedded',
-    async start(names) {
-      events.push(`redis start ${names.join(',')}`);
-      return names.map((name, index): RedisInstance => fakeInstance(name, 7000 + index, 100 + index));
+    async start(names, options) {
+      events.push(`redis start ${names.join(',')}${options?.stores ? ' as stores' : ''}`);
+      return names.map((name): RedisInstance => {
+        const index = started++;
+        return fakeInstance(name, 7000 + index, 100 + index);
+      });
     },
     stopInstance: async (name, signal) => {
       events.push(`redis stop ${name} ${signal}`);
@@ -35,6 +39,12 @@ function fakeRedis(events: string[]): RedisProvider {
     restartInstance: async (name) => {
       events.push(`redis restart ${name}`);
       return fakeInstance(name, 7000, 999);
+    },
+    stopClusterNode: async (name) => {
+      throw new Error(`${name} is no cluster`);
+    },
+    restartClusterNode: async (name) => {
+      throw new Error(`${name} is no cluster`);
     },
     async stop() {
       events.push('redis stop');
@@ -102,7 +112,9 @@ describe('startTopology', () => {
     expect(await topology.stop()).toEqual([]);
     expect(await topology.stop()).toEqual([]);
     expect(events).toEqual([
-      'redis start westeurope,northeurope,control',
+      // The regions' stores (clusters under kind 'cluster'), and the control Redis, always one server.
+      'redis start westeurope,northeurope as stores',
+      'redis start control',
       'region start westeurope on redis://region@127.0.0.1:7000 replication {"secondaries":["northeurope"]}',
       // The replicator reaches the primary's Redis through its link proxy, as its own user.
       `region start northeurope on redis://region@127.0.0.1:7001 replication {"primaryRedisUrl":"redis://replicator@127.0.0.1:${proxyPort}"}`,

@@ -181,14 +181,23 @@ function regionProcesses(
   };
 }
 
+/**
+ * The regions' stores (each a Redis Cluster when the provider's kind is `cluster`), and the control
+ * Redis, always one server: its scripts span keys of no common cluster slot.
+ */
 async function startRedis(starting: Starting): Promise<RedisInstance[]> {
   const { config, redis, say } = starting.options;
-  const names = [...config.regions.map((region) => region.name), CONTROL_REDIS];
+  const stores = config.regions.map((region) => region.name);
+  const names = [...stores, CONTROL_REDIS];
   starting.step = `start redis (${redis.kind}) for ${names.join(', ')}`;
   say(`starting redis for ${names.join(', ')} (${redis.kind})…`);
   // Pushed before start: a partial start leaves instances that only stop() knows about.
   starting.stack.push('redis', () => redis.stop());
-  return redis.start(names);
+  const [started, control] = await Promise.all([
+    redis.start(stores, { stores: true }),
+    redis.start([CONTROL_REDIS]),
+  ]);
+  return [...started, ...control];
 }
 
 function primaryFirst<T extends { role: string }>(regions: readonly T[]): T[] {

@@ -1,11 +1,11 @@
+import { createRedisClient } from '@vaultover/foundation/redis';
 import { storePosition } from '@vaultover/vault';
-import { Redis } from 'ioredis';
 
 /** How long reading a store may take: promotion waits for it, and a dead Redis refuses at once anyway. */
 const READ_DEADLINE_MS = 500;
 
 /**
- * Reads a region's change position straight from its Redis, when the deployment told the control process
+ * Reads a region's change position straight from its store (one server or a cluster), when the deployment told the control process
  * where that is. This is the simulator's privilege as the observer of every region: the real service
  * cannot read a failed region's storage, but Vaultover can, and so reports an RPO that counts exactly the
  * changes the old primary committed after its last health probe too (docs/design.md, "RPO accounting").
@@ -21,7 +21,7 @@ export class StorePositions {
   async position(region: string): Promise<number | undefined> {
     const url = this.#urls.get(region);
     if (url === undefined) return undefined;
-    const redis = new Redis(url, {
+    const redis = createRedisClient(url, {
       lazyConnect: true,
       connectTimeout: READ_DEADLINE_MS,
       commandTimeout: READ_DEADLINE_MS,

@@ -6,7 +6,8 @@ import {
   renewLease,
 } from '@vaultover/contract';
 import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
-import { Redis } from 'ioredis';
+import { createServerRedisClient } from '@vaultover/foundation/redis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RegionModeControl } from '../mode/mode-gate.ts';
 
@@ -146,7 +147,7 @@ export class ControlLink {
 
   #client(): Redis {
     if (this.#redis) return this.#redis;
-    this.#redis = new Redis(this.#options.redisUrl, {
+    this.#redis = createServerRedisClient(this.#options.redisUrl, 'the control Redis', {
       lazyConnect: false,
       connectTimeout: this.#options.renewIntervalMs,
       commandTimeout: this.#options.renewIntervalMs,

@@ -1,6 +1,7 @@
 import { FAULT_KEYS, type FaultRule, readFaultRules } from '@vaultover/contract';
 import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
-import { Redis } from 'ioredis';
+import { createServerRedisClient } from '@vaultover/foundation/redis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { FaultHitTally } from './fault-hit-tally.ts';
 import { FaultMatcher } from './fault-matcher.ts';
@@ -55,7 +56,7 @@ export class FaultRuleSet {
 
   constructor(options: FaultRuleSetOptions) {
     this.#options = options;
-    this.redis = new Redis(options.redisUrl, {
+    this.redis = createServerRedisClient(options.redisUrl, 'the control Redis', {
       enableAutoPipelining: true,
       connectTimeout: 2000,
       commandTimeout: options.commandTimeoutMs ?? FAULT_COMMAND_TIMEOUT_MS,
@@ -64,7 +65,9 @@ export class FaultRuleSet {
     });
     // Batching is I/O, not simulated time: the tally runs on the real clock whatever dates the rules.
     this.tally = new FaultHitTally(this.redis, systemClock, (error) => this.markUnreachable(error));
-    this.#subscriber = new Redis(options.redisUrl, { connectTimeout: 2000 });
+    this.#subscriber = createServerRedisClient(options.redisUrl, 'the control Redis', {
+      connectTimeout: 2000,
+    });
     // Both reconnect on their own; a failure that matters reaches reload() or the injector, which log it
     // once. Unlistened, ioredis would print every reconnection attempt.
     this.redis.on('error', () => {});

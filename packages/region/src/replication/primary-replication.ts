@@ -1,14 +1,14 @@
 import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { digestAll, type RawEntry, toWireEntry, trimBelowAcknowledged } from '@vaultover/replication';
 import { logKeys, VAULT_INDEX_KEY } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { NodeReplication, NodeReplicationStatus } from './node-replication.ts';
 
 export interface PrimaryReplicationOptions {
   region: string;
-  /** The primary's own Redis (its change streams). */
-  redis: Redis;
+  /** The primary's own store (its change streams): one server or a cluster. */
+  redis: RedisClient;
   /** Regions replicating from this one; none ⇒ no trimming beyond the committer's own cap. */
   secondaries: readonly string[];
   trimIntervalMs: number;
@@ -67,22 +67,21 @@ export class PrimaryReplication implements NodeReplication {
     const vaults = await redis.zrange(VAULT_INDEX_KEY, '0', '-1');
     let lastPosition = 0;
     let lastCommit = 0;
-    if (vaults.length > 0) {
-      // One round trip: each vault's position and its newest entry's commit time.
-      const pipeline = redis.pipeline();
-      for (const vault of vaults) {
-        pipeline.get(logKeys(vault).position);
-        pipeline.xrevrange(logKeys(vault).stream, '+', '-', 'COUNT', 1);
-      }
-      const results = (await pipeline.exec()) ?? [];
-      vaults.forEach((vault, i) => {
-        const [positionError, position] = results[2 * i] ?? [null, null];
-        const [entryError, entries] = results[2 * i + 1] ?? [null, null];
-        if (positionError) throw positionError;
-        if (entryError) throw entryError;
-        lastPosition += Number(position ?? 0);
-        lastCommit = Math.max(lastCommit, this.#remember(vault, entries as RawEntry[] | null));
-      });
+    // One round trip: each vault's position and its newest entry's commit time, both in the vault's slot,
+    // sent at once (one pipeline over every vault would span a cluster's nodes, which ioredis refuses).
+    const reads = await Promise.all(
+      vaults.map(async (vault) => {
+        const { stream, position } = logKeys(vault);
+        const [count, newest] = await Promise.all([
+          redis.get(position),
+          redis.xrevrange(stream, '+', '-', 'COUNT', 1),
+        ]);
+        return { vault, count, newest };
+      }),
+    );
+    for (const { vault, count, newest } of reads) {
+      lastPosition += Number(count ?? 0);
+      lastCommit = Math.max(lastCommit, this.#remember(vault, newest));
     }
     return {
       region,

@@ -1,6 +1,6 @@
+import { createRedisClient, type RedisClient } from '@vaultover/foundation/redis';
 import { digestAll, Replicator } from '@vaultover/replication';
 import { VAULT_INDEX_KEY } from '@vaultover/vault';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RegionMetrics } from '../region-metrics.ts';
 import type { NodeReplication, NodeReplicationStatus } from './node-replication.ts';
@@ -25,14 +25,15 @@ export interface SecondaryReplicationOptions {
  */
 export class SecondaryReplication implements NodeReplication {
   readonly #options: SecondaryReplicationOptions;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #replicator: Replicator | undefined;
 
   constructor(options: SecondaryReplicationOptions) {
     this.#options = options;
     const { region, metrics, logger, primaryRedisUrl } = options;
-    // Auto-pipelining: the replicator applies the batches of several vaults at once.
-    this.#redis = new Redis(options.redisUrl, {
+    // Auto-pipelining: the replicator applies the batches of several vaults at once. A cluster store is
+    // written a vault at a time, each vault's keys in one slot.
+    this.#redis = createRedisClient(options.redisUrl, {
       maxRetriesPerRequest: 2,
       connectTimeout: 2000,
       enableAutoPipelining: true,
@@ -44,7 +45,7 @@ export class SecondaryReplication implements NodeReplication {
       // A fresh client per connection, failing fast: the replicator owns reconnection (with back-off),
       // and a client retrying on its own would hide a partition behind its queue.
       primary: () =>
-        new Redis(primaryRedisUrl, {
+        createRedisClient(primaryRedisUrl, {
           maxRetriesPerRequest: 1,
           retryStrategy: () => null,
           connectTimeout: 2000,

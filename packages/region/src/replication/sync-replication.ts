@@ -1,14 +1,14 @@
 import { ACK_CHANNEL } from '@vaultover/contract';
 import { type Clock, systemClock, type Timer } from '@vaultover/foundation';
+import { duplicateRedisClient, type RedisClient } from '@vaultover/foundation/redis';
 import { ackKey } from '@vaultover/replication';
 import { logKeys, ServiceUnavailableError } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import type { RegionMetrics } from '../region-metrics.ts';
 
 export interface SyncReplicationOptions {
   region: string;
-  /** The primary's own Redis: its position counters and the secondaries' acknowledgement keys. */
-  redis: Redis;
+  /** The primary's own store: its position counters and the secondaries' acknowledgement keys. */
+  redis: RedisClient;
   secondaries: readonly string[];
   timeoutMs: number;
   metrics: RegionMetrics;
@@ -19,6 +19,8 @@ export interface SyncReplicationOptions {
 }
 
 interface Waiter {
+  vault: string;
+  /** The secondaries' acknowledgement keys of the vault: all in the vault's slot. */
   keys: readonly string[];
   position: number;
   resolve(): void;
@@ -38,7 +40,7 @@ export class SyncReplication {
   /** Settles once the announcements are subscribed to (until then only the fallback poll wakes writes). */
   readonly ready: Promise<void>;
   readonly #options: SyncReplicationOptions;
-  readonly #subscriber: Redis;
+  readonly #subscriber: RedisClient;
   readonly #waiters = new Set<Waiter>();
   readonly #clock: Clock;
   #checking = false;
@@ -48,7 +50,7 @@ export class SyncReplication {
   constructor(options: SyncReplicationOptions) {
     this.#options = options;
     this.#clock = options.clock ?? systemClock;
-    this.#subscriber = options.redis.duplicate({ enableAutoPipelining: false });
+    this.#subscriber = duplicateRedisClient(options.redis, { enableAutoPipelining: false });
     // The subscriber reconnects on its own, and while it cannot (or cannot subscribe) the fallback
     // poll of #schedule still sees every acknowledgement: neither failure needs more than a slower wake.
     this.#subscriber.on('error', () => {});
@@ -71,6 +73,7 @@ export class SyncReplication {
         void this.#behind(waiter).then((behind) => reject(this.#timedOut(behind ?? secondaries[0] ?? '')));
       }, timeoutMs);
       const waiter: Waiter = {
+        vault,
         keys,
         position,
         resolve: () => {
@@ -94,7 +97,10 @@ export class SyncReplication {
     this.#fallback ??= this.#clock.setInterval(() => this.#check(), this.#options.fallbackPollMs ?? 50);
   }
 
-  /** One read for every waiting write; a check asked for while one runs runs right after it. */
+  /**
+   * One read for every waiting write (one MGET per vault, sent at once: a vault's keys share its slot,
+   * two vaults' may be on two nodes of a cluster); a check asked for while one runs runs right after it.
+   */
   #check(): void {
     if (this.#waiters.size === 0) return;
     if (this.#checking) {
@@ -103,11 +109,21 @@ export class SyncReplication {
     }
     this.#checking = true;
     const waiters = [...this.#waiters];
-    const keys = [...new Set(waiters.flatMap((w) => w.keys))];
-    this.#options.redis
-      .mget(...keys)
-      .then((values) => {
-        const acked = new Map(keys.map((key, i) => [key, Number(values[i] ?? 0)]));
+    const keysByVault = new Map<string, Set<string>>();
+    for (const waiter of waiters) {
+      const keys = keysByVault.get(waiter.vault) ?? new Set();
+      for (const key of waiter.keys) keys.add(key);
+      keysByVault.set(waiter.vault, keys);
+    }
+    Promise.all(
+      [...keysByVault.values()].map(async (set) => {
+        const keys = [...set];
+        const values = await this.#options.redis.mget(...keys);
+        return keys.map((key, i) => [key, Number(values[i] ?? 0)] as const);
+      }),
+    )
+      .then((reads) => {
+        const acked = new Map(reads.flat());
         for (const waiter of waiters) {
           if (waiter.keys.every((key) => (acked.get(key) ?? 0) >= waiter.position)) {
             this.#waiters.delete(waiter);

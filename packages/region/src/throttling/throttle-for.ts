@@ -1,5 +1,5 @@
+import type { RedisClient } from '@vaultover/foundation/redis';
 import type { VaultHostResolver } from '@vaultover/tls';
-import type { Redis } from 'ioredis';
 import type { RegionMetrics } from '../region-metrics.ts';
 import { RequestThrottle } from './request-throttle.ts';
 import { Throttle } from './throttle.ts';
@@ -8,7 +8,7 @@ import { effectiveLimits, type ThrottlingSettings } from './throttle-settings.ts
 /** The region node's throttle under `settings`; undefined when off (the default), so that nothing runs. */
 export function throttleFor(
   settings: ThrottlingSettings | undefined,
-  deps: { redis: Redis; hosts: VaultHostResolver; metrics: RegionMetrics },
+  deps: { redis: RedisClient; hosts: VaultHostResolver; metrics: RegionMetrics },
 ): RequestThrottle | undefined {
   const limits = effectiveLimits(settings);
   if (!limits) return undefined;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Clock, systemClock } from '@vaultover/foundation';
+import type { RedisClient } from '@vaultover/foundation/redis';
 import {
   KEY,
   loadLua,
@@ -8,14 +9,13 @@ import {
   vaultPrefix,
   vaultRelativeKeys,
 } from '@vaultover/vault';
-import type { Redis } from 'ioredis';
 import { type ClassPlan, type ThrottleClass, throttleClassOf, throttlePlan } from './throttle-plan.ts';
 import { THROTTLE_WINDOW_MS, type ThrottleLimits } from './throttle-settings.ts';
 
-interface ThrottleRedis extends Redis {
+type ThrottleRedis = RedisClient & {
   /** lua/throttle-window.lua: `numKeys, ...keys, ...args` → [admitted, weight, retryAt]. */
   throttleWindow(numKeys: number, ...keysAndArgs: (string | number)[]): Promise<[number, number, number]>;
-}
+};
 
 const throttleRedis = scriptDefiner<ThrottleRedis>({
   throttleWindow: loadLua(new URL('./throttle-window.lua', import.meta.url)),
@@ -53,8 +53,8 @@ export interface ThrottleDecision {
 }
 
 export interface ThrottleOptions {
-  /** The region's Redis. */
-  readonly redis: Redis;
+  /** The region's store. */
+  readonly redis: RedisClient;
   readonly limits: ThrottleLimits;
   /** Real time, never the vault's simulated clock: a time shift must not refill or drain windows. */
   readonly clock?: Clock;

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { VaultoverCredential } from '@vaultover/auth/tokens';
 import { attemptsByRequestId, type LoggedRequest, readRequests } from '@vaultover/contract';
 import { type Clock, systemClock } from '@vaultover/foundation';
+import { createServerRedisClient } from '@vaultover/foundation/redis';
 import {
   type AcknowledgedWrite,
   type LiveFigures,
@@ -10,7 +11,6 @@ import {
   missingWrites,
   prepareLoad,
 } from '@vaultover/load';
-import { Redis } from 'ioredis';
 import { evaluateExpectations } from '../evaluate-expectations.ts';
 import { isFailoverEvent } from '../failover-events.ts';
 import type { Scenario } from '../scenario-schema.ts';
@@ -253,7 +253,10 @@ function timelineStep(step: ScenarioStep, index: number, scale: number): Timelin
 async function loggedRequests(endpoints: DeploymentEndpoints, since: number): Promise<LoggedRequest[]> {
   const url = endpoints.redis.control?.url;
   if (!url) return [];
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = createServerRedisClient(url, 'the control Redis', {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   try {
     await redis.connect();
     return await readRequests(redis, since);

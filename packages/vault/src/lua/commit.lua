@@ -23,13 +23,18 @@
   which is put in front of this script when it is loaded (store/lua-scripts.ts).
   Returns {1, position} on success, {0, n} when guard n (1-based) does not hold; nothing is written then.
   A commit sent again with the same idempotency key (ioredis re-sends a command whose reply a dropped
-  connection lost) returns the first run's {1, position} and writes nothing. Only successes are kept:
+  connection lost) returns the first run's {1, position} and writes nothing but the key's expiry, renewed:
+  a write, so that a WAIT after it (store/committer.ts, on a Redis Cluster) covers the first run too,
+  which another connection made. Only successes are kept:
   a refused run wrote nothing, so running it again is simply another attempt.
   An op or guard kind the script does not know is an error reply whose first word is its code,
   `UnknownOp` or `UnknownGuard` (committer.ts reads it); nothing is written then either.
 ]]
 local done = redis.call('GET', KEYS[3])
-if done then return { 1, tonumber(done) } end
+if done then
+  redis.call('PEXPIRE', KEYS[3], ARGV[8])
+  return { 1, tonumber(done) }
+end
 
 local guards = cjson.decode(ARGV[4])
 local ops = cjson.decode(ARGV[6])

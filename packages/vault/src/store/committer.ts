@@ -1,8 +1,9 @@
 import { type Clock, CodedError, redisReplyCode } from '@vaultover/foundation';
+import { ServiceUnavailableError } from '../errors.ts';
 import { vaultNotFound } from '../vaults/vault-errors.ts';
 import { VAULT_GONE, withLiveVaultGuard } from './live-vault-guard.ts';
 import type { GuardReason, Mutation } from './mutation.ts';
-import type { VaultRedis } from './scripts.ts';
+import { type VaultRedis, vaultPipeline } from './scripts.ts';
 import { CHANGE_NOTICES_KEY, commitResultKey, logKeys, vaultPrefix } from './vault-keys.ts';
 
 /** Version of the change-entry format written to the streams; readers refuse versions they do not know. */
@@ -55,7 +56,17 @@ export interface CommitterOptions {
    * moments it is connected: 100,000 is minutes of writes at a thousand a second. Default 100,000.
    */
   noticesCap?: number;
+  /**
+   * Acknowledge a commit only once this many replicas of the master that ran it hold it too (`WAIT`, in
+   * the same pipeline, so on the same node and connection), within `timeoutMs`; a commit they did not
+   * confirm in time is refused with a 503 (it stands, unacknowledged). For a Redis Cluster, whose
+   * replication to a master's replica is asynchronous: without it, a master's crash loses what it
+   * acknowledged and had not yet sent (docs/architecture.md, "Redis Cluster"). Default: none.
+   */
+  replicaAcks?: { replicas: number; timeoutMs: number };
 }
+
+type CommitReply = [ok: number, value: number];
 
 /** Executes mutations: one Lua call that checks guards, writes state and appends the change entry. */
 export class Committer {
@@ -64,6 +75,7 @@ export class Committer {
   readonly #streamCap: number;
   readonly #idempotencyWindowMs: number;
   readonly #noticesCap: number;
+  readonly #replicaAcks: CommitterOptions['replicaAcks'];
 
   constructor(redis: VaultRedis, clock: Clock, options: CommitterOptions = {}) {
     this.#redis = redis;
@@ -71,6 +83,7 @@ export class Committer {
     this.#streamCap = options.streamCap ?? 1_000_000;
     this.#idempotencyWindowMs = options.idempotencyWindowMs ?? 30_000;
     this.#noticesCap = options.noticesCap ?? 100_000;
+    this.#replicaAcks = options.replicaAcks;
   }
 
   /**
@@ -87,29 +100,30 @@ export class Committer {
     // On a Redis Cluster the notices are in another slot than the vault: the script cannot write them.
     const noticeHere = !this.#redis.isCluster;
     const time = String(this.#clock.now());
-    const reply = (await this.#redis
-      .vaultCommit(
-        3 + plan.keys.length + (noticeHere ? 1 : 0),
-        log.stream,
-        log.position,
-        commitResultKey(vault, mutation.id),
-        ...plan.keys.map((k) => prefix + k),
-        ...(noticeHere ? [CHANGE_NOTICES_KEY] : []),
-        CHANGE_FORMAT,
-        mutation.operation,
-        time,
-        JSON.stringify(plan.guards),
-        JSON.stringify(plan.keys),
-        JSON.stringify(mutation.ops),
-        String(this.#streamCap),
-        String(this.#idempotencyWindowMs),
-        noticeHere ? vault : '',
-        String(this.#noticesCap),
-      )
-      .catch((error: unknown) => {
-        throw commitScriptError(error);
-      })) as [number, number];
-    const [ok, value] = reply;
+    const args: [number, ...string[]] = [
+      3 + plan.keys.length + (noticeHere ? 1 : 0),
+      log.stream,
+      log.position,
+      commitResultKey(vault, mutation.id),
+      ...plan.keys.map((k) => prefix + k),
+      ...(noticeHere ? [CHANGE_NOTICES_KEY] : []),
+      CHANGE_FORMAT,
+      mutation.operation,
+      time,
+      JSON.stringify(plan.guards),
+      JSON.stringify(plan.keys),
+      JSON.stringify(mutation.ops),
+      String(this.#streamCap),
+      String(this.#idempotencyWindowMs),
+      noticeHere ? vault : '',
+      String(this.#noticesCap),
+    ];
+    const [ok, value] = await (this.#replicaAcks
+      ? this.#commitReplicated(args, this.#replicaAcks)
+      : (this.#redis.vaultCommit(...args) as Promise<CommitReply>)
+    ).catch((error: unknown) => {
+      throw commitScriptError(error);
+    });
     if (ok === 1) {
       // Before the write is acknowledged, so that every acknowledged write has its notice; a repeat of
       // the commit (a lost reply, sent again) writes the notice again, which costs a reader nothing.
@@ -141,5 +155,34 @@ export class Committer {
       't',
       time,
     );
+  }
+
+  /**
+   * The commit and a WAIT in one pipeline: on a cluster a pipeline goes to the node of its keys' slot, so
+   * the WAIT counts that master's replicas holding this connection's writes, the commit's included (a
+   * commit answered from its idempotency key refreshes the key's expiry, a write, so the WAIT covers its
+   * first run too). A refused commit wrote nothing: its WAIT count does not matter.
+   */
+  async #commitReplicated(
+    args: [number, ...string[]],
+    acks: NonNullable<CommitterOptions['replicaAcks']>,
+  ): Promise<CommitReply> {
+    const results =
+      (await vaultPipeline(this.#redis)
+        .vaultCommit(...args)
+        .wait(acks.replicas, acks.timeoutMs)
+        .exec()) ?? [];
+    const [[commitError, reply] = [null, null], [waitError, confirmed] = [null, 0]] = results;
+    if (commitError) throw commitError;
+    const committed = reply as CommitReply;
+    if (committed[0] !== 1) return committed;
+    if (waitError) throw waitError;
+    if (Number(confirmed) < acks.replicas) {
+      throw new ServiceUnavailableError(
+        `The write was committed, but the store's replica did not confirm it within ${acks.timeoutMs} ms ` +
+          '(a Redis Cluster master without a live replica); it is not acknowledged. Retry, or check the store.',
+      );
+    }
+    return committed;
   }
 }

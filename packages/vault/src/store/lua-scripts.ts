@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@vaultover/foundation/redis';
 
 /** A Lua script as ioredis defines it: its source, and how many of its arguments are keys (else the caller says). */
 export interface LuaScript {
@@ -24,10 +24,10 @@ export function loadLua(file: URL, options: { withOps?: boolean; numberOfKeys?: 
  * A function that defines `scripts` on a client (once per client; ioredis runs them with EVALSHA and
  * falls back to EVAL after a SCRIPT FLUSH) and returns the client typed as `Client`.
  */
-export function scriptDefiner<Client extends Redis>(
+export function scriptDefiner<Client extends RedisClient>(
   scripts: Readonly<Record<string, LuaScript>>,
-): (redis: Redis) => Client {
-  const defined = new WeakSet<Redis>();
+): (redis: RedisClient) => Client {
+  const defined = new WeakSet<RedisClient>();
   return (redis) => {
     if (!defined.has(redis)) {
       for (const [name, script] of Object.entries(scripts)) redis.defineCommand(name, script);

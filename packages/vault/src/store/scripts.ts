@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@vaultover/foundation/redis';
+import type { ChainableCommander } from 'ioredis';
 import { loadLua, scriptDefiner } from './lua-scripts.ts';
 
 const lua = (file: string, options?: Parameters<typeof loadLua>[1]) =>
@@ -6,12 +7,22 @@ const lua = (file: string, options?: Parameters<typeof loadLua>[1]) =>
 
 type Reply = Promise<unknown>;
 
-/** An ioredis client that knows the vault's Lua scripts. */
-export type VaultRedis = Redis & {
+/** A store client (one server or a cluster) that knows the vault's Lua scripts. */
+export type VaultRedis = RedisClient & {
   vaultCommit(numKeys: number, ...keysAndArgs: string[]): Reply;
   vaultReadHead(key: string): Reply;
   vaultReadHeads(numKeys: number, ...keys: string[]): Reply;
 };
+
+/** A pipeline of a VaultRedis: ioredis gives a pipeline every command defined on its client. */
+export type VaultPipeline = ChainableCommander & {
+  vaultCommit(numKeys: number, ...keysAndArgs: string[]): VaultPipeline;
+};
+
+/** A pipeline of `redis` that knows the commit script too (on a cluster, one node's: of its keys' slot). */
+export function vaultPipeline(redis: VaultRedis): VaultPipeline {
+  return redis.pipeline() as VaultPipeline;
+}
 
 /** Registers the scripts on `redis` (once per client) and returns it typed. */
 export const vaultRedis = scriptDefiner<VaultRedis>({

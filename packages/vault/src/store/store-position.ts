@@ -1,21 +1,16 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@vaultover/foundation/redis';
 import { VAULT_INDEX_KEY } from './vault-index.ts';
 import { logKeys } from './vault-keys.ts';
 
 /**
  * The region-wide change position of a store: the sum of every indexed vault's `pos`, so that the
- * difference of two positions counts changes. Two round trips: the index, then every position in one
- * pipeline (GETs rather than one MGET: the positions sit in their vaults' cluster slots).
+ * difference of two positions counts changes. The index, then every position at once: GETs sent
+ * together rather than one MGET or one pipeline, which a cluster refuses when their keys sit in slots of
+ * several nodes (each vault's position is in its vault's slot); sent at once, they still cost one round
+ * trip (per node).
  */
-export async function storePosition(redis: Redis): Promise<number> {
+export async function storePosition(redis: RedisClient): Promise<number> {
   const vaults = await redis.zrange(VAULT_INDEX_KEY, '0', '-1');
-  if (vaults.length === 0) return 0;
-  const pipeline = redis.pipeline();
-  for (const vault of vaults) pipeline.get(logKeys(vault).position);
-  let sum = 0;
-  for (const [error, position] of (await pipeline.exec()) ?? []) {
-    if (error) throw error;
-    sum += Number(position ?? 0);
-  }
-  return sum;
+  const positions = await Promise.all(vaults.map((vault) => redis.get(logKeys(vault).position)));
+  return positions.reduce((sum, position) => sum + Number(position ?? 0), 0);
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 import { KEY_PREFIX, rel, vaultPrefix } from './vault-keys.ts';
 
 /**
@@ -8,22 +8,22 @@ import { KEY_PREFIX, rel, vaultPrefix } from './vault-keys.ts';
  *
  * Why it is not updated in the vault's atomic commit: a Lua script in Redis Cluster may only touch keys of
  * one hash slot, and each vault's keys (its state and its change stream) sit in that vault's slot, while
- * this index spans every vault. So the index follows the commit (added after a create commits, removed
+ * this index spans every vault (on a cluster it sits on whichever master serves its own slot). So the
+ * index follows the commit (added after a create commits, removed
  * after a purge commits) and is repaired at start from the `props` keys themselves, which are the truth:
  * a crash between the two steps leaves at worst a vault missing from the list until the next start, or a
  * name listed whose `props` is gone, which readers skip.
  */
 export const VAULT_INDEX_KEY = `${KEY_PREFIX}:vault-index`;
 
-const SCAN_COUNT = 500;
 // `vo:{<vault>}:props`: braces are literal in SCAN's glob, and vault names never hold glob characters.
 const PROPS_PATTERN = `${KEY_PREFIX}:{*}:${rel.properties()}`;
 
 /** The region-wide index of vault names. */
 export class VaultIndex {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisClient) {
     this.#redis = redis;
   }
 
@@ -67,16 +67,14 @@ export class VaultIndex {
   async #scanVaultNames(): Promise<Set<string>> {
     const names = new Set<string>();
     const suffix = `}:${rel.properties()}`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', PROPS_PATTERN, 'COUNT', SCAN_COUNT);
+    // On a cluster the vaults are spread over the masters: scanKeys walks each.
+    for await (const keys of scanKeys(this.#redis, PROPS_PATTERN)) {
       for (const key of keys) {
         const name = key.slice(`${KEY_PREFIX}:{`.length, -suffix.length);
         // The glob's `*` could span `}:` of an unrelated key; keep only exact `props` keys.
         if (vaultPrefix(name) + rel.properties() === key) names.add(name);
       }
-      cursor = next;
-    } while (cursor !== '0');
+    }
     return names;
   }
 }
