@@ -36,7 +36,8 @@ beforeAll(async () => {
   primaryRedis = stack.redis.primary.storeClient();
   secondaryRedis = stack.redis.secondary.storeClient();
   // The primary node's purge queue (PurgeScheduler's defaults), to see the job's state.
-  purgeQueue = new Queue('purge', { connection: { url: stack.redis.primary.url }, prefix: '{vo-purge}' });
+  // A client of the store's own kind: BullMQ takes a cluster's client for a clustered store.
+  purgeQueue = new Queue('purge', { connection: stack.redis.primary.storeClient(), prefix: '{vo-purge}' });
 });
 
 afterAll(async () => {

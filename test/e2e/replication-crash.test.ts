@@ -15,7 +15,7 @@ import {
 import { LinkProxy } from '@vaultover/link-proxy';
 import { createRedisProvider, type RedisInstance, type RedisProvider } from '@vaultover/local-redis';
 import { checkpointKey } from '@vaultover/replication';
-import { clusteredStores, eventually, pollUntil } from '@vaultover/testkit';
+import { clusteredStores, eventually, killClusterMaster, pollUntil } from '@vaultover/testkit';
 import { logKeys, vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -70,7 +70,8 @@ let officer: VaultoverCredential;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'vaultover-crash-'));
-  // Clustered stores in the cluster pass: a crash of one of them is then a crash of all six nodes.
+  // Clustered stores in the cluster pass: a crash of a region's Redis is then a kill -9 of the master that
+  // serves the vault, and the cluster promotes its replica.
   redis = createRedisProvider({ kind: clusteredStores() ? 'cluster' : 'embedded', durability: 'aof-always' });
   const [primaryRedis, secondaryRedis] = await redis.start([PRIMARY, SECONDARY], { stores: true });
   if (!primaryRedis || !secondaryRedis) throw new Error('the Redis provider started no instance');
@@ -289,6 +290,16 @@ async function crashAndRestart(victim: Victim): Promise<void> {
     await region.kill();
     await pause(random() * MAX_WAIT_MS);
     await region.restart();
+  } else if (clusteredStores()) {
+    // One master of the region's cluster, the one serving the vault, killed under the writes: its
+    // replica is promoted, and the killed node comes back as that replica's replica.
+    const port = await killClusterMaster(
+      redis,
+      redisOf[region.name] as RedisInstance,
+      `${vaultPrefix(VAULT)}props`,
+    );
+    await pause(random() * MAX_WAIT_MS);
+    await redis.restartClusterNode(region.name, port);
   } else {
     await redis.stopInstance(region.name, 'SIGKILL');
     await pause(random() * MAX_WAIT_MS);

@@ -66,7 +66,7 @@ describe('applyBatch', () => {
         code: wrong.v === '2' ? 'UnknownFormat' : 'MalformedEntry',
       });
       expect(await h.secondary.exists(checkpointKey(vault))).toBe(0);
-      expect(await h.secondary.keys(`vo:{${vault}}:*`)).toEqual([]);
+      expect(await h.secondaryKeys(`vo:{${vault}}:*`)).toEqual([]);
     }
     expect((await readCheckpoint(secondary, vault)).position).toBe(0);
   });

@@ -58,7 +58,7 @@ describe('Replicator', () => {
       await converged(h, replicator, ['life-a', 'life-b', 'life-c', 'life-d']);
       // life-d was created and purged at once, out of the index before any sweep: its commits were
       // announced all the same, and applied, down to the purge that leaves only the checkpoint.
-      expect(await h.secondary.keys('vo:{life-d}:*')).toEqual([checkpointKey('life-d')]);
+      expect(await h.secondaryKeys('vo:{life-d}:*')).toEqual([checkpointKey('life-d')]);
       expect(await vaultDigest(h.secondary, 'life-d')).toBe(await vaultDigest(h.primary, 'life-d'));
       const status = await replicator.status({ digests: true });
       expect(status).toMatchObject({
@@ -83,7 +83,7 @@ describe('Replicator', () => {
       await h.service.management.delete(request('life-c'));
       await h.service.management.purges.purge('westeurope', 'life-c');
       await converged(h, replicator, ['life-c']);
-      expect(await h.secondary.keys('vo:{life-c}:*')).toEqual([checkpointKey('life-c')]);
+      expect(await h.secondaryKeys('vo:{life-c}:*')).toEqual([checkpointKey('life-c')]);
       expect(await h.secondary.zscore(VAULT_INDEX_KEY, 'life-c')).toBeNull();
     } finally {
       await replicator.stop();
@@ -230,7 +230,7 @@ describe('Replicator', () => {
       await converged(h, replicator, [vault]);
       // Writes went on after the copy began: the stream brought them.
       expect(Number(await h.primary.get(logKeys(vault).position))).toBeGreaterThan(resyncs[0] ?? 0);
-      expect(await h.secondary.keys(`${stagingPrefix(vault)}*`)).toEqual([]);
+      expect(await h.secondaryKeys(`${stagingPrefix(vault)}*`)).toEqual([]);
     } finally {
       writing = false;
       await replicator.stop();
@@ -351,7 +351,7 @@ describe('Replicator', () => {
     try {
       await converged(h, replicator, ['down-a']);
       // Save on shutdown, so that the restarted primary keeps its data (the embedded servers run without persistence).
-      await h.primary.config('SET', 'save', '3600 1');
+      await h.saveOnShutdown();
       await h.provider.stopInstance('primary', 'SIGTERM');
       const down = await until(
         'disconnected',

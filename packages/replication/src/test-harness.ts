@@ -1,28 +1,35 @@
 import { randomBytes } from 'node:crypto';
+import { createRedisClient, isRedisCluster, type RedisClient, scanKeys } from '@vaultover/foundation/redis';
 import { createRedisProvider, type RedisProvider } from '@vaultover/local-redis';
-import { eventually } from '@vaultover/testkit';
+import { clusteredStores, eventually } from '@vaultover/testkit';
 import { createVaultService, logKeys, SimulatedClock, type VaultService } from '@vaultover/vault';
-import { Redis } from 'ioredis';
 import { vaultDigest } from './digest.ts';
 import type { ReplicatorOptions } from './options.ts';
 import { Replicator } from './replicator.ts';
 
-/** Two embedded Redis servers ("primary", "secondary"), a vault service writing on the primary, and replicators. */
+/**
+ * Two embedded region stores ("primary", "secondary": servers, or Redis Clusters in the cluster pass), a
+ * vault service writing on the primary, and replicators.
+ */
 export interface Harness {
   provider: RedisProvider;
   primaryUrl: string;
   secondaryUrl: string;
-  primary: Redis;
-  secondary: Redis;
+  primary: RedisClient;
+  secondary: RedisClient;
   service: VaultService;
-  clients: Redis[];
+  clients: RedisClient[];
   /** A fresh primary client, as the replicator's factory (no auto-reconnect: the replicator reconnects). */
-  primaryClient(): Redis;
+  primaryClient(): RedisClient;
   /** A fresh secondary client (for replicators that a test kills, secondary connection included). */
-  secondaryClient(): Redis;
+  secondaryClient(): RedisClient;
   /** A client of any Redis URL, closed with the harness. */
-  client(url: string): Redis;
+  client(url: string): RedisClient;
   replicator(options?: Partial<ReplicatorOptions>): Replicator;
+  /** The secondary's keys matching a SCAN pattern, sorted (every master of a cluster). */
+  secondaryKeys(pattern: string): Promise<string[]>;
+  /** Makes every primary node save its data when stopped, so that a restart keeps it (no persistence else). */
+  saveOnShutdown(): Promise<void>;
   createVault(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -35,12 +42,12 @@ const body = (properties: Record<string, unknown> = {}) => ({
 });
 
 export async function startHarness(): Promise<Harness> {
-  const provider = createRedisProvider({ kind: 'embedded' });
-  const [p, s] = await provider.start(['primary', 'secondary']);
+  const provider = createRedisProvider({ kind: clusteredStores() ? 'cluster' : 'embedded' });
+  const [p, s] = await provider.start(['primary', 'secondary'], { stores: true });
   if (!p || !s) throw new Error('redis did not start');
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const client = (url: string) => {
-    const redis = new Redis(url, {
+    const redis = createRedisClient(url, {
       maxRetriesPerRequest: 1,
       retryStrategy: () => null,
       enableAutoPipelining: true,
@@ -49,8 +56,8 @@ export async function startHarness(): Promise<Harness> {
     clients.push(redis);
     return redis;
   };
-  const primary = new Redis(p.url);
-  const secondary = new Redis(s.url);
+  const primary = createRedisClient(p.url);
+  const secondary = createRedisClient(s.url);
   const service = createVaultService({
     redis: primary,
     clock: new SimulatedClock(),
@@ -85,6 +92,15 @@ export async function startHarness(): Promise<Harness> {
       replicators.push(replicator);
       replicator.start();
       return replicator;
+    },
+    async secondaryKeys(pattern) {
+      const keys = new Set<string>();
+      for await (const page of scanKeys(secondary, pattern)) for (const key of page) keys.add(key);
+      return [...keys].sort();
+    },
+    async saveOnShutdown() {
+      const nodes = isRedisCluster(primary) ? primary.nodes() : [primary];
+      await Promise.all(nodes.map((node) => node.config('SET', 'save', '3600 1')));
     },
     async createVault(name) {
       await service.management.createOrUpdate(request(name), body());

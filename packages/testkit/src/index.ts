@@ -21,6 +21,7 @@ export {
   clusteredStores,
   deploymentRedisMode,
   type FileRedis,
+  killClusterMaster,
   redisForFile,
   startTestRedis,
   type TestRedis,

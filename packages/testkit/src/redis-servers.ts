@@ -145,10 +145,7 @@ export async function startTestRedis(name: string, options: TestRedisOptions = {
   };
 }
 
-/**
- * What a test does to its cluster. The kill waits for the promotion as any node sees it: the layout
- * names another live master for the key's slot.
- */
+/** What a test does to its cluster. */
 function testCluster(
   provider: RedisProvider,
   instance: RedisInstance,
@@ -157,27 +154,40 @@ function testCluster(
   return {
     layout: () => readLayout(instance.url),
     killNode: (port) => provider.stopClusterNode(instance.name, port, 'SIGKILL'),
-    async killMasterOf(key) {
-      const master = (await readLayout(instance.url)).masterOf(key);
-      if (!master) throw new Error(`no live master serves ${key}`);
-      await provider.stopClusterNode(instance.name, master.port, 'SIGKILL');
-      await pollUntil(
-        `the replica of the killed master ${master.port} is promoted`,
-        async () => {
-          const serving = await readLayout(instance.url).then(
-            (layout) => layout.masterOf(key),
-            () => undefined, // every node asked was busy or down: asked again
-          );
-          return serving !== undefined && serving.port !== master.port;
-        },
-        { timeoutMs: 30_000, intervalMs: 100 },
-      );
-      return master.port;
-    },
+    killMasterOf: (key) => killClusterMaster(provider, instance, key),
     async restartNode(port) {
       await provider.restartClusterNode(instance.name, port);
     },
   };
+}
+
+/**
+ * SIGKILLs the master of `instance` (a cluster `provider` started) that serves `key`'s slot, and resolves
+ * once the cluster has promoted its replica, as any node sees it: the layout names another live master
+ * for the slot (a few seconds: the cluster's node timeout, then an election). Returns the killed node's
+ * port, for `provider.restartClusterNode`.
+ */
+export async function killClusterMaster(
+  provider: RedisProvider,
+  instance: RedisInstance,
+  key: string,
+): Promise<number> {
+  const { readClusterLayout } = await redisModules();
+  const master = (await readClusterLayout(instance.url)).masterOf(key);
+  if (!master) throw new Error(`no live master serves ${key}`);
+  await provider.stopClusterNode(instance.name, master.port, 'SIGKILL');
+  await pollUntil(
+    `the replica of the killed master ${master.port} is promoted`,
+    async () => {
+      const serving = await readClusterLayout(instance.url).then(
+        (layout) => layout.masterOf(key),
+        () => undefined, // every node asked was busy or down: asked again
+      );
+      return serving !== undefined && serving.port !== master.port;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  return master.port;
 }
 
 /** Runs `fn` with a connected client of one server that never retries, then disconnects. */
