@@ -166,7 +166,9 @@ describe('client-link toxics in a deployment', { timeout: 90_000 }, () => {
 
   it('vaultover link adds latency to the open connections of the global endpoint, and removes it', async () => {
     const client = secrets();
-    await client.setSecret('fr-up-link', 'value'); // opens the SDK's keep-alive connection
+    // Opens the SDK's keep-alive connection. On a busy machine the region restart above may have failed
+    // the deployment over (read-only) until it fails back: the write waits for that.
+    await eventually(() => client.setSecret('fr-up-link', 'value'), { timeoutMs: 60_000 });
     const listed = await link(['list', '--json']);
     expect(listed.code).toBe(0);
     const links = JSON.parse(listed.stdout) as Record<string, { upstream: string }>;
