@@ -4,7 +4,7 @@ import base from './vitest.config.ts';
 /**
  * The replication and failover suites, which run once more with every region store a Redis Cluster
  * (three masters, one replica each): `npx vitest run --config vitest.cluster.config.ts` alone, or
- * `VAULTOVER_TEST_CLUSTER_PASS=1 scripts/test` after the whole suite. Their region stores are marked as
+ * `scripts/test` after the whole suite (`VAULTOVER_TEST_CLUSTER_PASS=0` leaves it out). Their region stores are marked as
  * such (`startTestRedis(name, { store: true })`, the region pair, the failover stack, `vaultover up`
  * through the testkit's `deploymentRedisMode()`), so VAULTOVER_REDIS=cluster makes each a cluster; the
  * control Redis stays one server. docs/architecture.md, "Redis Cluster".
