@@ -3,36 +3,42 @@ import { type Measurement, measureLoad } from '../load/measure-load.ts';
 import type { SuiteContext } from '../suite.ts';
 import { describeRun } from './progress.ts';
 
-// The global endpoint's cost: the same GET, same concurrency, through the gateway and straight at
-// the primary region node, interleaved within each run so that machine drift hits both alike.
+// The global endpoint's cost: the same GET, same concurrency, straight at the primary region node,
+// through the gateway, and through a bare Node relay (the floor of any relay in Node on this machine),
+// interleaved within each run so that machine drift hits all three alike.
 
-export const OVERHEAD_NAMES = { direct: 'primary GET (direct)', gateway: 'gateway GET' } as const;
+export const OVERHEAD_NAMES = {
+  direct: 'primary GET (direct)',
+  gateway: 'gateway GET',
+  bareRelay: 'bare relay GET',
+} as const;
+
+export type OverheadSide = keyof typeof OVERHEAD_NAMES;
+export const OVERHEAD_SIDES: readonly OverheadSide[] = ['direct', 'gateway', 'bareRelay'];
 
 /** Where each side sends its load, and the processes whose CPU is read during the window. */
 export interface OverheadTargets {
-  direct: LoadSpec;
-  gateway: LoadSpec;
-  /** The region node, its Redis and the control process (which runs the gateway). */
-  pids: { region: number; redis: number | null; control: number };
+  load: Record<OverheadSide, LoadSpec>;
+  /** The region node, its Redis, the control process (which runs the gateway) and the bare relay. */
+  pids: { region: number; redis: number | null; control: number; bareRelay: number };
 }
 
-export interface OverheadRuns {
-  direct: Measurement[];
-  gateway: Measurement[];
-}
+export type OverheadRuns = Record<OverheadSide, Measurement[]>;
 
 export async function measureOverhead(
   targets: OverheadTargets,
   context: SuiteContext,
 ): Promise<OverheadRuns> {
-  const runs: OverheadRuns = { direct: [], gateway: [] };
-  const { region, redis, control } = targets.pids;
-  // `server` is the region node on both sides, so its µs/req compare; the gateway's own CPU is apart.
-  const watched = { server: region, gateway: control, ...(redis === null ? {} : { redis }) };
+  const runs: OverheadRuns = { direct: [], gateway: [], bareRelay: [] };
+  const { region, redis, control, bareRelay } = targets.pids;
+  // `server` is the region node on every side, so its µs/req compare. `relay` is the process in the
+  // path (the control process through the gateway, the bare relay through it), read apart.
+  const relayOf: Record<OverheadSide, number> = { direct: control, gateway: control, bareRelay };
   const count = context.options.runs;
   for (let run = 1; run <= count; run++) {
-    for (const side of ['direct', 'gateway'] as const) {
-      const m = await measureLoad(targets[side], watched);
+    for (const side of OVERHEAD_SIDES) {
+      const watched = { server: region, relay: relayOf[side], ...(redis === null ? {} : { redis }) };
+      const m = await measureLoad(targets.load[side], watched);
       runs[side].push(m);
       context.progress(`overhead run ${run}/${count} ${OVERHEAD_NAMES[side]}: ${describeRun(m)}`);
     }

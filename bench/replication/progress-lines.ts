@@ -29,10 +29,13 @@ export function describeCpu(cpu: Record<string, number | undefined>): string {
 
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 
+/** Seconds of a resync's step, or `never` when it did not happen. */
+export const resyncSeconds = (value: number | null) => (value === null ? 'never' : (value / 1000).toFixed(2));
+
 export function describeResync(m: ResyncMeasurement): string {
   return (
-    `snapshot installed ${(m.resyncMs / 1000).toFixed(2)} s, converged ${(m.convergedMs / 1000).toFixed(2)} s, ` +
-    `${m.keys} keys, digests ${m.digestsEqual ? 'equal' : 'DIFFER'}` +
+    `copy swapped in ${resyncSeconds(m.resyncMs)} s, converged ${resyncSeconds(m.convergedMs)} s, ` +
+    `${m.keys} keys, peak RSS ${(m.peakRssBytes / 2 ** 20).toFixed(0)} MiB, digests ${m.digestsEqual ? 'equal' : 'DIFFER'}` +
     (m.errors.length > 0 ? `, errors: ${m.errors.join(' | ')}` : '')
   );
 }

@@ -3,7 +3,7 @@ import { median, medianCpu, summarizeScenario } from '../stats.ts';
 import type { BenchOptions, ScenarioResult, SuiteResult, Verdict } from '../suite.ts';
 import type { ThroughputMeasurement } from './max-throughput.ts';
 import type { LagMeasurement } from './measure-lag.ts';
-import { ms } from './progress-lines.ts';
+import { ms, resyncSeconds } from './progress-lines.ts';
 import type { ResyncMeasurement } from './resync-time.ts';
 
 // The replication suite's result: table rows, verdicts against its targets (docs/benchmarks.md#targets),
@@ -15,7 +15,10 @@ const BARE_RATIO_TARGET = 1.5;
 const LAG_P99_TARGET_MS = 10;
 // The replicator's CPU per write, with the writes spread over many vaults, against one vault's.
 const SPREAD_CPU_TARGET = 1.2;
-const RESYNC_TARGET_S = 10;
+// Issue 14: a million secrets in 30 s (a smaller vault: its share of that), the replicating process
+// under 512 MiB meanwhile.
+const RESYNC_TARGET_S_PER_MILLION = 30;
+const RESYNC_RSS_TARGET_MIB = 512;
 const BUSY_MACHINE_PERCENT = 25;
 
 export const NAMES = {
@@ -147,11 +150,18 @@ function verdicts(
     }
   }
   if (resyncs) {
-    const seconds = (runs: ResyncMeasurement[]) => median(runs.map((r) => r.convergedMs)) / 1000;
+    // A run that never converged counts as forever.
+    const seconds = (runs: ResyncMeasurement[]) =>
+      median(runs.map((r) => r.convergedMs ?? Number.POSITIVE_INFINITY)) / 1000;
     atMost(
       `full resync of ${resyncs.secrets} secrets to converged, s`,
       seconds(resyncs.runs),
-      RESYNC_TARGET_S,
+      (RESYNC_TARGET_S_PER_MILLION * resyncs.secrets) / 1e6,
+    );
+    atMost(
+      `peak RSS of the replicating process during it, MiB`,
+      median(resyncs.runs.map((r) => r.peakRssBytes)) / 2 ** 20,
+      RESYNC_RSS_TARGET_MIB,
     );
   }
   return verdicts;
@@ -225,12 +235,13 @@ function notes(
 }
 
 function resyncNote(title: string, r: ResyncMeasurement[]): string {
-  const seconds = (pick: (m: ResyncMeasurement) => number) =>
-    r.map((m) => (pick(m) / 1000).toFixed(2)).join(' ');
+  const seconds = (pick: (m: ResyncMeasurement) => number | null) =>
+    r.map((m) => resyncSeconds(pick(m))).join(' ');
   const errors = [...new Set(r.flatMap((m) => m.errors))];
   return (
-    `${title} (${r[0]?.keys ?? 0} keys): snapshot installed ${seconds((m) => m.resyncMs)} s, ` +
-    `converged ${seconds((m) => m.convergedMs)} s; digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
+    `${title} (${r[0]?.keys ?? 0} keys): copy swapped in ${seconds((m) => m.resyncMs)} s, ` +
+    `converged ${seconds((m) => m.convergedMs)} s; peak RSS of the replicating process ${r.map((m) => (m.peakRssBytes / 2 ** 20).toFixed(0)).join(' ')} MiB; ` +
+    `digests ${r.every((m) => m.digestsEqual) ? 'equal every run' : 'DIFFERED'}` +
     (errors.length > 0 ? `; errors: ${errors.join(' | ')}` : '')
   );
 }

@@ -1,31 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { RedisInstance } from '@vaultover/local-redis';
-import { Replicator, trimBelowAcknowledged, vaultDigest } from '@vaultover/replication';
+import { trimBelowAcknowledged, vaultDigest } from '@vaultover/replication';
 import { createVaultService, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
+import { startChild } from '../child/start-child.ts';
+import { REGION, type ResyncChildConfig, type ResyncChildResult } from './resync-spec.ts';
 
 export const RESYNC_VAULT = 'resync';
-const REGION = 'northeurope';
 const TENANT = '00000000-0000-0000-0000-000000000000';
 // Writes in flight while seeding; the client auto-pipelines them, so they share round trips.
 const SEED_CONCURRENCY = 128;
 // The stream keeps only its newest ~1000 entries, as the hard cap leaves it: a fresh secondary's
 // checkpoint (0) is then far below the first entry, so it must resync from a snapshot.
 const HARD_CAP = 1000;
-const MAX_ERRORS = 3;
+const CHILD_START_TIMEOUT_MS = 30_000;
 
 /** What one full resync took. */
-export interface ResyncMeasurement {
-  /** From the replicator's start to its `resync` event (snapshot read and installed). */
-  resyncMs: number;
-  /** From the start until its status said streaming with no lag. */
-  convergedMs: number;
-  keys: number;
-  /** The vault's digest on both sides, compared after the clock stopped. */
+export interface ResyncMeasurement extends ResyncChildResult {
+  /** The vault's digest on both sides, compared after the resync's process stopped. */
   digestsEqual: boolean;
-  /** Link errors the replicator reported on the way (e.g. a command deadline). */
-  errors: string[];
 }
 
 /**
@@ -72,58 +65,39 @@ export async function seedResyncVault(
 
 /**
  * One full resync into an empty secondary, by the product's Replicator with its default options (as
- * the secondary region node runs it), in this process, where nothing else runs meanwhile.
+ * the secondary region node runs it), in a child process of its own where nothing else runs: its
+ * peak memory is the replicator's, not the seeding's nor the digests'.
  */
 export async function measureResync(
   primary: RedisInstance,
   secondary: RedisInstance,
   timeoutMs: number,
+  progress: (message: string) => void,
 ): Promise<ResyncMeasurement> {
   const secondaryClient = new Redis(secondary.url);
   const primaryClient = new Redis(primary.url);
-  await secondaryClient.flushall();
-  const errors: string[] = [];
-  const replicator = new Replicator({
-    region: REGION,
-    primary: () =>
-      new Redis(primary.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: 2000 }),
-    secondary: secondaryClient,
-  });
-  replicator.on('link', ({ error }) => {
-    if (error && errors.length < MAX_ERRORS) errors.push(error.message);
-  });
-  let resync: { at: number; keys: number } | undefined;
-  replicator.on('resync', ({ keys }) => {
-    resync = { at: performance.now(), keys };
-  });
   try {
-    const started = performance.now();
-    replicator.start();
-    const deadline = started + timeoutMs;
-    let convergedAt = Number.NaN;
-    // A resync that fails the same way three times will not succeed on the fourth: report, do not wait.
-    while (performance.now() < deadline && errors.length < MAX_ERRORS) {
-      const status = await replicator.status();
-      if (resync && status.state === 'streaming' && status.lagEntries === 0) {
-        convergedAt = performance.now();
-        break;
-      }
-      await sleep(5);
+    await secondaryClient.flushall();
+    const child = await startChild<Record<string, never>>({
+      name: 'resync',
+      entry: new URL('./resync-child.ts', import.meta.url),
+      config: { primaryUrl: primary.url, secondaryUrl: secondary.url } satisfies ResyncChildConfig,
+      readyTimeoutMs: CHILD_START_TIMEOUT_MS,
+    });
+    progress('resyncing an empty secondary in a process of its own…');
+    let result: ResyncChildResult;
+    try {
+      result = await child.window<ResyncChildResult>({ timeoutMs }, timeoutMs + CHILD_START_TIMEOUT_MS);
+    } finally {
+      await child.stop();
     }
-    await replicator.stop();
+    progress('comparing the digests of both copies (not timed)…');
     const [ours, theirs] = await Promise.all([
       vaultDigest(primaryClient, RESYNC_VAULT),
       vaultDigest(secondaryClient, RESYNC_VAULT),
     ]);
-    return {
-      resyncMs: resync ? resync.at - started : Number.NaN,
-      convergedMs: convergedAt - started,
-      keys: resync?.keys ?? 0,
-      digestsEqual: ours === theirs,
-      errors,
-    };
+    return { ...result, digestsEqual: ours === theirs };
   } finally {
-    replicator.kill();
     secondaryClient.disconnect();
     primaryClient.disconnect();
   }

@@ -1,5 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { LATEST_API_VERSION } from '@vaultover/region';
+import { startChild } from '../child/start-child.ts';
+import type { BareRelayConfig } from '../failover/bare-relay-child.ts';
 import { controlApi } from '../failover/control-api.ts';
 import { type Deployment, startDeployment } from '../failover/deployment.ts';
 import {
@@ -9,7 +11,12 @@ import {
   runFailoverCycle,
 } from '../failover/failover-cycle.ts';
 import { effectiveTimings, summarize } from '../failover/failover-summary.ts';
-import { measureOverhead, OVERHEAD_NAMES, type OverheadRuns } from '../failover/gateway-overhead.ts';
+import {
+  measureOverhead,
+  OVERHEAD_NAMES,
+  OVERHEAD_SIDES,
+  type OverheadRuns,
+} from '../failover/gateway-overhead.ts';
 import { describeCycle } from '../failover/progress.ts';
 import { expectSuccess } from '../https-once.ts';
 import type { LoadSpec } from '../load/load-spec.ts';
@@ -32,17 +39,19 @@ const REPLICATION_SETTLE_MS = 1000;
 // A cycle lasts about detection + window + recovery + failback window: some two load windows.
 const WINDOWS_PER_CYCLE = 2;
 const PROFILE_TOP = 15;
+const BARE_RELAY_START_TIMEOUT_MS = 30_000;
 
 type Part = 'overhead' | 'cycles';
 
 /** Crash → detection → failover → failback on the real topology, and the global endpoint's cost. */
 export const failoverSuite: Suite = {
   name: 'failover',
-  description: 'detection time and outages of a primary crash (vaultover up), gateway GET vs direct',
+  description:
+    'detection time and outages of a primary crash (vaultover up), gateway GET vs direct and a bare relay',
   windows: (options) => {
     const parts = selectParts(options);
     return (
-      (parts.includes('overhead') ? 2 * options.runs : 0) +
+      (parts.includes('overhead') ? OVERHEAD_SIDES.length * options.runs : 0) +
       (parts.includes('cycles') ? WINDOWS_PER_CYCLE * cycleCount(options) : 0)
     );
   },
@@ -83,7 +92,7 @@ async function pidNames(d: Deployment): Promise<Record<string, string>> {
 
 function selectParts(options: BenchOptions): Part[] {
   const all: [Part, string[]][] = [
-    ['overhead', [OVERHEAD_NAMES.direct, OVERHEAD_NAMES.gateway]],
+    ['overhead', Object.values(OVERHEAD_NAMES)],
     ['cycles', [CYCLE_NAME]],
   ];
   const wanted = options.only.map((text) => text.toLowerCase());
@@ -121,19 +130,33 @@ async function createSecret(d: Deployment): Promise<void> {
 async function overheadRuns(d: Deployment, context: SuiteContext): Promise<OverheadRuns> {
   const primary = d.ready.regions.westeurope;
   if (!primary) throw new Error('the deployment has no westeurope region');
-  const base = (url: string) => loadSpec(d, url, context.options);
-  return measureOverhead(
-    {
-      direct: base(primary.url),
-      gateway: base(d.ready.gateway),
-      pids: {
-        region: (await d.regionPids()).westeurope ?? primary.pid,
-        redis: d.ready.redis.westeurope?.pid ?? null,
-        control: d.ready.controlPid,
+  const base = (port: number) => loadSpec(d, port, context.options);
+  const bareRelay = await startChild<{ port: number }>({
+    name: 'bare relay',
+    entry: new URL('../failover/bare-relay-child.ts', import.meta.url),
+    config: { targetPort: portOf(primary.url) } satisfies BareRelayConfig,
+    readyTimeoutMs: BARE_RELAY_START_TIMEOUT_MS,
+  });
+  try {
+    return await measureOverhead(
+      {
+        load: {
+          direct: base(portOf(primary.url)),
+          gateway: base(portOf(d.ready.gateway)),
+          bareRelay: base(bareRelay.info.port),
+        },
+        pids: {
+          region: (await d.regionPids()).westeurope ?? primary.pid,
+          redis: d.ready.redis.westeurope?.pid ?? null,
+          control: d.ready.controlPid,
+          bareRelay: bareRelay.pid,
+        },
       },
-    },
-    context,
-  );
+      context,
+    );
+  } finally {
+    await bareRelay.stop();
+  }
 }
 
 async function cycleRuns(d: Deployment, api: ReturnType<typeof controlApi>, context: SuiteContext) {
@@ -151,14 +174,14 @@ async function cycleRuns(d: Deployment, api: ReturnType<typeof controlApi>, cont
 }
 
 function probeRequests(d: Deployment, options: BenchOptions): ProbeRequests {
-  const read = loadSpec(d, d.ready.gateway, options);
+  const read = loadSpec(d, portOf(d.ready.gateway), options);
   return { read, write: { ...read, method: 'PUT', path: WRITE_PATH } };
 }
 
-function loadSpec(d: Deployment, url: string, options: BenchOptions): LoadSpec {
+function loadSpec(d: Deployment, port: number, options: BenchOptions): LoadSpec {
   return {
     host: '127.0.0.1',
-    port: portOf(url),
+    port,
     servername: 'localhost',
     caPem: d.caPem,
     method: 'GET',

@@ -155,7 +155,7 @@ async function measureResyncs(env: ReplicationEnvironment, context: SuiteContext
   context.progress(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
   const runs: ResyncMeasurement[] = [];
   for (let run = 1; run <= options.runs; run++) {
-    const m = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS);
+    const m = await measureResync(env.primary, env.secondary, RESYNC_TIMEOUT_MS, context.progress);
     runs.push(m);
     context.progress(`run ${run}/${options.runs} ${NAMES.resync}: ${describeResync(m)}`);
   }

@@ -162,6 +162,13 @@ vo_ensure_prometheus() {
     'one Prometheus exporter per Redis; a few seconds' 'macOS: brew install redis_exporter'
 }
 
+# `ip` and `tc` for the tests of test/netns, which make network namespaces as root (CI runs as root);
+# without root those tests are skipped, saying why, so nothing is installed then.
+vo_ensure_netns_tools() {
+  [ "$(id -u)" -eq 0 ] || return 0
+  vo_ensure_apt_package ip iproute2 'ip and tc, for the network-namespace tests; a few seconds'
+}
+
 # Everything a script needs: Node, packages, Redis. `vo_setup` wants exactly the Node in
 # .node-version (tests and CI); `vo_setup same-major` also takes the machine's node when its major is
 # at least the pinned one's (demo, CLI, benchmarks).

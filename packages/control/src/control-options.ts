@@ -32,7 +32,10 @@ export interface ControlOptions {
   /** Principal whose token the control process uses at the regions' admin endpoints. Default `admin`. */
   adminPrincipal?: string;
   tenantId?: string;
-  /** Address for the control API and the global endpoint. Default 127.0.0.1. */
+  /**
+   * Address for the control API and the global endpoint, named in their URLs when it is not loopback (the
+   * certificate must cover it: `hostnames`). Default 127.0.0.1.
+   */
   host?: string;
   /** Control API port; 0 picks a free one. */
   apiPort?: number;

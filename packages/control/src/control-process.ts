@@ -12,7 +12,7 @@ import {
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { StopStack, systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
-import { ensureTlsMaterial } from '@vaultover/tls';
+import { ensureTlsMaterial, serviceOrigin } from '@vaultover/tls';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { controlApi } from './api/control-api.ts';
@@ -256,16 +256,18 @@ async function start(options: ControlOptions, opened: StopStack): Promise<Contro
     who: 'The control API',
   });
   capConnections(server, cap);
-  await listen(server, options.apiPort ?? 0, options.host ?? '127.0.0.1');
+  const host = options.host ?? '127.0.0.1';
+  await listen(server, options.apiPort ?? 0, host);
   opened.push('control API', () => closeNow(server));
   // Before the server closes: its open event streams end rather than being cut.
   opened.push('status page event streams', async () => browser.close());
   const port = (server.address() as AddressInfo).port;
-  logger.info({ gateway: gateway.url, control: `https://localhost:${port}` }, 'control process ready');
+  const url = serviceOrigin(host, port);
+  logger.info({ gateway: gateway.url, control: url }, 'control process ready');
 
   return {
     gatewayUrl: gateway.url,
-    url: `https://localhost:${port}`,
+    url,
     routes,
     async close() {
       const failures = await opened.stopAll();

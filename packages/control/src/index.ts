@@ -23,7 +23,8 @@ export {
   parseFaultRuleInput,
 } from './faults/fault-input.ts';
 export type { FaultRuleJson } from './faults/fault-rule-json.ts';
-export { CLIENT_LINK_NAME, type ClientLink } from './gateway/client-link.ts';
+export type { ClientLink } from './gateway/client-link.ts';
+export { CLIENT_LINK_NAME } from './gateway/client-link-name.ts';
 export {
   GatewayError,
   type GatewayErrorCode,

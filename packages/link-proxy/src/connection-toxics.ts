@@ -57,17 +57,26 @@ export class ConnectionToxics implements ToxicTarget {
 
   /**
    * Carries `client`'s bytes to `server` (upstream) and back (downstream) through the toxics, ends
-   * included. Replaces an earlier wiring.
+   * included. Replaces an earlier wiring. `serverReads: 'handed'`: the server's chunks come through
+   * {@link carryFromServer}, not its 'data' events.
    */
-  wire(client: Duplex, server: Duplex): void {
+  wire(client: Duplex, server: Duplex, serverReads: 'data' | 'handed' = 'data'): void {
     this.unwire();
     const { counters } = this.#options;
     const links = {
       upstream: new Link(client, server, counters.upstream),
-      downstream: new Link(server, client, counters.downstream),
+      downstream: new Link(server, client, counters.downstream, serverReads),
     };
     this.#links = links;
     for (const applied of this.#applied.values()) this.#install(applied, links);
+  }
+
+  /**
+   * Carries a chunk the server side read into a buffer of its own (wired with `serverReads: 'handed'`):
+   * see Link.carry. False: the server must not read into that buffer again until the link resumes it.
+   */
+  carryFromServer(view: Buffer): boolean {
+    return this.#links?.downstream.carry(view) ?? true;
   }
 
   /** Stops carrying (held bytes are dropped, timers cancelled); the toxics stay applied for a rewiring. */

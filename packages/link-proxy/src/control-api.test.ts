@@ -1,32 +1,12 @@
-import { onCleanup } from '@vaultover/testkit/cleanup';
 import { describe, expect, it } from 'vitest';
-import { startControlApi } from './control-api.ts';
-import { ADMIN_AUTHORIZATION, testAccess } from './test-access.ts';
-import { startEchoServer, startProxy } from './test-helpers.ts';
+import { testAccess } from './test-access.ts';
+import { startEchoServer, startProxy, startTestApi } from './test-helpers.ts';
 
 async function setUp() {
   const echo = await startEchoServer();
   const proxy = await startProxy(echo.port, { name: 'primary-redis' });
-  const api = await startControlApi([proxy], { access: testAccess });
-  onCleanup(api.close);
-  const send = async (method: string, path: string, body?: unknown, authorization?: string) => {
-    const response = await fetch(`${api.url}${path}`, {
-      method,
-      body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
-      headers: authorization === undefined ? {} : { authorization },
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: text ? JSON.parse(text) : undefined,
-      challenge: response.headers.get('www-authenticate'),
-    };
-  };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const { status, body: reply } = await send(method, path, body, ADMIN_AUTHORIZATION);
-    return { status, body: reply };
-  };
-  return { proxy, call, send, url: api.url, upstream: `127.0.0.1:${echo.port}` };
+  const api = await startTestApi([proxy]);
+  return { proxy, ...api, upstream: `127.0.0.1:${echo.port}` };
 }
 
 describe('control API', () => {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { ApiLink } from './api-link.ts';
 import {
   BadRequestError,
   ForbiddenError,
@@ -9,7 +10,6 @@ import {
 import { readJsonObject, sendError, sendJson } from './http-json.ts';
 import type { LinkApiAccess } from './link-api-access.ts';
 import { linkMetricsRegistry } from './link-metrics.ts';
-import type { ToxicLink } from './toxic-link.ts';
 
 /** A request handler for node:http, mountable by the control process. */
 export type ControlApiHandler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -25,11 +25,12 @@ class MethodNotAllowedError extends LinkProxyError {
 }
 
 /**
- * toxiproxy's HTTP API over a fixed set of proxies (no proxy creation: Vaultover owns the topology).
+ * toxiproxy's HTTP API over a fixed set of links, proxies or the kernel's (no proxy creation: Vaultover
+ * owns the topology).
  * Routes: GET /proxies; GET|POST|PATCH /proxies/{p}; GET|POST /proxies/{p}/toxics;
  * GET|POST|PATCH|DELETE /proxies/{p}/toxics/{t}; POST /reset.
  */
-export function createControlApi(proxies: Iterable<ToxicLink>): ControlApiHandler {
+export function createControlApi(proxies: Iterable<ApiLink>): ControlApiHandler {
   const byName = new Map([...proxies].map((proxy) => [proxy.name, proxy]));
   const proxyNamed = (name: string) => {
     const proxy = byName.get(name);
@@ -48,7 +49,7 @@ export function createControlApi(proxies: Iterable<ToxicLink>): ControlApiHandle
     if (root === 'reset' && parts.length === 1) {
       if (method !== 'POST') throw new MethodNotAllowedError('use POST /reset');
       for (const proxy of byName.values()) {
-        proxy.removeAllToxics();
+        await proxy.removeAllToxics();
         await proxy.setEnabled(true);
       }
       return sendJson(response, 204);
@@ -72,12 +73,12 @@ export function createControlApi(proxies: Iterable<ToxicLink>): ControlApiHandle
     if (toxicName === undefined) {
       if (method === 'GET') return sendJson(response, 200, proxy.toxics());
       if (method !== 'POST') throw new MethodNotAllowedError('use GET or POST');
-      return sendJson(response, 200, proxy.addToxic(body));
+      return sendJson(response, 200, await proxy.addToxic(body));
     }
     if (method === 'GET') return sendJson(response, 200, proxy.toxic(toxicName));
-    if (write) return sendJson(response, 200, proxy.updateToxic(toxicName, body));
+    if (write) return sendJson(response, 200, await proxy.updateToxic(toxicName, body));
     if (method === 'DELETE') {
-      proxy.removeToxic(toxicName);
+      await proxy.removeToxic(toxicName);
       return sendJson(response, 204);
     }
     throw new MethodNotAllowedError('use GET, POST, PATCH or DELETE');
@@ -113,7 +114,7 @@ export interface ControlApiOptions {
  * Resolves once listening.
  */
 export async function startControlApi(
-  proxies: Iterable<ToxicLink>,
+  proxies: Iterable<ApiLink>,
   options: ControlApiOptions,
 ): Promise<{ server: Server; url: string; close: () => Promise<void> }> {
   const host = options.host ?? '127.0.0.1';

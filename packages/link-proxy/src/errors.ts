@@ -14,6 +14,7 @@ export type LinkProxyErrorCode =
   | 'Unauthorized'
   | 'Forbidden'
   | 'ProxyListenFailed'
+  | 'KernelCommandFailed'
   | 'RouteNotFound'
   | 'MethodNotAllowed';
 
@@ -80,6 +81,12 @@ export class UnauthorizedError extends LinkProxyError {
 export class ForbiddenError extends LinkProxyError {
   readonly code = 'Forbidden';
   readonly status = 403;
+}
+
+/** A kernel link's `ip` or `tc` command failed (HTTP 500): the link is left as it was before the change. */
+export class KernelCommandError extends LinkProxyError {
+  readonly code = 'KernelCommandFailed';
+  readonly status = 500;
 }
 
 /** The proxy could not listen (port taken, bad address). */

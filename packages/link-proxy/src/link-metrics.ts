@@ -1,14 +1,19 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { ToxicLink } from './toxic-link.ts';
+import type { ApiLink } from './api-link.ts';
+import { ToxicLink } from './toxic-link.ts';
 
 /**
  * The links' Prometheus metrics (docs/metrics.md), on a registry of their own. Every value is read at
- * scrape time from what each link counts anyway (`metrics()`: plain numbers its connections add to), so
- * relaying a chunk costs nothing more for them. `link` is the proxy's name: a fixed set.
+ * scrape time from what each link counts anyway (`metrics()`: plain numbers a proxy's connections add to,
+ * a kernel link's interface counters, asked of the kernel), so relaying a chunk costs nothing more for
+ * them. A kernel link carries no connections of ours: it has no series of the connection metrics. `link`
+ * is the link's name: a fixed set.
  */
-export function linkMetricsRegistry(links: Iterable<ToxicLink>): Registry {
+export function linkMetricsRegistry(links: Iterable<ApiLink>): Registry {
   const registry = new Registry();
   const all = [...links];
+  // Connections are a proxy's: a kernel link carries none of ours to count.
+  const proxies = all.filter((link) => link instanceof ToxicLink);
   const registers = [registry];
   const labelNames = ['link'] as const;
   new Gauge({
@@ -26,7 +31,7 @@ export function linkMetricsRegistry(links: Iterable<ToxicLink>): Registry {
     labelNames,
     registers,
     collect() {
-      for (const link of all) this.set({ link: link.name }, link.metrics().toxicsActive);
+      for (const link of all) this.set({ link: link.name }, link.toxics().length);
     },
   });
   new Gauge({
@@ -35,7 +40,7 @@ export function linkMetricsRegistry(links: Iterable<ToxicLink>): Registry {
     labelNames,
     registers,
     collect() {
-      for (const link of all) this.set({ link: link.name }, link.metrics().connectionsActive);
+      for (const proxy of proxies) this.set({ link: proxy.name }, proxy.metrics().connectionsActive);
     },
   });
   // Counters whose totals the links keep: each scrape shows them as they are.
@@ -46,7 +51,7 @@ export function linkMetricsRegistry(links: Iterable<ToxicLink>): Registry {
     registers,
     collect() {
       this.reset();
-      for (const link of all) this.inc({ link: link.name }, link.metrics().connectionsTotal);
+      for (const proxy of proxies) this.inc({ link: proxy.name }, proxy.metrics().connectionsTotal);
     },
   });
   new Counter({
@@ -54,10 +59,10 @@ export function linkMetricsRegistry(links: Iterable<ToxicLink>): Registry {
     help: 'Bytes the link proxy delivered, by direction (upstream: to the proxied server); bytes a toxic holds or swallows count once delivered, if ever.',
     labelNames: ['link', 'direction'],
     registers,
-    collect() {
+    async collect() {
       this.reset();
       for (const link of all) {
-        const { bytes } = link.metrics();
+        const { bytes } = await link.metrics();
         this.inc({ link: link.name, direction: 'upstream' }, bytes.upstream.sentBytes);
         this.inc({ link: link.name, direction: 'downstream' }, bytes.downstream.sentBytes);
       }

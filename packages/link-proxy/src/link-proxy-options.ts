@@ -1,5 +1,6 @@
 import type { Random } from '@vaultover/foundation';
 import { type Clock, systemClock } from '@vaultover/foundation';
+import type { VethPair } from './kernel/veth-kernel.ts';
 import type { ToxicConfig } from './toxic.ts';
 
 /** Options of a LinkProxy. Only `name` and `upstream` are required. */
@@ -30,11 +31,15 @@ export const LINK_PROXY_DEFAULTS = {
   seed: 1,
 } as const;
 
-/** A proxy as the control API shows it (toxiproxy's JSON shape). */
+/**
+ * A link as the control API shows it (toxiproxy's JSON shape for a proxy). A kernel link listens on
+ * nothing and forwards to nothing (`listen` and `upstream` are empty): `kernel` names its veth pair.
+ */
 export interface ProxyView {
   name: string;
   listen: string;
   upstream: string;
   enabled: boolean;
   toxics: ToxicConfig[];
+  kernel?: VethPair;
 }

@@ -37,14 +37,54 @@ export class Link {
     if (!this.#detached) this.#passFrom(-1, END_OF_STREAM);
   };
 
-  constructor(source: Duplex, destination: Duplex, counters: DirectionCounters) {
+  /** Whether the destination still holds a chunk `carry` wrote without copying (its source waits). */
+  #lent = false;
+  readonly #onLentWritten = () => {
+    if (!this.#lent) return;
+    this.#lent = false;
+    if (!this.#detached) this.#source.resume();
+  };
+
+  /**
+   * `reads`: `data` (the source's 'data' events), or `handed` for a source whose owner hands its chunks
+   * in with {@link carry} (a socket that reads into a buffer of its own, `onread`). Either way the
+   * source's 'end' ends the direction.
+   */
+  constructor(
+    source: Duplex,
+    destination: Duplex,
+    counters: DirectionCounters,
+    reads: 'data' | 'handed' = 'data',
+  ) {
     this.#source = source;
     this.#destination = destination;
     this.#counters = counters;
-    source.on('data', this.#onData);
+    if (reads === 'data') source.on('data', this.#onData);
     source.once('end', this.#onEnd);
     // A source paused before (accepted paused, or handed over with bytes put back) starts flowing now.
     source.resume();
+  }
+
+  /**
+   * Carries a chunk of a `handed` source: `view` lies in a buffer the source reads into again once this
+   * returns true. With no stage it is written as it is; while the destination still holds it (its socket
+   * did not take it at once) this returns false, the source stops reading, and the link resumes it once
+   * the chunk is written. A stage may hold chunks, so with stages it carries a copy.
+   */
+  carry(view: Buffer): boolean {
+    if (this.#detached) return true;
+    if (this.#stages.length > 0) {
+      this.#onData(Buffer.from(view));
+      return !this.#waitingForDrain;
+    }
+    this.#counters.receivedBytes += view.length;
+    if (this.#destination.destroyed) return true;
+    this.#counters.sentBytes += view.length;
+    this.#destination.write(view, this.#onLentWritten);
+    // Taken at once (copied to the kernel): the callback comes later and finds nothing lent.
+    if (this.#destination.writableLength === 0) return true;
+    this.#lent = true;
+    return false;
   }
 
   /** Appends a stage, or replaces the stage of that name in place after flushing it. */

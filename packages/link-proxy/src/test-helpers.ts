@@ -1,7 +1,10 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { onCleanup } from '@vaultover/testkit/cleanup';
+import type { ApiLink } from './api-link.ts';
+import { startControlApi } from './control-api.ts';
 import { LinkProxy } from './link-proxy.ts';
 import type { LinkProxyOptions } from './link-proxy-options.ts';
+import { ADMIN_AUTHORIZATION, testAccess } from './test-access.ts';
 
 /** A TCP echo server on a free loopback port; `received` counts the bytes it got. Closed after the test. */
 export async function startEchoServer(): Promise<{ port: number; received: () => number }> {
@@ -66,4 +69,31 @@ export function readBytes(socket: Socket, length: number): Promise<Buffer> {
     socket.on('data', onData);
     socket.once('error', reject);
   });
+}
+
+/**
+ * The links API over `links` (testAccess), closed after the test: `send` as any caller, `call` as an
+ * administrator. A string body is sent as it is, anything else as JSON.
+ */
+export async function startTestApi(links: ApiLink[]) {
+  const api = await startControlApi(links, { access: testAccess });
+  onCleanup(api.close);
+  const send = async (method: string, path: string, body?: unknown, authorization?: string) => {
+    const response = await fetch(`${api.url}${path}`, {
+      method,
+      body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+      headers: authorization === undefined ? {} : { authorization },
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text ? JSON.parse(text) : undefined,
+      challenge: response.headers.get('www-authenticate'),
+    };
+  };
+  const call = async (method: string, path: string, body?: unknown) => {
+    const { status, body: reply } = await send(method, path, body, ADMIN_AUTHORIZATION);
+    return { status, body: reply };
+  };
+  return { url: api.url, send, call };
 }

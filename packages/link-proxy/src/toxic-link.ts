@@ -1,3 +1,4 @@
+import type { ApiLink } from './api-link.ts';
 import type { ProxyView } from './link-proxy-options.ts';
 import { emptyCounters, type LinkProxyMetrics } from './metrics.ts';
 import type { ToxicConfig } from './toxic.ts';
@@ -9,7 +10,7 @@ import { ToxicSet } from './toxic-set.ts';
  * Subclasses attach each connection to `toxicSet` and count into `counters`; the toxic operations are
  * the same for every link.
  */
-export abstract class ToxicLink {
+export abstract class ToxicLink implements ApiLink {
   abstract readonly name: string;
   protected readonly toxicSet = new ToxicSet();
   /** Bytes each way, shared by the link's connections. */

@@ -29,7 +29,9 @@ describe('containers provider', () => {
         if (!('error' in outcome)) throw new Error('started a container although there is no runtime?');
         expect(outcome.error).toBeInstanceOf(NoContainerRuntimeError);
         expect((outcome.error as NoContainerRuntimeError).code).toBe('NoContainerRuntime');
-        expect(elapsedMs).toBeLessThan(2_000);
+        // Not a timing claim (it takes milliseconds on a quiet machine): it must not hang in retries,
+        // which a bound far above any scheduling delay on a busy machine tells apart.
+        expect(elapsedMs).toBeLessThan(30_000);
       }
     } finally {
       await provider.stop();

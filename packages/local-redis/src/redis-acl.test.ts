@@ -24,7 +24,7 @@ async function startOne() {
 }
 
 /** The code word of the reply (`OK`, or an error's `NOPERM`, `NOAUTH`…), never its text. */
-async function outcome(url: string, command: string, ...args: (string | number)[]): Promise<string> {
+async function outcome(url: string, command: string, ...args: (string | number | Buffer)[]): Promise<string> {
   const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, enableReadyCheck: false });
   client.on('error', () => {});
   onCleanup(() => client.disconnect());
@@ -124,6 +124,8 @@ describe('embedded Redis access', () => {
     expect(await outcome(region, 'set', 'vo:{shop}:pos', 3)).toBe('OK');
     expect(await outcome(region, 'zadd', 'vo:vault-index', 0, 'shop')).toBe('OK');
     expect(await outcome(region, 'xadd', 'vo:repl:changes', '*', 'vault', 'shop')).toBe('OK');
+    const payload = await withRedisClient(instance.url, (admin) => admin.dumpBuffer('vo:{shop}:pos'));
+    expect(await outcome(region, 'restore', 'vo:{shop}:repl:staging:pos', 0, payload as Buffer)).toBe('OK');
     expect(await outcome(region, 'hget', 'vo:control:failover', 'epoch')).toBe('OK');
     expect(await outcome(region, 'set', 'vo:control:lease', 'westeurope:1', 'PX', 2000)).toBe('OK');
     expect(await outcome(region, 'xrange', 'vo:control:events', '-', '+')).toBe('OK');
@@ -136,7 +138,8 @@ describe('embedded Redis access', () => {
     expect(await outcome(replicator, 'xread', 'COUNT', 1, 'STREAMS', 'vo:{shop}:log', '0-0')).toBe('OK');
     expect(await outcome(replicator, 'set', 'vo:{shop}:repl:ack:northeurope', 3)).toBe('OK');
     expect(await outcome(replicator, 'set', 'vo:{shop}:pos', 0)).toBe('NOPERM');
-    const read = "return redis.call('GET', KEYS[1])";
+    // A resync dumps a page of keys in a read-only script, which the secondary's region restores.
+    const read = "return redis.call('DUMP', KEYS[1])";
     expect(await outcome(replicator, 'eval_ro', read, 1, 'vo:{shop}:pos')).toBe('OK');
     expect(await outcome(replicator, 'eval', read, 1, 'vo:{shop}:pos')).toBe('NOPERM');
     expect(await outcome(replicator, 'hset', 'vo:control:failover', 'epoch', 99)).toBe('NOPERM');

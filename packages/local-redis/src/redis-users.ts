@@ -28,6 +28,9 @@ const REGION_KEYS = [
 // MONITOR, CLIENT KILL/LIST, ACL, REPLICAOF, SAVE, MODULE, …). INFO is @dangerous too, but ioredis's
 // ready check and BullMQ read it (server version, `loading`), and it holds no secret.
 const APPLICATION_COMMANDS = ['+@all', '-@dangerous', '+info', '-function', '-script|flush', '-script|kill'];
+// RESTORE is @dangerous because a forged payload can harm the server; a secondary's full resync
+// restores the payloads its primary's Redis DUMPed, nothing a client sent.
+const RESYNC_COMMANDS = ['+restore'];
 
 /** The ACL rules of each user, without its password. */
 export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = {
@@ -49,6 +52,7 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '%W~vo:control:requests',
     '&vo:*',
     ...APPLICATION_COMMANDS,
+    ...RESYNC_COMMANDS,
   ],
   // A secondary's replicator on the primary's Redis (through the link proxy): reads the notices of
   // commits and every vault's keys (streams, positions, and a resync's snapshot in one read-only
@@ -66,7 +70,8 @@ export const REDIS_USER_RULES: Readonly<Record<RedisUser, readonly string[]>> = 
     '+set',
     '+publish',
     '+info',
-    // The resync's snapshot is one read-only script: EVAL_RO, whose declared keys need read access only.
+    // A full resync dumps a page of keys in one read-only script: EVAL_RO, whose declared keys need
+    // read access only.
     '+eval_ro',
   ],
   // The control process: the failover state, lease, events, fault rules and transition jobs on the

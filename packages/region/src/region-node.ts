@@ -11,7 +11,7 @@ import {
 } from '@vaultover/auth';
 import { systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
-import { ensureTlsMaterial, VaultHostResolver } from '@vaultover/tls';
+import { ensureTlsMaterial, serviceOrigin, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { Redis } from 'ioredis';
 import { type Logger, pino } from 'pino';
@@ -252,7 +252,7 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   // What the HTTP parser refuses gets the service's error format too, never an empty 400 or a reset.
   const { server, cap } = limitedHttpsServer(
     { key: tls.keyPem, cert: tls.certPem, SNICallback: sni.callback },
-    app,
+    app.listener,
     {
       limits,
       who: `Region ${options.region}`,
@@ -267,14 +267,15 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const dropUnread = acceptProxyHeaders(server, limits.handshakeTimeoutMs);
   // After acceptProxyHeaders, which replaces the 'connection' listeners: counted before the header is read.
   capConnections(server, cap);
+  const host = options.host ?? '127.0.0.1';
   try {
-    await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+    await listen(server, options.port ?? 0, host);
   } catch (error) {
     await release();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
-  const url = `https://localhost:${port}`;
+  const url = serviceOrigin(host, port);
   logger.info({ url, caFile: tls.caFile }, 'region node ready');
 
   return {

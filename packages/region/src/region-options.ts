@@ -13,7 +13,10 @@ export interface RegionNodeOptions {
   /** Region name, e.g. `westeurope`; shown in `x-ms-keyvault-region` and metric labels. */
   region: string;
   role: 'primary' | 'secondary';
-  /** Address to bind; loopback by default. */
+  /**
+   * Address to bind, and to name in the node's URL when it is not loopback (`https://<host>:<port>`; the
+   * certificate must cover it: `hostnames`). Loopback by default.
+   */
   host?: string;
   /** Port to listen on; 0 picks a free one. */
   port?: number;

@@ -32,8 +32,12 @@ export interface ReplicatorOptions {
    * link heals too, so it bounds how long replication takes to resume. Default 2000.
    */
   commandTimeoutMs?: number;
-  /** Deadline of a full resync (a snapshot of a whole vault). Default 60000. */
-  resyncTimeoutMs?: number;
+  /**
+   * Deadline of each step of a full resync on the primary: the page of keys it reads at once may hold
+   * a key of many megabytes (a vault's index of a million names). A partition during a resync is
+   * noticed within it. Default 30000.
+   */
+  resyncStepTimeoutMs?: number;
   /** First back-off after a link failure, doubled up to maxBackoffMs. Default 100. */
   backoffMs?: number;
   /** Default 2000. */
@@ -51,7 +55,7 @@ export const REPLICATOR_DEFAULTS = {
   sweepMs: 30_000,
   readTimeoutMs: 2000,
   commandTimeoutMs: 2000,
-  resyncTimeoutMs: 60_000,
+  resyncStepTimeoutMs: 30_000,
   backoffMs: 100,
   maxBackoffMs: 2000,
   clock: systemClock,

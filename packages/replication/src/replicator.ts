@@ -371,10 +371,8 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       if (!v.needsResync || v.stopped || this.#stopped) continue;
       v.resyncing = true;
       try {
-        const result = await this.#command(
-          fullResync(links.command, this.#secondary, v.name),
-          'resync',
-          this.#options.resyncTimeoutMs,
+        const result = await fullResync(links.command, this.#secondary, v.name, (promise, what) =>
+          this.#command(promise, what, this.#options.resyncStepTimeoutMs),
         );
         v.checkpoint = { position: result.position, time: result.time };
         v.needsResync = false;

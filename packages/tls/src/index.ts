@@ -3,6 +3,7 @@
 // for `<vault>.<host>` names issued on demand at the TLS handshake (SNI), and the host-name scheme that
 // says which vault a name is for.
 export { DEFAULT_HOSTNAMES } from './hostnames.ts';
+export { serviceOrigin } from './service-origin.ts';
 export { SniCertificates, type SniCertificatesOptions } from './sni-certificates.ts';
 export type { TlsFiles } from './tls-files.ts';
 export { ensureTlsMaterial, type TlsMaterial, type TlsMaterialOptions } from './tls-material.ts';

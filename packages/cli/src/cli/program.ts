@@ -389,10 +389,16 @@ function addScenarioCommands(program: Command, setExitCode: ExitCodeSink): void 
     .option('--out <dir>', 'the run folder (default .vaultover/runs/<UTC time>-<name>/)')
     .option('--seed <n>', "the run's seed (default: the scenario's, else a random one)", number)
     .option('--quick', "the scenario's quick timings (every shipped scenario runs in 60 s or less)")
-    .action(async (file: string, options: { out?: string; seed?: number; quick?: boolean }) => {
-      const { runScenarioRun } = await import('../commands/scenario-command.ts');
-      setExitCode(await runScenarioRun(file, options));
-    });
+    .option(
+      '-c, --config <file>',
+      "the deployment config to start, the scenario's deployment: over it; default: the default deployment",
+    )
+    .action(
+      async (file: string, options: { out?: string; seed?: number; quick?: boolean; config?: string }) => {
+        const { runScenarioRun } = await import('../commands/scenario-command.ts');
+        setExitCode(await runScenarioRun(file, options));
+      },
+    );
   scenario
     .command('validate')
     .description(

@@ -1,5 +1,5 @@
 import { DEFAULT_PRINCIPALS, DEFAULT_TENANT_ID } from '@vaultover/auth';
-import { LinkProxy, startControlApi } from '@vaultover/link-proxy';
+import { KernelLink, LinkProxy, startControlApi } from '@vaultover/link-proxy';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type BareControl, startBareControl } from '../test-support/bare-control.ts';
 import { runCliProcess } from '../test-support/cli-process.ts';
@@ -8,27 +8,44 @@ import { administratorAccess } from '../topology/administrator-access.ts';
 // `vaultover link …` against a real control process (its global endpoint's client link, behind the
 // control API's authentication) and a real replication link proxy with its own API behind the same
 // administrators' tokens, as `vaultover up` runs them: the CLI finds each link where it lives, by name.
+// A kernel link beside the proxy, on a kernel that only records what it is told (the real one:
+// test/netns).
 
 const REPLICATION = 'westeurope-to-northeurope';
+const KERNEL = 'westeurope-net';
 let bare: BareControl;
 let proxy: LinkProxy;
 let linksApi: Awaited<ReturnType<typeof startControlApi>>;
+const kernelTold: string[] = [];
+const kernelLink = new KernelLink({
+  name: KERNEL,
+  pair: { netns: 'vo-test-westeurope', device: 'eth0', peer: 'westeurope' },
+  kernel: {
+    setUp: async (up) => void kernelTold.push(up ? 'up' : 'down'),
+    setRate: async (direction, rate) => void kernelTold.push(`${direction} ${rate ?? 'unlimited'}`),
+    bytes: async () => ({ upstream: 0, downstream: 0 }),
+  },
+});
 
 beforeAll(async () => {
   proxy = new LinkProxy({ name: REPLICATION, upstream: '127.0.0.1:1' });
   await proxy.start();
+  await kernelLink.start();
   bare = await startBareControl('link-cli', async (dataDir) => {
     const access = await administratorAccess({
       dataDir,
       principals: DEFAULT_PRINCIPALS,
       tenantId: DEFAULT_TENANT_ID,
     });
-    linksApi = await startControlApi([proxy], { access });
+    linksApi = await startControlApi([proxy, kernelLink], { access });
     return { links: { api: linksApi.url, proxies: { northeurope: REPLICATION } } };
   });
 });
 
-afterEach(() => proxy.removeAllToxics());
+afterEach(async () => {
+  proxy.removeAllToxics();
+  await kernelLink.removeAllToxics();
+});
 
 afterAll(async () => {
   await linksApi?.close();
@@ -54,7 +71,23 @@ describe('vaultover link', () => {
     expect(human.stdout).toMatch(
       new RegExp(`${REPLICATION} +replication +127\\.0\\.0\\.1:${proxy.listenPort}`),
     );
-    expect(Object.keys(await listing())).toEqual(['global-endpoint', REPLICATION]);
+    expect(human.stdout).toMatch(
+      new RegExp(`${KERNEL} +network +veth westeurope +vo-test-westeurope: eth0 +yes`),
+    );
+    expect(Object.keys(await listing())).toEqual(['global-endpoint', REPLICATION, KERNEL]);
+  });
+
+  it('drives a kernel link with the same commands, which says what the kernel cannot do here', async () => {
+    kernelTold.length = 0;
+    const cut = await cli(KERNEL, 'toxic', 'add', 'blackhole', '--stream', 'both', '--name', 'cut');
+    expect(cut.code).toBe(0);
+    expect(cut.stdout).toBe(`added to ${KERNEL}: cut: blackhole both\n`);
+    expect(kernelTold).toEqual(['down']);
+    const latency = await cli(KERNEL, 'toxic', 'add', 'latency', '--latency', '50');
+    expect(latency.code).toBe(1);
+    expect(latency.stderr).toContain(
+      'link toxic add refused: a kernel link takes blackhole and bandwidth, not latency',
+    );
   });
 
   it('toxic add sends each flag as the field it names, on the link that owns the name', async () => {
@@ -105,7 +138,9 @@ describe('vaultover link', () => {
     expect(badRange.stderr).toContain('toxicity must be a number from 0 to 1');
     const unknownLink = await cli('nowhere', 'toxic', 'add', 'blackhole');
     expect(unknownLink.code).toBe(1);
-    expect(unknownLink.stderr).toContain(`no link is named nowhere; links: global-endpoint, ${REPLICATION}`);
+    expect(unknownLink.stderr).toContain(
+      `no link is named nowhere; links: global-endpoint, ${REPLICATION}, ${KERNEL}`,
+    );
     const wrongFlag = await cli('global-endpoint', 'toxic', 'add', 'latency', '--rate', '5');
     expect(wrongFlag.code).toBe(2);
     expect(wrongFlag.stderr).toContain(

@@ -33,6 +33,17 @@ beforeAll(async () => {
     join(cwd, 'pair.yaml'),
     'regions:\n  - { name: eastus, role: primary }\n  - { name: westus, role: secondary }\n',
   );
+  await writeFile(
+    join(cwd, 'kernel.yaml'),
+    'links:\n  kernel:\n    westeurope-net: { netns: vo-west, device: eth0, peer: westeurope }\n',
+  );
+  await writeFile(
+    join(cwd, 'partition.yaml'),
+    VALID.replace(
+      '{ at: 5s, crash: westeurope }',
+      '{ at: 5s, toxic: { link: westeurope-net, add: { type: blackhole, stream: both } } }',
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -65,6 +76,17 @@ describe('vaultover scenario', () => {
     const missing = await runCliProcess(['scenario', 'validate', 'nothing.yaml'], cwd);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^nothing\.yaml: cannot read the scenario file/);
+  });
+
+  it("validate: takes a config's kernel links as links its steps may name", async () => {
+    const { code, stdout } = await runCliProcess(
+      ['scenario', 'validate', 'partition.yaml', '--config', 'kernel.yaml'],
+      cwd,
+    );
+    expect({ code, stdout }).toEqual({
+      code: 0,
+      stdout: 'ok: partition (1 client, 2 steps, 1 expectation)\n',
+    });
   });
 
   it("validate: exit 2 for overrides the config's cross-field rules refuse", async () => {

@@ -13,14 +13,17 @@ import {
 import { CliError, EXIT } from '../cli/cli-error.ts';
 import { type Say, sayOnStderr } from '../cli/say.ts';
 import { writeStdout } from '../cli/stdout.ts';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { ConfigError, loadConfig, readConfigInput } from '../config/index.ts';
 import { startLiveStatus } from '../load/live-status.ts';
-import { scenarioConfig, scenarioDeployment } from '../scenario/scenario-deployment.ts';
+import { type ConfigBase, scenarioConfig, scenarioDeployment } from '../scenario/scenario-deployment.ts';
 import { scenarioFile } from '../scenario/scenario-file.ts';
 
 /** Options of `vaultover scenario validate`. */
 export interface ScenarioValidateOptions {
-  /** A deployment config whose regions the steps must name; default: the default deployment's. */
+  /**
+   * A deployment config whose regions and links the steps must name, and whose rules the overrides must
+   * meet; default: the default deployment's.
+   */
   config?: string | undefined;
 }
 
@@ -31,11 +34,12 @@ export interface ScenarioValidateOptions {
  */
 export async function runScenarioValidate(file: string, options: ScenarioValidateOptions): Promise<number> {
   const context = await contextOf(options.config);
+  const base = await configBase(options.config);
   try {
     const scenario = await readScenarioFile(file, context);
     // The config's own rules across fields (a probe timeout under its interval) hold for the overrides too.
     try {
-      scenarioConfig(scenario.deployment, '.');
+      scenarioConfig(scenario.deployment, '.', base);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
       process.stderr.write(`${file}: deployment: ${error.message}\n`);
@@ -55,6 +59,11 @@ export async function runScenarioValidate(file: string, options: ScenarioValidat
 
 /** Options of `vaultover scenario run`. */
 export interface ScenarioRunOptions {
+  /**
+   * The deployment config to start (its regions, addresses, namespaces, links), the scenario's
+   * `deployment:` over it; default: the default deployment's.
+   */
+  config?: string | undefined;
   /** The run folder; default `.vaultover/runs/<UTC time>-<name>/` here. */
   out?: string | undefined;
   /** Overrides the scenario's seed. */
@@ -74,9 +83,11 @@ export async function runScenarioRun(
   say: Say = sayOnStderr,
 ): Promise<number> {
   const file = await scenarioFile(fileOrName);
+  const context = await contextOf(options.config);
+  const base = await configBase(options.config);
   let scenario: Awaited<ReturnType<typeof readScenarioFile>>;
   try {
-    scenario = await readScenarioFile(file);
+    scenario = await readScenarioFile(file, context);
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -92,7 +103,7 @@ export async function runScenarioRun(
       seed,
       quick: options.quick ?? false,
       outDir,
-      startDeployment: scenarioDeployment(say),
+      startDeployment: scenarioDeployment(say, base),
       say,
       live: (view) => startLiveStatus(view.figures, view.state),
     });
@@ -131,6 +142,11 @@ export async function runScenarioList(): Promise<number> {
   return EXIT.ok;
 }
 
+/** The config file's content as written, for a scenario's overrides to go over; none: the defaults. */
+async function configBase(configFile: string | undefined): Promise<ConfigBase> {
+  return configFile === undefined ? {} : (((await readConfigInput(configFile)) ?? {}) as ConfigBase);
+}
+
 async function contextOf(configFile: string | undefined): Promise<ScenarioContext> {
   if (configFile === undefined) return DEFAULT_CONTEXT;
   const config = await loadConfig({ file: configFile });
@@ -138,7 +154,10 @@ async function contextOf(configFile: string | undefined): Promise<ScenarioContex
   const regions = [...config.regions].sort(
     (a, b) => Number(b.role === 'primary') - Number(a.role === 'primary'),
   );
-  return scenarioContext(regions.map((region) => region.name));
+  return scenarioContext(
+    regions.map((region) => region.name),
+    Object.keys(config.links.kernel),
+  );
 }
 
 function count(n: number, noun: string): string {

@@ -55,6 +55,26 @@ function httpsGet(url: string, ca: string, token?: string): Promise<{ status: nu
   });
 }
 
+/**
+ * An administrator's token (`vaultover token admin` with `config`), the deployment's CA, and a SecretClient
+ * of that administrator at the global endpoint (with the SDK's retries, unless `retries: false`).
+ */
+async function adminAtGateway(
+  endpoints: Endpoints,
+  config: string,
+  options: { retries?: false } = {},
+): Promise<{ token: string; ca: string; client: SecretClient }> {
+  const ca = await readFile(endpoints.caFile, 'utf8');
+  const token = (await runCliProcess(['token', 'admin', '--config', config], cwd)).stdout.trim();
+  const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const client = new SecretClient(endpoints.gateway, credential, {
+    disableChallengeResourceVerification: true,
+    ...(options.retries === false ? { retryOptions: { maxRetries: 0 } } : {}),
+    tlsOptions: { ca },
+  });
+  return { token, ca, client };
+}
+
 async function readyEndpoints(cli: CliProcess): Promise<Endpoints> {
   const line = await cli.waitForLine('vaultover ready ', READY_TIMEOUT_MS);
   expect(cli.stdout()).toBe(`${line}\n`);
@@ -122,7 +142,7 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(await readFile(join(cwd, 'state', 'prometheus', 'prometheus.yml'), 'utf8')).toMatch(
       /scrape_interval: 2s\n/,
     );
-    const token = (await runCliProcess(['token', 'admin', '--config', 'deploy.yaml'], cwd)).stdout.trim();
+    const { token, client } = await adminAtGateway(endpoints, 'deploy.yaml');
     // The replication links' API is the administrators', as the control API is.
     expect((await fetch(`${endpoints.links.api}/proxies`)).status).toBe(401);
     const proxies = (await (
@@ -133,11 +153,6 @@ describe('vaultover up', { timeout: 90_000 }, () => {
       upstream: new URL(endpoints.redis.westeurope?.url as string).host,
     });
 
-    const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const client = new SecretClient(endpoints.gateway, credential, {
-      disableChallengeResourceVerification: true,
-      tlsOptions: { ca },
-    });
     await client.setSecret('db-password', 'hunter2');
     expect((await client.getSecret('db-password')).value).toBe('hunter2');
 
@@ -242,14 +257,7 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     );
     up = startCli(['up', '--config', 'throttled.yaml', '--throttling', 'real'], cwd, EMBEDDED);
     const endpoints = await readyEndpoints(up);
-    const ca = await readFile(endpoints.caFile, 'utf8');
-    const token = (await runCliProcess(['token', 'admin', '--config', 'throttled.yaml'], cwd)).stdout.trim();
-    const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const client = new SecretClient(endpoints.gateway, credential, {
-      disableChallengeResourceVerification: true,
-      retryOptions: { maxRetries: 0 },
-      tlsOptions: { ca },
-    });
+    const { client } = await adminAtGateway(endpoints, 'throttled.yaml', { retries: false });
     await client.setSecret('first', '1');
     await client.setSecret('second', '2');
     // Both counted in the region's window for the vault's secret creations.
@@ -260,6 +268,54 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(await withRedisClient(redisUrl, (redis) => redis.zcard('vo:throttle:{shop}:secret-create'))).toBe(
       2,
     );
+    up.child.kill('SIGINT');
+    expect(await up.exited).toBe(0);
+  });
+
+  // Each process on an address of its own (regions[].host, control.host, links.host), as regions in
+  // network namespaces are (docs/network-namespaces.md); here loopback addresses other than 127.0.0.1,
+  // which need no root.
+  it('listens on the addresses of its config, names them in every URL and replicates through links.host', async () => {
+    await writeFile(
+      join(cwd, 'addresses.yaml'),
+      [
+        `dataDir: ${join(cwd, 'state-addresses')}`,
+        'logLevel: warn',
+        'vaults: [{ name: shop }]',
+        'regions:',
+        '  - { name: westeurope, role: primary, host: 127.0.0.2 }',
+        '  - { name: northeurope, role: secondary, host: 127.0.0.3 }',
+        'control: { host: 127.0.0.4 }',
+        'links: { host: 127.0.0.5 }',
+        '',
+      ].join('\n'),
+    );
+    up = startCli(['up', '--config', 'addresses.yaml'], cwd, EMBEDDED);
+    const endpoints = await readyEndpoints(up);
+    const primary = endpoints.regions.westeurope?.url as string;
+    const secondary = endpoints.regions.northeurope?.url as string;
+    expect(primary).toMatch(/^https:\/\/127\.0\.0\.2:\d+$/);
+    expect(secondary).toMatch(/^https:\/\/127\.0\.0\.3:\d+$/);
+    expect(endpoints.control).toMatch(/^https:\/\/127\.0\.0\.4:\d+$/);
+    expect(endpoints.gateway).toMatch(/^https:\/\/127\.0\.0\.4:\d+$/);
+    // An address has no sub-names: the vault's own name stays <vault>.localhost on the gateway's port.
+    expect(endpoints.vaults).toEqual({ shop: `https://shop.localhost:${new URL(endpoints.gateway).port}` });
+
+    // Through the global endpoint on its address to the primary on its own: each certificate check
+    // passes against the address the client dialled.
+    const { token, ca, client } = await adminAtGateway(endpoints, 'addresses.yaml');
+    const proxies = (await (
+      await fetch(`${endpoints.links.api}/proxies`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as Record<string, { listen: string }>;
+    expect(proxies['westeurope-to-northeurope']?.listen).toMatch(/^127\.0\.0\.5:\d+$/);
+    await client.setSecret('db-password', 'hunter2');
+    expect((await client.getSecret('db-password')).value).toBe('hunter2');
+    const digest = async (url: string) =>
+      (JSON.parse((await httpsGet(`${url}/replication/status`, ca, token)).body) as ReplicationStatus).digests
+        .shop;
+    const written = await digest(primary);
+    await eventually(async () => expect(await digest(secondary)).toBe(written), { timeoutMs: 15_000 });
+
     up.child.kill('SIGINT');
     expect(await up.exited).toBe(0);
   });

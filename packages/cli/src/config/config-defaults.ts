@@ -55,6 +55,10 @@ export const CONFIG_DEFAULTS = {
   readOnlyProfile: '2016' as ReadOnlyProfile,
   replication: { mode: 'async' as ReplicationMode, syncTimeoutMs: 5000 },
   control: { port: 0, gatewayPort: 0 },
+  // No link the kernel carries unless the config names one (docs/network-namespaces.md).
+  links: {
+    kernel: {} as Record<string, { netns: string; device: string; peer: string; peerNetns?: string }>,
+  },
   // Like other emulators: no throttling unless asked for (docs/chaos.md#throttling).
   throttling: { mode: 'off' as ThrottlingMode },
   // The request log costs a write per request batch: on for scenarios, off otherwise. Prometheus is a

@@ -12,6 +12,7 @@ import {
 } from './config-defaults.ts';
 import { controlSchema, failoverSchema, monitorSchema } from './control-sections.ts';
 import { checkCrossFields } from './cross-field-checks.ts';
+import { hostSchema, linksSchema, netnsSchema } from './network-section.ts';
 import { throttlingSchema } from './throttling-section.ts';
 import { vaultNameSchema } from './vault-name.ts';
 
@@ -29,6 +30,10 @@ const regionSchema = z.strictObject({
     .min(0, { message: PORT_RANGE })
     .max(65_535, { message: PORT_RANGE })
     .default(REGION_DEFAULTS.port),
+  /** The address the region node listens on and is reached at; loopback when absent. */
+  host: hostSchema.optional(),
+  /** The Linux network namespace `vaultover up` runs the region node in; its own when absent. */
+  netns: netnsSchema.optional(),
 });
 
 const vaultSchema = z.strictObject({
@@ -106,6 +111,7 @@ export const configSchema = z
     readOnlyProfile: z.enum(READ_ONLY_PROFILES).default(CONFIG_DEFAULTS.readOnlyProfile),
     replication: replicationSchema.default(() => ({ ...CONFIG_DEFAULTS.replication })),
     control: controlSchema.default(() => ({ ...CONFIG_DEFAULTS.control })),
+    links: linksSchema.default(() => structuredClone(CONFIG_DEFAULTS.links)),
     throttling: throttlingSchema.default(() => ({ ...CONFIG_DEFAULTS.throttling })),
     observability: observabilitySchema.default(() => ({ ...CONFIG_DEFAULTS.observability })),
   })

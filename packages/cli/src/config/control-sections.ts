@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONFIG_DEFAULTS, FAILURE_MODES } from './config-defaults.ts';
+import { hostSchema, netnsSchema } from './network-section.ts';
 
 // The config sections the control process reads: health probes, failover timings, its own ports.
 
@@ -53,8 +54,13 @@ export const failoverSchema = z.strictObject({
   leaseMs: positiveInteger(failover.leaseMs),
 });
 
-/** `control:` where the control API and the global endpoint listen (clashes: cross-field-checks.ts). */
+/**
+ * `control:` where the control API and the global endpoint listen (clashes: cross-field-checks.ts): their
+ * ports, the address (loopback when absent) and the network namespace of the control process.
+ */
 export const controlSchema = z.strictObject({
   port: port(CONFIG_DEFAULTS.control.port),
   gatewayPort: port(CONFIG_DEFAULTS.control.gatewayPort),
+  host: hostSchema.optional(),
+  netns: netnsSchema.optional(),
 });

@@ -1,12 +1,19 @@
+import { CLIENT_LINK_NAME as CLIENT_LINK } from '@vaultover/control/settings';
 import type { z } from 'zod';
 import { cut } from './format-issues.ts';
 
+interface Placed {
+  host?: string | undefined;
+  netns?: string | undefined;
+}
+
 interface Checked {
-  regions: { name: string; role: string; port: number }[];
+  regions: ({ name: string; role: string; port: number } & Placed)[];
   vaults: { name: string }[];
   defaultVault?: string | undefined;
   redis: { mode: string; urls?: Record<string, string> | undefined };
-  control: { port: number; gatewayPort: number };
+  control: { port: number; gatewayPort: number } & Placed;
+  links: { host?: string | undefined; kernel: Record<string, unknown> };
 }
 
 type Context = z.RefinementCtx<Checked>;
@@ -17,25 +24,92 @@ export function checkCrossFields(config: Checked, ctx: Context): void {
   checkVaults(config, ctx);
   checkRedis(config, ctx);
   checkPorts(config, ctx);
+  checkPlaces(config, ctx);
+  checkKernelLinks(config, ctx);
 }
 
-/** Fixed ports must differ: two listeners on one port fail at start-up with a less helpful EADDRINUSE. */
+/**
+ * Fixed ports on one address must differ: two listeners on one port fail at start-up with a less helpful
+ * EADDRINUSE. Listeners on different addresses (regions in network namespaces of their own) may share one.
+ */
 function checkPorts({ regions, control }: Checked, ctx: Context): void {
-  const owners = new Map<number, string>();
-  const claim = (port: number, owner: string, path: (string | number)[]) => {
+  const owners = new Map<string, string>();
+  const claim = (host: string | undefined, port: number, owner: string, path: (string | number)[]) => {
     if (port === 0) return;
-    const other = owners.get(port);
+    const key = `${host ?? LOOPBACK}:${port}`;
+    const other = owners.get(key);
     if (other !== undefined) {
       ctx.addIssue({ code: 'custom', path, message: `port ${port} is already ${cut(other)}'s` });
       return;
     }
-    owners.set(port, owner);
+    owners.set(key, owner);
   };
-  regions.forEach(({ name, port }, index) => {
-    claim(port, `region ${name}`, ['regions', index, 'port']);
+  regions.forEach(({ name, port, host }, index) => {
+    claim(host, port, `region ${name}`, ['regions', index, 'port']);
   });
-  claim(control.port, 'the control API', ['control', 'port']);
-  claim(control.gatewayPort, 'the global endpoint', ['control', 'gatewayPort']);
+  claim(control.host, control.port, 'the control API', ['control', 'port']);
+  claim(control.host, control.gatewayPort, 'the global endpoint', ['control', 'gatewayPort']);
+}
+
+const LOOPBACK = '127.0.0.1';
+
+/**
+ * A process in a network namespace of its own is reached at an address of that namespace, its Redis too:
+ * the embedded Redis listens on loopback in vaultover up's namespace, where no other namespace reaches it.
+ * A secondary there reaches the link proxy at `links.host`.
+ */
+function checkPlaces({ regions, control, redis, links }: Checked, ctx: Context): void {
+  const places = [
+    ...regions.map((region, index) => ({
+      place: region,
+      path: ['regions', index],
+      what: `region ${region.name}`,
+    })),
+    { place: control, path: ['control'], what: 'the control process' },
+  ];
+  const namespaced = places.filter(({ place }) => place.netns !== undefined);
+  for (const { place, path, what } of namespaced) {
+    if (place.host !== undefined) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'host'],
+      message: `required with netns: the address of namespace ${cut(place.netns ?? '')} that ${what} is reached at`,
+    });
+  }
+  const [first] = namespaced;
+  if (first && redis.mode !== 'external') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['redis', 'mode'],
+      message: `expected external (servers you run in the namespaces) while ${first.what} runs in network namespace ${cut(first.place.netns ?? '')}: an ${redis.mode} Redis is not reachable there`,
+    });
+  }
+  const secondary = regions.find(({ role, netns }) => role === 'secondary' && netns !== undefined);
+  if (secondary && links.host === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['links', 'host'],
+      message: `required while region ${cut(secondary.name)} runs in a network namespace: the address its replicator reaches the link proxy at`,
+    });
+  }
+}
+
+/** A kernel link's name must not be taken by the link proxies or the client link. */
+function checkKernelLinks({ regions, links }: Checked, ctx: Context): void {
+  const primary = regions.find(({ role }) => role === 'primary')?.name;
+  const taken = new Set([
+    CLIENT_LINK,
+    ...regions.filter(({ role }) => role === 'secondary').map(({ name }) => `${primary}-to-${name}`),
+  ]);
+  for (const name of Object.keys(links.kernel)) {
+    if (taken.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['links', 'kernel', name],
+        message: `${cut(name)} is already the name of a link of the deployment`,
+      });
+    }
+  }
 }
 
 function checkRegions({ regions }: Checked, ctx: Context): void {

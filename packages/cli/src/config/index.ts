@@ -11,5 +11,12 @@ export {
 } from './config-defaults.ts';
 export { ConfigError } from './config-error.ts';
 export type { ConfigInput, ParsedConfig } from './config-schema.ts';
-export { type LoadConfigOptions, loadConfig, type VaultoverConfig, validateConfig } from './load-config.ts';
+export { deploymentHostnames } from './deployment-hostnames.ts';
+export {
+  type LoadConfigOptions,
+  loadConfig,
+  readConfigInput,
+  type VaultoverConfig,
+  validateConfig,
+} from './load-config.ts';
 export { isValidVaultName } from './vault-name.ts';

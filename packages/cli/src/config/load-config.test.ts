@@ -6,6 +6,7 @@ import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
 import { FAILOVER_DEFAULTS, MONITOR_DEFAULTS } from '@vaultover/control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.ts';
+import { deploymentHostnames } from './deployment-hostnames.ts';
 import { loadConfig, validateConfig } from './load-config.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../vaultover.example.yaml', import.meta.url));
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       readOnlyProfile: '2016',
       replication: { mode: 'async', syncTimeoutMs: 5000 },
       control: { port: 0, gatewayPort: 0 },
+      links: { kernel: {} },
       throttling: { mode: 'off' },
       observability: { requestLog: false, prometheus: false, scrapeIntervalMs: 2000 },
       file: null,
@@ -413,5 +415,106 @@ describe('validateConfig: throttling', () => {
     [{ throttling: { mode: 'real', burst: 5 } }, 'throttling.burst: unknown field'],
   ])('refuses throttling %j', (raw, message) => {
     expect(errorOf(raw)).toBe(`config error in vaultover.yaml: ${message}`);
+  });
+});
+
+const EXTERNAL = {
+  mode: 'external',
+  urls: {
+    westeurope: 'redis://198.18.0.2:6379',
+    northeurope: 'redis://198.18.0.3:6379',
+    control: 'redis://198.18.0.4:6379',
+  },
+};
+
+/** A deployment in network namespaces of its own, as test/netns builds one. */
+const NAMESPACED = {
+  redis: EXTERNAL,
+  regions: [
+    { name: 'westeurope', role: 'primary', port: 8443, host: '198.18.0.2', netns: 'vo-1-ab-westeurope' },
+    { name: 'northeurope', role: 'secondary', port: 8443, host: '198.18.0.3', netns: 'vo-1-ab-northeurope' },
+  ],
+  control: { port: 9443, gatewayPort: 8443, host: '198.18.0.4', netns: 'vo-1-ab-control' },
+  links: {
+    host: '198.18.0.1',
+    kernel: { 'westeurope-net': { netns: 'vo-1-ab-westeurope', device: 'eth0', peer: 'westeurope' } },
+  },
+};
+
+describe('validateConfig: addresses, namespaces and kernel links', () => {
+  it('reads a deployment in namespaces: one port per address, so every namespace may use 8443', () => {
+    const config = validateConfig(NAMESPACED, 'vaultover.yaml');
+    expect(config.regions[0]).toEqual({
+      name: 'westeurope',
+      role: 'primary',
+      port: 8443,
+      host: '198.18.0.2',
+      netns: 'vo-1-ab-westeurope',
+    });
+    expect(config.control).toEqual(NAMESPACED.control);
+    expect(config.links).toEqual(NAMESPACED.links);
+    // Every process's certificate covers every address, the gateway's included.
+    expect(deploymentHostnames({ ...config, hostnames: ['vault.example'] })).toEqual([
+      'vault.example',
+      '198.18.0.2',
+      '198.18.0.3',
+      '198.18.0.4',
+    ]);
+  });
+
+  it('wants one IP address to listen on, never the unspecified one', () => {
+    expect(errorOf({ control: { host: 'localhost' } })).toBe(
+      'config error in vaultover.yaml: control.host: expected one IP address to listen on and be reached at, such as 198.18.0.2 (not 0.0.0.0 or ::), got "localhost"',
+    );
+    expect(errorOf({ regions: [{ name: 'westeurope', host: '0.0.0.0' }] })).toContain(
+      'regions.0.host: expected one IP address',
+    );
+  });
+
+  it('checks namespace and interface names', () => {
+    expect(errorOf({ control: { netns: '../etc', host: '198.18.0.4' } })).toContain(
+      'control.netns: expected a network namespace name',
+    );
+    const device = { netns: 'vo-a', device: 'a-name-longer-than-15', peer: 'eth0' };
+    expect(errorOf({ links: { kernel: { 'west-net': device } } })).toContain(
+      'links.kernel.west-net.device: expected a network interface name',
+    );
+  });
+
+  it('wants an address with a namespace, external Redis, and links.host for a namespaced secondary', () => {
+    const message = errorOf({
+      regions: [
+        { name: 'westeurope', role: 'primary' },
+        { name: 'northeurope', role: 'secondary', netns: 'vo-north' },
+      ],
+    });
+    expect(message).toContain(
+      'regions.1.host: required with netns: the address of namespace vo-north that region northeurope is reached at',
+    );
+    expect(message).toContain(
+      'redis.mode: expected external (servers you run in the namespaces) while region northeurope runs in network namespace vo-north: an embedded Redis is not reachable there',
+    );
+    expect(message).toContain(
+      'links.host: required while region northeurope runs in a network namespace: the address its replicator reaches the link proxy at',
+    );
+  });
+
+  it('refuses a kernel link under the name of the client link or of a replication link', () => {
+    const pair = { netns: 'vo-a', device: 'eth0', peer: 'west' };
+    expect(errorOf({ links: { kernel: { 'global-endpoint': pair } } })).toBe(
+      'config error in vaultover.yaml: links.kernel.global-endpoint: global-endpoint is already the name of a link of the deployment',
+    );
+    expect(errorOf({ links: { kernel: { 'westeurope-to-northeurope': pair } } })).toContain(
+      'westeurope-to-northeurope is already the name of a link of the deployment',
+    );
+  });
+
+  it('still refuses one port twice on one address', () => {
+    expect(
+      errorOf({
+        ...NAMESPACED,
+        regions: [NAMESPACED.regions[0], { ...NAMESPACED.regions[1], host: '198.18.0.2' }],
+      }),
+    ).toBe("config error in vaultover.yaml: regions.1.port: port 8443 is already region westeurope's");
   });
 });

@@ -26,8 +26,15 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Vault
   const cwd = options.cwd ?? process.cwd();
   if (options.file === undefined) return resolvePaths(validateConfig({}, 'the defaults'), cwd, null);
   const file = resolve(cwd, options.file);
-  const raw = parseOrThrow(await readOrThrow(file, options.file), options.file);
-  return resolvePaths(validateConfig(raw, options.file), cwd, file);
+  return resolvePaths(validateConfig(await readConfigInput(options.file, cwd), options.file), cwd, file);
+}
+
+/**
+ * A config file's content as written, parsed but not validated (what is to be merged with something else
+ * before validation: a scenario's overrides). Throws ConfigError for a file that cannot be read or parsed.
+ */
+export async function readConfigInput(file: string, cwd = process.cwd()): Promise<unknown> {
+  return parseOrThrow(await readOrThrow(resolve(cwd, file), file), file);
 }
 
 /** Validates an already parsed config; `source` names it in errors. */

@@ -1,14 +1,18 @@
 import type { ProxyView, ToxicConfig } from '@vaultover/link-proxy';
 import { table } from './format-status.ts';
 
-/** `vaultover link list`: one row per link, the client link first. */
+/**
+ * `vaultover link list`: one row per link, the client link first. A kernel link carries whatever crosses
+ * its veth pair (`network`); its LISTEN is the pair's end in vaultover up's namespace, its UPSTREAM the
+ * end in the place's namespace.
+ */
 export function formatLinkList(links: readonly ProxyView[], clientLink: string): string {
   if (links.length === 0) return 'no links\n';
   const rows = links.map((link) => [
     link.name,
-    link.name === clientLink ? 'clients' : 'replication',
-    link.listen,
-    link.upstream || '(no serving region)',
+    link.kernel ? 'network' : link.name === clientLink ? 'clients' : 'replication',
+    link.kernel ? `veth ${link.kernel.peer}` : link.listen,
+    link.kernel ? `${link.kernel.netns}: ${link.kernel.device}` : link.upstream || '(no serving region)',
     link.enabled ? 'yes' : 'no',
     link.toxics.length === 0 ? 'none' : link.toxics.map(toxicOf).join('; '),
   ]);

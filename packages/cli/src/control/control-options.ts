@@ -1,7 +1,7 @@
 import type { ControlOptions, RegionProcesses } from '@vaultover/control';
 import type { Logger } from 'pino';
 import { CliError, EXIT } from '../cli/cli-error.ts';
-import type { VaultoverConfig } from '../config/index.ts';
+import { deploymentHostnames, type VaultoverConfig } from '../config/index.ts';
 import type { ControlLaunch } from '../topology/control-runner.ts';
 
 const ADMINISTRATOR = 'Key Vault Administrator';
@@ -17,7 +17,8 @@ export function controlOptions(
     controlRedisUrl: launch.controlRedisUrl,
     regions: launch.regions,
     dataDir: config.dataDir,
-    hostnames: config.hostnames,
+    hostnames: deploymentHostnames(config),
+    ...(config.control.host === undefined ? {} : { host: config.control.host }),
     principals: config.principals,
     adminPrincipal: adminPrincipalOf(config),
     tenantId: config.tenantId,

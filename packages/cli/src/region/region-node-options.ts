@@ -1,6 +1,6 @@
 import type { RegionNodeOptions } from '@vaultover/region';
 import type { Logger } from 'pino';
-import type { RegionRole, VaultoverConfig } from '../config/index.ts';
+import { deploymentHostnames, type RegionRole, type VaultoverConfig } from '../config/index.ts';
 import type { RegionReplication } from '../topology/region-runner.ts';
 
 /** One region of a config, placed: its port, its Redis and its part in replication. */
@@ -26,11 +26,13 @@ export function regionNodeOptions(
   placement: RegionPlacement,
   logger: Logger,
 ): RegionNodeOptions {
+  const host = config.regions.find(({ name }) => name === placement.name)?.host;
   return {
     region: placement.name,
     role: placement.role,
+    ...(host === undefined ? {} : { host }),
     port: placement.port,
-    hostnames: config.hostnames,
+    hostnames: deploymentHostnames(config),
     dataDir: config.dataDir,
     redisUrl: placement.redisUrl,
     vaults: config.vaults,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Endpoints } from '../topology/endpoints.ts';
+import { inNetns } from '../topology/netns-command.ts';
 
 /** The CLI entry point, run as users run it. */
 export const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -19,9 +20,18 @@ export interface CliProcess {
   waitForLine(prefix: string, timeoutMs: number): Promise<string>;
 }
 
-/** Starts the CLI in `cwd` with `env` added to this process's environment. */
-export function startCli(args: string[], cwd: string, env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, env: { ...process.env, ...env } });
+/**
+ * Starts the CLI in `cwd` with `env` added to this process's environment; in the Linux network namespace
+ * `netns` when given (`ip netns exec`, root only).
+ */
+export function startCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+  options: { netns?: string } = {},
+): CliProcess {
+  const [file, ...rest] = inNetns([process.execPath, MAIN, ...args], options.netns);
+  const child = spawn(file, rest, { cwd, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   const lines: string[] = [];

@@ -32,12 +32,13 @@ export function childProcessControlRunner(
     async start(launch, processes, onUnexpectedExit): Promise<RunningControl> {
       const { ports, ...where } = launch;
       const launched = ports
-        ? { ...config, control: { port: ports.api, gatewayPort: ports.gateway } }
+        ? { ...config, control: { ...config.control, port: ports.api, gatewayPort: ports.gateway } }
         : config;
       const { child, tail } = spawnSupervised({
         args: ['control'],
         env: { [CONTROL_LAUNCH_ENV]: encodeControlLaunch({ config: launched, ...where }) },
         ipc: true,
+        netns: config.control.netns,
       });
       const stopServing = serveRegionProcesses(child, processes);
       // Exits before the ready line are start-up failures (waitForReady reports those); after it, any

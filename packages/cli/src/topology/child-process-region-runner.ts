@@ -37,6 +37,7 @@ export function childProcessRegionRunner(config: VaultoverConfig, options: Child
       const { child, tail } = spawnSupervised({
         args: ['region', '--name', launch.name],
         env: { [REGION_LAUNCH_ENV]: encodeRegionLaunch({ config, placement }) },
+        netns: config.regions.find(({ name }) => name === launch.name)?.netns,
       });
       const what = `region ${launch.name}`;
       const ready = await waitForReady<RegionReady>(child, {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { VaultoverConfig } from '../config/index.ts';
 import type { Topology } from './topology.ts';
 
@@ -22,8 +23,11 @@ export interface Endpoints {
   vaults: Record<string, string>;
   /** Each region's Redis and `control`; pid is null when Vaultover does not own the process. */
   redis: Record<string, { url: string; pid: number | null }>;
-  /** The replication link proxies: their HTTP control API and each secondary's proxy name. */
-  links: { api: string; proxies: Record<string, string> };
+  /**
+   * The replication link proxies: their HTTP control API and each secondary's proxy name; and the names
+   * of the links the kernel carries, which the same API serves.
+   */
+  links: { api: string; proxies: Record<string, string>; kernel: string[] };
   dataDir: string;
   /** The Prometheus `vaultover up --prometheus` runs (`http://127.0.0.1:PORT`), else null. */
   prometheus: string | null;
@@ -56,16 +60,25 @@ export function buildEndpoints(
     redis: Object.fromEntries(
       topology.redis.map(({ name, url, pid }) => [name, { url: redacted(url), pid }]),
     ),
-    links: { api: topology.links.api, proxies: { ...topology.links.proxies } },
+    links: {
+      api: topology.links.api,
+      proxies: { ...topology.links.proxies },
+      kernel: [...topology.links.kernel],
+    },
     dataDir: config.dataDir,
     prometheus,
     pid,
   };
 }
 
+/**
+ * `https://<vault>.<host>:<port>`. An address has no sub-names: a gateway on one (off loopback, in a
+ * network namespace) serves each vault as `<vault>.localhost`, a name its client must resolve to that
+ * address itself (docs/network-namespaces.md).
+ */
 function vaultUrl(baseUrl: string, vault: string): string {
   const url = new URL(baseUrl);
-  url.hostname = `${vault}.${url.hostname}`;
+  url.hostname = `${vault}.${isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? url.hostname : 'localhost'}`;
   return url.origin;
 }
 

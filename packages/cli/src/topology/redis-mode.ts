@@ -13,6 +13,15 @@ export async function redisProviderOptions(
 ): Promise<RedisProviderOptions> {
   const kind = modeFromEnv(env) ?? config.redis.mode;
   if (kind === 'external') return { kind, urls: config.redis.urls };
+  const namespaced = [...config.regions, config.control].find(({ netns }) => netns !== undefined);
+  if (namespaced?.netns !== undefined) {
+    // The config's own check holds the file to this; the environment can still ask for another kind.
+    throw new CliError(
+      `VAULTOVER_REDIS=${kind}: the deployment runs in network namespaces (${namespaced.netns}), where only ` +
+        'external Redis servers are reachable: unset it or set it to external',
+      { exitCode: EXIT.usage },
+    );
+  }
   // Embedded servers get the deployment's ACL users, whose passwords derive from the secret in dataDir.
   return kind === 'embedded' ? { kind, secret: await ensureRedisSecret(config.dataDir) } : { kind };
 }

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliError } from '../cli/cli-error.ts';
+import { inNetns } from './netns-command.ts';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
 const STDERR_TAIL_LINES = 15;
@@ -21,6 +22,8 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Open a Node IPC channel (`process.send` in the child). */
   ipc?: boolean;
+  /** The Linux network namespace to run it in (`ip netns exec <netns> node …`; root only). */
+  netns?: string | undefined;
 }
 
 /**
@@ -28,7 +31,8 @@ export interface SpawnOptions {
  * is gone, stdout carries its ready line, stderr (its log) is passed through to ours.
  */
 export function spawnSupervised(options: SpawnOptions): { child: SupervisedChild; tail: () => string[] } {
-  const child = spawn(process.execPath, [MAIN, ...options.args], {
+  const [file, ...args] = inNetns([process.execPath, MAIN, ...options.args], options.netns);
+  const child = spawn(file, args, {
     env: { ...process.env, ...options.env },
     stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which then stops

@@ -5,6 +5,7 @@ import type { Say } from '../cli/say.ts';
 import type { VaultoverConfig } from '../config/index.ts';
 import { ControlKeeper } from './control-keeper.ts';
 import type { ControlRunner, RunningControl } from './control-runner.ts';
+import { startKernelLinks } from './kernel-links.ts';
 import { RegionFleet } from './region-fleet.ts';
 import type { RegionReplication, RegionRunner, RunningRegion } from './region-runner.ts';
 import { type ReplicationLinks, startReplicationLinks } from './replication-links.ts';
@@ -23,13 +24,13 @@ export interface TopologyOptions {
   say: Say;
 }
 
-/** A running deployment: one Redis and one region node per region, a control Redis, the links. */
+/** A running deployment: one Redis and one region node per region, a control Redis, the links (proxies and kernel's). */
 export interface Topology {
   /** Every region's Redis, then the control Redis; current (a restarted Redis has a new pid). */
   readonly redis: readonly RedisInstance[];
   /** Primary first; current (a restarted region has a new pid, never a new URL). */
   readonly regions: readonly RunningRegion[];
-  readonly links: Pick<ReplicationLinks, 'api' | 'proxies'>;
+  readonly links: Pick<ReplicationLinks, 'api' | 'proxies' | 'kernel'>;
   /** The control process, when one was asked for. */
   readonly control: RunningControl | null;
   /** Region faults only a supervisor can inject; the control process reaches them over IPC. */
@@ -76,7 +77,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       get regions() {
         return fleet.list();
       },
-      links: { api: links.api, proxies: links.proxies },
+      links: { api: links.api, proxies: links.proxies, kernel: links.kernel },
       control,
       processes,
       onChange: (listener) => listeners.add(listener),
@@ -94,6 +95,8 @@ async function startRegions(
   const { options, stack } = starting;
   const [primary, ...secondaries] = primaryFirst(options.config.regions);
   if (!primary) throw new Error('the config has no primary region');
+  starting.step = 'bring the kernel links up';
+  const kernelLinks = await startKernelLinks(options.config, stack);
   starting.step = 'start the replication link proxies';
   const secondaryNames = secondaries.map(({ name }) => name);
   const links = await startReplicationLinks(
@@ -101,6 +104,7 @@ async function startRegions(
     secondaryNames,
     options.config,
     stack,
+    kernelLinks,
   );
   const fleet = new RegionFleet(options.runner, options.say);
   // Regions renew their write lease in the control Redis only when a control process watches them.

@@ -1,4 +1,4 @@
-import { createControlApi as linksApi, type ToxicLink } from '@vaultover/link-proxy';
+import { type ApiLink, createControlApi as linksApi } from '@vaultover/link-proxy';
 import {
   BadParameterError,
   ForbiddenError,
@@ -39,7 +39,7 @@ export interface ControlApiDeps {
   admin: RegionAdmin;
   faults: FaultRules;
   /** Links driven with toxics under `/api/links` (the global endpoint's client link). */
-  links: Iterable<ToxicLink>;
+  links: Iterable<ApiLink>;
   /** Region name → URL of its node. */
   urls: ReadonlyMap<string, string>;
   processes: RegionProcesses | undefined;

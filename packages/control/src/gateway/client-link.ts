@@ -7,10 +7,8 @@ import {
   resetSocket,
   ToxicLink,
 } from '@vaultover/link-proxy';
+import { CLIENT_LINK_NAME } from './client-link-name.ts';
 import type { RouteSource } from './route-source.ts';
-
-/** The client link's name in the links API and `vaultover link`. */
-export const CLIENT_LINK_NAME = 'global-endpoint';
 
 export interface ClientLinkOptions {
   routeSource: RouteSource;

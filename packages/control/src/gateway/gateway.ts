@@ -1,6 +1,7 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { seededRandom } from '@vaultover/foundation';
 import { ConnectionCap, DEFAULT_SERVER_LIMITS } from '@vaultover/foundation/http';
+import { serviceOrigin } from '@vaultover/tls';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { listen } from '../net/listen.ts';
@@ -16,7 +17,10 @@ import { RoutedConnections } from './routed-connections.ts';
 
 /** A running global endpoint. */
 export interface Gateway {
-  /** `https://localhost:<port>`: the default vault; other vaults at `https://<vault>.localhost:<port>`. */
+  /**
+   * `https://localhost:<port>` (or `https://<host>:<port>` off loopback): the default vault; other vaults at
+   * `https://<vault>.localhost:<port>`.
+   */
   readonly url: string;
   readonly port: number;
   /** The CA clients must trust (the deployment's, shared with the region nodes). */
@@ -100,7 +104,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     });
   }
   port = (server.address() as AddressInfo).port;
-  const url = `https://localhost:${port}`;
+  const url = serviceOrigin(host, port);
   logger.info({ url }, 'global endpoint ready');
   return {
     url,

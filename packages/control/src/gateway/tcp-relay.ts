@@ -13,6 +13,9 @@ export type RelayStart =
 // Copies of the client's bytes kept until the region's first byte, to answer locally if it never comes:
 // a TLS ClientHello is well under this. A client that sends more before any answer loses that fallback.
 const REPLAY_LIMIT = 64 * 1024;
+// The region's bytes are read into a buffer of the connection's own (a TLS record is at most 16 KB and
+// some bytes): Node's default allocates 64 KB for every read, and pushes each chunk through a stream.
+const UPSTREAM_READ_BYTES = 16 * 1024 + 512;
 
 /**
  * Connects to the region, sends it a PROXY v2 header (the client's addresses, the epoch), and carries the
@@ -29,10 +32,20 @@ export function startRelay(
 ): Promise<RelayStart> {
   return new Promise((resolve) => {
     const base = new URL(target.url);
+    const readBuffer = Buffer.allocUnsafe(UPSTREAM_READ_BYTES);
     const upstream = connect({
       host: base.hostname.replace(/^\[|\]$/g, ''),
       port: Number(base.port || 443),
       noDelay: true,
+      // Handed to the client link's toxics as read, no copy when none acts (Link.carry); false stops
+      // reading into the buffer until the client's socket has taken what lies in it.
+      onread: {
+        buffer: readBuffer,
+        callback: (bytes: number) => {
+          if (!settled) onFirstByte();
+          return toxics.carryFromServer(readBuffer.subarray(0, bytes));
+        },
+      },
     });
     const sent: Buffer[] = [];
     let sentBytes = 0;
@@ -43,7 +56,6 @@ export function startRelay(
       clearTimeout(timer);
       client.off('close', onClientClose);
       client.off('data', keep);
-      upstream.off('data', onFirstByte);
       upstream.off('end', onEarlyEnd);
       resolve(start);
     };
@@ -87,10 +99,9 @@ export function startRelay(
         }),
       );
       client.on('data', keep);
-      // Before the links' own listeners, so that these see the region's first byte or early end first.
-      upstream.once('data', onFirstByte);
+      // Before the links' own listener, so that this sees an early end first.
       upstream.once('end', onEarlyEnd);
-      toxics.wire(client, upstream);
+      toxics.wire(client, upstream, 'handed');
     });
   });
 }

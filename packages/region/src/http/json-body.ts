@@ -1,12 +1,12 @@
+import type { IncomingMessage } from 'node:http';
 import { BadParameterError, PayloadTooLargeError } from '@vaultover/vault';
-import type { Request } from 'express';
 import { requireJsonMediaType } from './json-media-type.ts';
 
 /** Largest request body accepted; well above the 25 KB secret limit so that limit gets its own clear error. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 // A body can be read once; throttling reads a key creation's body before its handler does.
-const bodies = new WeakMap<Request, Promise<unknown>>();
+const bodies = new WeakMap<IncomingMessage, Promise<unknown>>();
 
 // Fatal: a byte sequence that is not UTF-8 is refused, never read as U+FFFD (a secret would change).
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -17,7 +17,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * (413) and one that is not valid UTF-8 or JSON (400). Never trusts Content-Length alone. Read once per
  * request: later calls get the same result (or the same error).
  */
-export function readJsonBody(req: Request): Promise<unknown> {
+export function readJsonBody(req: IncomingMessage): Promise<unknown> {
   let body = bodies.get(req);
   if (!body) {
     body = readOnce(req);
@@ -26,7 +26,7 @@ export function readJsonBody(req: Request): Promise<unknown> {
   return body;
 }
 
-async function readOnce(req: Request): Promise<unknown> {
+async function readOnce(req: IncomingMessage): Promise<unknown> {
   requireJsonMediaType(req.headers);
   const declared = Number(req.headers['content-length'] ?? 0);
   // Unread, the body is discarded by Node once the answer is sent: the connection stays usable.

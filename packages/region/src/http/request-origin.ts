@@ -7,8 +7,11 @@ const HOST_HEADER =
 
 /** `https://<host>` of the request, from a Host header checked to be only a host and port. */
 export function requestOrigin(host: string | undefined): string {
-  if (!host || !HOST_HEADER.test(host)) {
-    throw new BadParameterError('The Host header must be a host name or address with an optional port.');
-  }
+  if (!host || !HOST_HEADER.test(host)) throw badHost();
   return `https://${host}`;
+}
+
+/** The answer to a request whose Host header is missing or more than a host and port. */
+export function badHost(): BadParameterError {
+  return new BadParameterError('The Host header must be a host name or address with an optional port.');
 }

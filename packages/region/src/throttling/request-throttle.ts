@@ -1,6 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { VaultHostResolver } from '@vaultover/tls';
 import type { OperationName } from '@vaultover/vault';
-import type { Request, Response } from 'express';
+import type { DataRequest } from '../http/data-handler.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
 import type { Throttle } from './throttle.ts';
@@ -27,12 +28,12 @@ export class RequestThrottle {
   }
 
   /** Resolves when the request may go on; throws ThrottledError (429) when its class's budget is spent. */
-  async admit(operation: OperationName, req: Request, res: Response): Promise<void> {
+  async admit(operation: OperationName, request: DataRequest): Promise<void> {
     const { throttle, hosts, metrics, retryAfterSeconds } = this.#options;
+    const { req, res, hostname, params } = request;
     // A host that names no vault is answered VaultNotFound by the handler; nothing to count it against.
-    const vault = hosts.resolve(req.hostname);
+    const vault = hostname === undefined ? undefined : hosts.resolve(hostname);
     if (!vault) return;
-    const params = req.params as Record<string, string | undefined>;
     const decision = await throttle.decide(operation, {
       vault,
       keyName: params.name,
@@ -51,7 +52,7 @@ export class RequestThrottle {
  * The body is read here, once (the handler gets the same parse, or the same error, later); one that
  * cannot be read weighs as a software key, and the handler then reports it.
  */
-async function asksForHsmKey(operation: 'KeyCreate' | 'KeyImport', req: Request): Promise<boolean> {
+async function asksForHsmKey(operation: 'KeyCreate' | 'KeyImport', req: IncomingMessage): Promise<boolean> {
   const body = (await readJsonBody(req).catch(() => undefined)) as
     | { kty?: unknown; Hsm?: unknown; key?: { kty?: unknown } }
     | undefined;

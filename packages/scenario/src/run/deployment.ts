@@ -10,8 +10,11 @@ export interface DeploymentEndpoints {
   /** Each vault's own URL on the global endpoint. */
   readonly vaults: Readonly<Record<string, string>>;
   readonly regions: Readonly<Record<string, { readonly url: string }>>;
-  /** The replication links' toxiproxy-style API. */
-  readonly links: { readonly api: string };
+  /**
+   * The replication links' toxiproxy-style API; and, for each kernel link that leads to a region's
+   * network namespace, that region (a blackhole there partitions it: docs/network-namespaces.md).
+   */
+  readonly links: { readonly api: string; readonly regionOf?: Readonly<Record<string, string>> };
   /** Each Redis, its URL with credentials that may read it (never printed: it carries a password). */
   readonly redis: Readonly<Record<string, { readonly url: string }>>;
 }

@@ -21,8 +21,9 @@ export interface StepRun {
 
 /**
  * The run's failover, measured from the fault that caused it: the last step before the failover started
- * that crashed the failed region, stopped its Redis or failed its health, or the forced failover's own
- * step. Null when the run provoked none (no record, or one from before the run).
+ * that crashed the failed region, stopped its Redis, failed its health or partitioned it (a blackhole on a
+ * kernel link that leads to it, `linkRegions`), or the forced failover's own step. Null when the run
+ * provoked none (no record, or one from before the run).
  *
  * - detection: from the fault to the monitor's verdict (0 for a forced failover);
  * - RTO: from the fault until the secondary served;
@@ -35,11 +36,14 @@ export function failoverFigures(
   steps: readonly StepRun[],
   runStartedAt: number,
   runEndedAt: number,
+  linkRegions: Readonly<Record<string, string>> = {},
 ): FailoverFigures | null {
   if (!record) return null;
   const startedAt = Date.parse(record.startedAt);
   if (startedAt < runStartedAt) return null;
-  const causes = steps.filter((step) => step.startedAt <= startedAt && causedBy(step.action, record));
+  const causes = steps.filter(
+    (step) => step.startedAt <= startedAt && causedBy(step.action, record, linkRegions),
+  );
   const faultAt = causes.at(-1)?.startedAt ?? startedAt;
   const seconds = (end: number) => Math.round(Math.max(0, end - faultAt)) / 1000;
   const detectedAt = record.detectedAt ? Date.parse(record.detectedAt) : startedAt;
@@ -51,7 +55,11 @@ export function failoverFigures(
   };
 }
 
-function causedBy(action: StepAction, record: FailoverRecord): boolean {
+function causedBy(
+  action: StepAction,
+  record: FailoverRecord,
+  linkRegions: Readonly<Record<string, string>>,
+): boolean {
   switch (action.kind) {
     case 'crash':
       return action.region === record.from;
@@ -61,6 +69,8 @@ function causedBy(action: StepAction, record: FailoverRecord): boolean {
       return action.region === record.from && action.fail;
     case 'failover':
       return record.forced;
+    case 'toxic':
+      return action.add?.type === 'blackhole' && linkRegions[action.link] === record.from;
     default:
       return false;
   }

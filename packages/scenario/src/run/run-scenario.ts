@@ -185,7 +185,7 @@ export async function runScenario(options: RunOptions): Promise<RunResult> {
       clients[name] = { ...summary, serverAttempts: calls.serverAttempts(name, serverAttempts) };
     }
     const figures: SummaryFigures = {
-      failover: failoverFigures(status.lastFailover, ran, startedAt, endedAt),
+      failover: failoverFigures(status.lastFailover, ran, startedAt, endedAt, endpoints.links.regionOf),
       ...transitionCounts(events.events),
       acknowledgedWritesMissing: missing.length,
       clients,

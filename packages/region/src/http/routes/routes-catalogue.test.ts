@@ -49,7 +49,9 @@ function servedRoutes(): { method: string; path: string }[] {
     faults: NO_FAULTS,
   });
   const stack = (
-    app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }
+    app.express as unknown as {
+      router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
+    }
   ).router.stack;
   return stack
     .filter((layer) => layer.route)
