@@ -83,6 +83,7 @@ async function startBareNode(d: Deployment): Promise<RunningChild<unknown>> {
     name: BARE,
     entry: new URL('../memory/bare-node-child.ts', import.meta.url),
     config,
+    server: true,
     readyTimeoutMs: BARE_START_TIMEOUT_MS,
   });
 }
