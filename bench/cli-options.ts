@@ -16,13 +16,16 @@ Options:
   --runs R          runs per scenario, interleaved; figures are medians (default 3); failover: also the crash cycles (5 without --runs);
                     load-generator: 15 pairs of windows per mix, 3 open-loop windows
   --rate N          replication: writes per second of the lag windows (default 1000)
-  --secrets N       replication: secrets in the full-resync vault (default 100000)
+  --secrets N       replication: secrets in the full-resync vault (default 100000);
+                    memory: the distinct secret names the writes reuse (default 100000)
   --vaults N,…      replication: vault counts the lag windows spread their writes over, one window
                     each (default 1; e.g. 1,100,1000,10000)
   --failover-window MS   failover: failoverWindowMs of the deployment (default 3000)
   --probe-interval MS    failover: monitor.probeIntervalMs (default: the product's, 1000)
   --probe-timeout MS     failover: monitor.probeTimeoutMs (default: the product's, 500)
   --failure-threshold N  failover: monitor.failureThreshold (default: the product's, 3)
+  --writes N        memory: secret SETs sent to the primary (default 200000)
+  --idle S          memory: seconds the deployment rests before each idle sample (default 60)
   --minutes N       nemesis: minutes of faults under the workload (default 2)
   --mode MODE       nemesis: the deployment's replication, async or sync (default async)
   --seed N          nemesis: the seed of the workload and the fault schedule (default 1)
@@ -59,6 +62,8 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       'probe-interval': { type: 'string' },
       'probe-timeout': { type: 'string' },
       'failure-threshold': { type: 'string' },
+      writes: { type: 'string', default: '200000' },
+      idle: { type: 'string', default: '60' },
       minutes: { type: 'string', default: '2' },
       mode: { type: 'string', default: 'async' },
       seed: { type: 'string', default: '1' },
@@ -91,6 +96,10 @@ export function parseBenchArgs(argv: string[], root: string, stamp: string): Ben
       probeIntervalMs: optionalInteger('--probe-interval', values['probe-interval']),
       probeTimeoutMs: optionalInteger('--probe-timeout', values['probe-timeout']),
       failureThreshold: optionalInteger('--failure-threshold', values['failure-threshold']),
+    },
+    memory: {
+      writes: positiveInteger('--writes', values.writes),
+      idleS: positiveNumber('--idle', values.idle, true),
     },
     nemesis: {
       minutes: positiveNumber('--minutes', values.minutes, false, 'minutes'),

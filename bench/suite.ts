@@ -9,7 +9,10 @@ export interface BenchOptions {
   durationExplicit: boolean;
   /** Replication suite: writes per second of the lag windows. */
   rate: number;
-  /** Replication suite: secrets in the vault of the full-resync scenario. */
+  /**
+   * Replication suite: secrets in the vault of the full-resync scenario; memory suite: the distinct
+   * secret names its writes reuse.
+   */
   resyncSecrets: number;
   /**
    * Replication suite: how many vaults the product's lag windows spread their writes over, one window
@@ -26,6 +29,8 @@ export interface BenchOptions {
   runsExplicit: boolean;
   /** Failover suite: the deployment's timings (config fields; undefined keeps the product default). */
   failover: FailoverTimings;
+  /** Memory suite: secret SETs sent to the primary, and seconds of rest before each idle sample. */
+  memory: { writes: number; idleS: number };
   /** Nemesis suite: how long, against which replication mode, from which seed. */
   nemesis: { minutes: number; mode: 'sync' | 'async'; seed: number };
   /** Only scenarios whose name contains one of these (case-insensitive); empty means all. */

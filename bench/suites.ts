@@ -2,6 +2,7 @@ import type { Suite } from './suite.ts';
 import { cryptoSuite } from './suites/crypto-suite.ts';
 import { failoverSuite } from './suites/failover-suite.ts';
 import { loadGeneratorSuite } from './suites/load-generator-suite.ts';
+import { memorySuite } from './suites/memory-suite.ts';
 import { nemesisSuite } from './suites/nemesis-suite.ts';
 import { replicationSuite } from './suites/replication-suite.ts';
 import { secretsSuite } from './suites/secrets-suite.ts';
@@ -13,6 +14,7 @@ export const SUITES: readonly Suite[] = [
   replicationSuite,
   failoverSuite,
   loadGeneratorSuite,
+  memorySuite,
   nemesisSuite,
 ];
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { SERVER_NODE_FLAGS, serverProcessEnv } from '@vaultover/foundation';
 import type { ChildMessage, ParentMessage } from './child-protocol.ts';
 
 const STOP_GRACE_MS = 10_000;
@@ -15,6 +16,12 @@ export interface ChildSpec {
   config: unknown;
   /** Node flags for the child only, e.g. `--cpu-prof`. */
   execArgv?: string[];
+  /**
+   * A server under test (a region node, its bare twin): it runs with the Node flags and environment
+   * `vaultover up` gives its nodes (foundation's SERVER_NODE_FLAGS and serverProcessEnv), before
+   * `execArgv`. Default false.
+   */
+  server?: boolean;
   /** How long `start` may take before the child counts as failed. */
   readyTimeoutMs: number;
   /** Progress events from the child, with its pid (known before it is ready). */
@@ -38,7 +45,8 @@ export interface RunningChild<Info> {
 /** Forks `spec.entry`, sends it its config and resolves once it is ready. */
 export async function startChild<Info>(spec: ChildSpec): Promise<RunningChild<Info>> {
   const child = fork(spec.entry, [], {
-    execArgv: spec.execArgv ?? [],
+    execArgv: [...(spec.server ? SERVER_NODE_FLAGS : []), ...(spec.execArgv ?? [])],
+    env: spec.server ? { ...serverProcessEnv(), ...process.env } : process.env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   const tail = followOutput(child, spec.name);

@@ -44,6 +44,7 @@ export async function startBarePair(
       secondaryUrl: secondary.url,
       stream: STREAM,
     } satisfies BareRelayConfig,
+    server: true,
     readyTimeoutMs: START_TIMEOUT_MS,
   });
   const observer = await startApplyObserver('bare-observer', {

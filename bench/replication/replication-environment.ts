@@ -74,6 +74,7 @@ export async function startReplicationEnvironment(
       name: 'secondary',
       entry: new URL('./secondary-child.ts', import.meta.url),
       config,
+      server: true,
       readyTimeoutMs: CHILD_START_TIMEOUT_MS,
     });
     stack.push(() => node.stop());

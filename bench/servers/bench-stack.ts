@@ -53,6 +53,7 @@ export async function startServer(
     entry: new URL(`./${name}-child.ts`, import.meta.url),
     config,
     execArgv,
+    server: true,
     readyTimeoutMs: SERVER_START_TIMEOUT_MS,
   });
   stack.push(() => server.stop());

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { generateEcKeyPair, privateKeyToPem, SIGNING_ALGORITHM } from './keys.ts';
 import { pemBundle } from './pem-bundle.ts';
-import { x509 } from './x509-provider.ts';
 
 /** A CA certificate with its private key, both as saved on disk. */
 export interface CertificateAuthorityPems {
@@ -19,6 +18,7 @@ export const BACKDATE_MS = 3_600_000;
  * apart the CAs of different checkouts in a user's trust store.
  */
 export async function createCertificateAuthority(now: Date): Promise<CertificateAuthorityPems> {
+  const { x509 } = await import('./x509-provider.ts');
   const keys = await generateEcKeyPair();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=Vaultover Local CA ${randomBytes(4).toString('hex')}, O=Vaultover`,

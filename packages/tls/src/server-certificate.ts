@@ -1,8 +1,8 @@
+import { X509Certificate } from 'node:crypto';
 import { BACKDATE_MS, type CertificateAuthorityPems } from './certificate-authority.ts';
 import { type SubjectName, toSubjectName } from './hostnames.ts';
 import { generateEcKeyPair, pemToSigningKey, privateKeyToPem, SIGNING_ALGORITHM } from './keys.ts';
 import { pemBundle } from './pem-bundle.ts';
-import { x509 } from './x509-provider.ts';
 
 /** A leaf certificate (without chain) and its private key, as PEM. */
 export interface ServerCertificatePems {
@@ -21,6 +21,7 @@ export async function issueServerCertificate(
   names: readonly SubjectName[],
   now: Date,
 ): Promise<ServerCertificatePems> {
+  const { x509 } = await import('./x509-provider.ts');
   const caCert = new x509.X509Certificate(ca.certPem);
   const keys = await generateEcKeyPair();
   const notAfter = Math.min(now.getTime() + SERVER_VALIDITY_DAYS * DAY_MS, caCert.notAfter.getTime());
@@ -46,15 +47,17 @@ export async function issueServerCertificate(
 
 /**
  * The DNS and IP names the first certificate in `certPem` lists, canonicalised like configured
- * hostnames so they compare equal. Other name types and names we would not issue are skipped.
+ * hostnames so they compare equal. Other name types and names we would not issue are skipped. Read with
+ * node:crypto: every start reads them, and @peculiar/x509 is loaded only to issue a certificate.
  */
 export function subjectNamesOf(certPem: string): SubjectName[] {
-  const san = new x509.X509Certificate(certPem).getExtension(x509.SubjectAlternativeNameExtension);
   const names: SubjectName[] = [];
-  for (const item of san?.names.items ?? []) {
-    if (item.type !== 'dns' && item.type !== 'ip') continue;
+  // Node lists them as `DNS:a, IP Address:b, …`, a value with a separator in it quoted.
+  for (const entry of new X509Certificate(certPem).subjectAltName?.split(', ') ?? []) {
+    const [, type, value] = /^(DNS|IP Address):(.+)$/.exec(entry) ?? [];
+    if (type === undefined || value === undefined) continue;
     try {
-      names.push(toSubjectName(item.value));
+      names.push(toSubjectName(value));
     } catch {
       // A hand-made certificate may carry names outside our syntax; they just don't count.
     }

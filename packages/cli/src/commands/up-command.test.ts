@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { SERVER_NODE_FLAGS, serverProcessEnv } from '@vaultover/foundation';
 import { redisUrlFromEndpoints } from '@vaultover/local-redis';
 import { eventually, isProcessAlive, pollUntil, withRedisClient } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +119,14 @@ describe('vaultover up', { timeout: 90_000 }, () => {
     expect(new Set([...childPids, up.child.pid]).size).toBe(4);
     expect(new Set(redisPids).size).toBe(3);
     for (const pid of [...childPids, ...redisPids]) expect(isProcessAlive(pid)).toBe(true);
+    // The children are servers: they run with a server's Node flags and environment (docs/benchmarks.md#memory).
+    for (const pid of childPids) {
+      const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      expect(argv.slice(1, 1 + SERVER_NODE_FLAGS.length)).toEqual(SERVER_NODE_FLAGS);
+      const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0');
+      for (const [name, value] of Object.entries(serverProcessEnv()))
+        expect(environ).toContain(`${name}=${process.env[name] ?? value}`);
+    }
 
     const ca = await readFile(endpoints.caFile, 'utf8');
     for (const [name, { url, role }] of Object.entries(endpoints.regions)) {

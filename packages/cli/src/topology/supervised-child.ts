@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { SERVER_NODE_FLAGS, serverProcessEnv } from '@vaultover/foundation';
 import type { CliError } from '../cli/cli-error.ts';
 import { inNetns } from './netns-command.ts';
 
@@ -28,12 +29,16 @@ export interface SpawnOptions {
 
 /**
  * Runs `node main.ts …` as a supervised child: stdin is a pipe whose EOF tells the child its supervisor
- * is gone, stdout carries its ready line, stderr (its log) is passed through to ours.
+ * is gone, stdout carries its ready line, stderr (its log) is passed through to ours. The children are
+ * servers (a region node, the control process): they run with a server's Node flags and environment.
  */
 export function spawnSupervised(options: SpawnOptions): { child: SupervisedChild; tail: () => string[] } {
-  const [file, ...args] = inNetns([process.execPath, MAIN, ...options.args], options.netns);
+  const [file, ...args] = inNetns(
+    [process.execPath, ...SERVER_NODE_FLAGS, MAIN, ...options.args],
+    options.netns,
+  );
   const child = spawn(file, args, {
-    env: { ...process.env, ...options.env },
+    env: { ...serverProcessEnv(), ...process.env, ...options.env },
     stdio: options.ipc ? ['pipe', 'pipe', 'pipe', 'ipc'] : ['pipe', 'pipe', 'pipe'],
     // Its own process group: a Ctrl-C in the terminal reaches only the supervisor, which then stops
     // the children in order instead of every process racing to exit at once.

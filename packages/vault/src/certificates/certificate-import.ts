@@ -2,7 +2,7 @@ import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { BadParameterError } from '../errors.ts';
 import { RSA_KEY_SIZES } from '../keys/key-types.ts';
 import { openPemKey, PemError, readPem } from './pem.ts';
-import { Pkcs12Error, readPkcs12 } from './pkcs12.ts';
+import { Pkcs12Error } from './pkcs12-error.ts';
 import type { ContentType } from './policy-rules.ts';
 
 // Reads what `POST /certificates/{name}/import` carries: a base64 PFX, or PEM text when the policy's
@@ -69,6 +69,7 @@ async function fromPfx(value: string, password: string | undefined) {
   if (!/^[A-Za-z0-9+/=\s_-]+$/.test(value))
     throw new BadParameterError(`${PFX_FORMAT} The value is not base64.`);
   try {
+    const { readPkcs12 } = await import('./pkcs12.ts');
     const contents = await readPkcs12(Buffer.from(value, 'base64'), password ?? '');
     if (!contents.privateKeyDer) throw noPrivateKey();
     const privateKey = createPrivateKey({ key: contents.privateKeyDer, format: 'der', type: 'pkcs8' });

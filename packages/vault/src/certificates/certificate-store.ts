@@ -18,9 +18,7 @@ import { certificateCreateInput, certificateImportInput, policyInput } from './c
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
 import { commitLinked, newVersionMutation, removeAttachmentMutation } from './linked-objects.ts';
 import { type VersionMaterial, versionDocs } from './managed-version.ts';
-import { policyFromCertificate } from './policy-from-certificate.ts';
 import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE, requireContentType, SELF_ISSUER } from './policy-rules.ts';
-import { issueSelfSigned } from './self-signed.ts';
 import { linkedHeads, newPrivateKey, reusableKey } from './version-keys.ts';
 
 /** What the certificate stores work on. */
@@ -78,6 +76,7 @@ export class CertificateStore {
     await linkedHeads(this.#deps, vault, name); // a foreign key or secret of this name: refuse before generating
     const privateKey = (await reusableKey(this.#deps, vault, name, policy)) ?? (await newPrivateKey(policy));
     const der = privateKey.export({ type: 'pkcs8', format: 'der' });
+    const { issueSelfSigned } = await import('./self-signed.ts');
     const issued = await issueSelfSigned(policy, der, new Date(this.#deps.clock.now()));
     der.fill(0);
     const operation: CertificateOperation = {
@@ -112,6 +111,7 @@ export class CertificateStore {
     const contentType = requireContentType(input.policy?.secret_props?.contentType ?? format);
     const asked = { ...input.policy, secret_props: { contentType } };
     const now = this.#now();
+    const { policyFromCertificate } = await import('./policy-from-certificate.ts');
     const policy = policyFromCertificate(imported.certificateDer, imported.privateKey, asked, now, undefined);
     const material = { certificateDer: imported.certificateDer, privateKey: imported.privateKey };
     const plan = {

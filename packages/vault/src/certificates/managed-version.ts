@@ -8,7 +8,6 @@ import type { Attributes } from '../store/object-repository.ts';
 import { type CertificateDoc, thumbprintOf } from './certificate-doc.ts';
 import type { CertificatePolicy } from './certificate-policy.ts';
 import { buildPem } from './pem.ts';
-import { buildPkcs12 } from './pkcs12.ts';
 
 // The three documents of a new certificate version: the certificate, its managed key (the private
 // key sealed for its place) and its managed secret (PFX or PEM, sealed). As in the real service the
@@ -51,6 +50,7 @@ export async function versionDocs(
   };
   const key = materialOf(material.privateKey);
   const exported = policy.key_props.exportable ? key.privateKeyDer : undefined;
+  const { buildPkcs12 } = await import('./pkcs12.ts');
   const value =
     policy.secret_props.contentType === 'application/x-pem-file'
       ? buildPem(material.certificateDer, exported)

@@ -1,4 +1,4 @@
-import { CodedError } from '@vaultover/foundation';
+import { Pkcs12Error } from './pkcs12-error.ts';
 import { pkijs } from './x509-provider.ts';
 
 // PKCS#12 (PFX) with pkijs: the managed secret of an `application/x-pkcs12` certificate, and the
@@ -19,17 +19,6 @@ const MAC_ITERATIONS = 2048;
 export interface Pkcs12Contents {
   privateKeyDer: Buffer | undefined;
   certificates: Buffer[];
-}
-
-/** Why a PFX could not be read: its structure, a password that does not open it, or a legacy cipher. */
-export type Pkcs12ErrorCode = 'Pkcs12Malformed' | 'Pkcs12PasswordWrong' | 'Pkcs12CipherUnsupported';
-
-export class Pkcs12Error extends CodedError<Pkcs12ErrorCode> {
-  readonly code: Pkcs12ErrorCode;
-  constructor(code: Pkcs12ErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }
 
 /**
