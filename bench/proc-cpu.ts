@@ -8,12 +8,8 @@ import { readFileSync } from 'node:fs';
  * is saturated, a load generator at ~100% means the figures are the client's limit.
  */
 export function cpuSeconds(pid: number): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
+  const stat = readProcFile(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
   // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const userTicks = Number(fields[11]);
@@ -27,17 +23,22 @@ export function cpuSeconds(pid: number): number | undefined {
  * hypervisor gave to other guests is time our processes could not run. Undefined without /proc.
  */
 export function machineCpuSeconds(): number | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync('/proc/stat', 'utf8');
-  } catch {
-    return undefined;
-  }
+  const stat = readProcFile('/proc/stat');
+  if (stat === undefined) return undefined;
   // "cpu  user nice system idle iowait irq softirq steal …": all but idle and iowait are busy.
   const ticks = (stat.split('\n')[0] ?? '').split(/\s+/).slice(1, 9).map(Number);
   if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return undefined;
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
   return (user + nice + system + irq + softirq + steal) / clockTicksPerSecond();
+}
+
+/** A file of /proc; undefined where there is none (macOS) or the process is gone. */
+export function readProcFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 let ticksPerSecond: number | undefined;

@@ -1,12 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Measurement } from '../load/measure-load.ts';
 import { CpuWindow } from '../proc-cpu.ts';
+import { type SyscallCount, syscallCount } from '../proc-syscalls.ts';
 import { type LagSchedule, type LagTarget, runLagWindow } from './lag-probe.ts';
 import { type LagFigures, lagFigures } from './lag-stats.ts';
 
 /** A lag window in the harness's shape (req/s = writes/s, p50/p99 = lag from ack), plus its detail. */
 export interface LagMeasurement extends Measurement {
   lag: LagFigures;
+  /** System calls of the applying process (`server`) per write of the measured part; undefined without /proc. */
+  serverSyscallsPerWrite: SyscallCount | undefined;
 }
 
 /** Runs one lag window and samples the CPU of `watched` processes (and this one) over its measured part. */
@@ -17,14 +20,18 @@ export async function measureLag(
 ): Promise<LagMeasurement> {
   const cpu = new CpuWindow({ ...watched, client: process.pid });
   let cpuPercent: Record<string, number | undefined> = {};
+  const server = watched.server;
+  const syscalls: { begin?: SyscallCount; end?: SyscallCount } = {};
   const run = await runLagWindow(target, {
     ...schedule,
     onMeasuring: (phase) => {
       if (phase === 'begin') cpu.begin();
       else cpuPercent = cpu.end();
+      if (server !== undefined) syscalls[phase] = syscallCount(server);
     },
   });
   const lag = lagFigures(run);
+  const { begin, end } = syscalls;
   const samples = [...lag.errorSamples];
   if (lag.missing > 0) samples.push(`${lag.missing} acknowledged writes never seen applied`);
   return {
@@ -39,6 +46,10 @@ export async function measureLag(
     totalOk: run.count - run.failures,
     cpuPercent,
     lag,
+    serverSyscallsPerWrite:
+      begin && end && lag.writes > 0
+        ? { reads: (end.reads - begin.reads) / lag.writes, writes: (end.writes - begin.writes) / lag.writes }
+        : undefined,
   };
 }
 

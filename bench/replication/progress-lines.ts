@@ -9,8 +9,14 @@ export function describeLag(m: LagMeasurement): string {
   return (
     `${Math.round(m.requestsPerSecond)} writes/s, lag from ack p50 ${ms(lag.fromAck.p50)} p99 ${ms(lag.fromAck.p99)} ` +
     `max ${ms(lag.fromAck.max)}, from send p99 ${ms(lag.fromSend.p99)}, writer slip p99 ${ms(lag.slip.p99)}, ` +
-    `CPU ${describeCpu(m.cpuPercent)}${m.errors > 0 ? `, ${m.errors} ERRORS (${m.errorSamples[0] ?? ''})` : ''}`
+    `CPU ${describeCpu(m.cpuPercent)}${describeSyscalls(m)}${m.errors > 0 ? `, ${m.errors} ERRORS (${m.errorSamples[0] ?? ''})` : ''}`
   );
+}
+
+function describeSyscalls({ serverSyscallsPerWrite: calls }: LagMeasurement): string {
+  return calls
+    ? `, server system calls per write ${calls.writes.toFixed(2)} writes ${calls.reads.toFixed(2)} reads`
+    : '';
 }
 
 export function describeThroughput(m: ThroughputMeasurement): string {

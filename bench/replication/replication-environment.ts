@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRedisProvider, type RedisInstance } from '@vaultover/local-redis';
 import { type RunningChild, startChild } from '../child/start-child.ts';
 import { cleanupOnInterrupt } from '../interrupt.ts';
-import { CleanupStack } from '../servers/bench-stack.ts';
+import { CleanupStack, profileFlags } from '../servers/bench-stack.ts';
 import type { ServerInfo } from '../servers/server-info.ts';
 import type { SuiteContext } from '../suite.ts';
 import { type BarePair, startBarePair } from './bare-pair.ts';
@@ -75,10 +75,15 @@ export async function startReplicationEnvironment(
       entry: new URL('./secondary-child.ts', import.meta.url),
       config,
       server: true,
+      // With --profile, the replicator's process writes a CPU profile when it stops.
+      execArgv: profileFlags(context),
       readyTimeoutMs: CHILD_START_TIMEOUT_MS,
     });
     stack.push(() => node.stop());
-    context.progress(`secondary region node pid ${node.pid}, replicating from ${primary.url}`);
+    // The address only: the URL carries the admin user's password, which no log line may show.
+    context.progress(
+      `secondary region node pid ${node.pid}, replicating from ${primary.host}:${primary.port}`,
+    );
     const env: ReplicationEnvironment = {
       primary,
       secondary,

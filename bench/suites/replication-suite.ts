@@ -1,3 +1,4 @@
+import { summarizeProfiles } from '../profile/profile-summary.ts';
 import type { LagTarget } from '../replication/lag-probe.ts';
 import { measureThroughput } from '../replication/max-throughput.ts';
 import { awaitReplicating, measureLag } from '../replication/measure-lag.ts';
@@ -27,6 +28,7 @@ const LAG_DRAIN_MS = 5000;
 const THROUGHPUT_DRAIN_MS = 60_000;
 const RESYNC_TIMEOUT_MS = 120_000;
 const READY_TIMEOUT_MS = 30_000;
+const PROFILE_TOP = 15;
 
 type Part = 'native' | 'bare' | 'ours' | 'throughput' | 'resync';
 
@@ -46,11 +48,15 @@ export const replicationSuite: Suite = {
       await env.bare.stopRelay();
       const resyncs = parts.includes('resync') ? await measureResyncs(env, context) : undefined;
       const lagS = context.options.durationExplicit ? context.options.durationS : LAG_DEFAULT_S;
-      return summarize(measured, resyncs, context.options, {
+      const result = summarize(measured, resyncs, context.options, {
         suite: replicationSuite.name,
         lagS,
         valueBytes: VALUE_BYTES,
       });
+      // The secondary node wrote its profile when it stopped, above.
+      const dir = context.options.profileDir;
+      if (dir) result.profiles = await summarizeProfiles(dir, PROFILE_TOP);
+      return result;
     } finally {
       await env.stop();
     }

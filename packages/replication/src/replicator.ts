@@ -62,6 +62,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly #vaults = new Map<string, TrackedVault>();
   /** Vaults with entries to read: noted, found behind by a sweep, or left with a full batch. */
   readonly #dirty = new Set<string>();
+  /**
+   * Vaults whose next entry is gone (trimmed), to be resynced. A set of its own so that the loop never
+   * looks at every tracked vault: what it does per turn must not grow with the number of vaults.
+   */
+  readonly #toResync = new Set<TrackedVault>();
   #links: PrimaryLinks | undefined;
   #linkUp = false;
   #connectedOnce = false;
@@ -160,8 +165,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   #state(): ReplicationState {
     if (this.#stopped || !this.#connectedOnce) return 'idle';
     if (!this.#linkUp) return 'disconnected';
-    if ([...this.#vaults.values()].some((v) => !v.stopped && (v.resyncing || v.needsResync)))
-      return 'resyncing';
+    if ([...this.#toResync].some((v) => !v.stopped)) return 'resyncing';
     return this.#vaults.size === 0 ? 'idle' : 'streaming';
   }
 
@@ -191,27 +195,44 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   /**
-   * Reads notices and applies what they name until stopped; throws when the link fails. With vaults to
-   * read, the notices are read without blocking, in the same tick as the vaults' entries; with none,
-   * the read blocks up to blockMs.
+   * Reads notices and applies what they name until stopped; throws when the link fails. With no vault
+   * to read, the read blocks up to blockMs. A drain right after that read needs no read of the notices
+   * of its own (the notices were just read); a drain after a drain (a backlog) reads them without
+   * blocking, in the same tick as the vaults' entries, so that new vaults join the next drain.
    */
   async #follow(links: PrimaryLinks): Promise<void> {
+    let noticesJustRead = false;
+    // The periodic sweep runs beside the loop, a page at a time, so that the loop's own commands pass
+    // between its pages: over thousands of vaults, a sweep awaited in the loop held every write's
+    // apply up for its whole length (a few hundred ms on a busy machine, every sweepMs). What it finds
+    // is read at the loop's next turn. A failure fails the link, as the loop's own do.
+    let sweeping = false;
+    let sweepFailure: { error: unknown } | undefined;
     while (!this.#stopped) {
+      if (sweepFailure) throw sweepFailure.error;
+      if (!sweeping && this.#options.clock.monotonicNow() >= this.#nextSweep) {
+        sweeping = true;
+        this.#sweep(links).then(
+          () => {
+            sweeping = false;
+          },
+          (error: unknown) => {
+            sweepFailure = { error };
+          },
+        );
+      }
       await this.#resyncTrimmed(links);
-      if (this.#dirty.size > 0) {
-        // Both awaited together: a failure of either must not leave the other's rejection unhandled.
-        const [notices] = await Promise.all([this.#readNotices(links, undefined), this.#drain(links)]);
-        this.#noted(notices);
+      if (this.#dirty.size === 0) {
+        this.#noted(await this.#awaitNotices(links));
+        noticesJustRead = true;
+      } else if (noticesJustRead) {
+        await this.#drain(links);
+        noticesJustRead = false;
       } else {
-        // The acknowledgements go out beside the blocking read, not before it: a sync write waiting
-        // for them is not held up, and the read costs no extra round trip.
-        const [notices] = await Promise.all([
-          this.#readNotices(links, this.#options.blockMs),
-          this.#command(this.#sendAcks(links), 'acknowledge'),
-        ]);
+        // Both awaited together: a failure of either must not leave the other's rejection unhandled.
+        const [notices] = await Promise.all([this.#readNotices(links), this.#drain(links)]);
         this.#noted(notices);
       }
-      if (this.#options.clock.monotonicNow() >= this.#nextSweep) await this.#sweep(links);
     }
   }
 
@@ -233,26 +254,35 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return last?.[0] ?? '0-0';
   }
 
-  /**
-   * The notices after the last one read, blocking up to `blockMs` when given. A partition may hang the
-   * read forever: after the block and readTimeoutMs, it counts as failed and the link is dropped.
-   */
-  async #readNotices(links: PrimaryLinks, blockMs: number | undefined): Promise<RawEntry[]> {
+  /** The notices after the last one read, without blocking. */
+  async #readNotices(links: PrimaryLinks): Promise<RawEntry[]> {
     const { batchSize, readTimeoutMs } = this.#options;
-    const read =
-      blockMs === undefined
-        ? links.blocking.xread('COUNT', batchSize, 'STREAMS', CHANGE_NOTICES_KEY, this.#noticeId)
-        : links.blocking.xread(
-            'COUNT',
-            batchSize,
-            'BLOCK',
-            blockMs,
-            'STREAMS',
-            CHANGE_NOTICES_KEY,
-            this.#noticeId,
-          );
-    const reply = await this.#deadline(read, (blockMs ?? 0) + readTimeoutMs, 'notices');
-    return (reply?.[0]?.[1] as RawEntry[] | undefined) ?? [];
+    const read = links.blocking.xread('COUNT', batchSize, 'STREAMS', CHANGE_NOTICES_KEY, this.#noticeId);
+    return noticesOf(await this.#deadline(read, readTimeoutMs, 'notices'));
+  }
+
+  /**
+   * The notices after the last one read, blocking up to blockMs for the first. The acknowledgements not
+   * yet sent go on the same connection just before the read, in the same write: Redis runs them at once
+   * (a sync write waiting for them is not held up), then blocks on the read, and the pair costs one
+   * write to the socket, not one per connection. A partition may hang the read forever: after the
+   * block and readTimeoutMs, it counts as failed and the link is dropped.
+   */
+  async #awaitNotices(links: PrimaryLinks): Promise<RawEntry[]> {
+    const { batchSize, blockMs, readTimeoutMs } = this.#options;
+    const acks = this.#sendAcks(links.blocking);
+    const read = links.blocking.xread(
+      'COUNT',
+      batchSize,
+      'BLOCK',
+      blockMs,
+      'STREAMS',
+      CHANGE_NOTICES_KEY,
+      this.#noticeId,
+    );
+    // One deadline for both: the client resolves the pair's replies together, when the read returns.
+    const [, reply] = await this.#deadline(Promise.all([acks, read]), blockMs + readTimeoutMs, 'notices');
+    return noticesOf(reply);
   }
 
   /** Marks the vaults the notices name as dirty, and moves past them. */
@@ -311,16 +341,19 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#nextSweep = this.#options.clock.monotonicNow() + this.#options.sweepMs;
     const names = await this.#command(links.command.zrange(VAULT_INDEX_KEY, '0', '-1'), 'vault index');
     if (this.#vaults.size === 0) names.push(...(await this.#locallyKnownVaults()));
-    await Promise.all(names.map((name) => this.#tracked(name)));
-    const vaults = [...this.#vaults.values()];
-    // One command per vault (each in its vault's slot), sent in one tick: the client pipelines them.
-    const positions = await this.#command(
-      Promise.all(vaults.map((v) => links.command.get(logKeys(v.name).position))),
-      'positions',
-    );
-    vaults.forEach((v, i) => {
-      v.primaryPosition = Number(positions[i] ?? 0);
-      if (v.primaryPosition > v.checkpoint.position) this.#dirty.add(v.name);
+    await inPages(names, async (page) => {
+      await Promise.all(page.map((name) => this.#tracked(name)));
+    });
+    await inPages([...this.#vaults.values()], async (vaults) => {
+      // One command per vault (each in its vault's slot), sent in one tick: the client pipelines them.
+      const positions = await this.#command(
+        Promise.all(vaults.map((v) => links.command.get(logKeys(v.name).position))),
+        'positions',
+      );
+      vaults.forEach((v, i) => {
+        v.primaryPosition = Number(positions[i] ?? 0);
+        if (v.primaryPosition > v.checkpoint.position) this.#dirty.add(v.name);
+      });
     });
   }
 
@@ -357,9 +390,19 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return v;
   }
 
+  /** Marks a vault whose next entry is gone: it is resynced before the loop reads on. */
+  #needsResync(v: TrackedVault): void {
+    v.needsResync = true;
+    this.#toResync.add(v);
+  }
+
   async #resyncTrimmed(links: PrimaryLinks): Promise<void> {
-    for (const v of this.#vaults.values()) {
-      if (!v.needsResync || v.stopped || this.#stopped) continue;
+    for (const v of this.#toResync) {
+      if (this.#stopped) return;
+      if (!v.needsResync || v.stopped) {
+        this.#toResync.delete(v);
+        continue;
+      }
       v.resyncing = true;
       try {
         const result = await fullResync(links.command, this.#secondary, v.name, (promise, what) =>
@@ -367,6 +410,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         );
         v.checkpoint = { position: result.position, time: result.time };
         v.needsResync = false;
+        this.#toResync.delete(v);
         this.#resyncsTotal += 1;
         await this.#syncVaultIndex(v.name);
         await this.#command(links.command.set(ackKey(v.name, this.#options.region), result.position), 'ack');
@@ -389,7 +433,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.#dirty.clear();
     const active = vaults.filter((v) => !v.stopped && !v.needsResync);
     const { batchSize } = this.#options;
-    const acks = this.#sendAcks(links);
+    const acks = this.#sendAcks(links.command);
     const reads = active.map((v) =>
       links.command.xrange(logKeys(v.name).stream, `${v.checkpoint.position + 1}-0`, '+', 'COUNT', batchSize),
     );
@@ -403,7 +447,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         if (first === undefined) return this.#checkNothingMissing(links, v);
         // The entry right after the checkpoint is gone: trimmed between two reads.
         if (first > v.checkpoint.position + 1) {
-          v.needsResync = true;
+          this.#needsResync(v);
           return;
         }
         await this.#apply(v, entries);
@@ -423,7 +467,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     v.primaryPosition = Number(
       (await this.#command(links.command.get(logKeys(v.name).position), 'position')) ?? 0,
     );
-    if (v.primaryPosition > v.checkpoint.position) v.needsResync = true;
+    if (v.primaryPosition > v.checkpoint.position) this.#needsResync(v);
   }
 
   async #apply(v: TrackedVault, entries: WireEntry[]): Promise<void> {
@@ -455,11 +499,11 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
    * Sends the acknowledgements not sent yet: a SET per vault and one PUBLISH that wakes the writes a
    * sync primary holds. Issued without waiting, so that reads sent in the same tick share its write.
    */
-  #sendAcks(links: PrimaryLinks): Promise<void> {
+  #sendAcks(primary: RedisClient): Promise<void> {
     if (this.#unsentAcks.size === 0) return Promise.resolve();
     const acks = new Map(this.#unsentAcks);
-    const sent: Promise<unknown>[] = [...acks].map(([key, position]) => links.command.set(key, position));
-    sent.push(links.command.publish(ACK_CHANNEL, this.#options.region));
+    const sent: Promise<unknown>[] = [...acks].map(([key, position]) => primary.set(key, position));
+    sent.push(primary.publish(ACK_CHANNEL, this.#options.region));
     return Promise.all(sent).then(() => {
       for (const [key, position] of acks)
         if (this.#unsentAcks.get(key) === position) this.#unsentAcks.delete(key);
@@ -472,4 +516,18 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     if (exists) await this.#secondary.zadd(VAULT_INDEX_KEY, 0, name);
     else await this.#secondary.zrem(VAULT_INDEX_KEY, name);
   }
+}
+
+/** The entries of an XREAD reply on the one stream of notices. */
+function noticesOf(reply: [string, RawEntry[]][] | null): RawEntry[] {
+  return reply?.[0]?.[1] ?? [];
+}
+
+/** Vaults a sweep handles at once: enough to amortise a round trip, few enough not to hold the loop up. */
+const SWEEP_PAGE = 256;
+
+/** Runs `each` over `items` a page at a time, one page after the other. */
+async function inPages<T>(items: readonly T[], each: (page: T[]) => Promise<void>): Promise<void> {
+  for (let from = 0; from < items.length; from += SWEEP_PAGE)
+    await each(items.slice(from, from + SWEEP_PAGE));
 }
