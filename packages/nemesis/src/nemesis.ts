@@ -181,8 +181,10 @@ export class Nemesis {
     const since = this.#o.clock.now();
     const deadline = since + SETTLE_MS;
     let checked: string | null = null;
+    let last: FailoverStatus | undefined;
     while (this.#o.clock.now() < deadline) {
       const status = await this.#status();
+      last = status ?? last;
       // Normal is not enough: a primary whose Redis just came back may be judged down a moment later
       // and failed over. Back means normal, every region judged healthy and answering a probe since.
       if (status?.state === 'normal' && Object.values(status.regions).every((r) => answering(r, since)))
@@ -198,7 +200,9 @@ export class Nemesis {
       }
       await this.#o.clock.sleep(POLL_MS);
     }
-    throw new Error(`the deployment did not come back to normal within ${SETTLE_MS / 1000} s`);
+    throw new Error(
+      `the deployment did not come back to normal within ${SETTLE_MS / 1000} s; last seen: ${describeStatus(last)}`,
+    );
   }
 
   async #snapshot(status: FailoverStatus, linkDown: boolean): Promise<void> {
@@ -269,6 +273,16 @@ export class Nemesis {
 }
 
 /** Judged healthy, and its latest probe, made after `since`, succeeded. */
+/** The state and each region's health and last probe, for an error that says where a run got stuck. */
+function describeStatus(status: FailoverStatus | undefined): string {
+  if (!status) return 'no answer from the control API';
+  const regions = Object.entries(status.regions).map(
+    ([name, r]) =>
+      `${name} ${r.role} ${r.healthy ? 'healthy' : 'unhealthy'}, last probe ${r.lastProbe?.ok ? 'ok' : 'failed'} at ${r.lastProbe?.at ?? 'never'}`,
+  );
+  return `${status.state} (epoch ${status.epoch}); ${regions.join('; ')}`;
+}
+
 function answering(region: FailoverStatus['regions'][string], since: number): boolean {
   const probe = region.lastProbe;
   return region.healthy && probe?.ok === true && Date.parse(probe.at) > since;

@@ -1,8 +1,15 @@
+import { withDeadline } from '@vaultover/foundation';
 import { createRedisClient } from '@vaultover/foundation/redis';
 import { storePosition } from '@vaultover/vault';
 
-/** How long reading a store may take: promotion waits for it, and a dead Redis refuses at once anyway. */
-const READ_DEADLINE_MS = 500;
+/** How long each step of reading a store may take (connecting, a command). */
+const STEP_TIMEOUT_MS = 500;
+/**
+ * How long the whole read may take: promotion waits for it, and a dead Redis refuses at once anyway.
+ * Needed beside the steps' timeouts: a cluster client's connect waits for the cluster to be ready, which
+ * a cluster whose nodes are restarting did not become for seconds (no step's timeout applies there).
+ */
+const READ_DEADLINE_MS = 1000;
 
 /**
  * Reads a region's change position straight from its store (one server or a cluster), when the deployment told the control process
@@ -23,15 +30,18 @@ export class StorePositions {
     if (url === undefined) return undefined;
     const redis = createRedisClient(url, {
       lazyConnect: true,
-      connectTimeout: READ_DEADLINE_MS,
-      commandTimeout: READ_DEADLINE_MS,
+      connectTimeout: STEP_TIMEOUT_MS,
+      commandTimeout: STEP_TIMEOUT_MS,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
     redis.on('error', () => {}); // the failure reaches the caller as undefined
-    try {
+    const read = async () => {
       await redis.connect();
-      return await storePosition(redis);
+      return storePosition(redis);
+    };
+    try {
+      return await withDeadline(read(), READ_DEADLINE_MS, () => undefined);
     } catch {
       return undefined;
     } finally {
