@@ -1,7 +1,5 @@
 import { RedisUrlError } from './redis-client-error.ts';
-import { authority, parseRedisUrl, plainQuery, type RedisNodeAddress } from './redis-url.ts';
-
-const DEFAULT_PORT = 6379;
+import { authority, nodeAddress, parseRedisUrl, plainQuery, type RedisNodeAddress } from './redis-url.ts';
 
 /**
  * Every node a Redis URL names, as `host:port`: the server of a `redis://` URL, the seeds of a
@@ -30,12 +28,12 @@ export function redisUrlThrough(url: string, routes: ReadonlyMap<string, RedisNo
   };
   const rewritten = new URL(url);
   if (target.kind === 'server') {
-    setAddress(rewritten, through(serverAddress(rewritten)));
+    rewritten.host = authority(through(serverAddress(rewritten)));
     return rewritten.toString();
   }
   const [first, ...rest] = target.seeds.map(through);
   if (!first) throw new RedisUrlError('a cluster URL needs at least one node');
-  setAddress(rewritten, first);
+  rewritten.host = authority(first);
   if (rest.length > 0) rewritten.searchParams.set('nodes', rest.map(authority).join(','));
   const nat = [...routes].map(([announced, reached]) => `${announced}=${authority(reached)}`);
   rewritten.searchParams.set('nat', nat.join(','));
@@ -43,10 +41,5 @@ export function redisUrlThrough(url: string, routes: ReadonlyMap<string, RedisNo
 }
 
 function serverAddress(url: URL): RedisNodeAddress {
-  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || DEFAULT_PORT) };
-}
-
-function setAddress(url: URL, { host, port }: RedisNodeAddress): void {
-  url.hostname = host.includes(':') ? `[${host}]` : host;
-  url.port = String(port);
+  return nodeAddress(url.hostname, url.port);
 }

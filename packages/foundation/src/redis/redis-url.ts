@@ -120,7 +120,8 @@ function parseNode(node: string): RedisNodeAddress {
   return nodeAddress(node.slice(0, colon), node.slice(colon + 1));
 }
 
-function nodeAddress(host: string, port: string): RedisNodeAddress {
+/** A node's address from a URL's host (an IPv6 one bracketed) and port (empty: Redis's default). */
+export function nodeAddress(host: string, port: string): RedisNodeAddress {
   const number = port === '' ? DEFAULT_PORT : Number(port);
   if (host === '' || !Number.isInteger(number) || number < 1 || number > 65_535) {
     throw new RedisUrlError(`a cluster node "${host.slice(0, 60)}:${port.slice(0, 10)}" is not host:port`);
