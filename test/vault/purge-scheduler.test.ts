@@ -29,13 +29,15 @@ afterAll(async () => {
 });
 
 /** A service with a purge queue of its own, so that tests never see each other's jobs. */
-function startService(): { service: VaultService; queue: Queue } {
+function startService(
+  prefix = `{vo-purge-sched-${randomBytes(3).toString('hex')}}`,
+  masterKey = randomBytes(32),
+): { service: VaultService; queue: Queue } {
   clock = new SimulatedClock();
-  const prefix = `{vo-purge-sched-${randomBytes(3).toString('hex')}}`;
   service = createVaultService({
     redis: redis.client(),
     clock,
-    masterKey: randomBytes(32),
+    masterKey,
     queue: { connection: { url: redis.url }, toRealMs: (ms) => clock.toRealMs(ms), prefix },
   });
   queue = new Queue('purge', { connection: { url: redis.url }, prefix });
@@ -117,4 +119,32 @@ describe('PurgeScheduler after a clock shift', () => {
     const stale = (await queue.getDelayed(0, -1)).filter((job) => job.delay > 60_000);
     expect(stale.length).toBe(0);
   }, 60_000);
+});
+
+describe('PurgeScheduler loading BullMQ', () => {
+  it('opens its queue at the first deletion, and again at a start that finds deleted objects', async () => {
+    await redis.client().flushdb(); // the other tests' deleted secrets would be reconciled too
+    const prefix = `{vo-purge-open-${randomBytes(3).toString('hex')}}`;
+    const masterKey = randomBytes(32);
+    const first = startService(prefix, masterKey).service;
+    await first.vaults.ensure({ name: 'opens', retentionDays: 7 });
+    await first.secrets.set('opens', 'kept', { value: 'x' });
+    await first.management.reconcile();
+    expect(first.scheduler?.opened).toBe(false); // nothing deleted: no queue
+    await deleteMany(first, 'opens', ['gone']);
+    expect(first.scheduler?.opened).toBe(true);
+    await first.close();
+    await queue?.close();
+
+    // A node started again on the same store: its reconcile re-plans the purge, and the worker runs it.
+    const again = startService(prefix, masterKey).service;
+    expect(again.scheduler?.opened).toBe(false);
+    await again.management.reconcile();
+    expect(again.scheduler?.opened).toBe(true);
+    expect(await again.scheduler?.delayedCount()).toBe(1);
+    clock.shift(8 * DAY_MS);
+    expect(await again.scheduler?.reschedule()).toBe(1);
+    await pollUntil('the purge ran', async () => (await countDeleted(again, 'opens')) === 0);
+    expect((await again.secrets.get('opens', 'kept')).value).toBe('x');
+  });
 });

@@ -1,5 +1,5 @@
 import type { Clock } from '@vaultover/foundation';
-import { type ConnectionOptions, DelayedError, type Job, Queue, Worker } from 'bullmq';
+import type { ConnectionOptions, Job, Queue, Worker } from 'bullmq';
 import { isVaultError } from '../errors.ts';
 import type { ObjectKind } from '../object-kind.ts';
 import type { Deletion, DeletionListener } from '../store/object-repository.ts';
@@ -42,26 +42,41 @@ export interface PurgeSchedulerOptions {
   held?: boolean;
 }
 
+type BullMQ = typeof import('bullmq');
+
+/** The queue, once opened, with the module it came from (its Worker and DelayedError are needed later). */
+interface OpenQueue {
+  readonly bullmq: BullMQ;
+  readonly queue: Queue<PurgeJob>;
+}
+
 /**
  * The service's own purge at `scheduledPurgeDate`, as BullMQ delayed jobs. Job ids are derived from the
  * deletion, so scheduling twice is harmless and a recover removes exactly the job of that deletion.
+ *
+ * BullMQ is loaded, and its queue and worker opened, on the first operation that needs the queue (a
+ * deletion, a recovery, the start's reconcile finding something deleted, a clock shift): a node that has
+ * nothing deleted never needs it, and the module and its dependencies are some 12 MiB of a node's memory.
+ * Every job in the queue belongs to a deletion the start's reconcile plans again, so a node whose store
+ * holds no deleted object has no purge due either.
  */
 export class PurgeScheduler implements DeletionListener {
-  readonly #queue: Queue<PurgeJob>;
   readonly #options: PurgeSchedulerOptions;
+  #open: Promise<OpenQueue> | undefined;
+  #purge: PurgeAction | undefined;
   #worker: Worker<PurgeJob> | undefined;
   #held: boolean;
   #running = false;
+  #closed = false;
 
   constructor(options: PurgeSchedulerOptions) {
     this.#options = options;
     this.#held = options.held ?? false;
-    this.#queue = new Queue<PurgeJob>(options.queueName ?? 'purge', {
-      connection: options.connection,
-      prefix: options.prefix ?? '{vo-purge}',
-    });
-    // BullMQ prints errors nobody listens to on stderr, outside the region's logger: route them there.
-    this.#queue.on('error', (error) => this.#options.onError?.(error));
+  }
+
+  /** Whether the queue was opened (BullMQ loaded). */
+  get opened(): boolean {
+    return this.#open !== undefined;
   }
 
   static jobId(job: Omit<PurgeJob, 'deletion'> & { deletion: Pick<Deletion, 'deletedDate'> }): string {
@@ -88,12 +103,14 @@ export class PurgeScheduler implements DeletionListener {
 
   /** Removes the purge planned for exactly this deletion (after a recovery). */
   async cancel(job: PurgeJob): Promise<void> {
-    await this.#queue.remove(PurgeScheduler.jobId(job));
+    const { queue } = await this.#queue();
+    await queue.remove(PurgeScheduler.jobId(job));
   }
 
   /** Schedules (idempotently) the purge of one deleted object. */
   async schedule(job: PurgeJob): Promise<void> {
-    await this.#queue.add('purge', job, {
+    const { queue } = await this.#queue();
+    await queue.add('purge', job, {
       jobId: PurgeScheduler.jobId(job),
       delay: this.#delayOf(job),
       removeOnComplete: true,
@@ -101,17 +118,11 @@ export class PurgeScheduler implements DeletionListener {
     });
   }
 
-  /** Starts processing due purges with `purge`. */
+  /** Processes due purges with `purge`, from when the queue is opened. */
   start(purge: PurgeAction): void {
-    if (this.#worker) return;
-    this.#worker = new Worker<PurgeJob>(this.#queue.name, (job, token) => this.#run(purge, job, token), {
-      connection: this.#options.connection,
-      prefix: this.#queue.opts.prefix,
-      concurrency: 4,
-      autorun: false,
-    });
-    this.#worker.on('error', (error) => this.#options.onError?.(error));
-    if (!this.#held) this.#run_();
+    if (this.#purge) return;
+    this.#purge = purge;
+    this.#open?.then((open) => this.#startWorker(open)).catch(() => {}); // an open that failed says so itself
   }
 
   /**
@@ -148,15 +159,16 @@ export class PurgeScheduler implements DeletionListener {
    * first: paging while the worker takes jobs that just became due would shift positions and skip some.
    */
   async reschedule(): Promise<number> {
+    const { queue } = await this.#queue();
     const ids: string[] = [];
     for (let start = 0; ; start += RESCHEDULE_PAGE) {
-      const jobs = await this.#queue.getDelayed(start, start + RESCHEDULE_PAGE - 1);
+      const jobs = await queue.getDelayed(start, start + RESCHEDULE_PAGE - 1);
       for (const job of jobs) if (job.id) ids.push(job.id);
       if (jobs.length < RESCHEDULE_PAGE) break;
     }
     let changed = 0;
     for (const id of new Set(ids)) {
-      const job = await this.#queue.getJob(id);
+      const job = await queue.getJob(id);
       if (!job || !(await job.isDelayed())) continue; // already due, running or done
       try {
         await job.changeDelay(this.#delayOf(job.data));
@@ -171,22 +183,58 @@ export class PurgeScheduler implements DeletionListener {
   }
 
   /** How many purges are waiting for their date. */
-  delayedCount(): Promise<number> {
-    return this.#queue.getDelayedCount();
+  async delayedCount(): Promise<number> {
+    const { queue } = await this.#queue();
+    return queue.getDelayedCount();
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
+    const open = await this.#open?.catch(() => undefined);
     await this.#worker?.close();
-    await this.#queue.close();
+    await open?.queue.close();
   }
 
-  async #run(purge: PurgeAction, job: Job<PurgeJob>, token: string | undefined): Promise<void> {
+  #queue(): Promise<OpenQueue> {
+    if (this.#closed) return Promise.reject(new Error('the purge scheduler is closed'));
+    this.#open ??= import('bullmq').then((bullmq) => {
+      const queue = new bullmq.Queue<PurgeJob>(this.#options.queueName ?? 'purge', {
+        connection: this.#options.connection,
+        prefix: this.#options.prefix ?? '{vo-purge}',
+      });
+      // BullMQ prints errors nobody listens to on stderr, outside the region's logger: route them there.
+      queue.on('error', (error) => this.#options.onError?.(error));
+      const open = { bullmq, queue };
+      this.#startWorker(open);
+      return open;
+    });
+    return this.#open;
+  }
+
+  #startWorker({ bullmq, queue }: OpenQueue): void {
+    const purge = this.#purge;
+    if (!purge || this.#worker || this.#closed) return;
+    this.#worker = new bullmq.Worker<PurgeJob>(
+      queue.name,
+      (job, token) => this.#run(bullmq, purge, job, token),
+      { connection: this.#options.connection, prefix: queue.opts.prefix, concurrency: 4, autorun: false },
+    );
+    this.#worker.on('error', (error) => this.#options.onError?.(error));
+    if (!this.#held) this.#run_();
+  }
+
+  async #run(
+    bullmq: BullMQ,
+    purge: PurgeAction,
+    job: Job<PurgeJob>,
+    token: string | undefined,
+  ): Promise<void> {
     const dueInMs = job.data.deletion.scheduledPurgeDate * 1000 - this.#options.clock.now();
     if (dueInMs > 0) {
       // Woken early (the clock runs slower than planned): wait for the simulated date.
       // BullMQ delays are in real wall-clock time, whatever the simulated clock says.
       await job.moveToDelayed(Date.now() + this.#realMs(dueInMs), token);
-      throw new DelayedError();
+      throw new bullmq.DelayedError();
     }
     try {
       await purge(job.data);
