@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authenticator, Authorizer } from '@vaultover/auth';
 import { type HealthFault, REGION_ADMIN_PATHS, type RegionHealth } from '@vaultover/contract';
 import { withDeadline } from '@vaultover/foundation';
@@ -9,10 +10,10 @@ import {
   type PurgeScheduler,
   type SimulatedClock,
 } from '@vaultover/vault';
-import type { Request, Response } from 'express';
 import type { ControlLink } from './control-link/control-link.ts';
 import type { InfraRoute } from './http/app.ts';
 import { readJsonBody } from './http/json-body.ts';
+import { sendJson } from './http/send-json.ts';
 import { modeAdminRoutes } from './mode/mode-admin-routes.ts';
 import type { ModeGate } from './mode/mode-gate.ts';
 import type { RegionMetrics } from './region-metrics.ts';
@@ -59,14 +60,20 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
           );
         }
         injected.failing = body.fail;
-        res.json({ failing: injected.failing });
+        sendJson(res, 200, { failing: injected.failing });
       },
     },
     {
       method: 'GET',
       path: '/metrics',
       handle: async (_req, res) => {
-        res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+        const text = await deps.metrics.registry.metrics();
+        res
+          .writeHead(200, {
+            'content-type': deps.metrics.registry.contentType,
+            'content-length': Buffer.byteLength(text),
+          })
+          .end(text);
       },
     },
     {
@@ -75,7 +82,7 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
       handle: async (req, res) => {
         // Admin only: digests and positions describe every vault of the region.
         await requireAdministrator(deps, req);
-        res.json(await deps.replication.status({ digests: true }));
+        sendJson(res, 200, await deps.replication.status({ digests: true }));
       },
     },
     {
@@ -83,7 +90,7 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
       path: '/admin/time',
       handle: async (req, res) => {
         await requireAdministrator(deps, req);
-        res.json(timeOf(deps.clock));
+        sendJson(res, 200, timeOf(deps.clock));
       },
     },
     {
@@ -105,7 +112,7 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
         }
         deps.clock.shift(seconds * 1000);
         const rescheduled = (await deps.scheduler?.reschedule()) ?? 0;
-        res.json({ ...timeOf(deps.clock), rescheduledPurges: rescheduled });
+        sendJson(res, 200, { ...timeOf(deps.clock), rescheduledPurges: rescheduled });
       },
     },
     ...modeAdminRoutes({
@@ -122,7 +129,7 @@ export function infraRoutes(deps: InfraDeps): InfraRoute[] {
  * lease it is supposed to hold (a writer cut off from the control store is no use as a primary), and no
  * failure was injected. 503 with `status: "unhealthy"` and the reasons otherwise.
  */
-async function health(deps: InfraDeps, injected: InjectedHealth, res: Response): Promise<void> {
+async function health(deps: InfraDeps, injected: InjectedHealth, res: ServerResponse): Promise<void> {
   const started = performance.now();
   let reachable = true;
   try {
@@ -148,7 +155,7 @@ async function health(deps: InfraDeps, injected: InjectedHealth, res: Response):
     control: deps.controlLink?.status() ?? null,
     replication: reachable ? await replicationSummary(deps) : null,
   };
-  res.status(problems.length === 0 ? 200 : 503).json(body);
+  sendJson(res, problems.length === 0 ? 200 : 503, body);
 }
 
 /** The replication summary of `/health`; null when it cannot be had in time (health must answer). */
@@ -176,7 +183,7 @@ function timeOf(clock: SimulatedClock) {
   };
 }
 
-async function requireAdministrator(deps: InfraDeps, req: Request): Promise<void> {
+async function requireAdministrator(deps: InfraDeps, req: IncomingMessage): Promise<void> {
   const principal = await deps.authenticator.authenticate(req.headers.authorization);
   if (!deps.authorizer.isAdministrator(principal)) {
     throw new ForbiddenError(

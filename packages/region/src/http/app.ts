@@ -9,14 +9,14 @@ import {
   NotFoundError,
   type VaultRegistry,
 } from '@vaultover/vault';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { RequestFaults } from '../faults/fault-injector.ts';
 import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
 import type { RequestLog } from '../request-log/request-log.ts';
 import type { RequestThrottle } from '../throttling/request-throttle.ts';
-import { dataHandler, hostnameOf } from './data-handler.ts';
+import { type DataRequest, dataHandler, hostnameOf } from './data-handler.ts';
 import type { DataRoute } from './data-route.ts';
 import { collapseSlashes, DataRouteTable, type RoutePattern } from './data-route-table.ts';
 import { sendError } from './error-reply.ts';
@@ -31,7 +31,7 @@ const MANAGEMENT_PREFIX = '/subscriptions';
 export interface InfraRoute {
   readonly method: 'GET' | 'POST';
   readonly path: string;
-  handle(req: Request, res: Response): Promise<void> | void;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 }
 
 export interface AppDeps {
@@ -62,19 +62,22 @@ export interface AppDeps {
 
 /** What the region node's HTTPS server calls, and the express app behind it. */
 export interface RegionApp {
-  /** The data plane's route table first; express for every request the table leaves to it. */
+  /** The route tables of the infrastructure and the data plane first; express for every request they leave. */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Common headers, infrastructure routes, the management plane, the data plane again (for what the
-   * table leaves: HEAD of GET routes excepted, nothing an SDK sends), 404, 405 and the errors express raises.
+   * tables leave: HEAD of GET routes excepted, nothing an SDK sends), 404, 405 and the errors express
+   * raises. Built, and express loaded, at the first request the tables leave to it.
    */
-  readonly express: express.Express;
+  express(): Promise<Express>;
 }
 
 /**
- * The region node's request handling. The data plane is routed by a table of its own (data-route-table.ts):
- * express's router tries each of its layers in turn, a cost every request of the data plane paid, while
- * its paths share their first segment with no other route.
+ * The region node's request handling. The data plane and the infrastructure routes (health, metrics,
+ * admin) are routed by tables of their own (data-route-table.ts): express's router tries each of its
+ * layers in turn, a cost every request of the data plane paid, while those paths share their first
+ * segment with no other route. Express serves the rest (the management plane, 404, 405), and is loaded
+ * only when such a request comes: a node nobody manages never needs its 9 MiB.
  */
 export function createApp(deps: AppDeps): RegionApp {
   const table = new DataRouteTable(
@@ -85,31 +88,85 @@ export function createApp(deps: AppDeps): RegionApp {
       handle: dataHandler(route, deps),
     })),
   );
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('etag', false);
-  app.use((_req, res, next) => {
-    setCommonHeaders(res, deps);
-    next();
-  });
-  for (const route of deps.infraRoutes) {
-    table.claim(route.path);
-    app[route.method === 'GET' ? 'get' : 'post'](route.path, async (req, res) => {
-      try {
-        await route.handle(req, res);
-      } catch (error) {
-        sendError(res, error, (e) => deps.logger.error({ err: e, path: req.path }, 'admin request failed'));
-      }
-    });
-  }
-  // The management plane first: its paths name the vault, the Host does not.
+  const infra = new DataRouteTable(
+    deps.infraRoutes.map((route) => {
+      table.claim(route.path);
+      return { method: route.method, path: route.path, handle: infraHandler(route, deps) };
+    }),
+  );
   const managementRoutes = deps.managementRoutes ?? [];
-  for (const route of managementRoutes) {
-    table.claim(route.path);
-    app[verb(route.method)](route.path, armHandler(route, deps));
-  }
+  for (const route of managementRoutes) table.claim(route.path);
   table.claim(MANAGEMENT_PREFIX);
-  app.use(MANAGEMENT_PREFIX, armFallback(managementRoutes));
+  let app: Promise<Express> | undefined;
+  const expressApp = () => {
+    app ??= import('express').then(({ default: express }) => {
+      const app = express();
+      app.disable('x-powered-by');
+      app.set('etag', false);
+      app.use((_req, res, next) => {
+        setCommonHeaders(res, deps);
+        next();
+      });
+      for (const { method, path, handle } of infra.routes) app[verb(method)](path, handle);
+      // The management plane first: its paths name the vault, the Host does not.
+      for (const route of managementRoutes) app[verb(route.method)](route.path, armHandler(route, deps));
+      app.use(MANAGEMENT_PREFIX, armFallback(managementRoutes));
+      serveDataRoutes(app, table, deps);
+      return app;
+    });
+    return app;
+  };
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    req.url = collapseSlashes(req.url ?? '');
+    const method = req.method ?? '';
+    const admin = infra.route(method, req.url);
+    if (admin) {
+      setCommonHeaders(res, deps);
+      return void admin.route.handle(req, res);
+    }
+    const routed = table.route(method, req.url);
+    if (!routed) {
+      expressApp().then(
+        (app) => app(req, res),
+        (error: unknown) => {
+          deps.logger.error({ err: error }, 'could not load express');
+          req.socket.destroy();
+        },
+      );
+      return;
+    }
+    setCommonHeaders(res, deps);
+    const { route, handle } = routed.route;
+    const { params, query } = routed;
+    handle({ req, res, method, params, query, hostname: hostnameOf(req.headers.host) })
+      // The handler answers every error itself; one that escapes it could not be answered (as express).
+      .catch((error: unknown) => {
+        deps.logger.error({ err: error, operation: route.operation }, 'request failed');
+        req.socket.destroy();
+      });
+  };
+  return { listener, express: expressApp };
+}
+
+/** A data route in the table, with its handler. */
+interface DataRouteEntry extends RoutePattern {
+  readonly route: DataRoute;
+  readonly handle: (request: DataRequest) => Promise<void>;
+}
+
+/** An infrastructure route's handler, answering its errors in the service's format. */
+function infraHandler(route: InfraRoute, deps: AppDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      await route.handle(req, res);
+    } catch (error) {
+      sendError(res, error, (e) => deps.logger.error({ err: e, path: req.url }, 'admin request failed'));
+    }
+  };
+}
+
+/** The data plane again in express, for what the table leaves to it; then 404, 405 and express's own errors. */
+function serveDataRoutes(app: Express, table: DataRouteTable<DataRouteEntry>, deps: AppDeps): void {
   for (const { route, handle } of table.routes) {
     app[verb(route.method)](route.path, (req: Request, res: Response) =>
       handle({
@@ -133,22 +190,6 @@ export function createApp(deps: AppDeps): RegionApp {
         : error;
     sendError(res, reported, (e) => deps.logger.error({ err: e, path: req.path }, 'request failed'));
   });
-  const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    req.url = collapseSlashes(req.url ?? '');
-    const method = req.method ?? '';
-    const routed = table.route(method, req.url);
-    if (!routed) return void app(req, res);
-    setCommonHeaders(res, deps);
-    const { route, handle } = routed.route;
-    const { params, query } = routed;
-    handle({ req, res, method, params, query, hostname: hostnameOf(req.headers.host) })
-      // The handler answers every error itself; one that escapes it could not be answered (as express).
-      .catch((error: unknown) => {
-        deps.logger.error({ err: error, operation: route.operation }, 'request failed');
-        req.socket.destroy();
-      });
-  };
-  return { listener, express: app };
 }
 
 /** Headers of every answer of the region, set before anything else runs. */
@@ -163,7 +204,7 @@ function setCommonHeaders(res: ServerResponse, deps: AppDeps): void {
   res.setHeader('x-ms-keyvault-service-version', deps.serviceVersion);
 }
 
-function verb(method: DataRoute['method']) {
+function verb(method: DataRoute['method'] | InfraRoute['method']) {
   return method.toLowerCase() as 'get' | 'put' | 'post' | 'patch' | 'delete';
 }
 

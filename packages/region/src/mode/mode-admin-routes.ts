@@ -1,15 +1,16 @@
+import type { IncomingMessage } from 'node:http';
 import { isRegionMode, REGION_ADMIN_PATHS, REGION_MODES } from '@vaultover/contract';
 import { BadParameterError, READ_ONLY_PROFILES, type ReadOnlyProfile } from '@vaultover/vault';
-import type { Request } from 'express';
 import type { InfraRoute } from '../http/app.ts';
 import { readJsonBody } from '../http/json-body.ts';
+import { sendJson } from '../http/send-json.ts';
 import type { ModeGate } from './mode-gate.ts';
 import type { ModeChange, ModeState } from './mode-state.ts';
 
 export interface ModeAdminDeps {
   gate: ModeGate;
   /** Throws 401/403 unless the request carries an administrator's token. */
-  requireAdministrator(req: Request): Promise<void>;
+  requireAdministrator(req: IncomingMessage): Promise<void>;
   /** Runs after an accepted POST, before the answer. */
   afterChange?: () => Promise<void> | undefined;
 }
@@ -22,7 +23,7 @@ export function modeAdminRoutes(deps: ModeAdminDeps): InfraRoute[] {
       path: REGION_ADMIN_PATHS.mode,
       handle: async (req, res) => {
         await deps.requireAdministrator(req);
-        res.json(stateJson(deps.gate.state));
+        sendJson(res, 200, stateJson(deps.gate.state));
       },
     },
     {
@@ -33,7 +34,7 @@ export function modeAdminRoutes(deps: ModeAdminDeps): InfraRoute[] {
         const change = parseModeChange(await readJsonBody(req), deps.gate.state.epoch);
         const state = deps.gate.set(change);
         await deps.afterChange?.();
-        res.json(stateJson(state));
+        sendJson(res, 200, stateJson(state));
       },
     },
   ];

@@ -31,7 +31,7 @@ const infra: InfraRoute[] = ['/health', '/metrics', '/admin/time'].map((path) =>
   handle: () => {},
 }));
 
-function servedRoutes(): { method: string; path: string }[] {
+async function servedRoutes(): Promise<{ method: string; path: string }[]> {
   const app = createApp({
     region: 'test',
     tenantId: 't',
@@ -49,7 +49,7 @@ function servedRoutes(): { method: string; path: string }[] {
     faults: NO_FAULTS,
   });
   const stack = (
-    app.express as unknown as {
+    (await app.express()) as unknown as {
       router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] };
     }
   ).router.stack;
@@ -64,8 +64,8 @@ function servedRoutes(): { method: string; path: string }[] {
 }
 
 describe('route catalogue', () => {
-  it('serves every data route under its catalogue operation and nothing undeclared', () => {
-    const served = servedRoutes();
+  it('serves every data route under its catalogue operation and nothing undeclared', async () => {
+    const served = await servedRoutes();
     const declared = new Set([
       ...dataRoutes.map((r) => `${r.method} ${r.path}`),
       ...managementRoutes.map((r) => `${r.method} ${r.path}`),
