@@ -1,4 +1,4 @@
-import type { Registry } from 'prom-client';
+import type { Registry } from '@vaultover/foundation/metrics';
 import type { TestRegion } from '../support/region.ts';
 
 /** The region as the test helpers see it, but reached through the gateway on `port`. */

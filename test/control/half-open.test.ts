@@ -1,8 +1,8 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { type Gateway, startGateway } from '@vaultover/control';
+import { Registry } from '@vaultover/foundation/metrics';
 import { pollUntil } from '@vaultover/testkit';
-import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { API, rawRequest } from '../support/clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from '@vaultover/foundation/metrics';
 import {
   FAILOVER_STATES,
   type FailoverState,

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from '@vaultover/foundation/metrics';
 import type { ApiLink } from './api-link.ts';
 import { ToxicLink } from './toxic-link.ts';
 

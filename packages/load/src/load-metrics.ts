@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from '@vaultover/foundation/metrics';
 import { type CallRecord, type CallSink, gaveUp } from './call-record.ts';
 import { type LoadClientSpec, retriedBy } from './load-spec.ts';
 

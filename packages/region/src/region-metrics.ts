@@ -1,6 +1,6 @@
 import { type FaultActionType, REGION_MODES, type RegionMode } from '@vaultover/contract';
+import { Counter, Gauge, Histogram, Registry } from '@vaultover/foundation/metrics';
 import type { OperationName } from '@vaultover/vault';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the replication gauges show at a scrape; null ⇒ unknown (not applicable, or not yet connected). */
 export interface ReplicationGaugeValues {

@@ -1,3 +1,4 @@
+import type { Registry } from '@vaultover/foundation/metrics';
 import { type ApiLink, createControlApi as linksApi } from '@vaultover/link-proxy';
 import {
   BadParameterError,
@@ -9,7 +10,6 @@ import {
 } from '@vaultover/vault';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { type EventLog, isEventId } from '../events/event-log.ts';
 import type { FailoverStore } from '../failover/failover-store.ts';
 import type { FaultRules } from '../faults/fault-rules.ts';

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from '@vaultover/foundation/metrics';
 
 /**
  * What became of a connection at the global endpoint. A connection held by a `hang` window counts as

@@ -1,6 +1,6 @@
 import type { ServerLimits } from '@vaultover/foundation/http';
+import type { Registry } from '@vaultover/foundation/metrics';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import type { RouteSource } from './route-source.ts';
 
 /** Options of {@link startGateway}. Only `dataDir` and `routeSource` are required. */

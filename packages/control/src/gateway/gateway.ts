@@ -1,9 +1,9 @@
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { seededRandom } from '@vaultover/foundation';
 import { ConnectionCap, DEFAULT_SERVER_LIMITS } from '@vaultover/foundation/http';
+import { Registry } from '@vaultover/foundation/metrics';
 import { serviceOrigin } from '@vaultover/tls';
 import { pino } from 'pino';
-import { Registry } from 'prom-client';
 import { listen } from '../net/listen.ts';
 import { ClientLink } from './client-link.ts';
 import { connectionRouter } from './connection-router.ts';
