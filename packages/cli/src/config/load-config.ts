@@ -58,9 +58,9 @@ async function readOrThrow(file: string, source: string): Promise<string> {
   }
 }
 
-function parseOrThrow(text: string, source: string): unknown {
+async function parseOrThrow(text: string, source: string): Promise<unknown> {
   try {
-    return parseConfigText(text, source);
+    return await parseConfigText(text, source);
   } catch (error) {
     // YAML's pretty errors span lines (a code frame); the first line says what and where.
     const firstLine = (error instanceof Error ? error.message : String(error))
