@@ -4,7 +4,13 @@
 export { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from './http/api-version.ts';
 export { acceptProxyHeaders } from './proxy-protocol/accept-proxy-header.ts';
 export { proxyHeaderOf } from './proxy-protocol/proxied-connections.ts';
-export { REPLICATION_DEFAULTS, type RegionNode, SERVICE_VERSION, startRegionNode } from './region-node.ts';
+export {
+  REPLICATION_DEFAULTS,
+  type RegionNode,
+  regionCertificateNames,
+  SERVICE_VERSION,
+  startRegionNode,
+} from './region-node.ts';
 export type { RegionNodeOptions } from './region-options.ts';
 export type { NodeReplicationStatus, ReplicationSummary } from './replication/node-replication.ts';
 export type {

@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import type { RegionProcesses } from '@vaultover/control';
 import { type StopFailure, StopStack } from '@vaultover/foundation';
 import type { RedisInstance, RedisProvider } from '@vaultover/local-redis';
+import { regionCertificateNames } from '@vaultover/region';
+import { ensureTlsMaterial } from '@vaultover/tls';
 import type { Say } from '../cli/say.ts';
-import type { VaultoverConfig } from '../config/index.ts';
+import { deploymentHostnames, type VaultoverConfig } from '../config/index.ts';
 import { ControlKeeper } from './control-keeper.ts';
 import type { ControlRunner, RunningControl } from './control-runner.ts';
 import { startKernelLinks } from './kernel-links.ts';
@@ -88,6 +91,16 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   }
 }
 
+/**
+ * The deployment's CA and server certificate, made (or renewed) here before any node starts: each node
+ * would otherwise make it itself, the first under a lock, and keep the certificate libraries it loaded
+ * for that in its memory for good.
+ */
+async function ensureDeploymentCertificate(config: VaultoverConfig): Promise<void> {
+  const hostnames = regionCertificateNames({ hostnames: deploymentHostnames(config), vaults: config.vaults });
+  await ensureTlsMaterial({ dir: join(config.dataDir, 'tls'), hostnames });
+}
+
 async function startRegions(
   starting: Starting,
   redis: ReadonlyMap<string, RedisInstance>,
@@ -95,6 +108,8 @@ async function startRegions(
   const { options, stack } = starting;
   const [primary, ...secondaries] = primaryFirst(options.config.regions);
   if (!primary) throw new Error('the config has no primary region');
+  starting.step = 'make the TLS certificates';
+  await ensureDeploymentCertificate(options.config);
   starting.step = 'bring the kernel links up';
   const kernelLinks = await startKernelLinks(options.config, stack);
   starting.step = 'start the replication link proxies';
