@@ -78,7 +78,7 @@ const changeCount = () => redis.xlen(logKeys(VAULT).stream);
 
 interface Row {
   what: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   status: number;
@@ -178,6 +178,42 @@ const ROWS: Row[] = [
   }),
   row('a restore of garbage', 'POST', '/certificates/restore', { value: 'AAAA' }),
   row('a restore that is not base64url', 'POST', '/certificates/restore', { value: '***' }),
+  // Issuers and contacts
+  row('an issuer without provider', 'PUT', '/certificates/issuers/bad-issuer', { credentials: {} }),
+  row('an issuer whose provider is a number', 'PUT', '/certificates/issuers/bad-issuer', { provider: 7 }),
+  row('an issuer whose password is a number', 'PUT', '/certificates/issuers/bad-issuer', {
+    provider: 'Test',
+    credentials: { pwd: 1234 },
+  }),
+  row('an issuer named with an underscore', 'PUT', '/certificates/issuers/bad_issuer', { provider: 'Test' }),
+  row(
+    'an update of an issuer never set',
+    'PATCH',
+    '/certificates/issuers/bad-issuer',
+    {},
+    404,
+    'CertificateIssuerNotFound',
+  ),
+  row(
+    'a delete of an issuer never set',
+    'DELETE',
+    '/certificates/issuers/bad-issuer',
+    undefined,
+    404,
+    'CertificateIssuerNotFound',
+  ),
+  row('contacts that are not a list', 'PUT', '/certificates/contacts', {
+    contacts: { email: 'a@example.com' },
+  }),
+  row('a contact whose phone is a number', 'PUT', '/certificates/contacts', { contacts: [{ phone: 1 }] }),
+  row(
+    'a delete of contacts never set',
+    'DELETE',
+    '/certificates/contacts',
+    undefined,
+    404,
+    'ContactsNotFound',
+  ),
 ];
 
 describe('bad certificate input', () => {

@@ -182,6 +182,15 @@ describe('soft delete, recovery and purge take the key and secret along', () => 
 });
 
 describe('backupCertificate and restoreCertificateBackup', () => {
+  it("refuses malformed backup bytes with 400 and the real service's message", async () => {
+    const error = await expectRestError(
+      certificates.restoreCertificateBackup(new Uint8Array(4728)),
+      400,
+      'BadParameter',
+    );
+    expect(error.message).toBe('Backup blob contains invalid or corrupt version.');
+  });
+
   it('restores every version with its key and secret; 409 while the name exists', async () => {
     const first = await createSelfSigned('kept');
     const second = await createSelfSigned('kept');

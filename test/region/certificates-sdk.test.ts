@@ -234,6 +234,11 @@ describe('reads, versions, policy and properties', () => {
     for await (const item of certificates.listPropertiesOfCertificateVersions(name))
       versions.push(item.version as string);
     expect(versions.sort()).toEqual([first.properties.version, second.properties.version].sort());
+    // Versions of a certificate that does not exist: an empty page, as the real service answers.
+    const none: string[] = [];
+    for await (const item of certificates.listPropertiesOfCertificateVersions('never-created'))
+      none.push(item.version as string);
+    expect(none).toEqual([]);
     // Managed keys and secrets are listed with their kind, flagged as managed.
     const managed: boolean[] = [];
     for await (const item of secrets.listPropertiesOfSecrets())

@@ -192,6 +192,11 @@ describe('KeyClient: reading, listing and updating', () => {
     await expectRestError(admin.getKey('versioned', { version: '0'.repeat(32) }), 404, 'KeyNotFound');
     const missing = await expectRestError(admin.getKey('never-created'), 404, 'KeyNotFound');
     expect(missing.message).toContain('A key with (name/id) never-created was not found in this key vault.');
+    // Versions of a key that does not exist: an empty page, as the real service answers, not a 404.
+    const none: string[] = [];
+    for await (const properties of admin.listPropertiesOfKeyVersions('never-created'))
+      none.push(properties.version ?? '');
+    expect(none).toEqual([]);
   });
 
   it('lists keys page by page; items carry kid, which the SDK turns into name and id', async () => {
@@ -253,6 +258,11 @@ describe('KeyClient: soft delete, recover, purge, backup and restore', () => {
     expect((await admin.getKey('doomed-key')).properties.tags).toEqual({ keep: 'me' });
     const gone = await expectRestError(admin.getDeletedKey('doomed-key'), 404, 'KeyNotFound');
     expect(gone.message).toBe('Deleted Key not found: doomed-key');
+  });
+
+  it("refuses malformed backup bytes with 400 and the real service's message", async () => {
+    const error = await expectRestError(admin.restoreKeyBackup(new Uint8Array(8693)), 400, 'BadParameter');
+    expect(error.message).toBe('Backup blob contains invalid or corrupt version.');
   });
 
   it('backs up every version and the rotation policy, purges, and restores them', async () => {

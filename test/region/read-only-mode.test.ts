@@ -48,6 +48,7 @@ const KEY = `ro-key-${RUN}`;
 const GONE_KEY = `ro-key-gone-${RUN}`;
 const CERT = `ro-cert-${RUN}`;
 const GONE_CERT = `ro-cert-gone-${RUN}`;
+const ISSUER = `ro-issuer-${RUN}`;
 const ARM_VAULT = `roarm${RUN}`;
 const GONE_VAULT = `rogone${RUN}`;
 const SECRET_VALUE = 'read-only but still readable';
@@ -141,6 +142,8 @@ beforeAll(async () => {
   ).pollUntilDone();
   await (await certificates.beginDeleteCertificate(GONE_CERT, FAST_POLL)).pollUntilDone();
   seeded.certBackup = (await certificates.backupCertificate(CERT)) ?? EMPTY;
+  await certificates.createIssuer(ISSUER, 'Test', { accountId: 'seeded' });
+  await certificates.setContacts([{ email: 'seeded@example.com' }]);
 
   await createVault(ARM_VAULT);
   await createVault(GONE_VAULT);
@@ -322,6 +325,14 @@ const CASES: Record<OperationName, Case> = {
   CertificatePurge: { run: () => certificates.purgeDeletedCertificate(GONE_CERT) },
   CertificateBackup: { run: () => certificates.backupCertificate(CERT) },
   CertificateRestore: { run: () => certificates.restoreCertificateBackup(seeded.certBackup) },
+  CertificateIssuerSet: { run: () => certificates.createIssuer(`ro-new-issuer-${RUN}`, 'Test') },
+  CertificateIssuerGet: { run: () => certificates.getIssuer(ISSUER) },
+  CertificateIssuerUpdate: { run: () => certificates.updateIssuer(ISSUER, { accountId: 'changed' }) },
+  CertificateIssuersList: { run: () => collect(certificates.listPropertiesOfIssuers()) },
+  CertificateIssuerDelete: { run: () => certificates.deleteIssuer(ISSUER) },
+  CertificateContactsSet: { run: () => certificates.setContacts([{ email: 'changed@example.com' }]) },
+  CertificateContactsGet: { run: () => certificates.getContacts() },
+  CertificateContactsDelete: { run: () => certificates.deleteContacts() },
 
   VaultPut: { run: () => createVault(`ronew${RUN}`) },
   VaultPatch: { run: () => arm.vaults.update(GROUP, ARM_VAULT, { tags: { a: 'b' } }) },
@@ -504,6 +515,8 @@ describe('back to read-write', () => {
     expect(state.mode).toBe('read-write');
     expect((await secrets.getSecret(SECRET)).properties.tags ?? {}).toEqual({});
     expect((await collect(secrets.listPropertiesOfSecretVersions(SECRET))).length).toBe(1);
+    expect((await certificates.getIssuer(ISSUER)).accountId).toBe('seeded');
+    expect(await certificates.getContacts()).toEqual([{ email: 'seeded@example.com' }]);
     await secrets.setSecret(SECRET, 'written after failback');
     expect((await secrets.getSecret(SECRET)).value).toBe('written after failback');
     await arm.vaults.update(GROUP, ARM_VAULT, { tags: { after: 'failback' } });

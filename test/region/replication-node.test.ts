@@ -58,6 +58,33 @@ describe('replication between two region nodes', () => {
     expect(s.lastAppliedPosition).toBeGreaterThan(5);
   });
 
+  it('replicates certificate issuers and contacts, and their removal, the password sealed', async () => {
+    const certificates = certificateClient(primary, 'admin');
+    await certificates.createIssuer('replicated', 'Test', {
+      accountId: 'acct',
+      password: 'pw-of-the-issuer',
+    });
+    await certificates.updateIssuer('replicated', { accountId: 'acct2' });
+    await certificates.setContacts([{ email: 'ops@example.com', name: 'ops' }]);
+    await converged(pair, { intervalMs: 100 });
+    const [p, s] = [primary.redis.storeClient(), secondary.redis.storeClient()];
+    const issuers = `vo:{${DEFAULT_VAULT}}:issuers`;
+    const contacts = `vo:{${DEFAULT_VAULT}}:contacts`;
+    const onSecondary = await s.hgetall(issuers);
+    expect(JSON.parse(onSecondary.replicated ?? '{}')).toMatchObject({
+      provider: 'Test',
+      credentials: { account_id: 'acct2', pwd: expect.stringMatching(/^v1:/) },
+    });
+    expect(onSecondary).toEqual(await p.hgetall(issuers));
+    expect(await s.hget(contacts, 'doc')).toBe(await p.hget(contacts, 'doc'));
+
+    await certificates.deleteIssuer('replicated');
+    await certificates.deleteContacts();
+    await converged(pair, { intervalMs: 100 });
+    expect(await s.hexists(issuers, 'replicated')).toBe(0);
+    expect(await s.exists(contacts)).toBe(0);
+  });
+
   it('reports the status fields with the right types, and nulls where the role has none', async () => {
     const { secondary: s } = await converged(pair, { intervalMs: 100 });
     const p = await replicationStatus(primary);

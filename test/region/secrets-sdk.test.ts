@@ -8,6 +8,7 @@ import { eventually } from '@vaultover/testkit';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopbackLookup, secretClient, shiftTime } from '../support/clients.ts';
+import { keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
 
@@ -78,6 +79,20 @@ describe('SecretClient: values and versions', () => {
     expect(error.message).toContain('A secret with (name/id) never-set was not found in this key vault.');
     await admin.setSecret('known', 'v');
     await expectRestError(admin.getSecret('known', { version: '0'.repeat(32) }), 404, 'SecretNotFound');
+  });
+
+  it('lists no versions of a name that was never set, nor of a deleted secret (the real service answers an empty page)', async () => {
+    const versionsOf = async (name: string) => {
+      const versions: string[] = [];
+      for await (const properties of admin.listPropertiesOfSecretVersions(name))
+        versions.push(properties.version ?? '');
+      return versions;
+    };
+    expect(await versionsOf('never-listed')).toEqual([]);
+    await admin.setSecret('listed-then-deleted', 'v');
+    expect(await versionsOf('listed-then-deleted')).toHaveLength(1);
+    await (await admin.beginDeleteSecret('listed-then-deleted', FAST_POLL)).pollUntilDone();
+    expect(await versionsOf('listed-then-deleted')).toEqual([]);
   });
 
   it('pages the list with maxPageSize 2, following each nextLink until the last page', async () => {
@@ -203,6 +218,17 @@ describe('SecretClient: soft delete, recover, purge, backup and restore', () => 
     expect(restored).toMatchObject({ name: 'phoenix', version: v2.properties.version });
     expect((await admin.getSecret('phoenix')).value).toBe('second');
     expect((await admin.getSecret('phoenix', { version: v1.properties.version })).value).toBe('first');
+  });
+
+  it("refuses malformed backup bytes with 400 and the real service's message", async () => {
+    const error = await expectRestError(admin.restoreSecretBackup(new Uint8Array(4728)), 400, 'BadParameter');
+    expect(error.message).toBe('Backup blob contains invalid or corrupt version.');
+    // A backup of another kind is no secret backup either.
+    const keys = keyClient(region, 'admin');
+    await keys.createEcKey('not-a-secret');
+    const keyBackup = (await keys.backupKey('not-a-secret')) as Uint8Array;
+    const other = await expectRestError(admin.restoreSecretBackup(keyBackup), 400, 'BadParameter');
+    expect(other.message).toBe('Backup blob contains invalid or corrupt version.');
   });
 });
 

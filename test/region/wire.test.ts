@@ -133,6 +133,14 @@ describe('paths and query', () => {
     expect(response.status).toBe(405);
     expect(errorOf(response)).toEqual({ code: 'MethodNotAllowed', message: 'HTTP PUT not allowed' });
   });
+  it.each(['secrets', 'keys', 'certificates'])(
+    'answers the versions of a %s that does not exist with an empty page, as the real service does',
+    async (collection) => {
+      const response = await get(`/${collection}/never-there/versions?${API}`);
+      expect(response.status).toBe(200);
+      expect(response.json).toEqual({ value: [], nextLink: null });
+    },
+  );
 });
 
 // Found by the data-plane fuzzer (test/fuzz/data-plane.test.ts): Node answered these itself, the first

@@ -181,7 +181,7 @@ describe('another master key', () => {
     ).rejects.toMatchObject({
       status: 400,
       code: 'BadParameter',
-      message: expect.stringContaining('Backup blob contains invalid or corrupt data'),
+      message: 'Backup blob contains invalid or corrupt version.',
     });
   });
 

@@ -21,6 +21,7 @@ import { FaultRuleSet, type FaultRulesView } from './faults/fault-rule-set.ts';
 import { createApp } from './http/app.ts';
 import { vaultRoutes } from './http/management/vault-routes.ts';
 import { certificateRoutes } from './http/routes/certificate-routes.ts';
+import { certificateSettingRoutes } from './http/routes/certificate-setting-routes.ts';
 import { keyCryptoRoutes } from './http/routes/key-crypto-routes.ts';
 import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
@@ -223,6 +224,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
       ...secretRoutes(service.secrets),
       ...keyRoutes(service.keys),
       ...keyCryptoRoutes(service.keyCrypto),
+      // Before the certificates' routes, which would take /certificates/issuers/… and /certificates/contacts.
+      ...certificateSettingRoutes(service.certificateIssuers, service.certificateContacts),
       ...certificateRoutes(service.certificates, service.certificateLifecycle),
     ],
     infraRoutes: infraRoutes({

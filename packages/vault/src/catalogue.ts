@@ -92,6 +92,15 @@ export const OPERATIONS = [
   op('CertificatePurge', 'write', 'vaults/deletedCertificates/delete', 'purge'),
   op('CertificateBackup', 'read', 'vaults/certificates/backup/action'),
   op('CertificateRestore', 'write', 'vaults/certificates/restore/action'),
+  // Issuers are "certificate authorities" to RBAC; contacts have one data action for reading and writing.
+  op('CertificateIssuerSet', 'write', 'vaults/certificatecas/write'),
+  op('CertificateIssuerGet', 'read', 'vaults/certificatecas/read'),
+  op('CertificateIssuerUpdate', 'write', 'vaults/certificatecas/write'),
+  op('CertificateIssuersList', 'read', 'vaults/certificatecas/read'),
+  op('CertificateIssuerDelete', 'write', 'vaults/certificatecas/delete'),
+  op('CertificateContactsSet', 'write', 'vaults/certificatecontacts/write'),
+  op('CertificateContactsGet', 'read', 'vaults/certificatecontacts/write'),
+  op('CertificateContactsDelete', 'write', 'vaults/certificatecontacts/write'),
 
   vaultOp('VaultPut', 'write', 'vaults/write'),
   vaultOp('VaultPatch', 'write', 'vaults/write'),

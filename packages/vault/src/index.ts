@@ -10,6 +10,10 @@ export {
   type SpecialPermission,
   VAULT_LIFECYCLE_OPERATIONS,
 } from './catalogue.ts';
+export type {
+  CertificateContact,
+  CertificateContacts,
+} from './certificates/certificate-contacts.ts';
 // Certificates (with their managed key and secret).
 export type {
   CertificateDoc,
@@ -17,6 +21,13 @@ export type {
   CertificateVersion,
   DeletedCertificate,
 } from './certificates/certificate-doc.ts';
+export type {
+  AdministratorDetails,
+  CertificateIssuer,
+  CertificateIssuers,
+  IssuerAttributes,
+  OrganizationDetails,
+} from './certificates/certificate-issuers.ts';
 export type { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
 export type { CertificatePolicy } from './certificates/certificate-policy.ts';
 export type {

@@ -1,6 +1,8 @@
 import type { Clock } from '@vaultover/foundation';
 import { isRedisCluster, type RedisClient } from '@vaultover/foundation/redis';
+import { CertificateContacts } from './certificates/certificate-contacts.ts';
 import type { CertificateDoc } from './certificates/certificate-doc.ts';
+import { CertificateIssuers } from './certificates/certificate-issuers.ts';
 import { CertificateLifecycle } from './certificates/certificate-lifecycle.ts';
 import { CertificateStore } from './certificates/certificate-store.ts';
 import { Sealer } from './crypto/sealer.ts';
@@ -67,6 +69,10 @@ export interface VaultService {
   readonly certificates: CertificateStore;
   /** Certificates' properties, soft delete, recovery, purge, backup and restore (with their key and secret). */
   readonly certificateLifecycle: CertificateLifecycle;
+  /** The vault's certificate issuers (stored, never contacted). */
+  readonly certificateIssuers: CertificateIssuers;
+  /** The vault's certificate contacts (stored, never e-mailed). */
+  readonly certificateContacts: CertificateContacts;
   readonly scheduler: PurgeScheduler | undefined;
   /** The management plane: vaults as resources (create, update, soft delete, recover, purge, list). */
   readonly management: VaultManager;
@@ -143,6 +149,9 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   };
   const certificates = new CertificateStore(certificateDeps);
   const certificateLifecycle = new CertificateLifecycle(certificateDeps, scheduler);
+  const settingsDeps = { redis, committer, sealer, vaults, clock: options.clock };
+  const certificateIssuers = new CertificateIssuers(settingsDeps);
+  const certificateContacts = new CertificateContacts(settingsDeps);
   const service: VaultService = {
     vaults,
     secrets,
@@ -150,6 +159,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     keyCrypto,
     certificates,
     certificateLifecycle,
+    certificateIssuers,
+    certificateContacts,
     scheduler,
     management,
     async reconcilePurges(vault) {

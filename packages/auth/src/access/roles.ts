@@ -36,6 +36,8 @@ export const ROLES = {
   ],
   'Key Vault Certificates Officer': [
     'Microsoft.KeyVault/vaults/certificates/*',
+    'Microsoft.KeyVault/vaults/certificatecas/*',
+    'Microsoft.KeyVault/vaults/certificatecontacts/write',
     'Microsoft.KeyVault/vaults/deletedCertificates/read',
     'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
     'Microsoft.KeyVault/vaults/keys/read',

@@ -185,6 +185,8 @@ function guardError(reason: GuardReason, name: string): Error {
   // The certificate's vault went away under it: the committer answers VaultNotFound before this.
   if (reason.on === 'vault')
     return new NotFoundError('CertificateNotFound', `Certificate ${name}: vault ${reason.failure}`);
+  // Issuers and contacts are never part of a certificate's own mutations.
+  if (reason.on === 'issuer' || reason.on === 'contacts') return new GuardFailedError(reason);
   const kind = KINDS[reason.on];
   switch (reason.failure) {
     case 'deleted':

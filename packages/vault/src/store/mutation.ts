@@ -27,12 +27,17 @@ export type ObjectGuardFailure = 'missing' | 'exists' | 'deleted' | 'not-deleted
 export type VaultGuardFailure = 'gone' | 'exists' | 'changed' | 'not-deleted';
 
 /**
- * Why a guard exists, so that its failure maps to the right error: what it is on (the vault, or an
- * object of a kind: a certificate's mutations guard its key and secret too) and what failing means.
+ * Why a guard exists, so that its failure maps to the right error: what it is on (the vault, an object
+ * of a kind: a certificate's mutations guard its key and secret too; or a certificate setting) and what
+ * failing means.
  */
 export type GuardReason =
   | { readonly on: 'vault'; readonly failure: VaultGuardFailure }
-  | { readonly on: ObjectKind['id']; readonly failure: ObjectGuardFailure };
+  | { readonly on: ObjectKind['id']; readonly failure: ObjectGuardFailure }
+  | { readonly on: CertificateSetting; readonly failure: 'changed' };
+
+/** The vault-wide certificate settings, each one document: certificate issuers, certificate contacts. */
+export type CertificateSetting = 'issuer' | 'contacts';
 
 export class Mutation {
   /** The catalogue operation, written into the change entry. */

@@ -289,10 +289,15 @@ export class ObjectRepository<T extends VersionDoc> {
     );
   }
 
-  /** A page of the versions of a live object, oldest first. */
+  /**
+   * A page of the versions of a live object, oldest first. An object that does not exist (never set,
+   * soft-deleted, purged) has no versions: an empty page, as the real service answers, not a 404.
+   */
   async listVersions(vault: string, name: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
-    const all = await this.export(vault, name);
-    const versions = Object.entries(all.versions)
+    await this.#deps.vaults.get(vault);
+    const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
+    const live = fields.head !== undefined && fields.deleted === undefined;
+    const versions = Object.entries(live ? exportOf<T>(fields).versions : {})
       .map(([version, doc]) => ({ name, version, doc }))
       .sort(
         (a, b) => a.doc.attributes.created - b.doc.attributes.created || a.version.localeCompare(b.version),
@@ -306,19 +311,11 @@ export class ObjectRepository<T extends VersionDoc> {
     return { items, skipToken: more ? encodeSkipToken({ offset: offset + size }) : undefined };
   }
 
-  /** Every version of a live object (for backup and version lists). */
+  /** Every version of a live object (for backup). */
   async export(vault: string, name: string): Promise<ObjectExport<T>> {
     const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
     if (!fields.head || fields.deleted) throw objectNotFound(this.kind, name);
-    const versions: Record<string, T> = {};
-    const attachments: Record<string, unknown> = {};
-    for (const [field, value] of Object.entries(fields)) {
-      if (field.startsWith('v:')) versions[field.slice(2)] = JSON.parse(value) as T;
-      else if (field.startsWith(ATTACHMENT)) attachments[field.slice(ATTACHMENT.length)] = JSON.parse(value);
-    }
-    return Object.keys(attachments).length > 0
-      ? { head: fields.head, versions, attachments }
-      : { head: fields.head, versions };
+    return exportOf<T>(fields);
   }
 
   /** Recreates an object from an export; refused when the name is in use, live or deleted. */
@@ -400,6 +397,18 @@ export class ObjectRepository<T extends VersionDoc> {
       throw error;
     }
   }
+}
+
+/** The export held by the hash fields of a live object (`head` present). */
+function exportOf<T>(fields: Record<string, string>): ObjectExport<T> {
+  const versions: Record<string, T> = {};
+  const attachments: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(fields)) {
+    if (field.startsWith('v:')) versions[field.slice(2)] = JSON.parse(value) as T;
+    else if (field.startsWith(ATTACHMENT)) attachments[field.slice(ATTACHMENT.length)] = JSON.parse(value);
+  }
+  const head = fields.head ?? '';
+  return Object.keys(attachments).length > 0 ? { head, versions, attachments } : { head, versions };
 }
 
 /** Slots are fixed names chosen by the code (`rotation-policy`), never user input: a bad one is a bug. */

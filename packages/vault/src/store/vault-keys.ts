@@ -24,6 +24,10 @@ export const rel = {
   deleted: (kind: string) => `d:${kind}`,
   /** String: the vault's properties document. */
   properties: () => 'props',
+  /** Hash of the vault's certificate issuers: issuer name → issuer document (its password sealed). */
+  issuers: () => 'issuers',
+  /** Hash holding the vault's certificate contacts, under the field `doc`. */
+  contacts: () => 'contacts',
 } as const;
 
 /** Absolute keys of a vault's change log and its position counter. */

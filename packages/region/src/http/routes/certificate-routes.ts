@@ -15,7 +15,8 @@ const name = (context: RequestContext) => context.params.name ?? '';
 /**
  * The certificates REST API (docs/vault-api.md#certificates). Order matters: literal segments before
  * parameters (`/certificates/restore`, `/certificates/{n}/versions|policy|pending|create|import|backup`
- * before `/certificates/{n}/{version}`). Issuers, contacts, merge and cancellation are not modelled.
+ * before `/certificates/{n}/{version}`). Issuers and contacts: certificate-setting-routes.ts. Merge and
+ * cancellation are not modelled.
  */
 export function certificateRoutes(
   certificates: CertificateStore,

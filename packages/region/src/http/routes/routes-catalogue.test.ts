@@ -12,6 +12,7 @@ import type { DataRoute } from '../data-route.ts';
 import { type ArmRoute, routeOperations } from '../management/arm-route.ts';
 import { vaultRoutes } from '../management/vault-routes.ts';
 import { certificateRoutes } from './certificate-routes.ts';
+import { certificateSettingRoutes } from './certificate-setting-routes.ts';
 import { keyCryptoRoutes } from './key-crypto-routes.ts';
 import { keyRoutes } from './key-routes.ts';
 import { secretRoutes } from './secret-routes.ts';
@@ -22,6 +23,7 @@ const dataRoutes: DataRoute[] = [
   ...secretRoutes({} as never),
   ...keyRoutes({} as never),
   ...keyCryptoRoutes({} as never),
+  ...certificateSettingRoutes({} as never, {} as never),
   ...certificateRoutes({} as never, {} as never),
 ];
 const managementRoutes: ArmRoute[] = vaultRoutes({} as never);
@@ -121,6 +123,14 @@ describe('route catalogue', () => {
     expect(index('POST', '/certificates/restore')).toBeLessThan(index('POST', '/certificates/:name/create'));
     for (const action of ['create', 'import', 'backup'])
       expect(index('POST', `/certificates/:name/${action}`), action).toBeGreaterThanOrEqual(0);
+    // Issuers and contacts before the routes that would take their paths as a certificate's name.
+    for (const method of ['GET', 'PATCH'])
+      expect(index(method, '/certificates/issuers/:name'), method).toBeLessThan(
+        index(method, '/certificates/:name{/:version}'),
+      );
+    expect(index('GET', '/certificates/contacts')).toBeLessThan(get);
+    expect(index('DELETE', '/certificates/contacts')).toBeLessThan(index('DELETE', '/certificates/:name'));
+    expect(index('DELETE', '/certificates/issuers/:name')).toBeGreaterThanOrEqual(0);
   });
 });
 
