@@ -132,7 +132,7 @@ describe('commit.lua', () => {
     expect(await db.exists(commitResultKey(vault, refused))).toBe(0);
   });
 
-  it('appends a notice of each entry to the region’s notices, and none for a refusal or a repeat', async () => {
+  it('appends a notice of each entry, carrying it, to the region’s notices, and none for a refusal or a repeat', async () => {
     const id = randomUUID();
     const { vault } = await commit([], [['set', 0, 'y']], { id });
     await commit([], [['set', 0, 'y']], { vault, id });
@@ -141,9 +141,20 @@ describe('commit.lua', () => {
     const mine = (await db.xrange(notices, '-', '+'))
       .map(([, fields]) => fields)
       .filter((fields) => fields[1] === vault);
+    // Each notice carries its entry, as the vault's stream holds it.
+    const carried = (value: string) => [
+      'v',
+      '1',
+      'op',
+      'SecretSet',
+      'keys',
+      '["x"]',
+      'ops',
+      `[["set",0,"${value}"]]`,
+    ];
     expect(mine).toEqual([
-      ['vault', vault, 'position', '1', 't', '0'],
-      ['vault', vault, 'position', '2', 't', '0'],
+      ['vault', vault, 'position', '1', 't', '0', ...carried('y')],
+      ['vault', vault, 'position', '2', 't', '0', ...carried('w')],
     ]);
   });
 });

@@ -7,6 +7,21 @@ describe('parseChangeNotice', () => {
       vault: 'shop-eu',
       position: 42,
       time: 1733390000000,
+      entry: undefined,
+    });
+  });
+
+  it("reads the entry a notice carries, at the notice's position", () => {
+    const fields = ['vault', 'shop', 'position', '7', 't', '5', 'v', '1', 'op', 'SecretSet'];
+    const notice = parseChangeNotice([...fields, 'keys', '["a"]', 'ops', '[["set",0,"b"]]']);
+    expect(notice?.entry).toEqual({
+      position: 7,
+      v: '1',
+      op: 'SecretSet',
+      t: '5',
+      keyNames: ['a'],
+      keys: '["a"]',
+      ops: '[["set",0,"b"]]',
     });
   });
 

@@ -1,19 +1,31 @@
+import { toWireEntry, type WireEntry } from './change-entry.ts';
+
 /** One commit as the primary noted it in its change notices (CHANGE_NOTICES_KEY). */
 export interface ChangeNotice {
   vault: string;
   position: number;
   time: number;
+  /**
+   * The entry itself, when the notice carries it (the commit script writes it there; the notices a
+   * committer writes after a commit on a Redis Cluster do not): applied from here, the vault's stream
+   * is not read.
+   */
+  entry: WireEntry | undefined;
 }
 
 /**
- * Reads a notice's fields (`vault`, `position`, `t`, as the commit script writes them); undefined for
- * an entry that is not one: nothing the replicator could act on.
+ * Reads a notice's fields (`vault`, `position`, `t`, and the entry's `v`, `op`, `keys`, `ops` when it
+ * carries them); undefined for an entry that is not one: nothing the replicator could act on.
  */
 export function parseChangeNotice(fields: readonly string[]): ChangeNotice | undefined {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
   const { vault, position, t } = record;
   if (!vault) return undefined;
-  const notice = { vault, position: Number(position), time: Number(t) };
-  return Number.isSafeInteger(notice.position) && Number.isFinite(notice.time) ? notice : undefined;
+  const at = Number(position);
+  const time = Number(t);
+  if (!Number.isSafeInteger(at) || !Number.isFinite(time)) return undefined;
+  const carries = record.v !== undefined && record.ops !== undefined && record.keys !== undefined;
+  const entry = carries ? toWireEntry([`${at}-0`, fields as string[]]) : undefined;
+  return { vault, position: at, time, entry };
 }

@@ -316,6 +316,71 @@ describe('Replicator', () => {
     }
   });
 
+  it("applies the entry a notice carries without reading the vault's stream", async () => {
+    await h.createVault('carried-a');
+    const replicator = h.replicator({ sweepMs: 60_000 });
+    try {
+      await converged(h, replicator, ['carried-a']);
+      // A notice with its entry, and no entry in the stream: reading the stream would find nothing
+      // (and resync from a primary that never had the key); only applying the notice writes it.
+      const position = await h.primary.incr(logKeys('carried-a').position);
+      const entry = [
+        'v',
+        '1',
+        'op',
+        'SecretSet',
+        't',
+        '1',
+        'keys',
+        '["x"]',
+        'ops',
+        '[["set",0,"from-notice"]]',
+      ];
+      await h.primary.xadd(CHANGE_NOTICES_KEY, '*', 'vault', 'carried-a', 'position', position, ...entry);
+      await until(
+        'the carried entry applied',
+        () => checkpoint('carried-a'),
+        (p) => p === position,
+      );
+      expect(await h.secondary.get('vo:{carried-a}:x')).toBe('from-notice');
+    } finally {
+      await replicator.stop();
+    }
+  });
+
+  it("reads the vault's stream when a notice's entry is not the next one", async () => {
+    await h.createVault('gap-a');
+    // No sweep during the test: only the gap can send the replicator to the stream.
+    const replicator = h.replicator({ sweepMs: 60_000 });
+    try {
+      await converged(h, replicator, ['gap-a']);
+      const position = await h.primary.incr(logKeys('gap-a').position);
+      const entry = [
+        'v',
+        '1',
+        'op',
+        'SecretSet',
+        't',
+        '1',
+        'keys',
+        '["x"]',
+        'ops',
+        '[["set",0,"no-notice"]]',
+      ];
+      await h.primary.xadd(logKeys('gap-a').stream, `${position}-0`, ...entry);
+      // A real commit after it: its notice carries entry position + 1, one past a gap.
+      await secrets().set('gap-a', 'after', { value: 'v' });
+      await until(
+        'both entries applied',
+        () => checkpoint('gap-a'),
+        (p) => p === position + 1,
+      );
+      expect(await h.secondary.get('vo:{gap-a}:x')).toBe('no-notice');
+    } finally {
+      await replicator.stop();
+    }
+  });
+
   it('survives a partition that hangs reads (blackhole), then converges', async () => {
     await h.createVault('hole-a');
     const proxy = new LinkProxy({ name: 'hole', upstream: redisNodesOf(h.primaryUrl) });

@@ -11,7 +11,7 @@ import {
 } from '@vaultover/vault';
 import { applyBatch, type Checkpoint, readCheckpoint } from './apply-batch.ts';
 import { type RawEntry, toWireEntry, type WireEntry } from './change-entry.ts';
-import { parseChangeNotice } from './change-notice.ts';
+import { type ChangeNotice, parseChangeNotice } from './change-notice.ts';
 import { digestAll } from './digest-all.ts';
 import { ReplicationError } from './errors.ts';
 import { type ReplicatorOptions, type ResolvedReplicatorOptions, resolveOptions } from './options.ts';
@@ -49,10 +49,11 @@ interface PrimaryLinks {
 /**
  * Pulls every vault's change stream from the primary's Redis and applies it to the secondary's, one
  * atomic script per vault per batch that also advances the vault's checkpoint. The primary notes each
- * commit in its change notices (CHANGE_NOTICES_KEY); the replicator blocks on that one stream and reads
- * only the vaults noted (or found behind by a sweep of every vault's position, after each connection
- * and every sweepMs), so its cost follows the writes, not the number of vaults, and no command names
- * two vaults' keys (Redis Cluster). Any primary failure (error, deadline) drops both primary
+ * commit in its change notices (CHANGE_NOTICES_KEY); the replicator blocks on that one stream. A notice
+ * that carries its entry, the vault's next, is applied from there, as a bare stream relay would: read,
+ * then apply, two round trips. Otherwise the replicator reads the stream of each vault noted (or found
+ * behind by a sweep of every vault's position, after each connection and every sweepMs). Its cost
+ * follows the writes, not the number of vaults, and no command names two vaults' keys (Redis Cluster). Any primary failure (error, deadline) drops both primary
  * connections and reconnects with back-off; the checkpoint on the secondary is the only progress that
  * matters, so a restart resumes from it.
  */
@@ -223,7 +224,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       }
       await this.#resyncTrimmed(links);
       if (this.#dirty.size === 0) {
-        this.#noted(await this.#awaitNotices(links));
+        await this.#applyCarried(this.#noted(await this.#awaitNotices(links)));
         noticesJustRead = true;
       } else if (noticesJustRead) {
         await this.#drain(links);
@@ -231,7 +232,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       } else {
         // Both awaited together: a failure of either must not leave the other's rejection unhandled.
         const [notices] = await Promise.all([this.#readNotices(links), this.#drain(links)]);
-        this.#noted(notices);
+        await this.#applyCarried(this.#noted(notices));
       }
     }
   }
@@ -285,8 +286,14 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     return noticesOf(reply);
   }
 
-  /** Marks the vaults the notices name as dirty, and moves past them. */
-  #noted(notices: RawEntry[]): void {
+  /**
+   * Moves past the notices: collects the entries they carry that are their vault's next ones, in order,
+   * and marks the other vaults they name as dirty (their stream is read): a vault not tracked yet, one
+   * with a backlog, a notice without its entry, or a gap (an entry whose notice was trimmed or never
+   * written).
+   */
+  #noted(notices: RawEntry[]): Map<TrackedVault, WireEntry[]> {
+    const carried = new Map<TrackedVault, WireEntry[]>();
     for (const [id, fields] of notices) {
       this.#noticeId = id;
       const notice = parseChangeNotice(fields);
@@ -296,8 +303,33 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
         v.primaryPosition = Math.max(v.primaryPosition, notice.position);
         v.primaryTime = Math.max(v.primaryTime, notice.time);
       }
-      this.#dirty.add(notice.vault);
+      if (!v || !this.#carry(v, notice, carried)) this.#dirty.add(notice.vault);
     }
+    return carried;
+  }
+
+  /** Whether the notice's entry is taken care of: added to its vault's carried batch, or applied already. */
+  #carry(v: TrackedVault, notice: ChangeNotice, carried: Map<TrackedVault, WireEntry[]>): boolean {
+    if (!notice.entry || v.stopped || v.needsResync || this.#dirty.has(v.name)) return false;
+    const batch = carried.get(v);
+    const next = (batch?.at(-1)?.position ?? v.checkpoint.position) + 1;
+    // Read again after a drain that applied it from the stream: nothing to do.
+    if (notice.position < next) return true;
+    if (notice.position > next) return false;
+    if (batch) batch.push(notice.entry);
+    else carried.set(v, [notice.entry]);
+    return true;
+  }
+
+  /** Applies what the notices carried, every vault's batch at once (their scripts sent in one tick). */
+  async #applyCarried(carried: Map<TrackedVault, WireEntry[]>): Promise<void> {
+    if (carried.size === 0 || this.#stopped) return;
+    await Promise.all(
+      [...carried].map(async ([v, entries]) => {
+        await this.#apply(v, entries);
+        if (!v.stopped && v.checkpoint.position < v.primaryPosition) this.#dirty.add(v.name);
+      }),
+    );
   }
 
   #dropLinks(): void {

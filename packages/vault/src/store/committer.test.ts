@@ -87,7 +87,7 @@ describe('Committer', () => {
     expect(resultKeys[1]).toBe(resultKeys[0]);
     expect(resultKeys[2]).not.toBe(resultKeys[0]);
     // The window comes after the stream cap, then the vault's name and the notices' cap.
-    expect(sent[0]?.slice(-4)).toEqual(['1000000', '30000', 'v', '100000']);
+    expect(sent[0]?.slice(-4)).toEqual(['1000000', '30000', 'v', '20000']);
   });
 
   it('has the script write the notice on one Redis, and writes it after the commit on a cluster', async () => {
@@ -108,7 +108,7 @@ describe('Committer', () => {
         'vo:repl:changes',
         'MAXLEN',
         '~',
-        '100000',
+        '20000',
         '*',
         'vault',
         'v',

@@ -52,8 +52,10 @@ export interface CommitterOptions {
   idempotencyWindowMs?: number;
   /**
    * Approximate cap on the region's change notices (CHANGE_NOTICES_KEY). A replicator reads them as they
-   * come and sweeps every position after each reconnection, so it only needs the notices of the
-   * moments it is connected: 100,000 is minutes of writes at a thousand a second. Default 100,000.
+   * come and sweeps every position after each reconnection (and every sweepMs), so it only needs the
+   * notices of the moments it is connected: 20,000 is 20 s of writes at a thousand a second. A notice
+   * written by the commit script carries its entry (a few hundred bytes), so the cap is also what they
+   * may hold of the primary's memory. Default 20,000.
    */
   noticesCap?: number;
   /**
@@ -82,7 +84,7 @@ export class Committer {
     this.#clock = clock;
     this.#streamCap = options.streamCap ?? 1_000_000;
     this.#idempotencyWindowMs = options.idempotencyWindowMs ?? 30_000;
-    this.#noticesCap = options.noticesCap ?? 100_000;
+    this.#noticesCap = options.noticesCap ?? 20_000;
     this.#replicaAcks = options.replicaAcks;
   }
 
