@@ -32,6 +32,11 @@ async function firstId(vault: string): Promise<string> {
   return first?.[0] ?? '';
 }
 
+/** The fields of a change entry, as a commit writes them, that sets the vault's key `x` to `value`. */
+function entrySetting(value: string): string[] {
+  return ['v', '1', 'op', 'SecretSet', 't', '1', 'keys', '["x"]', 'ops', `[["set",0,"${value}"]]`];
+}
+
 describe('Replicator', () => {
   it('replicates secrets and vault lifecycle, and picks up vaults created later', async () => {
     await h.createVault('life-a');
@@ -303,8 +308,7 @@ describe('Replicator', () => {
       await converged(h, replicator, ['quiet-a']);
       // An entry as a commit writes it, without its notice: only a sweep can find it.
       const position = await h.primary.incr(logKeys('quiet-a').position);
-      const entry = ['v', '1', 'op', 'SecretSet', 't', '1', 'keys', '["x"]', 'ops', '[["set",0,"y"]]'];
-      await h.primary.xadd(logKeys('quiet-a').stream, `${position}-0`, ...entry);
+      await h.primary.xadd(logKeys('quiet-a').stream, `${position}-0`, ...entrySetting('y'));
       await until(
         'the entry without a notice applied',
         () => checkpoint('quiet-a'),
@@ -324,18 +328,7 @@ describe('Replicator', () => {
       // A notice with its entry, and no entry in the stream: reading the stream would find nothing
       // (and resync from a primary that never had the key); only applying the notice writes it.
       const position = await h.primary.incr(logKeys('carried-a').position);
-      const entry = [
-        'v',
-        '1',
-        'op',
-        'SecretSet',
-        't',
-        '1',
-        'keys',
-        '["x"]',
-        'ops',
-        '[["set",0,"from-notice"]]',
-      ];
+      const entry = entrySetting('from-notice');
       await h.primary.xadd(CHANGE_NOTICES_KEY, '*', 'vault', 'carried-a', 'position', position, ...entry);
       await until(
         'the carried entry applied',
@@ -355,18 +348,7 @@ describe('Replicator', () => {
     try {
       await converged(h, replicator, ['gap-a']);
       const position = await h.primary.incr(logKeys('gap-a').position);
-      const entry = [
-        'v',
-        '1',
-        'op',
-        'SecretSet',
-        't',
-        '1',
-        'keys',
-        '["x"]',
-        'ops',
-        '[["set",0,"no-notice"]]',
-      ];
+      const entry = entrySetting('no-notice');
       await h.primary.xadd(logKeys('gap-a').stream, `${position}-0`, ...entry);
       // A real commit after it: its notice carries entry position + 1, one past a gap.
       await secrets().set('gap-a', 'after', { value: 'v' });
