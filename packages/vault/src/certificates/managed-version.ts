@@ -16,6 +16,8 @@ import { buildPem } from './pem.ts';
 export interface VersionMaterial {
   certificateDer: Buffer;
   privateKey: KeyObject;
+  /** The certificates that follow the leaf in its chain (a merge's x5c), carried by the secret. */
+  chain?: readonly Buffer[] | undefined;
 }
 
 export interface VersionDocs {
@@ -53,8 +55,8 @@ export async function versionDocs(
   const { buildPkcs12 } = await import('./pkcs12.ts');
   const value =
     policy.secret_props.contentType === 'application/x-pem-file'
-      ? buildPem(material.certificateDer, exported)
-      : (await buildPkcs12(material.certificateDer, exported)).toString('base64');
+      ? buildPem(material.certificateDer, exported, material.chain)
+      : (await buildPkcs12(material.certificateDer, exported, material.chain)).toString('base64');
   const docs: VersionDocs = {
     certificate: {
       cer: material.certificateDer.toString('base64'),
