@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, type KeyObject, verify, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -80,4 +80,38 @@ export function verifiesWith(
   const key = certificate.publicKey;
   const dsaEncoding = alg.startsWith('ES') ? ('ieee-p1363' as const) : undefined;
   return verify(hash, data, dsaEncoding ? { key, dsaEncoding } : key, signature);
+}
+
+/** A certificate authority made by `openssl req -x509`, signing requests with `openssl x509 -req`. */
+export interface OpensslCa {
+  certificate: X509Certificate;
+  /** Signs a PKCS#10 request (DER), copying its requested extensions (SANs, usages); the leaf as DER. */
+  sign(csrDer: Uint8Array): Buffer;
+  close(): void;
+}
+
+export function opensslCa(subject: string): OpensslCa {
+  const dir = mkdtempSync(join(tmpdir(), 'vaultover-ca-'));
+  const file = (name: string) => join(dir, name);
+  const run = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  run([
+    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', file('ca.key'), '-out', file('ca.pem')],
+    ...['-subj', subject, '-days', '30'],
+  ]);
+  let serial = 0;
+  return {
+    certificate: new X509Certificate(readFileSync(file('ca.pem'))),
+    sign(csrDer) {
+      serial += 1;
+      const [csr, leaf] = [file(`${serial}.csr`), file(`${serial}.der`)];
+      writeFileSync(csr, csrDer);
+      run([
+        ...['x509', '-req', '-inform', 'DER', '-in', csr, '-CA', file('ca.pem'), '-CAkey', file('ca.key')],
+        ...['-set_serial', String(serial), '-days', '30', '-copy_extensions', 'copy'],
+        ...['-outform', 'DER', '-out', leaf],
+      ]);
+      return readFileSync(leaf);
+    },
+    close: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
