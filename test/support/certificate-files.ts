@@ -115,3 +115,41 @@ export function opensslCa(subject: string): OpensslCa {
     close: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
+
+/** What `openssl pkcs12` reads from a password-less PFX: the leaf (`-clcerts`), the chain (`-cacerts`), the key. */
+export interface OpensslPfxParts {
+  /** DER, base64, of each certificate `-clcerts` writes: the ones a key bag is paired with. */
+  leaf: string[];
+  /** DER, base64, of each certificate `-cacerts` writes. */
+  chain: string[];
+  /** PKCS#8 DER, base64, of the key `-nocerts -nodes` writes; undefined when it writes none. */
+  key: string | undefined;
+}
+
+export function opensslPfxParts(pfx: Buffer): OpensslPfxParts {
+  const dir = mkdtempSync(join(tmpdir(), 'vaultover-pfx-'));
+  try {
+    const file = join(dir, 'secret.pfx');
+    writeFileSync(file, pfx);
+    const read = (...options: string[]) =>
+      execFileSync('openssl', ['pkcs12', '-in', file, '-passin', 'pass:', ...options], {
+        stdio: 'pipe',
+      }).toString();
+    const certificates = (pem: string) =>
+      [...pem.matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((match) =>
+        Buffer.from(new X509Certificate(match[0]).raw).toString('base64'),
+      );
+    const keyBlock = read('-nocerts', '-nodes').match(
+      /-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----/,
+    )?.[0];
+    return {
+      leaf: certificates(read('-clcerts', '-nokeys')),
+      chain: certificates(read('-cacerts', '-nokeys')),
+      key: keyBlock
+        ? createPrivateKey(keyBlock).export({ type: 'pkcs8', format: 'der' }).toString('base64')
+        : undefined,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
