@@ -48,7 +48,8 @@ export function newOperation(
   status: CertificateOperation['status'],
 ): CertificateOperation {
   return {
-    issuer: policy.issuer,
+    // The real service's operations name the issuer alone (its recorded answers), not its other settings.
+    issuer: { name: policy.issuer.name },
     csr: csrDer.toString('base64'),
     cancellation_requested: false,
     status,
