@@ -153,6 +153,11 @@ describe('issuer Unknown, then mergeCertificate', () => {
       "A new key vault certificate can not be created or imported while a pending key vault certificate's status is inProgress.",
     );
 
+    // A merge is a certificate create in RBAC terms: a reader may not.
+    const asReader = certificateClient(region, 'reader');
+    const denied = await expectRestError(asReader.mergeCertificate(name, [otherLeaf]), 403, 'Forbidden');
+    expect(denied.message).toContain('Microsoft.KeyVault/vaults/certificates/create/action');
+
     // Nothing of the refusals stuck: the operation still waits, and the right leaf merges.
     expect((await operationOf(name)).status).toBe('inProgress');
     const merged = await certificates.mergeCertificate(name, [ca.sign(operation.csr ?? new Uint8Array())]);
