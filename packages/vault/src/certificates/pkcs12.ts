@@ -24,8 +24,8 @@ export interface Pkcs12Contents {
 /**
  * `localKeyID` (PKCS#9), the attribute by which readers pair a key bag with its certificate bag:
  * `openssl pkcs12 -clcerts` keeps only certificates carrying one, and .NET attaches the key to the
- * certificate that shares it. The value is the one Windows writes on export (01 00 00 00), as in the
- * PFX the real service downloads. DER of `SEQUENCE { OID 1.2.840.113549.1.9.21, SET { OCTET STRING } }`.
+ * certificate that shares it. The value is the one a Windows PFX export writes (01 00 00 00), which the
+ * real service's downloads look made by. DER of `SEQUENCE { OID 1.2.840.113549.1.9.21, SET { OCTET STRING } }`.
  */
 const LOCAL_KEY_ID_ATTRIBUTE = Buffer.from('301306092a864886f70d0109153106040401000000', 'hex');
 
