@@ -141,7 +141,6 @@ const ROWS: Row[] = [
   create('an EKU that is not an OID', { x509_props: { subject: 'CN=x', ekus: ['serverAuth'] } }),
   create('a subject that is not a DN', { x509_props: { subject: 'garbage' } }),
   create('no subject and no SANs', { x509_props: { validity_months: 12 } }),
-  create('issuer Unknown (merge not modelled)', { issuer: { name: 'Unknown' } }),
   create('an issuer that does not exist', { issuer: { name: 'DigiCert' } }),
   create('a lifetime action without trigger', {
     lifetime_actions: [{ action: { action_type: 'AutoRenew' } }],
@@ -175,6 +174,22 @@ const ROWS: Row[] = [
   ),
   row('a policy update with validity 0', 'PATCH', `/certificates/${EXISTING}/policy`, {
     x509_props: { validity_months: 0 },
+  }),
+  row(
+    'a merge into a missing certificate',
+    'POST',
+    `/certificates/${NEW}/pending/merge`,
+    { x5c: [made.certificate.raw.toString('base64')] },
+    404,
+    'CertificateNotFound',
+  ),
+  row('a merge without x5c', 'POST', `/certificates/${EXISTING}/pending/merge`, { tags: {} }),
+  row('a merge with an empty x5c', 'POST', `/certificates/${EXISTING}/pending/merge`, { x5c: [] }),
+  row('a merge into a completed operation', 'POST', `/certificates/${EXISTING}/pending/merge`, {
+    x5c: [made.certificate.raw.toString('base64')],
+  }),
+  row('a cancellation that is not a boolean', 'PATCH', `/certificates/${EXISTING}/pending`, {
+    cancellation_requested: 'yes',
   }),
   row('a restore of garbage', 'POST', '/certificates/restore', { value: 'AAAA' }),
   row('a restore that is not base64url', 'POST', '/certificates/restore', { value: '***' }),

@@ -1,4 +1,4 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import type {
   CertificateClient,
   CertificatePolicy,
@@ -8,7 +8,7 @@ import type { KeyClient } from '@azure/keyvault-keys';
 import type { SecretClient } from '@azure/keyvault-secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
-import { checkPem, checkPfx, verifiesWith } from '../support/certificate-files.ts';
+import { checkPem, checkPfx, opensslPfxParts, verifiesWith } from '../support/certificate-files.ts';
 import { secretClient } from '../support/clients.ts';
 import { cryptographyClient, keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
@@ -88,7 +88,18 @@ describe('beginCreateCertificate with the default policy', () => {
     const secret = await secrets.getSecret(name);
     expect(secret.properties).toMatchObject({ managed: true, contentType: 'application/x-pkcs12', version });
     expect(secret.properties.certificateKeyId).toBe(certificate.keyId);
-    checkPfx(Buffer.from(secret.value ?? '', 'base64'));
+    const pfx = Buffer.from(secret.value ?? '', 'base64');
+    checkPfx(pfx);
+    // OpenSSL pairs the key with the certificate (localKeyID): -clcerts writes it, -nocerts the key.
+    const parts = opensslPfxParts(pfx);
+    expect(parts.leaf).toEqual([Buffer.from(certificate.cer ?? []).toString('base64')]);
+    expect(parts.chain).toEqual([]);
+    const pairedKey = createPrivateKey({
+      key: Buffer.from(parts.key ?? '', 'base64'),
+      format: 'der',
+      type: 'pkcs8',
+    });
+    expect(x509.checkPrivateKey(pairedKey)).toBe(true);
 
     const key = await keys.getKey(name);
     expect(key.properties).toMatchObject({ managed: true, version });

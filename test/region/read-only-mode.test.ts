@@ -313,6 +313,18 @@ const CASES: Record<OperationName, Case> = {
   // Raw: the SDK's getCertificateOperation reads the certificate (CertificateGet) before the operation.
   CertificatePendingGet: { run: () => rawCall({ path: `/certificates/${CERT}/pending?${API}` }) },
   CertificatePendingDelete: { run: () => certificates.deleteCertificateOperation(CERT) },
+  // Raw: the SDK's cancelOperation reads the certificate and the operation first.
+  CertificatePendingUpdate: {
+    run: () =>
+      rawCall({
+        method: 'PATCH',
+        path: `/certificates/${CERT}/pending?${API}`,
+        body: { cancellation_requested: true },
+      }),
+  },
+  CertificateMerge: {
+    run: () => certificates.mergeCertificate(CERT, [Buffer.from('not read anyway')]),
+  },
   CertificateDelete: {
     run: async () => (await certificates.beginDeleteCertificate(CERT, FAST_POLL)).pollUntilDone(),
   },

@@ -4,7 +4,7 @@ import { eventually, pollUntil } from '@vaultover/testkit';
 import { logKeys, VAULT_INDEX_KEY, vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
-import { opensslCertificate } from '../support/certificate-files.ts';
+import { opensslCa, opensslCertificate } from '../support/certificate-files.ts';
 import { rawRequest, secretClient } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { dumpKeys, type KeyDump } from '../support/redis-dump.ts';
@@ -238,6 +238,17 @@ describe('mixed SDK operations at the primary', () => {
     ).pollUntilDone(); // a second version
     await (await certificates.beginDeleteCertificate('cert-imported', FAST_POLL)).pollUntilDone();
     await (await certificates.beginRecoverDeletedCertificate('cert-imported', FAST_POLL)).pollUntilDone();
+    // Issuer Unknown: the waiting version and operation, a cancellation request, then the merge.
+    await certificates.beginCreateCertificate('cert-merged', { issuerName: 'Unknown', subject: 'CN=merged' });
+    const operation = await certificates.getCertificateOperation('cert-merged');
+    await operation.cancelOperation();
+    const ca = opensslCa('/CN=replication CA');
+    try {
+      const csr = operation.getOperationState().certificateOperation?.csr ?? new Uint8Array();
+      await certificates.mergeCertificate('cert-merged', [ca.sign(csr), ca.certificate.raw]);
+    } finally {
+      ca.close();
+    }
 
     const { primary: p } = await converged(pair);
     expect(p.lastPosition).toBeGreaterThanOrEqual(60);
@@ -256,15 +267,30 @@ describe('mixed SDK operations at the primary', () => {
 
     // Non-trivial: every object the operations left behind is there (purged ones are not), with its versions.
     expect(objectNames(onPrimary, 'secret')).toEqual(
-      ['cert-imported', 'cert-self', ...[0, 1, 10, 11, 2, 3, 4, 6, 7, 8, 9].map((i) => `secret-${i}`)].sort(),
+      [
+        'cert-imported',
+        'cert-merged',
+        'cert-self',
+        ...[0, 1, 10, 11, 2, 3, 4, 6, 7, 8, 9].map((i) => `secret-${i}`),
+      ].sort(),
     );
     expect(objectNames(onPrimary, 'key')).toEqual(
-      ['cert-imported', 'cert-self', 'key-back', 'key-ec', 'key-ec-384', 'key-moved', 'key-rsa'].sort(),
+      [
+        'cert-imported',
+        'cert-merged',
+        'cert-self',
+        'key-back',
+        'key-ec',
+        'key-ec-384',
+        'key-moved',
+        'key-rsa',
+      ].sort(),
     );
-    expect(objectNames(onPrimary, 'certificate')).toEqual(['cert-imported', 'cert-self']);
+    expect(objectNames(onPrimary, 'certificate')).toEqual(['cert-imported', 'cert-merged', 'cert-self']);
     expect(versionsOf(onPrimary, 'o:secret:secret-0')).toHaveLength(3);
     expect(versionsOf(onPrimary, 'o:key:key-rsa')).toHaveLength(3);
     expect(versionsOf(onPrimary, 'o:certificate:cert-self')).toHaveLength(2);
+    expect(versionsOf(onPrimary, 'o:certificate:cert-merged')).toHaveLength(2); // waiting, then merged
     expect(onPrimary.get('o:secret:secret-7')?.fields).toHaveProperty('deleted');
     expect(onPrimary.get('o:key:key-ec-384')?.fields).toHaveProperty('deleted');
     expect(onPrimary.get('o:secret:secret-1')?.fields).not.toHaveProperty('deleted');

@@ -3,6 +3,7 @@ import { eventually, startTestRedis, type TestRedis } from '@vaultover/testkit';
 import { createVaultService, SimulatedClock, type VaultService } from '@vaultover/vault';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { opensslCa } from '../support/certificate-files.ts';
 import { type ChangeEntry, ChangeLogProbe } from '../support/change-log.ts';
 
 // The change log of a vault's certificates, at the store level: a certificate and its managed key
@@ -112,6 +113,34 @@ describe('certificate change log', () => {
       service.certificateLifecycle.restore(vault, { value: backup.toString('base64url') }),
     );
     expectTouchesAll(restored.entry, 'copy');
+  });
+
+  it('writes a create with issuer Unknown, its cancellation and its merge as one entry each, and replays them', async () => {
+    const vault = await freshVault('merge');
+    const unknown = { policy: { issuer: { name: 'Unknown' }, x509_props: { subject: 'CN=merged' } } };
+    const created = await log.expectOneEntry(vault, 'CertificateCreate', () =>
+      service.certificates.create(vault, 'merged', unknown),
+    );
+    expectTouchesAll(created.entry, 'merged');
+    const cancelled = await log.expectOneEntry(vault, 'CertificatePendingUpdate', () =>
+      service.certificates.updatePending(vault, 'merged', { cancellation_requested: true }),
+    );
+    expect(cancelled.entry.keys).toContain('o:certificate:merged');
+    expect(cancelled.entry.keys).not.toContain('o:key:merged');
+    const ca = opensslCa('/CN=change-log CA');
+    try {
+      const leaf = ca.sign(Buffer.from(created.result.operation.csr, 'base64'));
+      const x5c = [leaf.toString('base64'), Buffer.from(ca.certificate.raw).toString('base64')];
+      const merged = await log.expectOneEntry(vault, 'CertificateMerge', () =>
+        service.certificates.merge(vault, 'merged', { x5c }),
+      );
+      expectTouchesAll(merged.entry, 'merged');
+      // A refused merge (the operation is completed now) writes nothing.
+      await log.expectRefused(vault, 400, () => service.certificates.merge(vault, 'merged', { x5c }));
+    } finally {
+      ca.close();
+    }
+    await log.expectReplayReproduces(vault);
   });
 
   it('writes nothing for a refused create: bad policy, or a name taken by a plain secret', async () => {

@@ -85,6 +85,8 @@ export const OPERATIONS = [
   op('CertificatePolicyUpdate', 'write', 'vaults/certificates/update/action'),
   op('CertificatePendingGet', 'read', 'vaults/certificates/read'),
   op('CertificatePendingDelete', 'write', 'vaults/certificates/update/action'),
+  op('CertificatePendingUpdate', 'write', 'vaults/certificates/update/action'),
+  op('CertificateMerge', 'write', 'vaults/certificates/create/action'),
   op('CertificateDelete', 'write', 'vaults/certificates/delete'),
   op('CertificateGetDeleted', 'read', 'vaults/deletedCertificates/read', 'listDeleted'),
   op('CertificateListDeleted', 'read', 'vaults/deletedCertificates/read', 'listDeleted'),

@@ -32,7 +32,9 @@ export type BodyKind =
   | 'certificate-create'
   | 'certificate-import'
   | 'certificate-update'
-  | 'certificate-policy';
+  | 'certificate-policy'
+  | 'certificate-merge'
+  | 'pending-update';
 
 const unixTime = fc.integer({ min: 1_500_000_000, max: 2_100_000_000 });
 const attributes = fc.record({ enabled: fc.boolean(), nbf: unixTime, exp: unixTime }, { requiredKeys: [] });
@@ -130,7 +132,8 @@ const policy = fc.record(
       },
       { requiredKeys: ['subject'] },
     ),
-    issuer: fc.constant({ name: 'Self' }),
+    // Unknown leaves an operation in progress, which the merge and cancellation routes then meet.
+    issuer: fc.constantFrom({ name: 'Self' }, { name: 'Unknown' }),
     secret_props: fc.record({
       contentType: fc.constantFrom('application/x-pkcs12', 'application/x-pem-file'),
     }),
@@ -201,6 +204,25 @@ export function validBody(kind: BodyKind, material: ImportMaterial): fc.Arbitrar
       return fc.record({ attributes, tags }, { requiredKeys: [] });
     case 'certificate-policy':
       return policy.map(({ issuer: _issuer, ...rest }) => rest);
+    case 'certificate-merge':
+      // Never the right leaf (the pending key's): a chain of the import material's certificate, as DER
+      // or PEM text, or bytes that are neither.
+      return fc.record(
+        {
+          x5c: fc.array(
+            fc.oneof(
+              fc.constant(Buffer.from(material.pem).toString('base64')),
+              base64url(0, 300).map((text) => Buffer.from(text, 'base64url').toString('base64')),
+            ),
+            { maxLength: 3 },
+          ),
+          attributes,
+          tags,
+        },
+        { requiredKeys: ['x5c'] },
+      );
+    case 'pending-update':
+      return fc.record({ cancellation_requested: fc.boolean() });
   }
 }
 

@@ -85,6 +85,8 @@ export const CERTIFICATE_ROUTES: readonly Route[] = [
   ['PATCH', (n) => `/certificates/${n}/policy`, 'certificate-policy'],
   ['GET', (n) => `/certificates/${n}/pending`],
   ['DELETE', (n) => `/certificates/${n}/pending`],
+  ['PATCH', (n) => `/certificates/${n}/pending`, 'pending-update'],
+  ['POST', (n) => `/certificates/${n}/pending/merge`, 'certificate-merge'],
   ...lifecycle('certificates'),
 ];
 

@@ -3,13 +3,14 @@ import type { DeletedObject, ObjectVersion, VersionDoc } from '../store/object-r
 
 /**
  * A stored certificate version: the certificate itself (public). Its key pair is the managed key of
- * the same name and version (sealed there), its secret form (PFX or PEM) the managed secret.
+ * the same name and version (sealed there), its secret form (PFX or PEM) the managed secret. A version
+ * waiting for its merge (issuer `Unknown`) has no certificate yet: no `cer`, no `x5t`.
  */
 export interface CertificateDoc extends VersionDoc {
   /** The X.509 certificate, DER, base64. */
-  cer: string;
+  cer?: string | undefined;
   /** SHA-1 thumbprint of the DER, base64url (the wire's `x5t`). */
-  x5t: string;
+  x5t?: string | undefined;
 }
 
 export type CertificateVersion = ObjectVersion<CertificateDoc>;

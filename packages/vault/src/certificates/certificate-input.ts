@@ -96,3 +96,18 @@ export type CertificateImportInput = z.infer<typeof certificateImportInput>;
 /** Body of `PATCH /certificates/{name}/{version}`. */
 export const certificateUpdateInput = z.object({ policy: optional(policyInput), attributes, tags });
 export type CertificateUpdateInput = z.infer<typeof certificateUpdateInput>;
+
+/** Body of `POST /certificates/{name}/pending/merge`: the signed chain, leaf first, each base64. */
+export const certificateMergeInput = z.object({
+  x5c: z.array(z.string({ error: 'must be base64 strings' }), {
+    error: 'is required: the signed certificate chain, leaf first, each base64',
+  }),
+  attributes,
+  tags,
+});
+export type CertificateMergeInput = z.infer<typeof certificateMergeInput>;
+
+/** Body of `PATCH /certificates/{name}/pending`. */
+export const pendingUpdateInput = z.object({
+  cancellation_requested: z.boolean({ error: 'is required: true requests the cancellation' }),
+});

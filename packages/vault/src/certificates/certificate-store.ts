@@ -1,24 +1,42 @@
-import { randomBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Clock } from '@vaultover/foundation';
-import type { OperationName } from '../catalogue.ts';
 import type { Sealer } from '../crypto/sealer.ts';
 import { isVaultError } from '../errors.ts';
 import type { KeyDoc } from '../keys/key-doc.ts';
 import type { SecretDoc } from '../secrets/secret-store.ts';
 import type { Committer } from '../store/committer.ts';
-import { newVersionId, type ObjectRepository } from '../store/object-repository.ts';
+import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
 import type { VaultRegistry } from '../store/vault-registry.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import type { CertificateDoc, CertificateOperation, CertificateVersion } from './certificate-doc.ts';
 import { OPERATION_SLOT } from './certificate-doc.ts';
-import { manualIssuanceUnsupported, pendingNotFound, policyRequired } from './certificate-errors.ts';
+import {
+  issuerUnsupported,
+  pendingInProgress,
+  pendingNotFound,
+  policyRequired,
+} from './certificate-errors.ts';
 import { isPem, readImport } from './certificate-import.ts';
-import { certificateCreateInput, certificateImportInput, policyInput } from './certificate-input.ts';
+import {
+  certificateCreateInput,
+  certificateImportInput,
+  certificateMergeInput,
+  pendingUpdateInput,
+  policyInput,
+} from './certificate-input.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
-import { commitLinked, newVersionMutation, removeAttachmentMutation } from './linked-objects.ts';
-import { type VersionMaterial, versionDocs } from './managed-version.ts';
-import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE, requireContentType, SELF_ISSUER } from './policy-rules.ts';
+import { mergeSigned, pendingPlan, requestCancellation } from './external-issuance.ts';
+import { commitLinked, removeAttachmentMutation } from './linked-objects.ts';
+import { type VersionPlace, versionDocs } from './managed-version.ts';
+import { addVersion, newOperation } from './new-version.ts';
+import {
+  PEM_CONTENT_TYPE,
+  PKCS12_CONTENT_TYPE,
+  requireContentType,
+  SELF_ISSUER,
+  UNKNOWN_ISSUER,
+} from './policy-rules.ts';
 import { linkedHeads, newPrivateKey, reusableKey } from './version-keys.ts';
 
 /** What the certificate stores work on. */
@@ -44,19 +62,11 @@ export interface PendingOperation {
   operation: CertificateOperation;
 }
 
-interface NewVersionPlan {
-  policy: CertificatePolicy;
-  material: VersionMaterial;
-  enabled: boolean;
-  tags?: Record<string, string> | undefined;
-  /** The creation operation to keep, or null to remove one left from an earlier create. */
-  operation: CertificateOperation | null;
-}
-
 /**
- * The certificates of every vault in a region: self-signed creation from a policy, import, reads,
- * the policy and the creation operation. Every new version writes the certificate, its managed key
- * and its managed secret in one mutation (linked-objects.ts). Lifecycle: certificate-lifecycle.ts.
+ * The certificates of every vault in a region: creation from a policy (self-signed, or waiting for
+ * the merge of what a CA outside signs: external-issuance.ts), import, reads, the policy and the
+ * creation operation. Every new version writes the certificate, its managed key and its managed
+ * secret in one mutation (new-version.ts). Lifecycle: certificate-lifecycle.ts.
  */
 export class CertificateStore {
   readonly #deps: CertificateStoreDeps;
@@ -65,37 +75,44 @@ export class CertificateStore {
     this.#deps = deps;
   }
 
-  /** `POST /certificates/{name}/create`: issues the certificate at once; the operation is already completed. */
+  /**
+   * `POST /certificates/{name}/create`. Issuer Self: issues the certificate at once, the operation is
+   * already completed. Issuer Unknown: a version without certificate waits, with its key, for the
+   * merge of what a CA signs from the operation's CSR (the operation stays inProgress until then).
+   */
   async create(vault: string, name: string, body: unknown): Promise<PendingOperation> {
     requireObjectName(name);
     const input = parseInput(certificateCreateInput, body, 'certificate');
     await this.#deps.vaults.get(vault);
     const now = this.#now();
     const policy = input.policy ? resolvePolicy(input.policy, now) : await this.#storedPolicy(vault, name);
-    if (policy.issuer.name !== SELF_ISSUER) throw manualIssuanceUnsupported();
+    if (policy.issuer.name !== SELF_ISSUER && policy.issuer.name !== UNKNOWN_ISSUER)
+      throw issuerUnsupported(policy.issuer.name);
     await linkedHeads(this.#deps, vault, name); // a foreign key or secret of this name: refuse before generating
+    await this.#refuseWhileInProgress(vault, name);
     const privateKey = (await reusableKey(this.#deps, vault, name, policy)) ?? (await newPrivateKey(policy));
+    const requested = { enabled: input.attributes?.enabled ?? true, tags: input.tags };
+    const { operation, plan } =
+      policy.issuer.name === UNKNOWN_ISSUER
+        ? await pendingPlan(this.#deps, policy, privateKey, requested.tags)
+        : await this.#selfSignedPlan(policy, privateKey, requested);
+    await addVersion(this.#deps, vault, name, plan, 'CertificateCreate');
+    return { name, operation };
+  }
+
+  async #selfSignedPlan(
+    policy: CertificatePolicy,
+    privateKey: KeyObject,
+    requested: { enabled: boolean; tags: Record<string, string> | undefined },
+  ) {
     const der = privateKey.export({ type: 'pkcs8', format: 'der' });
     const { issueSelfSigned } = await import('./self-signed.ts');
     const issued = await issueSelfSigned(policy, der, new Date(this.#deps.clock.now()));
     der.fill(0);
-    const operation: CertificateOperation = {
-      issuer: policy.issuer,
-      csr: issued.csrDer.toString('base64'),
-      cancellation_requested: false,
-      status: 'completed',
-      request_id: randomBytes(16).toString('hex'),
-    };
+    const operation = newOperation(policy, issued.csrDer, 'completed');
     const material = { certificateDer: issued.certificateDer, privateKey };
-    const plan = {
-      policy,
-      material,
-      enabled: input.attributes?.enabled ?? true,
-      tags: input.tags,
-      operation,
-    };
-    await this.#addVersion(vault, name, plan, 'CertificateCreate');
-    return { name, operation };
+    const docs = (place: VersionPlace) => versionDocs(this.#deps.sealer, place, policy, material);
+    return { operation, plan: { policy, docs, ...requested, operation } };
   }
 
   /** `POST /certificates/{name}/import`: a PFX (base64, password optional) or PEM with its private key. */
@@ -114,14 +131,15 @@ export class CertificateStore {
     const { policyFromCertificate } = await import('./policy-from-certificate.ts');
     const policy = policyFromCertificate(imported.certificateDer, imported.privateKey, asked, now, undefined);
     const material = { certificateDer: imported.certificateDer, privateKey: imported.privateKey };
+    await this.#refuseWhileInProgress(vault, name);
     const plan = {
       policy,
-      material,
+      docs: (place: VersionPlace) => versionDocs(this.#deps.sealer, place, policy, material),
       enabled: input.attributes?.enabled ?? true,
       tags: input.tags,
       operation: null,
     };
-    const certificate = await this.#addVersion(vault, name, plan, 'CertificateImport');
+    const certificate = await addVersion(this.#deps, vault, name, plan, 'CertificateImport');
     return { certificate, policy };
   }
 
@@ -156,14 +174,34 @@ export class CertificateStore {
 
   /** `GET /certificates/{name}/pending`. */
   async pending(vault: string, name: string): Promise<PendingOperation> {
-    const slot = OPERATION_SLOT;
+    // No certificate of that name: CertificateNotFound (the attachment read says so), not Pending….
     const operation = await this.#deps.certificates.attachment<CertificateOperation>(
       vault,
       requireObjectName(name),
-      slot,
+      OPERATION_SLOT,
     );
     if (!operation) throw pendingNotFound(name);
     return { name, operation };
+  }
+
+  /** `PATCH /certificates/{name}/pending` `{"cancellation_requested": true}` (external-issuance.ts). */
+  async updatePending(vault: string, name: string, body: unknown): Promise<PendingOperation> {
+    requireObjectName(name);
+    const input = parseInput(pendingUpdateInput, body, 'certificate operation');
+    const { operation } = await this.pending(vault, name);
+    return requestCancellation(this.#deps, vault, name, operation, input.cancellation_requested);
+  }
+
+  /**
+   * `POST /certificates/{name}/pending/merge`: the chain a CA signed from the operation's CSR becomes a
+   * new version with the waiting version's key, and the operation is completed (external-issuance.ts).
+   */
+  async merge(vault: string, name: string, body: unknown): Promise<CertificateWithPolicy> {
+    requireObjectName(name);
+    const input = parseInput(certificateMergeInput, body, 'certificate merge');
+    await this.#deps.vaults.get(vault);
+    const { operation } = await this.pending(vault, name);
+    return mergeSigned(this.#deps, { vault, name, operation, policy: await this.policy(vault, name) }, input);
   }
 
   /** `DELETE /certificates/{name}/pending`: forgets the operation and answers it one last time. */
@@ -179,17 +217,6 @@ export class CertificateStore {
     return pending;
   }
 
-  async #addVersion(vault: string, name: string, plan: NewVersionPlan, operation: OperationName) {
-    const expectedHeads = await linkedHeads(this.#deps, vault, name);
-    const version = newVersionId();
-    const place = { vault, name, version, now: this.#now(), enabled: plan.enabled, tags: plan.tags };
-    const docs = await versionDocs(this.#deps.sealer, place, plan.policy, plan.material);
-    const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
-    const change = { name, version, docs, expectedHeads, attachments };
-    await commitLinked(this.#deps.committer, vault, name, newVersionMutation(change, operation));
-    return { name, version, doc: docs.certificate };
-  }
-
   async #storedPolicy(vault: string, name: string): Promise<CertificatePolicy> {
     const policy = await this.#policyOf(vault, name).catch((error: unknown) => {
       if (isVaultError(error) && error.status === 404) return undefined;
@@ -197,6 +224,20 @@ export class CertificateStore {
     });
     if (!policy) throw policyRequired(name);
     return policy;
+  }
+
+  /** The creation operation; undefined when there is none, or no certificate of that name yet. */
+  #operationOf(vault: string, name: string): Promise<CertificateOperation | undefined> {
+    return this.#deps.certificates
+      .attachment<CertificateOperation>(vault, name, OPERATION_SLOT)
+      .catch((error: unknown) => {
+        if (isVaultError(error) && error.status === 404) return undefined;
+        throw error;
+      });
+  }
+
+  async #refuseWhileInProgress(vault: string, name: string): Promise<void> {
+    if ((await this.#operationOf(vault, name))?.status === 'inProgress') throw pendingInProgress();
   }
 
   #policyOf(vault: string, name: string): Promise<CertificatePolicy | undefined> {

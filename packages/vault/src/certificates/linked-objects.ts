@@ -161,14 +161,31 @@ export function removeAttachmentMutation(
   current: unknown,
   operation: OperationName,
 ): Mutation {
-  const object = rel.object(CERTIFICATE.id, name);
+  return attachmentGuard(name, slot, current, operation).hdel(
+    rel.object(CERTIFICATE.id, name),
+    field.attachment(slot),
+  );
+}
+
+/** Replaces a certificate attachment if it still holds `current`. */
+export function replaceAttachmentMutation(
+  name: string,
+  slot: string,
+  current: unknown,
+  next: unknown,
+  operation: OperationName,
+): Mutation {
+  return withAttachment(attachmentGuard(name, slot, current, operation), name, slot, next);
+}
+
+/** A mutation that goes on only while the certificate is live and its attachment still holds `current`. */
+function attachmentGuard(name: string, slot: string, current: unknown, operation: OperationName): Mutation {
   return new Mutation(operation)
     .requireMember(rel.live(CERTIFICATE.id), name, true, { on: 'certificate', failure: 'missing' })
-    .requireFieldValue(object, field.attachment(slot), JSON.stringify(current), {
+    .requireFieldValue(rel.object(CERTIFICATE.id, name), field.attachment(slot), JSON.stringify(current), {
       on: 'certificate',
       failure: 'changed',
-    })
-    .hdel(object, field.attachment(slot));
+    });
 }
 
 /** Commits a linked mutation, turning a failed guard into the error the real service gives. */

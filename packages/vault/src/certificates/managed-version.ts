@@ -16,6 +16,8 @@ import { buildPem } from './pem.ts';
 export interface VersionMaterial {
   certificateDer: Buffer;
   privateKey: KeyObject;
+  /** The certificates that follow the leaf in its chain (a merge's x5c), carried by the secret. */
+  chain?: readonly Buffer[] | undefined;
 }
 
 export interface VersionDocs {
@@ -39,29 +41,66 @@ export async function versionDocs(
   policy: CertificatePolicy,
   material: VersionMaterial,
 ): Promise<VersionDocs> {
-  const { vault, name, version } = place;
   const certificate = new X509Certificate(material.certificateDer);
-  const attributes: Attributes = {
-    enabled: place.enabled,
+  const validity = {
     nbf: Math.floor(new Date(certificate.validFrom).getTime() / 1000),
     exp: Math.floor(new Date(certificate.validTo).getTime() / 1000),
-    created: place.now,
-    updated: place.now,
   };
   const key = materialOf(material.privateKey);
   const exported = policy.key_props.exportable ? key.privateKeyDer : undefined;
   const { buildPkcs12 } = await import('./pkcs12.ts');
   const value =
     policy.secret_props.contentType === 'application/x-pem-file'
-      ? buildPem(material.certificateDer, exported)
-      : (await buildPkcs12(material.certificateDer, exported)).toString('base64');
+      ? buildPem(material.certificateDer, exported, material.chain)
+      : (await buildPkcs12(material.certificateDer, exported, material.chain)).toString('base64');
+  const certificateFields = {
+    cer: material.certificateDer.toString('base64'),
+    x5t: thumbprintOf(material.certificateDer),
+  };
+  return linkedDocs(sealer, place, policy, { key, value, validity, certificateFields });
+}
+
+/**
+ * The three documents of a version waiting for its merge (issuer `Unknown`): the certificate without
+ * X.509 (`cer`, `x5t`), the key pair the CSR was made for, and a secret with an empty value (nothing
+ * to download yet). `place.enabled` is false for all three, as the real service shows the version.
+ */
+export function pendingVersionDocs(
+  sealer: Sealer,
+  place: VersionPlace,
+  policy: CertificatePolicy,
+  privateKey: KeyObject,
+  validity: { nbf: number; exp: number },
+): VersionDocs {
+  const key = materialOf(privateKey);
+  return linkedDocs(sealer, place, policy, { key, value: '', validity, certificateFields: {} });
+}
+
+interface LinkedParts {
+  key: ReturnType<typeof materialOf>;
+  /** The managed secret's value, before sealing. */
+  value: string;
+  validity: { nbf: number; exp: number };
+  certificateFields: Pick<CertificateDoc, 'cer' | 'x5t'>;
+}
+
+/** Seals the key and the secret's value for their place; wipes the private key bytes once sealed. */
+function linkedDocs(
+  sealer: Sealer,
+  place: VersionPlace,
+  policy: CertificatePolicy,
+  parts: LinkedParts,
+): VersionDocs {
+  const { vault, name, version } = place;
+  const { key } = parts;
+  const attributes: Attributes = {
+    enabled: place.enabled,
+    ...parts.validity,
+    created: place.now,
+    updated: place.now,
+  };
   const docs: VersionDocs = {
-    certificate: {
-      cer: material.certificateDer.toString('base64'),
-      x5t: thumbprintOf(material.certificateDer),
-      attributes,
-      tags: place.tags,
-    },
+    certificate: { ...parts.certificateFields, attributes, tags: place.tags },
     key: {
       kty: policy.key_props.kty,
       keyOps: [...(policy.key_props.kty.startsWith('RSA') ? DEFAULT_RSA_OPERATIONS : DEFAULT_EC_OPERATIONS)],
@@ -72,7 +111,7 @@ export async function versionDocs(
       attributes: { ...attributes },
     },
     secret: {
-      value: sealer.seal(value, valueContext(vault, name, version)),
+      value: sealer.seal(parts.value, valueContext(vault, name, version)),
       contentType: policy.secret_props.contentType,
       managed: true,
       // Relative: the wire turns it into a URL on the request's own origin.

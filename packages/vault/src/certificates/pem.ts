@@ -18,12 +18,16 @@ export class PemError extends CodedError {
   readonly code = 'PemInvalid';
 }
 
-/** PKCS#8 private key (when given) followed by the certificate, as the real service writes the secret. */
-export function buildPem(certificateDer: Buffer, privateKeyDer?: Buffer): string {
-  const certificate = new X509Certificate(certificateDer).toString();
-  if (!privateKeyDer) return certificate;
+/** PKCS#8 private key (when given), then the certificate, then its chain: as the real service writes the secret. */
+export function buildPem(
+  certificateDer: Buffer,
+  privateKeyDer?: Buffer,
+  chain: readonly Buffer[] = [],
+): string {
+  const certificates = [certificateDer, ...chain].map((der) => new X509Certificate(der).toString()).join('');
+  if (!privateKeyDer) return certificates;
   const key = createPrivateKey({ key: privateKeyDer, format: 'der', type: 'pkcs8' });
-  return `${key.export({ type: 'pkcs8', format: 'pem' }).toString()}${certificate}`;
+  return `${key.export({ type: 'pkcs8', format: 'pem' }).toString()}${certificates}`;
 }
 
 export function readPem(text: string): PemContents {

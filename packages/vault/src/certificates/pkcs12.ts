@@ -22,20 +22,36 @@ export interface Pkcs12Contents {
 }
 
 /**
- * A password-less PFX holding `certificateDer` and, when given, its private key: what the real
- * service stores in a certificate's managed secret. The bags are not encrypted (the secret itself is
- * sealed at rest); the MAC uses the empty password, which OpenSSL, .NET and Node all accept.
+ * `localKeyID` (PKCS#9), the attribute by which readers pair a key bag with its certificate bag:
+ * `openssl pkcs12 -clcerts` keeps only certificates carrying one, and .NET attaches the key to the
+ * certificate that shares it. The value is the one a Windows PFX export writes (01 00 00 00), which the
+ * real service's downloads look made by. DER of `SEQUENCE { OID 1.2.840.113549.1.9.21, SET { OCTET STRING } }`.
  */
-export async function buildPkcs12(certificateDer: Buffer, privateKeyDer?: Buffer): Promise<Buffer> {
+const LOCAL_KEY_ID_ATTRIBUTE = Buffer.from('301306092a864886f70d0109153106040401000000', 'hex');
+
+/**
+ * A password-less PFX holding `certificateDer` (the leaf), the rest of its `chain` and, when given,
+ * its private key: what the real service stores in a certificate's managed secret. The key bag and
+ * the leaf's bag share a `localKeyID`; the chain's bags carry none (they have no key here). The bags
+ * are not encrypted (the secret itself is sealed at rest); the MAC uses the empty password, which
+ * OpenSSL, .NET and Node all accept.
+ */
+export async function buildPkcs12(
+  certificateDer: Buffer,
+  privateKeyDer?: Buffer,
+  chain: readonly Buffer[] = [],
+): Promise<Buffer> {
   const bags: pkijs.SafeBag[] = [
-    new pkijs.SafeBag({
-      bagId: CERT_BAG,
-      bagValue: new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(certificateDer) }),
-    }),
+    certificateBag(certificateDer, [localKeyId()]),
+    ...chain.map((der) => certificateBag(der)),
   ];
   if (privateKeyDer) {
     bags.unshift(
-      new pkijs.SafeBag({ bagId: KEY_BAG, bagValue: pkijs.PrivateKeyInfo.fromBER(privateKeyDer) }),
+      new pkijs.SafeBag({
+        bagId: KEY_BAG,
+        bagValue: pkijs.PrivateKeyInfo.fromBER(privateKeyDer),
+        bagAttributes: [localKeyId()],
+      }),
     );
   }
   const pfx = new pkijs.PFX({
@@ -56,6 +72,15 @@ export async function buildPkcs12(certificateDer: Buffer, privateKeyDer?: Buffer
     hmacHashAlgorithm: 'SHA-256',
   });
   return Buffer.from(pfx.toSchema().toBER(false));
+}
+
+function certificateBag(der: Buffer, bagAttributes?: pkijs.Attribute[]): pkijs.SafeBag {
+  const bagValue = new pkijs.CertBag({ parsedValue: pkijs.Certificate.fromBER(der) });
+  return new pkijs.SafeBag({ bagId: CERT_BAG, bagValue, ...(bagAttributes ? { bagAttributes } : {}) });
+}
+
+function localKeyId(): pkijs.Attribute {
+  return pkijs.Attribute.fromBER(LOCAL_KEY_ID_ATTRIBUTE);
 }
 
 /** Reads a PFX; `password` opens its MAC and encrypted parts (PBES2, as OpenSSL 3 and Windows write them). */

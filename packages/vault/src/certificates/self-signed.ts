@@ -4,8 +4,9 @@ import type { KeyUsage } from './policy-rules.ts';
 import { parseSubject } from './subject-name.ts';
 import { x509 } from './x509-provider.ts';
 
-// Issues the X.509 certificate of a Self-issued policy, and the CSR the pending operation shows,
-// with @peculiar/x509. The key pair comes from node:crypto (PKCS#8 DER) and is only borrowed here.
+// Issues the X.509 certificate of a Self-issued policy and the CSR the pending operation shows (for
+// issuer Unknown, the CSR alone), with @peculiar/x509. The key pair comes from node:crypto (PKCS#8
+// DER) and is only borrowed here.
 
 /** A freshly issued certificate (DER) with its validity, and the CSR of the same key. */
 export interface Issued {
@@ -48,18 +49,37 @@ export async function issueSelfSigned(
     signingAlgorithm: keys.signingAlgorithm,
     extensions,
   });
+  return {
+    certificateDer: Buffer.from(certificate.rawData),
+    csrDer: await requestFor(name, keys, extensions),
+    notBefore,
+    notAfter,
+  };
+}
+
+/**
+ * The PKCS#10 request of a certificate to be signed elsewhere (issuer `Unknown`): the policy's subject,
+ * and its key usages, EKUs and SANs as requested extensions, signed with the new key.
+ */
+export async function certificateRequest(policy: CertificatePolicy, privateKeyDer: Buffer): Promise<Buffer> {
+  const keys = cryptoKeys(policy, privateKeyDer);
+  const name = new x509.Name(parseName(policy.x509_props.subject));
+  return requestFor(name, keys, await extensionsOf(policy, keys.publicKey));
+}
+
+async function requestFor(
+  name: x509.Name,
+  keys: ReturnType<typeof cryptoKeys>,
+  extensions: x509.Extension[],
+): Promise<Buffer> {
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({
     name,
     keys,
     signingAlgorithm: keys.signingAlgorithm,
+    // The subject key identifier is the issuer's to add; the real service's CSRs do not carry it.
     extensions: extensions.filter((e) => !(e instanceof x509.SubjectKeyIdentifierExtension)),
   });
-  return {
-    certificateDer: Buffer.from(certificate.rawData),
-    csrDer: Buffer.from(csr.rawData),
-    notBefore,
-    notAfter,
-  };
+  return Buffer.from(csr.rawData);
 }
 
 async function extensionsOf(

@@ -1,4 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import type { Sealer } from '../crypto/sealer.ts';
 import { isVaultError } from '../errors.ts';
 import type { KeyDoc } from '../keys/key-doc.ts';
 import { privateKeyContext } from '../keys/key-doc.ts';
@@ -53,7 +54,18 @@ export async function reusableKey(
   const crv = 'crv' in latest.doc.publicJwk ? latest.doc.publicJwk.crv : undefined;
   if (crv !== policy.key_props.crv || (!crv && latest.doc.keySize !== policy.key_props.key_size))
     return undefined;
-  const der = deps.sealer.open(latest.doc.privateKey, privateKeyContext(vault, name, latest.version));
+  return unsealedKey(deps.sealer, vault, name, latest.version, latest.doc);
+}
+
+/** The private key of a managed key version, opened from its seal (bound to its place). */
+export function unsealedKey(
+  sealer: Sealer,
+  vault: string,
+  name: string,
+  version: string,
+  doc: KeyDoc,
+): KeyObject {
+  const der = sealer.open(doc.privateKey, privateKeyContext(vault, name, version));
   const key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   der.fill(0);
   return key;

@@ -15,8 +15,7 @@ const name = (context: RequestContext) => context.params.name ?? '';
 /**
  * The certificates REST API (docs/vault-api.md#certificates). Order matters: literal segments before
  * parameters (`/certificates/restore`, `/certificates/{n}/versions|policy|pending|create|import|backup`
- * before `/certificates/{n}/{version}`). Issuers and contacts: certificate-setting-routes.ts. Merge and
- * cancellation are not modelled.
+ * before `/certificates/{n}/{version}`). Issuers and contacts: certificate-setting-routes.ts.
  */
 export function certificateRoutes(
   certificates: CertificateStore,
@@ -86,6 +85,25 @@ export function certificateRoutes(
       path: '/certificates/:name/pending',
       operation: 'CertificatePendingDelete',
       handle: async (c) => ok(operationBody(c.base, await certificates.deletePending(c.vault.name, name(c)))),
+    },
+    {
+      method: 'PATCH',
+      path: '/certificates/:name/pending',
+      operation: 'CertificatePendingUpdate',
+      hasBody: true,
+      handle: async (c) =>
+        ok(operationBody(c.base, await certificates.updatePending(c.vault.name, name(c), c.body))),
+    },
+    {
+      method: 'POST',
+      path: '/certificates/:name/pending/merge',
+      operation: 'CertificateMerge',
+      hasBody: true,
+      // 201 Created, as the REST spec and the real service answer a merge.
+      handle: async (c) => {
+        const { certificate, policy } = await certificates.merge(c.vault.name, name(c), c.body);
+        return { status: 201, body: certificateBundle(c.base, c.vault, certificate, policy) };
+      },
     },
     {
       method: 'POST',

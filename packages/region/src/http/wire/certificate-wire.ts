@@ -22,15 +22,19 @@ export function certificateBundle(
   policy?: CertificatePolicy | undefined,
 ) {
   const { name, version, doc } = certificate;
+  // A version waiting for its merge has no certificate yet: the real service then names neither key
+  // nor secret, and points at the operation instead.
+  const waiting = doc.cer === undefined;
   return dropUndefined({
     id: `${base}/certificates/${name}/${version}`,
-    kid: `${base}/keys/${name}/${version}`,
-    sid: `${base}/secrets/${name}/${version}`,
+    kid: waiting ? undefined : `${base}/keys/${name}/${version}`,
+    sid: waiting ? undefined : `${base}/secrets/${name}/${version}`,
     x5t: doc.x5t,
     cer: doc.cer,
     attributes: wireAttributes(doc.attributes, vault),
     tags: doc.tags,
     policy: policy ? policyBody(base, name, policy) : undefined,
+    pending: waiting ? { id: `${base}/certificates/${name}/pending` } : undefined,
   });
 }
 

@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { OperationName } from '../catalogue.ts';
+import { newVersionId } from '../store/object-repository.ts';
+import type { CertificateOperation } from './certificate-doc.ts';
+import { OPERATION_SLOT } from './certificate-doc.ts';
+import { type CertificatePolicy, POLICY_SLOT } from './certificate-policy.ts';
+import type { CertificateStoreDeps } from './certificate-store.ts';
+import { commitLinked, newVersionMutation } from './linked-objects.ts';
+import type { VersionDocs, VersionPlace } from './managed-version.ts';
+import { linkedHeads } from './version-keys.ts';
+
+// A new version of a certificate (create, import, merge): the certificate, its managed key and its
+// managed secret, with the policy and the creation operation, in one mutation.
+
+export interface NewVersionPlan {
+  policy: CertificatePolicy;
+  /** The documents of the version at its place (versionDocs, or pendingVersionDocs before a merge). */
+  docs: (place: VersionPlace) => Promise<VersionDocs>;
+  enabled: boolean;
+  tags?: Record<string, string> | undefined;
+  /** The creation operation to keep, or null to remove one left from an earlier create. */
+  operation: CertificateOperation | null;
+}
+
+/** Adds the version, refused when the key or secret of the name changed since they were read. */
+export async function addVersion(
+  deps: CertificateStoreDeps,
+  vault: string,
+  name: string,
+  plan: NewVersionPlan,
+  operation: OperationName,
+) {
+  const expectedHeads = await linkedHeads(deps, vault, name);
+  const version = newVersionId();
+  const now = Math.floor(deps.clock.now() / 1000);
+  const place = { vault, name, version, now, enabled: plan.enabled, tags: plan.tags };
+  const docs = await plan.docs(place);
+  const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
+  const change = { name, version, docs, expectedHeads, attachments };
+  await commitLinked(deps.committer, vault, name, newVersionMutation(change, operation));
+  return { name, version, doc: docs.certificate };
+}
+
+/** A creation operation for the CSR of a new version. */
+export function newOperation(
+  policy: CertificatePolicy,
+  csrDer: Buffer,
+  status: CertificateOperation['status'],
+): CertificateOperation {
+  return {
+    // The real service's operations name the issuer alone (its recorded answers), not its other settings.
+    issuer: { name: policy.issuer.name },
+    csr: csrDer.toString('base64'),
+    cancellation_requested: false,
+    status,
+    request_id: randomBytes(16).toString('hex'),
+  };
+}
