@@ -1,5 +1,6 @@
 import {
   createDecipheriv,
+  createHash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -103,11 +104,17 @@ interface ReleasePayload {
 function openRelease(jws: string): ReleasePayload {
   const [header, payload, signature] = jws.split('.');
   if (!header || !payload || !signature) throw new Error('not a compact JWS');
-  const { alg, x5c } = JSON.parse(Buffer.from(header, 'base64url').toString()) as {
+  const { alg, x5c, x5t } = JSON.parse(Buffer.from(header, 'base64url').toString()) as {
     alg: string;
     x5c: string[];
+    x5t: string;
   };
   expect(alg).toBe('ES256');
+  expect(x5t).toBe(
+    createHash('sha1')
+      .update(Buffer.from(x5c[0] ?? '', 'base64'))
+      .digest('base64url'),
+  );
   const leaf = new X509Certificate(Buffer.from(x5c[0] ?? '', 'base64'));
   expect(leaf.checkIssued(new X509Certificate(region.ca))).toBe(true);
   const valid = verify(

@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createFileOnce } from '@vaultover/foundation';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 
@@ -24,7 +25,8 @@ export async function ensureAttestationKey(dir: string): Promise<AttestationKey>
   let pem = await readPem(path);
   if (pem === undefined) {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    // Off the event loop: a 2048-bit RSA generation takes tens to hundreds of milliseconds.
+    const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
     await createFileOnce(path, Buffer.from(privateKey.export({ type: 'pkcs8', format: 'pem' })));
     pem = await readPem(path);
     if (pem === undefined) throw new Error(`${path} vanished right after it was created`);

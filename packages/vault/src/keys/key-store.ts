@@ -20,8 +20,8 @@ import { generateKeyMaterial, type KeyMaterial, materialOf, privateKeyFromJwk } 
 import {
   type AttestationVerifier,
   DEFAULT_RELEASE_ENCRYPTION,
-  type KeyReleaseInput,
   keyReleaseInput,
+  type ReleaseEncryption,
   runtimeKeyOf,
   wrapForRelease,
 } from './key-release.ts';
@@ -70,7 +70,8 @@ interface VersionPlan {
 export interface ReleasedKey {
   key: KeyVersion;
   keyHsm: string;
-  request: KeyReleaseInput & { enc: NonNullable<KeyReleaseInput['enc']> };
+  /** What the answer echoes of the request (never the token). */
+  request: { enc: ReleaseEncryption; nonce: string | undefined };
 }
 
 const DAY_SECONDS = 86_400;
@@ -247,7 +248,7 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     const enc = input.enc ?? DEFAULT_RELEASE_ENCRYPTION;
     const der = this.#sealer.open(key.doc.privateKey, privateKeyContext(vault, key.name, key.version));
     try {
-      return { key, keyHsm: wrapForRelease(der, target, enc), request: { ...input, enc } };
+      return { key, keyHsm: wrapForRelease(der, target, enc), request: { enc, nonce: input.nonce } };
     } finally {
       der.fill(0);
     }

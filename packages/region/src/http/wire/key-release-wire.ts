@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import type { ReleasedKey, VaultProperties } from '@vaultover/vault';
 import { CompactSign } from 'jose';
 import { keyBundle } from './key-wire.ts';
@@ -12,14 +12,22 @@ export interface ReleaseSigner {
 export function tlsReleaseSigner(tls: { keyPem: string; certPem: string }): ReleaseSigner {
   const key = createPrivateKey(tls.keyPem);
   const chain = tls.certPem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
-  const x5c = chain.map((pem) => new X509Certificate(pem).raw.toString('base64'));
-  const [leaf] = chain;
-  const x5t = leaf ? new X509Certificate(leaf).fingerprint.replaceAll(':', '') : undefined;
+  const certificates = chain.map((pem) => new X509Certificate(pem));
+  const [leaf] = certificates;
+  if (!leaf) throw new Error('the TLS material holds no certificate to sign released keys with');
+  // As the real header: kid the SHA-1 thumbprint in hex, x5t and x5t#S256 the thumbprints in base64url.
+  const thumbprint = (hash: string) => createHash(hash).update(leaf.raw).digest();
+  const header = {
+    alg: 'ES256',
+    kid: thumbprint('sha1').toString('hex').toUpperCase(),
+    x5t: thumbprint('sha1').toString('base64url'),
+    typ: 'JWT',
+    'x5t#S256': thumbprint('sha256').toString('base64url'),
+    x5c: certificates.map((certificate) => certificate.raw.toString('base64')),
+  };
   return {
     sign: (payload) =>
-      new CompactSign(Buffer.from(JSON.stringify(payload)))
-        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', x5c, ...(x5t ? { kid: x5t } : {}) })
-        .sign(key),
+      new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader(header).sign(key),
   };
 }
 
