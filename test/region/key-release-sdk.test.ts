@@ -212,6 +212,16 @@ describe('KeyClient: creating exportable keys', () => {
       anyOf: [{ anyOf: [{ claim: 'sdk-test', equals: 'false' }] }],
     });
 
+    const plain = await admin.createRsaKey('skr-plain-update', { hsm: true });
+    const notExportable = await expectRestError(
+      admin.updateKeyProperties('skr-plain-update', plain.properties.version ?? '', {
+        releasePolicy: replaced,
+      }),
+      400,
+      'BadParameter',
+    );
+    expect(notExportable.message).toBe('AKV.SKR.1005: Non-exportable keys must not have release policy.');
+
     await admin.createRsaKey('skr-immutable', {
       hsm: true,
       exportable: true,
@@ -296,6 +306,30 @@ describe('KeyClient.releaseKey', () => {
     expect(
       verify('sha384', Buffer.from('released'), { key: vaultKey, dsaEncoding: 'ieee-p1363' }, signature),
     ).toBe(true);
+  });
+
+  it('releases an imported key: the private key that comes out is the one that went in', async () => {
+    const imported = generateKeyPairSync('rsa', { modulusLength: 3072 });
+    const jwk = imported.privateKey.export({ format: 'jwk' }) as NodeJwk;
+    const bytes = (field: string | undefined) => Buffer.from(field ?? '', 'base64url');
+    await admin.importKey(
+      'skr-imported',
+      {
+        kty: 'RSA-HSM',
+        n: bytes(jwk.n),
+        e: bytes(jwk.e),
+        d: bytes(jwk.d),
+        p: bytes(jwk.p),
+        q: bytes(jwk.q),
+        dp: bytes(jwk.dp),
+        dq: bytes(jwk.dq),
+        qi: bytes(jwk.qi),
+      },
+      { exportable: true, releasePolicy: SDK_TEST_POLICY() },
+    );
+    const payload = openRelease((await admin.releaseKey('skr-imported', await token(GOOD_CLAIMS))).value);
+    const released = unwrapReleased(payload.response.key.key.key_hsm).privateKey.export({ format: 'jwk' });
+    expect(released.d).toBe(jwk.d);
   });
 
   it('refuses a token whose claims do not satisfy the policy', async () => {
