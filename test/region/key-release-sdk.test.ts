@@ -18,7 +18,7 @@ import { AttestationAuthority, type AttestationKey, ensureAttestationKey } from 
 import { runCliProcess } from '@vaultover/cli/test-support';
 import { httpsJson, systemClock } from '@vaultover/foundation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyClient } from '../support/key-clients.ts';
+import { keyClient, sdkJwk } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
 
@@ -311,22 +311,10 @@ describe('KeyClient.releaseKey', () => {
   it('releases an imported key: the private key that comes out is the one that went in', async () => {
     const imported = generateKeyPairSync('rsa', { modulusLength: 3072 });
     const jwk = imported.privateKey.export({ format: 'jwk' }) as NodeJwk;
-    const bytes = (field: string | undefined) => Buffer.from(field ?? '', 'base64url');
-    await admin.importKey(
-      'skr-imported',
-      {
-        kty: 'RSA-HSM',
-        n: bytes(jwk.n),
-        e: bytes(jwk.e),
-        d: bytes(jwk.d),
-        p: bytes(jwk.p),
-        q: bytes(jwk.q),
-        dp: bytes(jwk.dp),
-        dq: bytes(jwk.dq),
-        qi: bytes(jwk.qi),
-      },
-      { exportable: true, releasePolicy: SDK_TEST_POLICY() },
-    );
+    await admin.importKey('skr-imported', sdkJwk(jwk, { kty: 'RSA-HSM' }), {
+      exportable: true,
+      releasePolicy: SDK_TEST_POLICY(),
+    });
     const payload = openRelease((await admin.releaseKey('skr-imported', await token(GOOD_CLAIMS))).value);
     const released = unwrapReleased(payload.response.key.key.key_hsm).privateKey.export({ format: 'jwk' });
     expect(released.d).toBe(jwk.d);
