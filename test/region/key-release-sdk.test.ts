@@ -397,8 +397,7 @@ describe('KeyClient.releaseKey', () => {
 });
 
 describe('vaultover attest', () => {
-  it('issues a token with the claims given, for a key pair it makes, that releases the key', async () => {
-    await releasableRsaKey('skr-cli');
+  beforeAll(async () => {
     // The endpoints file of a deployment whose global endpoint is this region.
     const endpoints = {
       gateway: region.url,
@@ -407,6 +406,10 @@ describe('vaultover attest', () => {
       dataDir: region.dataDir,
     };
     await writeFile(join(region.dataDir, 'endpoints.json'), JSON.stringify(endpoints));
+  });
+
+  it('issues a token with the claims given, for a key pair it makes, that releases the key', async () => {
+    await releasableRsaKey('skr-cli');
     const claims = JSON.stringify({
       'sdk-test': true,
       'x-ms-isolation-tee': { 'x-ms-attestation-type': 'sevsnpvm' },
@@ -424,6 +427,37 @@ describe('vaultover attest', () => {
     const unwrap = createDecipheriv('id-aes256-wrap-pad', aesKey, Buffer.from('A65959A6', 'hex'));
     const der = Buffer.concat([unwrap.update(ciphertext.subarray(256)), unwrap.final()]);
     expect(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).asymmetricKeyType).toBe('rsa');
+  });
+
+  it('carries the public key of --key, PEM or JWK, and the claims at the top level', async () => {
+    await writeFile(
+      join(region.dataDir, 'enclave.pub.pem'),
+      target.publicKey.export({ type: 'spki', format: 'pem' }),
+    );
+    await writeFile(join(region.dataDir, 'enclave.jwk'), JSON.stringify(targetJwk));
+    for (const file of ['enclave.pub.pem', 'enclave.jwk']) {
+      const args = [
+        'attest',
+        '--endpoints',
+        'endpoints.json',
+        '--claims',
+        '{"tee":"sgx","svn":2}',
+        '--key',
+        file,
+        '--ttl',
+        '120',
+      ];
+      const { code, stdout, stderr } = await runCliProcess(args, region.dataDir);
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+      const claims = JSON.parse(Buffer.from(stdout.split('.')[1] ?? '', 'base64url').toString());
+      expect(claims).toMatchObject({
+        iss: region.url,
+        tee: 'sgx',
+        svn: 2,
+        'x-ms-runtime': { keys: [{ n: targetJwk.n }] },
+      });
+      expect(claims.exp - claims.iat).toBe(120);
+    }
   });
 
   it('refuses claims that are not a JSON object, and a missing key', async () => {
