@@ -123,6 +123,26 @@ const ROWS: Row[] = [
   }),
   create('a release policy', { kty: 'RSA', release_policy: { data: 'e30' } }),
   create('exportable without a release policy', { kty: 'RSA', attributes: { exportable: true } }),
+  create('an exportable key whose release policy is not JSON', {
+    kty: 'RSA-HSM',
+    attributes: { exportable: true },
+    release_policy: { data: 'bm90IGpzb24' },
+  }),
+  create('an exportable key whose release policy is not base64url', {
+    kty: 'RSA-HSM',
+    attributes: { exportable: true },
+    release_policy: { data: '{"version":"1.0.0"}' },
+  }),
+  create('a release policy of another content type', {
+    kty: 'RSA-HSM',
+    attributes: { exportable: true },
+    release_policy: { contentType: 'application/xml', data: 'e30' },
+  }),
+  create('a release policy that is a string', {
+    kty: 'RSA-HSM',
+    attributes: { exportable: true },
+    release_policy: 'e30',
+  }),
   create('malformed JSON', '{"kty": "RSA"'),
   create('no body', undefined),
   // PUT /keys/{name}
@@ -153,6 +173,7 @@ const ROWS: Row[] = [
   update('update with an unknown key operation', { key_ops: ['teleport'] }),
   update('update with attributes.enabled a string', { attributes: { enabled: 'no' } }),
   update('update making the key exportable', { attributes: { exportable: true } }),
+  update('update giving a key that is not exportable a release policy', { release_policy: { data: 'e30' } }),
   update('update with malformed JSON', '{"key_ops": ['),
   // Signatures
   op('ES384 on a P-256 key (wrong curve)', EC_KEY, 'sign', { alg: 'ES384', value: b64(48) }),
@@ -166,6 +187,13 @@ const ROWS: Row[] = [
     digest: b64(33),
     value: b64(64),
   }),
+  // Release: the body is read before the key (which is not exportable here).
+  op('release without target', RSA_KEY, 'release', { enc: 'CKM_RSA_AES_KEY_WRAP' }),
+  op('release with an empty target', RSA_KEY, 'release', { target: '' }),
+  op('release with target a number', RSA_KEY, 'release', { target: 42 }),
+  op('release with an unknown enc', RSA_KEY, 'release', { target: 'x.y.z', enc: 'RSA-OAEP' }),
+  op('release without a body', RSA_KEY, 'release', undefined),
+  op('release of a key that is not exportable', RSA_KEY, 'release', { target: 'x.y.z' }, 403, 'Forbidden'),
   op('an unknown signature alg', RSA_KEY, 'sign', { alg: 'RS999', value: b64(32) }),
   op('RSNULL (not offered)', RSA_KEY, 'sign', { alg: 'RSNULL', value: b64(32) }),
   op('HS256 (symmetric)', RSA_KEY, 'sign', { alg: 'HS256', value: b64(32) }),

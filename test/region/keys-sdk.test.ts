@@ -1,7 +1,7 @@
-import { createPublicKey, generateKeyPairSync, type JsonWebKey as NodeJwk } from 'node:crypto';
-import type { JsonWebKey, KeyClient } from '@azure/keyvault-keys';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import type { KeyClient } from '@azure/keyvault-keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyClient } from '../support/key-clients.ts';
+import { keyClient, sdkJwk } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
 
@@ -22,26 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await region?.close();
 });
-
-/** A Node JWK as the SDK's JsonWebKey (binary fields as bytes). */
-function sdkJwk(jwk: NodeJwk, extra: Partial<JsonWebKey> = {}): JsonWebKey {
-  const bytes = (field: string | undefined) => (field ? Buffer.from(field, 'base64url') : undefined);
-  return {
-    kty: jwk.kty as JsonWebKey['kty'],
-    n: bytes(jwk.n),
-    e: bytes(jwk.e),
-    d: bytes(jwk.d),
-    p: bytes(jwk.p),
-    q: bytes(jwk.q),
-    dp: bytes(jwk.dp),
-    dq: bytes(jwk.dq),
-    qi: bytes(jwk.qi),
-    x: bytes(jwk.x),
-    y: bytes(jwk.y),
-    crv: jwk.crv === 'secp256k1' ? 'P-256K' : (jwk.crv as JsonWebKey['crv']),
-    ...extra,
-  };
-}
 
 describe('KeyClient: creating every key type', () => {
   it.each([2048, 3072, 4096])(

@@ -269,6 +269,8 @@ const CASES: Record<OperationName, Case> = {
     served: (r) =>
       expect(Buffer.from((r as { result: Uint8Array }).result)).toEqual(Buffer.from(seeded.signature)),
   },
+  // Refused by the gate before the token is read: release is not on the read-only allowlist.
+  KeyRelease: { run: () => keys.releaseKey(KEY, 'not-a-token') },
   KeyVerify: {
     run: () => crypto.verify('RS256', DIGEST, seeded.signature),
     served: (r) => {

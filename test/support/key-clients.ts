@@ -1,7 +1,9 @@
+import type { JsonWebKey as NodeJwk } from 'node:crypto';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import {
   CryptographyClient,
   type CryptographyClientOptions,
+  type JsonWebKey,
   KeyClient,
   type KeyClientOptions,
 } from '@azure/keyvault-keys';
@@ -60,5 +62,25 @@ export function requestLog(): { policy: PipelinePolicy; requests: LoggedRequest[
     take() {
       return requests.splice(0, requests.length);
     },
+  };
+}
+
+/** A Node JWK as the SDK's JsonWebKey (binary fields as bytes). */
+export function sdkJwk(jwk: NodeJwk, extra: Partial<JsonWebKey> = {}): JsonWebKey {
+  const bytes = (field: string | undefined) => (field ? Buffer.from(field, 'base64url') : undefined);
+  return {
+    kty: jwk.kty as JsonWebKey['kty'],
+    n: bytes(jwk.n),
+    e: bytes(jwk.e),
+    d: bytes(jwk.d),
+    p: bytes(jwk.p),
+    q: bytes(jwk.q),
+    dp: bytes(jwk.dp),
+    dq: bytes(jwk.dq),
+    qi: bytes(jwk.qi),
+    x: bytes(jwk.x),
+    y: bytes(jwk.y),
+    crv: jwk.crv === 'secp256k1' ? 'P-256K' : (jwk.crv as JsonWebKey['crv']),
+    ...extra,
   };
 }

@@ -9,12 +9,14 @@ import {
   TokenAuthenticator,
   TokenVerifier,
 } from '@vaultover/auth';
+import { AttestationAuthority, ensureAttestationKey } from '@vaultover/auth/attestation';
 import { systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
 import { createRedisClient, type RedisClient } from '@vaultover/foundation/redis';
 import { ensureTlsMaterial, serviceOrigin, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
 import { type Logger, pino } from 'pino';
+import { attestationRoutes } from './attestation-routes.ts';
 import { ControlLink } from './control-link/control-link.ts';
 import { FaultInjector, NO_FAULTS } from './faults/fault-injector.ts';
 import { FaultRuleSet, type FaultRulesView } from './faults/fault-rule-set.ts';
@@ -25,6 +27,7 @@ import { certificateSettingRoutes } from './http/routes/certificate-setting-rout
 import { keyCryptoRoutes } from './http/routes/key-crypto-routes.ts';
 import { keyRoutes } from './http/routes/key-routes.ts';
 import { secretRoutes } from './http/routes/secret-routes.ts';
+import { tlsReleaseSigner } from './http/wire/key-release-wire.ts';
 import { infraRoutes } from './infra-routes.ts';
 import { ModeGate, type RegionModeControl } from './mode/mode-gate.ts';
 import { acceptProxyHeaders } from './proxy-protocol/accept-proxy-header.ts';
@@ -70,10 +73,12 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
   const logger = options.logger ?? pino({ name: `region:${options.region}` });
   const clock = options.clock ?? new SimulatedClock({ timeScale: options.timeScale ?? 1 });
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
-  const [tls, signingKey] = await Promise.all([
+  const [tls, signingKey, attestationKey] = await Promise.all([
     ensureTlsMaterial({ dir: join(options.dataDir, 'tls'), hostnames: regionCertificateNames(options) }),
     ensureSigningKey(options.dataDir),
+    ensureAttestationKey(options.dataDir),
   ]);
+  const attestation = new AttestationAuthority(attestationKey, clock);
   // Auto-pipelining: commands of concurrent requests issued in the same tick share one write.
   // ioredis re-sends commands left unanswered by a dropped connection. A commit whose reply was lost is
   // thus sent twice; its idempotency key makes the second run answer the first one's result (the
@@ -222,26 +227,29 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     managementRoutes: vaultRoutes(service.management),
     dataRoutes: [
       ...secretRoutes(service.secrets),
-      ...keyRoutes(service.keys),
+      ...keyRoutes(service.keys, { verifier: attestation, signer: tlsReleaseSigner(tls) }),
       ...keyCryptoRoutes(service.keyCrypto),
       // Before the certificates' routes, which would take /certificates/issuers/… and /certificates/contacts.
       ...certificateSettingRoutes(service.certificateIssuers, service.certificateContacts),
       ...certificateRoutes(service.certificates, service.certificateLifecycle),
     ],
-    infraRoutes: infraRoutes({
-      region: options.region,
-      role: options.role,
-      redis,
-      clock,
-      scheduler: service.scheduler,
-      metrics,
-      authenticator,
-      authorizer,
-      replication,
-      gate,
-      controlLink,
-      replicationMode: secondary ? null : (options.replication?.mode ?? 'async'),
-    }),
+    infraRoutes: [
+      ...attestationRoutes(attestation),
+      ...infraRoutes({
+        region: options.region,
+        role: options.role,
+        redis,
+        clock,
+        scheduler: service.scheduler,
+        metrics,
+        authenticator,
+        authorizer,
+        replication,
+        gate,
+        controlLink,
+        replicationMode: secondary ? null : (options.replication?.mode ?? 'async'),
+      }),
+    ],
     vaults: service.vaults,
     hosts,
     authenticator,

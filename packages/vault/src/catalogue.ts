@@ -73,6 +73,7 @@ export const OPERATIONS = [
   op('KeyUnwrap', 'read', 'vaults/keys/unwrap/action'),
   op('KeySign', 'read', 'vaults/keys/sign/action'),
   op('KeyVerify', 'read', 'vaults/keys/verify/action'),
+  op('KeyRelease', 'read', 'vaults/keys/release/action'),
   op('RandomBytesGet', 'read', 'vaults/rng/action'),
 
   op('CertificateCreate', 'write', 'vaults/certificates/create/action'),

@@ -41,8 +41,10 @@ export * from './errors.ts';
 // Keys and cryptography.
 export type { KeyCryptography, KeyOperationResult } from './keys/key-cryptography.ts';
 export type { DeletedKey, KeyDoc, KeyVersion, PublicJwk } from './keys/key-doc.ts';
-export type { KeyStore } from './keys/key-store.ts';
+export type { AttestationVerifier, ReleaseEncryption, VerifiedAttestation } from './keys/key-release.ts';
+export type { KeyStore, ReleasedKey } from './keys/key-store.ts';
 export type { KeyOperation, KeyType } from './keys/key-types.ts';
+export { type ReleasePolicy, releasePolicyFrom, releaseRulesOf, satisfies } from './keys/release-policy.ts';
 export type { RotationPolicy } from './keys/rotation-policy.ts';
 export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
 export { OPERATION_GROUPS, operationsNamedBy } from './operation-patterns.ts';

@@ -41,3 +41,17 @@ describe('Authorizer with the default principals', () => {
     expect(authorizer.isAdministrator('officer')).toBe(false);
   });
 });
+
+describe('Key Vault Crypto Service Release User', () => {
+  const releaser = new Authorizer({
+    enclave: { roles: ['Key Vault Crypto Service Release User'], permissions: [] },
+  });
+
+  it.each([
+    ['KeyRelease', true],
+    ['KeyGet', false],
+    ['KeyDecrypt', false],
+  ] as const)('may %s: %s', (name, allowed) => {
+    expect(releaser.allows('enclave', operation(name))).toBe(allowed);
+  });
+});

@@ -28,6 +28,8 @@ export const ROLES = {
     'Microsoft.KeyVault/vaults/keys/verify/action',
     'Microsoft.KeyVault/vaults/rng/action',
   ],
+  // Secure key release only: what a confidential workload's identity is given.
+  'Key Vault Crypto Service Release User': ['Microsoft.KeyVault/vaults/keys/release/action'],
   'Key Vault Crypto Officer': [
     'Microsoft.KeyVault/vaults/keys/*',
     'Microsoft.KeyVault/vaults/deletedKeys/read',

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { AttestOptions } from '../commands/attest-command.ts';
 import type { ToxicFlags } from '../commands/link-command.ts';
 import { REDIS_MODES, type RedisMode } from '../config/redis-modes.ts';
 import { FAULT_ACTIONS, type FaultRuleFlags } from '../control-client/fault-rule-body.ts';
@@ -211,6 +212,28 @@ export function buildProgram(setExitCode: ExitCodeSink): Command {
     .action(async (principal: string, options: { config?: string; ttl?: number }) => {
       const { runToken } = await import('../commands/token-command.ts');
       setExitCode(await runToken(principal, options));
+    });
+  program
+    .command('attest')
+    .description("print an attestation token of the deployment's attestation authority (secure key release)")
+    .option(
+      '--claims <json>',
+      'the claims to assert, a JSON object, e.g. \'{"sdk-test": true}\' (default {})',
+    )
+    .option(
+      '--key <file>',
+      'the RSA public key to wrap released keys to: PEM (public or private key) or a JWK',
+    )
+    .option('--new-key <file>', 'make an RSA key pair, write its private key (PKCS#8 PEM) to this new file')
+    .option('--authority <url>', "the token's issuer (default: the deployment's global endpoint)")
+    .option(
+      '--endpoints <file>',
+      'endpoints.json of the running deployment (default .vaultover/endpoints.json)',
+    )
+    .option('--ttl <seconds>', 'token lifetime in seconds (default 3600)', positiveInteger)
+    .action(async (options: AttestOptions) => {
+      const { runAttest } = await import('../commands/attest-command.ts');
+      setExitCode(await runAttest(options));
     });
   return program;
 }

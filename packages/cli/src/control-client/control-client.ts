@@ -40,7 +40,10 @@ export interface ReplicationLinksClient {
   send(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<ControlReply>;
 }
 
-interface EndpointsView {
+/** What the client commands read of endpoints.json. */
+export interface EndpointsView {
+  /** The global endpoint (a single region's URL when there is no control process). */
+  gateway: string | null;
   control: string | null;
   linksApi: string | null;
   caFile: string;
@@ -136,7 +139,8 @@ function replicationLinksClient(
   };
 }
 
-async function readEndpoints(path: string, explicit: boolean): Promise<EndpointsView> {
+/** Reads endpoints.json at `path` (`explicit`: the user named it), or throws a CliError saying what to do. */
+export async function readEndpoints(path: string, explicit: boolean): Promise<EndpointsView> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -152,6 +156,7 @@ async function readEndpoints(path: string, explicit: boolean): Promise<Endpoints
     const parsed = JSON.parse(text) as Partial<EndpointsView> & { links?: { api?: unknown } };
     if (typeof parsed.caFile !== 'string' || typeof parsed.dataDir !== 'string') throw new Error('fields');
     return {
+      gateway: typeof parsed.gateway === 'string' ? parsed.gateway : null,
       control: typeof parsed.control === 'string' ? parsed.control : null,
       linksApi: typeof parsed.links?.api === 'string' ? parsed.links.api : null,
       caFile: parsed.caFile,

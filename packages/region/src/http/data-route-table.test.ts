@@ -16,7 +16,7 @@ import { secretRoutes } from './routes/secret-routes.ts';
 
 const dataRoutes: DataRoute[] = [
   ...secretRoutes({} as never),
-  ...keyRoutes({} as never),
+  ...keyRoutes({} as never, {} as never),
   ...keyCryptoRoutes({} as never),
   ...certificateRoutes({} as never, {} as never),
 ];

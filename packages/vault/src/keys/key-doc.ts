@@ -1,5 +1,6 @@
 import type { DeletedObject, ObjectVersion, VersionDoc } from '../store/object-repository.ts';
 import type { CurveName, KeyOperation, KeyType } from './key-types.ts';
+import type { ReleasePolicy } from './release-policy.ts';
 
 /** The public half of a key, as the JWK fields the service returns (base64url, no padding). */
 export type PublicJwk = { n: string; e: string } | { crv: CurveName; x: string; y: string };
@@ -17,6 +18,8 @@ export interface KeyDoc extends VersionDoc {
   /** RSA modulus size in bits; absent for EC. */
   keySize?: number | undefined;
   exportable?: boolean | undefined;
+  /** Secure key release: the rules under which an exportable key version may leave the vault. */
+  releasePolicy?: ReleasePolicy | undefined;
   /** Set for keys that back a certificate. */
   managed?: boolean | undefined;
 }

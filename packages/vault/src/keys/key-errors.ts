@@ -36,3 +36,35 @@ export function algorithmMismatch(
     `Invalid alg: ${algorithm} cannot be used with ${keyDescription}; ${expected}.`,
   );
 }
+
+// Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests);
+// the refusals of a release itself are this emulator's own, as no recording of them was found.
+
+export const exportableNeedsPolicy = () =>
+  new BadParameterError('AKV.SKR.1004: Exportable keys must have release policy.');
+
+export const policyNeedsExportable = () =>
+  new BadParameterError('AKV.SKR.1005: Non-exportable keys must not have release policy.');
+
+export const immutablePolicy = () =>
+  new BadParameterError('AKV.SKR.1020: Immutable Key Release Policy cannot be modified.');
+
+export const exportableIsFixed = () =>
+  new BadParameterError(
+    'Invalid attributes.exportable: the exportable attribute of an existing key version cannot be changed.',
+  );
+
+export const keyNotExportable = () =>
+  new ForbiddenError(
+    'Operation release is not permitted on this key: it is not exportable (created without exportable and a release policy).',
+    'KeyNotExportable',
+  );
+
+/** `issuerNamed`: whether the policy names the token's issuer at all (then its claims fell short). */
+export const releasePolicyNotSatisfied = (issuerNamed: boolean) =>
+  new ForbiddenError(
+    issuerNamed
+      ? "The attestation token does not satisfy the key's release policy: its claims do not meet the conditions of its authority."
+      : "The attestation token does not satisfy the key's release policy: its issuer is not an authority of the policy.",
+    'ReleasePolicyNotSatisfied',
+  );

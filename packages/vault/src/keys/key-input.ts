@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { intDate, optional, tags } from '../object-input.ts';
 import { KEY_OPERATIONS } from './key-types.ts';
+import { releasePolicyInput as releasePolicy } from './release-policy.ts';
 
 // Bodies of the key lifecycle requests (docs/vault-api.md#keys). Shapes are checked here;
 // the rules between fields (a known kty, a size for it, a curve) are in key-rules.ts.
@@ -28,9 +29,6 @@ const attributes = optional(
     exportable: optional(z.boolean()),
   }),
 );
-
-// Accepted so that the error can say "not supported" rather than "unknown field".
-const releasePolicy = optional(z.unknown());
 
 /** Body of `POST /keys/{name}/create`. */
 export const keyCreateInput = z.object({

@@ -1,4 +1,5 @@
 import { BadParameterError } from '../errors.ts';
+import { exportableNeedsPolicy, policyNeedsExportable } from './key-errors.ts';
 import type { ImportedJwk, KeyCreateInput } from './key-input.ts';
 import type { KeySpec } from './key-material.ts';
 import {
@@ -14,6 +15,7 @@ import {
   RSA_KEY_SIZES,
   RSA_PUBLIC_EXPONENT,
 } from './key-types.ts';
+import { type ReleasePolicy, type ReleasePolicyInput, releasePolicyFrom } from './release-policy.ts';
 
 // The rules between fields of create and import that a schema cannot say: which key types, sizes
 // and curves a vault offers, and what a key gets when the request leaves something out.
@@ -66,16 +68,17 @@ export function keyOperationsOf(kty: KeyType, asked: KeyOperation[] | undefined)
   return [...new Set(ops)];
 }
 
-/** Release policies (secure key release) need attestation, which this emulator does not offer. */
-export function refuseReleasePolicy(releasePolicy: unknown, exportable: boolean | undefined): void {
-  if (releasePolicy !== undefined) {
-    throw new BadParameterError(
-      'Invalid release_policy: secure key release (attestation-based release policies) is not supported by this emulator.',
-    );
-  }
-  if (exportable) {
-    throw new BadParameterError('Invalid attributes.exportable: exportable keys must have a release policy.');
-  }
+/**
+ * The release terms of a new key version. As the real service checks: a policy on a key that is not
+ * exportable is refused for that before the policy itself is read; an exportable key needs a policy.
+ */
+export function releaseTerms(
+  exportable: boolean | undefined,
+  policy: ReleasePolicyInput | undefined,
+): { exportable: boolean | undefined; releasePolicy: ReleasePolicy | undefined } {
+  if (policy !== undefined && exportable !== true) throw policyNeedsExportable();
+  if (exportable === true && policy === undefined) throw exportableNeedsPolicy();
+  return { exportable, releasePolicy: policy === undefined ? undefined : releasePolicyFrom(policy) };
 }
 
 const RSA_PRIVATE_PARTS = ['n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'] as const;

@@ -8,17 +8,39 @@ import { StandaloneLifecycle } from '../store/standalone-lifecycle.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import { keyBackupBlob, keyBackupContents } from './key-backup.ts';
 import { type KeyDoc, type KeyVersion, privateKeyContext } from './key-doc.ts';
-import { keyCreateInput, keyImportInput, keyUpdateInput } from './key-input.ts';
+import {
+  exportableIsFixed,
+  immutablePolicy,
+  keyNotExportable,
+  policyNeedsExportable,
+  releasePolicyNotSatisfied,
+} from './key-errors.ts';
+import { type KeyUpdateInput, keyCreateInput, keyImportInput, keyUpdateInput } from './key-input.ts';
 import { generateKeyMaterial, type KeyMaterial, materialOf, privateKeyFromJwk } from './key-material.ts';
+import {
+  type AttestationVerifier,
+  DEFAULT_RELEASE_ENCRYPTION,
+  keyReleaseInput,
+  type ReleaseEncryption,
+  runtimeKeyOf,
+  wrapForRelease,
+} from './key-release.ts';
 import {
   createSpec,
   keyOperationsOf,
-  refuseReleasePolicy,
+  releaseTerms,
   requireImportableJwk,
   requireImportedKeySize,
   requireKeyType,
 } from './key-rules.ts';
 import type { KeyType } from './key-types.ts';
+import {
+  namesAuthority,
+  type ReleasePolicy,
+  releasePolicyFrom,
+  releaseRulesOf,
+  satisfies,
+} from './release-policy.ts';
 import {
   approximateDays,
   DEFAULT_ROTATION_POLICY,
@@ -41,6 +63,15 @@ interface VersionPlan {
   keyOps: KeyDoc['keyOps'];
   attributes?: NewAttributes | undefined;
   tags?: Record<string, string> | undefined;
+  releasePolicy?: ReleasePolicy | undefined;
+}
+
+/** A released key version: its bundle's parts, and `key_hsm`, its private key wrapped for the target. */
+export interface ReleasedKey {
+  key: KeyVersion;
+  keyHsm: string;
+  /** What the answer echoes of the request (never the token). */
+  request: { enc: ReleaseEncryption; nonce: string | undefined };
 }
 
 const DAY_SECONDS = 86_400;
@@ -63,13 +94,14 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     requireObjectName(name);
     const input = parseInput(keyCreateInput, body, 'key');
     const kty = requireKeyType(input.kty);
+    const { releasePolicy } = releaseTerms(input.attributes?.exportable, input.release_policy);
     const spec = createSpec(input, kty);
-    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
     const plan = {
       kty,
       keyOps: keyOperationsOf(kty, input.key_ops),
       attributes: input.attributes,
       tags: input.tags,
+      releasePolicy,
     };
     return this.#addVersion(vault, name, plan, await generateKeyMaterial(spec), 'KeyCreate');
   }
@@ -79,12 +111,12 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     requireObjectName(name);
     const input = parseInput(keyImportInput, body, 'key import');
     const { kty, family } = requireImportableJwk(input.key);
-    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
+    const { releasePolicy } = releaseTerms(input.attributes?.exportable, input.release_policy);
     const material = materialOf(privateKeyFromJwk(input.key, family));
     requireImportedKeySize(material.keySize);
     const stored: KeyType = input.Hsm ? (family === 'rsa' ? 'RSA-HSM' : 'EC-HSM') : kty;
     const keyOps = keyOperationsOf(stored, input.key.key_ops);
-    const plan = { kty: stored, keyOps, attributes: input.attributes, tags: input.tags };
+    const plan = { kty: stored, keyOps, attributes: input.attributes, tags: input.tags, releasePolicy };
     return this.#addVersion(vault, name, plan, material, 'KeyImport');
   }
 
@@ -105,18 +137,25 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
   async update(vault: string, name: string, version: string | undefined, body: unknown): Promise<KeyVersion> {
     requireObjectName(name);
     const input = parseInput(keyUpdateInput, body, 'key properties');
-    refuseReleasePolicy(input.release_policy, input.attributes?.exportable);
     const now = this.repository.nowSeconds();
     return this.repository.update(
       vault,
       name,
       version,
-      (doc) => ({
-        ...unmanagedDoc(KEY, name, doc, 'update'),
-        keyOps: input.key_ops ? [...new Set(input.key_ops)] : doc.keyOps,
-        tags: input.tags ?? doc.tags,
-        attributes: patchAttributes(doc.attributes, input.attributes, now),
-      }),
+      (doc) => {
+        const exportable = input.attributes?.exportable;
+        if (exportable !== undefined && exportable !== (doc.exportable ?? false)) throw exportableIsFixed();
+        return {
+          ...unmanagedDoc(KEY, name, doc, 'update'),
+          keyOps: input.key_ops ? [...new Set(input.key_ops)] : doc.keyOps,
+          tags: input.tags ?? doc.tags,
+          attributes: patchAttributes(doc.attributes, input.attributes, now),
+          releasePolicy:
+            input.release_policy === undefined
+              ? doc.releasePolicy
+              : replacedPolicy(doc, input.release_policy),
+        };
+      },
       'KeyUpdate',
     );
   }
@@ -140,7 +179,12 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
       kty: doc.kty,
       keyOps: doc.keyOps,
       tags: doc.tags,
-      attributes: { enabled: true, exp: lifetime === undefined ? undefined : now + lifetime },
+      attributes: {
+        enabled: true,
+        exp: lifetime === undefined ? undefined : now + lifetime,
+        exportable: doc.exportable,
+      },
+      releasePolicy: doc.releasePolicy,
     };
     return this.#addVersion(vault, name, plan, material, 'KeyRotate', now);
   }
@@ -178,6 +222,38 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     return this.repository.import(vault, name, object, 'KeyRestore');
   }
 
+  /**
+   * `POST /keys/{name}/{version}/release`: the key version's private key wrapped for the key the
+   * attestation token carries. Checked in order: the key exists, it is exportable, the token is valid
+   * (`verifier`: signed by the deployment's attestation authority, within its lifetime), the policy
+   * names its issuer and its claims meet that authority's conditions.
+   */
+  async release(
+    vault: string,
+    name: string,
+    version: string | undefined,
+    body: unknown,
+    verifier: AttestationVerifier,
+  ): Promise<ReleasedKey> {
+    const input = parseInput(keyReleaseInput, body, 'release request');
+    const key = await this.repository.version(vault, requireObjectName(name), version);
+    const policy = key.doc.releasePolicy;
+    if (!key.doc.exportable || !policy) throw keyNotExportable();
+    const token = await verifier.verify(input.target);
+    const rules = releaseRulesOf(policy);
+    if (!satisfies(rules, token.issuer, token.claims)) {
+      throw releasePolicyNotSatisfied(namesAuthority(rules, token.issuer));
+    }
+    const target = runtimeKeyOf(token.claims);
+    const enc = input.enc ?? DEFAULT_RELEASE_ENCRYPTION;
+    const der = this.#sealer.open(key.doc.privateKey, privateKeyContext(vault, key.name, key.version));
+    try {
+      return { key, keyHsm: wrapForRelease(der, target, enc), request: { enc, nonce: input.nonce } };
+    } finally {
+      der.fill(0);
+    }
+  }
+
   #addVersion(
     vault: string,
     name: string,
@@ -196,6 +272,7 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
         privateKey: this.#sealer.seal(material.privateKeyDer, privateKeyContext(vault, name, version)),
         keySize: material.keySize,
         exportable: plan.attributes?.exportable,
+        releasePolicy: plan.releasePolicy,
         tags: plan.tags,
         attributes: newAttributes(plan.attributes, now),
       }),
@@ -204,4 +281,11 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     // The clear DER is sealed into the document by now (or never will be): wipe it either way.
     return created.finally(() => material.privateKeyDer.fill(0));
   }
+}
+
+/** The policy an update sets: refused on a key that is not exportable, and over an immutable policy. */
+function replacedPolicy(doc: KeyDoc, input: NonNullable<KeyUpdateInput['release_policy']>): ReleasePolicy {
+  if (!doc.exportable) throw policyNeedsExportable();
+  if (doc.releasePolicy?.immutable) throw immutablePolicy();
+  return releasePolicyFrom(input);
 }

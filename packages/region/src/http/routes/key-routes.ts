@@ -1,6 +1,7 @@
-import type { KeyStore } from '@vaultover/vault';
+import type { AttestationVerifier, KeyStore } from '@vaultover/vault';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
 import { listPage } from '../paging.ts';
+import { keyReleaseResult, type ReleaseSigner } from '../wire/key-release-wire.ts';
 import {
   deletedKeyBundle,
   deletedKeyItem,
@@ -9,6 +10,12 @@ import {
   rotationPolicyBody,
 } from '../wire/key-wire.ts';
 
+/** What a key release needs besides the store: who checks attestation tokens, who signs the result. */
+export interface KeyReleaseDeps {
+  verifier: AttestationVerifier;
+  signer: ReleaseSigner;
+}
+
 const name = (context: RequestContext) => context.params.name ?? '';
 
 /**
@@ -16,8 +23,25 @@ const name = (context: RequestContext) => context.params.name ?? '';
  * Order matters: literal segments before parameters (`/keys/restore`, `/keys/{n}/versions`,
  * `/keys/{n}/rotationpolicy` before `/keys/{n}/{version}`).
  */
-export function keyRoutes(keys: KeyStore): DataRoute[] {
+export function keyRoutes(keys: KeyStore, release: KeyReleaseDeps): DataRoute[] {
   return [
+    {
+      method: 'POST',
+      path: '/keys/:name{/:version}/release',
+      operation: 'KeyRelease',
+      hasBody: true,
+      handle: async (c) => {
+        const released = await keys.release(
+          c.vault.name,
+          name(c),
+          c.params.version,
+          c.body,
+          release.verifier,
+        );
+        const kid = `${c.base}/keys/${name(c)}${c.params.version ? `/${c.params.version}` : ''}`;
+        return ok(await keyReleaseResult(release.signer, c.base, c.vault, kid, c.apiVersion, released));
+      },
+    },
     {
       method: 'POST',
       path: '/keys/restore',

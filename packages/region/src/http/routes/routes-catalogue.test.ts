@@ -21,7 +21,7 @@ import { secretRoutes } from './secret-routes.ts';
 // so that nothing can bypass the read-only gate, the metrics or fault rules that key on operations.
 const dataRoutes: DataRoute[] = [
   ...secretRoutes({} as never),
-  ...keyRoutes({} as never),
+  ...keyRoutes({} as never, {} as never),
   ...keyCryptoRoutes({} as never),
   ...certificateSettingRoutes({} as never, {} as never),
   ...certificateRoutes({} as never, {} as never),

@@ -31,6 +31,7 @@ export function keyBundle(base: string, vault: VaultProperties, key: KeyVersion)
     attributes: keyAttributes(vault, key),
     tags: key.doc.tags,
     managed: key.doc.managed,
+    release_policy: key.doc.releasePolicy,
   });
 }
 
