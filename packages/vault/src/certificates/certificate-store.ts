@@ -7,6 +7,7 @@ import type { SecretDoc } from '../secrets/secret-store.ts';
 import type { Committer } from '../store/committer.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
+import type { PropagationDelays } from '../store/propagation.ts';
 import type { VaultRegistry } from '../store/vault-registry.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import type { CertificateDoc, CertificateOperation, CertificateVersion } from './certificate-doc.ts';
@@ -48,6 +49,8 @@ export interface CertificateStoreDeps {
   sealer: Sealer;
   vaults: VaultRegistry;
   clock: Clock;
+  /** How long deletes, recovers and self-signed creations take to show; none by default. */
+  delays?: PropagationDelays | undefined;
 }
 
 /** A certificate version with the certificate's policy, as bundles carry it. */
