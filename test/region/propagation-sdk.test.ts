@@ -21,7 +21,7 @@ let certificates: CertificateClient;
 
 beforeAll(async () => {
   region = await startTestRegion({
-    externalDb: 4,
+    externalDb: 3,
     node: { delays: { deleteRecoverMs: DELAY_SECONDS * 1000 } },
   });
   secrets = secretClient(region, 'admin');

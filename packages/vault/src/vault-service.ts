@@ -61,6 +61,11 @@ export interface VaultServiceOptions {
    * in the real service (docs/vault-api.md, "Propagation delays"). None by default.
    */
   delays?: PropagationDelays | undefined;
+  /**
+   * Whether the region may write now: reads that find a delayed certificate creation due complete it
+   * only then (a standby or read-only region shows what is stored). Always by default.
+   */
+  writable?: (() => boolean) | undefined;
 }
 
 /** The vault domain of one region, wired: registry, stores and the purge scheduler. */
@@ -154,6 +159,7 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     vaults,
     clock: options.clock,
     delays,
+    writable: options.writable,
   };
   const certificates = new CertificateStore(certificateDeps);
   const certificateLifecycle = new CertificateLifecycle(certificateDeps, scheduler);

@@ -155,6 +155,31 @@ export function restoreMutation(
   return mutation;
 }
 
+/**
+ * Rewrites one version of the three objects in place, if the certificate's latest version is still
+ * `version` and its operation still `before` (a delayed creation completing: delayed-issuance.ts).
+ */
+export function completeVersionMutation(
+  name: string,
+  version: string,
+  docs: Record<ObjectKind['id'], unknown>,
+  operation: { slot: string; before: unknown; after: unknown },
+): Mutation {
+  const mutation = replaceAttachmentMutation(
+    name,
+    operation.slot,
+    operation.before,
+    operation.after,
+    'CertificateCreate',
+  ).requireFieldValue(rel.object(CERTIFICATE.id, name), 'head', version, {
+    on: 'certificate',
+    failure: 'changed',
+  });
+  for (const kind of LINKED)
+    mutation.hset(rel.object(kind.id, name), field.version(version), JSON.stringify(docs[kind.id]));
+  return mutation;
+}
+
 /** Adds the writing of a certificate attachment to `mutation`. */
 export function withAttachment(mutation: Mutation, name: string, slot: string, value: unknown): Mutation {
   return mutation.hset(rel.object(CERTIFICATE.id, name), field.attachment(slot), JSON.stringify(value));
