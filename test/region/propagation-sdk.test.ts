@@ -180,12 +180,20 @@ describe('a new version of a name whose deletion propagates', () => {
   it.each([
     ['Secret', 'secrets', 'PUT', '', { value: 'again' }],
     ['Key', 'keys', 'POST', '/create', { kty: 'EC' }],
+    [
+      'Certificate',
+      'certificates',
+      'POST',
+      '/create',
+      { policy: { issuer: { name: 'Self' }, x509_props: { subject: 'CN=r' } } },
+    ],
   ])(
     '%s: 409 "currently being deleted", then "deleted but recoverable" once it shows',
     async (title, collection, method, suffix, body) => {
       const name = `recreated-${collection}`;
       const path = `/${collection}/${name}${suffix}?${API}`;
-      expect((await rawRequest(region, { method, path, principal: 'admin', body })).status).toBe(200);
+      const created = await rawRequest(region, { method, path, principal: 'admin', body });
+      expect(created.status).toBe(title === 'Certificate' ? 202 : 200);
       const deleted = await rawRequest(region, {
         method: 'DELETE',
         path: `/${collection}/${name}?${API}`,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationName } from '../catalogue.ts';
+import { isVaultError } from '../errors.ts';
 import { newVersionId } from '../store/object-repository.ts';
 import type { CertificateOperation } from './certificate-doc.ts';
 import { OPERATION_SLOT } from './certificate-doc.ts';
@@ -37,7 +38,14 @@ export async function addVersion(
   const docs = await plan.docs(place);
   const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
   const change = { name, version, docs, expectedHeads, attachments };
-  await commitLinked(deps.committer, vault, name, newVersionMutation(change, operation));
+  await commitLinked(deps.committer, vault, name, newVersionMutation(change, operation)).catch(
+    async (error: unknown) => {
+      // While the deletion still propagates, the real service says so ("… is currently being deleted").
+      if (isVaultError(error) && error.innerCode === 'ObjectIsDeletedButRecoverable')
+        throw await deps.certificates.deletedConflict(vault, name);
+      throw error;
+    },
+  );
   return { name, version, doc: docs.certificate };
 }
 
