@@ -6,6 +6,7 @@ import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts'
 import { API, type RawResponse, rawRequest, secretClient, shiftTime } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
+import { expectRestError } from '../support/rest-error.ts';
 
 // Deletes and recovers take effect after a propagation delay (`delays.deleteRecoverMs`), as in the real
 // service: meanwhile the object is in neither place, and the SDKs' delete and recover pollers wait it
@@ -216,14 +217,24 @@ describe('a new version of a name whose deletion propagates', () => {
 });
 
 describe('a certificate in its window', () => {
-  it('takes its managed key and secret with it: neither is readable while the deletion propagates', async () => {
+  it('takes its managed key and secret with it: neither is readable while the deletion propagates, nor can its backup be restored', async () => {
     const name = 'settling-managed';
     await KINDS[2]?.create(name);
+    const backup = await certificates.backupCertificate(name);
     const poller = await certificates.beginDeleteCertificate(name, FAST_POLL);
     expect(poller.isDone()).toBe(false);
     for (const collection of ['keys', 'secrets', 'deletedkeys', 'deletedsecrets']) {
       expect((await get(`/${collection}/${name}`)).status).toBe(404);
     }
+    // A restore of its backup meanwhile: the real "being deleted" 409, as for a new version.
+    const restore = await expectRestError(
+      certificates.restoreCertificateBackup(backup ?? new Uint8Array()),
+      409,
+      'Conflict',
+    );
+    expect(restore.message).toBe(
+      `Certificate ${name} is currently being deleted and cannot be re-created; retry later.`,
+    );
     await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
     await poller.pollUntilDone();
     expect((await get(`/deletedkeys/${name}`)).status).toBe(200);

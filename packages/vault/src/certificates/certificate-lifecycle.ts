@@ -20,6 +20,7 @@ import {
   versionUpdateMutation,
   withAttachment,
 } from './linked-objects.ts';
+import { commitNewVersions } from './new-version.ts';
 
 const DAY_SECONDS = 86_400;
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -159,7 +160,7 @@ export class CertificateLifecycle {
     const { name, objects } = certificateBackupContents(this.#deps.sealer, vault, blob);
     const versions = { certificate: objects.certificate, key: objects.key, secret: objects.secret };
     const mutation = restoreMutation(name, objects.head, versions, objects.attachments);
-    await commitLinked(this.#deps.committer, vault, name, mutation);
+    await commitNewVersions(this.#deps, vault, name, mutation);
     const doc = objects.certificate[objects.head] as CertificateDoc;
     return {
       certificate: { name, version: objects.head, doc },
