@@ -86,8 +86,9 @@ export class CertificateStore {
 
   /**
    * `POST /certificates/{name}/create`. Issuer Self: issues the certificate at once, the operation is
-   * already completed; under a creation delay, it is inProgress until then (delayed-issuance.ts). Issuer Unknown: a version without certificate waits, with its key, for the
-   * merge of what a CA signs from the operation's CSR (the operation stays inProgress until then).
+   * already completed; under a creation delay, it is inProgress until then (delayed-issuance.ts).
+   * Issuer Unknown: a version without certificate waits, with its key, for the merge of what a CA
+   * signs from the operation's CSR (the operation stays inProgress until then).
    */
   async create(vault: string, name: string, body: unknown): Promise<PendingOperation> {
     requireObjectName(name);
