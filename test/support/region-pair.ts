@@ -30,9 +30,10 @@ export interface RegionPair {
  */
 export async function startRegionPair(
   primaryReplication: RegionNodeOptions['replication'],
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; node?: Partial<RegionNodeOptions> } = {},
 ): Promise<RegionPair> {
   const logger = options.logger ?? pino({ level: 'silent' });
+  const extra = options.node ?? {};
   const masterKey = randomBytes(32).toString('base64');
   const [primaryRedis, secondaryRedis] = await Promise.all([
     startTestRedis(PRIMARY, { externalDb: 7, store: true }),
@@ -41,14 +42,17 @@ export async function startRegionPair(
   // Every node of a clustered store, each on a port of its own.
   const proxy = new LinkProxy({ name: `${PRIMARY}-redis`, upstream: redisNodesOf(primaryRedis.url) });
   await proxy.start();
-  const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, masterKey, logger);
+  const primary = await startRegion(PRIMARY, 'primary', primaryReplication, primaryRedis, {
+    masterKey,
+    logger,
+    extra,
+  });
   const secondary = await startRegion(
     SECONDARY,
     'secondary',
     { primaryRedisUrl: redisUrlThrough(primaryRedis.url, proxy.routes) },
     secondaryRedis,
-    masterKey,
-    logger,
+    { masterKey, logger, extra },
   );
   return {
     primary,
@@ -69,8 +73,7 @@ async function startRegion(
   role: 'primary' | 'secondary',
   replication: RegionNodeOptions['replication'],
   redis: TestRedis,
-  masterKey: string,
-  logger: Logger,
+  { masterKey, logger, extra }: { masterKey: string; logger: Logger; extra: Partial<RegionNodeOptions> },
 ): Promise<TestRegion> {
   const dataDir = await mkdtemp(join(tmpdir(), `vaultover-pair-${name}-`));
   const node = await startRegionNode({
@@ -84,6 +87,7 @@ async function startRegion(
     logger: logger.child({ region: name }),
     masterKey,
     replication,
+    ...extra,
   });
   return {
     node,

@@ -124,6 +124,8 @@ export async function startRegionNode(options: RegionNodeOptions): Promise<Regio
     tenantId,
     // A secondary's vaults change under it (replication): never serve cached properties.
     cacheVaults: !secondary,
+    delays: options.delays,
+    writable: () => gate.writable,
     // A standby's purges arrive as the primary's purge entries: purging on its own would fork its state.
     queue: !queueRedis
       ? undefined

@@ -1,7 +1,7 @@
 import type { Principal } from '@vaultover/auth';
 import type { Clock } from '@vaultover/foundation';
 import type { ServerLimits } from '@vaultover/foundation/http';
-import type { ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
+import type { PropagationDelays, ReadOnlyProfile, SimulatedClock, VaultSpec } from '@vaultover/vault';
 import type { Logger } from 'pino';
 import type { ThrottlingSettings } from './throttling/throttle-settings.ts';
 
@@ -41,6 +41,11 @@ export interface RegionNodeOptions {
   logger?: Logger;
   /** Which operations the region serves when read-only (after a failover); `2016` by default. */
   readOnlyProfile?: ReadOnlyProfile;
+  /**
+   * How long deletes, recovers and self-signed certificate creations take to show, in simulated ms, as
+   * in the real service (docs/vault-api.md, "Propagation delays"); none by default.
+   */
+  delays?: PropagationDelays;
   /** Throttling of the data plane per vault (docs/chaos.md#throttling); `{ mode: 'off' }` by default. */
   throttling?: ThrottlingSettings;
   /** Injected clock (tests); otherwise a SimulatedClock with `timeScale`. */

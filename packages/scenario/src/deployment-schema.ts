@@ -75,6 +75,12 @@ export const deploymentSchema = z.strictObject({
   replication: replication.optional(),
   throttling: throttling.optional(),
   readOnlyProfile: z.enum(READ_ONLY_PROFILES).optional(),
+  propagationDelays: z
+    .strictObject({
+      deleteRecoverMs: z.number().int().min(0).optional(),
+      certificateCreateMs: z.number().int().min(0).optional(),
+    })
+    .optional(),
 });
 
 export type DeploymentOverrides = z.output<typeof deploymentSchema>;

@@ -64,6 +64,8 @@ export interface TestRedisOptions {
    * Certificates: certificates-sdk and certificates-lifecycle-sdk 9 (own certificate names, no time
    * shifts), certificates-bad-input 3 (in a vault of its own, `certbad`), certificate-change-log 15
    * (vault names `ccl-*`, replaying into 5).
+   * Propagation delays: propagation-sdk and certificate-creation-delay-sdk 3 (object names `settling-*`,
+   * `recreated-*`, `delayed-*`; their time shifts are of minutes, far below any retention).
    * Read-only mode: read-only-mode 3 (vault `romode`, ARM vaults `roarm*`/`rogone*`/`ronew*`, object
    * names suffixed per run; no time shifts).
    * Fault rules: fault-rules 3 (secret names `fr-*`, keys `fr-*`, vault `frother`; no time shifts; its

@@ -74,6 +74,7 @@ export {
 export { type LuaScript, loadLua, scriptDefiner } from './store/lua-scripts.ts';
 export type { Attributes, DeletedObject, Deletion, ObjectVersion } from './store/object-repository.ts';
 export { MAX_PAGE_SIZE, type Page, type PageRequest } from './store/paging.ts';
+export type { PropagationDelays } from './store/propagation.ts';
 // The vault's scripts on a client: what the commit script replies is part of the store's contract.
 export { type VaultRedis, vaultRedis } from './store/scripts.ts';
 export { storePosition } from './store/store-position.ts';

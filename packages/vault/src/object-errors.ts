@@ -47,3 +47,16 @@ export function purgeProtected(): ForbiddenError {
       'Key Vault service will automatically purge it after the retention period has passed.',
   );
 }
+
+/** Purge or recover while a deletion is still spreading through the service (the real text). */
+export function objectIsBeingDeleted(kind: ObjectKind): ConflictError {
+  return new ConflictError(`${kind.title} is currently being deleted.`, 'ObjectIsBeingDeleted');
+}
+
+/** A new version of a name whose deletion is still spreading through the service (the real text). */
+export function objectIsBeingDeletedNoReuse(kind: ObjectKind, name: string): ConflictError {
+  return new ConflictError(
+    `${kind.title} ${name} is currently being deleted and cannot be re-created; retry later.`,
+    'ObjectIsBeingDeleted',
+  );
+}

@@ -20,6 +20,7 @@ import {
 } from './soft-delete/purge-scheduler.ts';
 import { Committer } from './store/committer.ts';
 import { ObjectRepository, type VersionDoc } from './store/object-repository.ts';
+import type { PropagationDelays } from './store/propagation.ts';
 import { vaultRedis } from './store/scripts.ts';
 import { VaultIndex } from './store/vault-index.ts';
 import { VaultRegistry } from './store/vault-registry.ts';
@@ -55,6 +56,16 @@ export interface VaultServiceOptions {
    * behind the service's back: a secondary serving reads after a failover.
    */
   cacheVaults?: boolean | undefined;
+  /**
+   * How long deletes, recovers and self-signed certificate creations take to show, in simulated ms, as
+   * in the real service (docs/vault-api.md, "Propagation delays"). None by default.
+   */
+  delays?: PropagationDelays | undefined;
+  /**
+   * Whether the region may write now: reads that find a delayed certificate creation due complete it
+   * only then (a standby or read-only region shows what is stored). Always by default.
+   */
+  writable?: (() => boolean) | undefined;
 }
 
 /** The vault domain of one region, wired: registry, stores and the purge scheduler. */
@@ -109,7 +120,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const scheduler = options.queue
     ? new PurgeScheduler({ clock: options.clock, ...options.queue })
     : undefined;
-  const deps = { redis, committer, clock: options.clock, vaults, deletions: scheduler };
+  const delays = options.delays;
+  const deps = { redis, committer, clock: options.clock, vaults, deletions: scheduler, delays };
   const repositories: Record<string, ObjectRepository<VersionDoc>> = {
     [SECRET.id]: new ObjectRepository<SecretDoc>(SECRET, deps),
     [KEY.id]: new ObjectRepository<KeyDoc>(KEY, deps),
@@ -146,6 +158,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
     sealer,
     vaults,
     clock: options.clock,
+    delays,
+    writable: options.writable,
   };
   const certificates = new CertificateStore(certificateDeps);
   const certificateLifecycle = new CertificateLifecycle(certificateDeps, scheduler);
@@ -169,7 +183,8 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
       for (const repository of Object.values(repositories)) {
         let skipToken: string | undefined;
         do {
-          const page = await repository.listDeleted(vault, { skipToken });
+          // Deletions still propagating need their purge planned too.
+          const page = await repository.listDeleted(vault, { skipToken }, { settling: true });
           for (const item of page.items) {
             // A certificate's managed key and secret are purged with it, by its own job.
             if ((item.doc as { managed?: boolean }).managed) continue;

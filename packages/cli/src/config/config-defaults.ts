@@ -53,6 +53,8 @@ export const CONFIG_DEFAULTS = {
   monitor: { ...MONITOR_DEFAULTS },
   failover: { ...FAILOVER_DEFAULTS },
   readOnlyProfile: '2016' as ReadOnlyProfile,
+  // Changes show at once unless asked for: the real service's few seconds would slow every test and demo.
+  propagationDelays: { deleteRecoverMs: 0, certificateCreateMs: 0 },
   replication: { mode: 'async' as ReplicationMode, syncTimeoutMs: 5000 },
   control: { port: 0, gatewayPort: 0 },
   // No link the kernel carries unless the config names one (docs/network-namespaces.md).

@@ -75,6 +75,22 @@ const replicationSchema = z.strictObject({
     .default(CONFIG_DEFAULTS.replication.syncTimeoutMs),
 });
 
+const DELAY = 'expected a whole number of milliseconds, 0 or more';
+
+/** How long deletes, recovers and self-signed creations take to show, in simulated ms (docs/vault-api.md). */
+const propagationDelaysSchema = z.strictObject({
+  deleteRecoverMs: z
+    .number()
+    .int({ error: DELAY })
+    .min(0, { error: DELAY })
+    .default(CONFIG_DEFAULTS.propagationDelays.deleteRecoverMs),
+  certificateCreateMs: z
+    .number()
+    .int({ error: DELAY })
+    .min(0, { error: DELAY })
+    .default(CONFIG_DEFAULTS.propagationDelays.certificateCreateMs),
+});
+
 const SCRAPE_INTERVAL = 'expected 1000 to 5000 milliseconds';
 
 const observabilitySchema = z.strictObject({
@@ -115,6 +131,7 @@ export const configSchema = z
     failover: failoverSchema.default(() => ({ ...CONFIG_DEFAULTS.failover })),
     readOnlyProfile: z.enum(READ_ONLY_PROFILES).default(CONFIG_DEFAULTS.readOnlyProfile),
     replication: replicationSchema.default(() => ({ ...CONFIG_DEFAULTS.replication })),
+    propagationDelays: propagationDelaysSchema.default(() => ({ ...CONFIG_DEFAULTS.propagationDelays })),
     control: controlSchema.default(() => ({ ...CONFIG_DEFAULTS.control })),
     links: linksSchema.default(() => structuredClone(CONFIG_DEFAULTS.links)),
     throttling: throttlingSchema.default(() => ({ ...CONFIG_DEFAULTS.throttling })),

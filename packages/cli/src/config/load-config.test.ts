@@ -64,6 +64,7 @@ describe('loadConfig', () => {
       },
       readOnlyProfile: '2016',
       replication: { mode: 'async', syncTimeoutMs: 5000 },
+      propagationDelays: { deleteRecoverMs: 0, certificateCreateMs: 0 },
       control: { port: 0, gatewayPort: 0 },
       links: { kernel: {} },
       throttling: { mode: 'off' },
@@ -296,9 +297,11 @@ describe('validateConfig: failover sections', () => {
         readOnlyProfile: 'current',
         replication: { mode: 'sync', syncTimeoutMs: 200 },
         control: { port: 9000, gatewayPort: 9443 },
+        propagationDelays: { deleteRecoverMs: 5000 },
       },
       'x',
     );
+    expect(config.propagationDelays).toEqual({ deleteRecoverMs: 5000, certificateCreateMs: 0 });
     expect(config.monitor).toEqual({
       probeIntervalMs: 100,
       probeTimeoutMs: 50,
@@ -325,6 +328,14 @@ describe('validateConfig: failover sections', () => {
       'failover.failureMode: expected one of "status", "reset", "hang", got "drop"',
     ],
     [{ readOnlyProfile: 2016 }, 'readOnlyProfile: expected one of "2016", "current", got 2016'],
+    [
+      { propagationDelays: { deleteRecoverMs: -1 } },
+      'propagationDelays.deleteRecoverMs: expected a whole number of milliseconds, 0 or more, got -1',
+    ],
+    [
+      { propagationDelays: { certificateCreateMs: 2.5 } },
+      'propagationDelays.certificateCreateMs: expected an integer, got 2.5',
+    ],
     [{ replication: { mode: 'semi' } }, 'replication.mode: expected one of "async", "sync", got "semi"'],
     [{ replication: { syncTimeoutMs: 0 } }, 'replication.syncTimeoutMs: expected a positive integer, got 0'],
     [

@@ -41,7 +41,7 @@ describe('scenario deployment overrides', () => {
 
   it('cover the sections the spec names', () => {
     expect(new Set(fields.map((field) => field.path[0]))).toEqual(
-      new Set(['monitor', 'failover', 'replication', 'throttling', 'readOnlyProfile']),
+      new Set(['monitor', 'failover', 'replication', 'throttling', 'readOnlyProfile', 'propagationDelays']),
     );
   });
 

@@ -43,6 +43,7 @@ export function regionNodeOptions(
     masterKey: config.masterKey,
     logger,
     readOnlyProfile: config.readOnlyProfile,
+    delays: config.propagationDelays,
     throttling: config.throttling,
     replication: {
       ...placement.replication,

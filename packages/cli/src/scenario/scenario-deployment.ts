@@ -59,7 +59,7 @@ function kernelLinkRegions(config: VaultoverConfig): Record<string, string> {
 export type ConfigBase = Record<string, unknown>;
 
 // The sections a scenario may override field by field; the others it gives whole (docs/scenarios.md).
-const MERGED_SECTIONS = ['monitor', 'failover', 'replication'] as const;
+const MERGED_SECTIONS = ['monitor', 'failover', 'replication', 'propagationDelays'] as const;
 
 /**
  * The deployment config of a scenario run: `base` with the scenario's overrides over it (field by field

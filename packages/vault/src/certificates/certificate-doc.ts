@@ -28,6 +28,11 @@ export interface CertificateOperation {
   status: 'inProgress' | 'completed' | 'failed' | 'cancelled';
   status_details?: string;
   request_id: string;
+  /**
+   * A self-signed creation under a creation delay (delayed-issuance.ts): when it completes, ms since
+   * the epoch on the simulated clock, and whether the version is then enabled. Never on the wire.
+   */
+  delayed?: { due: number; enabled: boolean } | undefined;
 }
 
 export function thumbprintOf(der: Buffer): string {

@@ -3,6 +3,7 @@ import { restoreInput } from '../object-input.ts';
 import { CERTIFICATE, KEY, SECRET } from '../object-kind.ts';
 import type { Deletion, DeletionListener } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
+import { settlesAt } from '../store/propagation.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import { certificateBackupBlob, certificateBackupContents } from './certificate-backup.ts';
 import type { CertificateDoc, DeletedCertificate } from './certificate-doc.ts';
@@ -19,6 +20,7 @@ import {
   versionUpdateMutation,
   withAttachment,
 } from './linked-objects.ts';
+import { commitNewVersions } from './new-version.ts';
 
 const DAY_SECONDS = 86_400;
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -101,7 +103,8 @@ export class CertificateLifecycle {
       deletedDate,
       scheduledPurgeDate: deletedDate + properties.retentionDays * DAY_SECONDS,
     };
-    await commitLinked(this.#deps.committer, vault, name, softDeleteMutation(name, deletion));
+    const mutation = softDeleteMutation(name, deletion, this.#settlesAt());
+    await commitLinked(this.#deps.committer, vault, name, mutation);
     await this.#deletions?.deleted(vault, CERTIFICATE, name, deletion);
     return { deleted: { ...latest, deletion }, policy };
   }
@@ -116,17 +119,22 @@ export class CertificateLifecycle {
 
   /** Brings the certificate back, and its key and secret with it. */
   async recover(vault: string, name: string): Promise<CertificateWithPolicy> {
-    const deleted = await this.getDeleted(vault, name);
-    await commitLinked(this.#deps.committer, vault, name, recoverMutation(name, deleted.deletion));
+    const deleted = await this.#deps.certificates.deletedToChange(vault, requireObjectName(name));
+    const mutation = recoverMutation(name, deleted.deletion, this.#settlesAt());
+    await commitLinked(this.#deps.committer, vault, name, mutation);
     await this.#deletions?.recovered(vault, CERTIFICATE, name, deleted.deletion);
-    const policy = await this.#deps.certificates.attachment<CertificatePolicy>(vault, name, POLICY_SLOT);
+    const policy = await this.#deps.certificates.storedAttachment<CertificatePolicy>(
+      vault,
+      name,
+      POLICY_SLOT,
+    );
     return { certificate: { name, version: deleted.version, doc: deleted.doc }, policy };
   }
 
   /** Removes the certificate, its key and its secret for good; `expected` pins the deletion (scheduled purges). */
   async purge(vault: string, name: string, expected?: Deletion): Promise<void> {
     const properties = await this.#deps.vaults.get(vault);
-    const { deletion } = await this.getDeleted(vault, name);
+    const { deletion } = await this.#deps.certificates.deletedToChange(vault, requireObjectName(name));
     if (properties.purgeProtection && this.#now() < deletion.scheduledPurgeDate) throw purgeProtected();
     const mutation = purgeMutation(name, expected ?? deletion, 'CertificatePurge');
     await commitLinked(this.#deps.committer, vault, name, mutation);
@@ -152,12 +160,17 @@ export class CertificateLifecycle {
     const { name, objects } = certificateBackupContents(this.#deps.sealer, vault, blob);
     const versions = { certificate: objects.certificate, key: objects.key, secret: objects.secret };
     const mutation = restoreMutation(name, objects.head, versions, objects.attachments);
-    await commitLinked(this.#deps.committer, vault, name, mutation);
+    await commitNewVersions(this.#deps, vault, name, mutation);
     const doc = objects.certificate[objects.head] as CertificateDoc;
     return {
       certificate: { name, version: objects.head, doc },
       policy: objects.attachments[POLICY_SLOT] as CertificatePolicy,
     };
+  }
+
+  /** When a delete or recover now becomes visible, with a propagation delay (store/propagation.ts). */
+  #settlesAt(): string | undefined {
+    return settlesAt(this.#deps.clock, this.#deps.delays?.deleteRecoverMs);
   }
 
   #now(): number {

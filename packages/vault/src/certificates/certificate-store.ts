@@ -7,6 +7,7 @@ import type { SecretDoc } from '../secrets/secret-store.ts';
 import type { Committer } from '../store/committer.ts';
 import type { ObjectRepository } from '../store/object-repository.ts';
 import type { Page, PageRequest } from '../store/paging.ts';
+import type { PropagationDelays } from '../store/propagation.ts';
 import type { VaultRegistry } from '../store/vault-registry.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import type { CertificateDoc, CertificateOperation, CertificateVersion } from './certificate-doc.ts';
@@ -26,6 +27,7 @@ import {
   policyInput,
 } from './certificate-input.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
+import { delayedPlan, settledOperation } from './delayed-issuance.ts';
 import { mergeSigned, pendingPlan, requestCancellation } from './external-issuance.ts';
 import { commitLinked, removeAttachmentMutation } from './linked-objects.ts';
 import { type VersionPlace, versionDocs } from './managed-version.ts';
@@ -48,6 +50,13 @@ export interface CertificateStoreDeps {
   sealer: Sealer;
   vaults: VaultRegistry;
   clock: Clock;
+  /** How long deletes, recovers and self-signed creations take to show; none by default. */
+  delays?: PropagationDelays | undefined;
+  /**
+   * Whether this region may write now (a delayed creation is completed by the read that finds it due);
+   * always by default.
+   */
+  writable?: (() => boolean) | undefined;
 }
 
 /** A certificate version with the certificate's policy, as bundles carry it. */
@@ -77,8 +86,9 @@ export class CertificateStore {
 
   /**
    * `POST /certificates/{name}/create`. Issuer Self: issues the certificate at once, the operation is
-   * already completed. Issuer Unknown: a version without certificate waits, with its key, for the
-   * merge of what a CA signs from the operation's CSR (the operation stays inProgress until then).
+   * already completed; under a creation delay, it is inProgress until then (delayed-issuance.ts).
+   * Issuer Unknown: a version without certificate waits, with its key, for the merge of what a CA
+   * signs from the operation's CSR (the operation stays inProgress until then).
    */
   async create(vault: string, name: string, body: unknown): Promise<PendingOperation> {
     requireObjectName(name);
@@ -92,10 +102,13 @@ export class CertificateStore {
     await this.#refuseWhileInProgress(vault, name);
     const privateKey = (await reusableKey(this.#deps, vault, name, policy)) ?? (await newPrivateKey(policy));
     const requested = { enabled: input.attributes?.enabled ?? true, tags: input.tags };
+    const delayMs = this.#deps.delays?.certificateCreateMs ?? 0;
     const { operation, plan } =
       policy.issuer.name === UNKNOWN_ISSUER
         ? await pendingPlan(this.#deps, policy, privateKey, requested.tags)
-        : await this.#selfSignedPlan(policy, privateKey, requested);
+        : delayMs > 0
+          ? await delayedPlan(this.#deps, policy, privateKey, requested, delayMs)
+          : await this.#selfSignedPlan(policy, privateKey, requested);
     await addVersion(this.#deps, vault, name, plan, 'CertificateCreate');
     return { name, operation };
   }
@@ -145,6 +158,9 @@ export class CertificateStore {
 
   /** A version (latest when empty) with the certificate's policy. */
   async get(vault: string, name: string, version?: string): Promise<CertificateWithPolicy> {
+    // Under a creation delay, a creation due by now completes before the certificate is read.
+    if (this.#deps.delays?.certificateCreateMs)
+      await this.#settledOperationOf(vault, requireObjectName(name));
     const certificate = await this.#deps.certificates.version(vault, requireObjectName(name), version);
     return { certificate, policy: await this.#policyOf(vault, name) };
   }
@@ -181,7 +197,7 @@ export class CertificateStore {
       OPERATION_SLOT,
     );
     if (!operation) throw pendingNotFound(name);
-    return { name, operation };
+    return { name, operation: await settledOperation(this.#deps, vault, name, operation) };
   }
 
   /** `PATCH /certificates/{name}/pending` `{"cancellation_requested": true}` (external-issuance.ts). */
@@ -236,8 +252,14 @@ export class CertificateStore {
       });
   }
 
+  /** The creation operation as it stands now (a delayed creation due by now settled); undefined as #operationOf. */
+  async #settledOperationOf(vault: string, name: string): Promise<CertificateOperation | undefined> {
+    const operation = await this.#operationOf(vault, name);
+    return operation && settledOperation(this.#deps, vault, name, operation);
+  }
+
   async #refuseWhileInProgress(vault: string, name: string): Promise<void> {
-    if ((await this.#operationOf(vault, name))?.status === 'inProgress') throw pendingInProgress();
+    if ((await this.#settledOperationOf(vault, name))?.status === 'inProgress') throw pendingInProgress();
   }
 
   #policyOf(vault: string, name: string): Promise<CertificatePolicy | undefined> {

@@ -10,6 +10,7 @@ import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
 import { type Committer, GuardFailedError } from '../store/committer.ts';
 import { type GuardReason, Mutation } from '../store/mutation.ts';
 import type { Deletion } from '../store/object-repository.ts';
+import { SETTLES_FIELD } from '../store/propagation.ts';
 import { rel } from '../store/vault-keys.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
 
@@ -79,8 +80,11 @@ export function versionUpdateMutation(
   return mutation;
 }
 
-/** Soft-deletes the three objects with one deletion record. */
-export function softDeleteMutation(name: string, deletion: Deletion): Mutation {
+/**
+ * Soft-deletes the three objects with one deletion record; `settles`, when given, is when the deletion
+ * becomes visible (store/propagation.ts).
+ */
+export function softDeleteMutation(name: string, deletion: Deletion, settles?: string): Mutation {
   const mutation = new Mutation('CertificateDelete');
   for (const kind of LINKED) {
     mutation
@@ -88,12 +92,13 @@ export function softDeleteMutation(name: string, deletion: Deletion): Mutation {
       .zrem(rel.live(kind.id), name)
       .zadd(rel.deleted(kind.id), name)
       .hset(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion));
+    if (settles) mutation.hset(rel.object(kind.id, name), SETTLES_FIELD, settles);
   }
   return mutation;
 }
 
-/** Brings the three objects back from exactly this deletion. */
-export function recoverMutation(name: string, deletion: Deletion): Mutation {
+/** Brings the three objects back from exactly this deletion; `settles` as for softDeleteMutation. */
+export function recoverMutation(name: string, deletion: Deletion, settles?: string): Mutation {
   const mutation = new Mutation('CertificateRecover');
   for (const kind of LINKED) {
     mutation
@@ -104,6 +109,7 @@ export function recoverMutation(name: string, deletion: Deletion): Mutation {
       .zrem(rel.deleted(kind.id), name)
       .zadd(rel.live(kind.id), name)
       .hdel(rel.object(kind.id, name), 'deleted');
+    if (settles) mutation.hset(rel.object(kind.id, name), SETTLES_FIELD, settles);
   }
   return mutation;
 }
@@ -146,6 +152,31 @@ export function restoreMutation(
     }
     mutation.hset(object, 'head', head).zadd(rel.live(kind.id), name);
   }
+  return mutation;
+}
+
+/**
+ * Rewrites one version of the three objects in place, if the certificate's latest version is still
+ * `version` and its operation still `before` (a delayed creation completing: delayed-issuance.ts).
+ */
+export function completeVersionMutation(
+  name: string,
+  version: string,
+  docs: Record<ObjectKind['id'], unknown>,
+  operation: { slot: string; before: unknown; after: unknown },
+): Mutation {
+  const mutation = replaceAttachmentMutation(
+    name,
+    operation.slot,
+    operation.before,
+    operation.after,
+    'CertificateCreate',
+  ).requireFieldValue(rel.object(CERTIFICATE.id, name), 'head', version, {
+    on: 'certificate',
+    failure: 'changed',
+  });
+  for (const kind of LINKED)
+    mutation.hset(rel.object(kind.id, name), field.version(version), JSON.stringify(docs[kind.id]));
   return mutation;
 }
 

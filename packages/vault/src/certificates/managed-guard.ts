@@ -41,14 +41,14 @@ export async function unmanagedLatest<T extends ManagedDoc>(
   return latest;
 }
 
-/** A soft-deleted object, once it is known not to be managed. */
+/** A soft-deleted object to recover or purge, once it is known not to be managed. */
 export async function unmanagedDeleted<T extends ManagedDoc>(
   repository: ObjectRepository<T>,
   vault: string,
   name: string,
   operation: string,
 ): Promise<DeletedObject<T>> {
-  const deleted = await repository.deleted(vault, name);
+  const deleted = await repository.deletedToChange(vault, name);
   refuseManaged(repository.kind, name, deleted.doc, operation);
   return deleted;
 }

@@ -1,7 +1,8 @@
 --[[
   Reads the latest version document of several objects in one round trip (list pages).
   KEYS[1..n] the objects' hashes
-  Returns, for each object, {head version, head document, deletion info} flattened into one array.
+  Returns, for each object, {head version, head document, deletion info, settles} flattened into one
+  array.
 ]]
 local out = {}
 for i, k in ipairs(KEYS) do
@@ -9,5 +10,6 @@ for i, k in ipairs(KEYS) do
   out[#out + 1] = head
   out[#out + 1] = head and redis.call('HGET', k, 'v:' .. head) or false
   out[#out + 1] = redis.call('HGET', k, 'deleted')
+  out[#out + 1] = redis.call('HGET', k, 'settles')
 end
 return out

@@ -5,6 +5,8 @@ import { ConflictError } from '../errors.ts';
 import {
   deletedObjectNotFound,
   objectAlreadyExists,
+  objectIsBeingDeleted,
+  objectIsBeingDeletedNoReuse,
   objectIsDeleted,
   objectNotFound,
   purgeProtected,
@@ -15,6 +17,7 @@ import { GuardFailedError } from './committer.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { type GuardReason, Mutation, type ObjectGuardFailure } from './mutation.ts';
 import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
+import { isSettling, type PropagationDelays, SETTLES_FIELD, settlesAt } from './propagation.ts';
 import type { VaultRedis } from './scripts.ts';
 import { rel, vaultPrefix } from './vault-keys.ts';
 import type { VaultRegistry } from './vault-registry.ts';
@@ -69,6 +72,8 @@ export interface ObjectRepositoryDeps {
   clock: Clock;
   vaults: VaultRegistry;
   deletions?: DeletionListener | undefined;
+  /** How long deletes and recovers take to show; none by default. */
+  delays?: PropagationDelays | undefined;
 }
 
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -104,30 +109,44 @@ export class ObjectRepository<T extends VersionDoc> {
   }
 
   async #readHead(vault: string, name: string) {
-    const [head, doc, deletion] = (await this.#deps.redis.vaultReadHead(this.#objectKey(vault, name))) as [
-      string | null,
-      string | null,
-      string | null,
-    ];
-    return { head, doc, deletion };
+    const [head, doc, deletion, settles] = (await this.#deps.redis.vaultReadHead(
+      this.#objectKey(vault, name),
+    )) as [string | null, string | null, string | null, string | null];
+    return { head, doc, deletion, settling: isSettling(settles, this.#deps.clock) };
   }
 
-  /** The latest version of a live object. */
+  /**
+   * The `settles` moment of a delete or recover now (propagation.ts): with a delay, the object is in
+   * neither place until then. Undefined without a delay, and nothing is written.
+   */
+  #settlesAt(): string | undefined {
+    return settlesAt(this.#deps.clock, this.#deps.delays?.deleteRecoverMs);
+  }
+
+  /** Writes the object's `settles` moment into `mutation` when there is a delay. */
+  #settle(mutation: Mutation, name: string): Mutation {
+    const settles = this.#settlesAt();
+    return settles ? mutation.hset(rel.object(this.kind.id, name), SETTLES_FIELD, settles) : mutation;
+  }
+
+  /** The latest version of a live object; not found while its recovery propagates. */
   async latest(vault: string, name: string): Promise<ObjectVersion<T>> {
-    const { head, doc, deletion } = await this.#readHead(vault, name);
-    if (!head || !doc || deletion) throw objectNotFound(this.kind, name);
+    const { head, doc, deletion, settling } = await this.#readHead(vault, name);
+    if (!head || !doc || deletion || settling) throw objectNotFound(this.kind, name);
     return { name, version: head, doc: JSON.parse(doc) as T };
   }
 
   /** A given version of a live object; an empty version means the latest. */
   async version(vault: string, name: string, version: string | undefined): Promise<ObjectVersion<T>> {
     if (!version) return this.latest(vault, name);
-    const [doc, deletion] = await this.#deps.redis.hmget(
+    const [doc, deletion, settles] = await this.#deps.redis.hmget(
       this.#objectKey(vault, name),
       `v:${version}`,
       'deleted',
+      SETTLES_FIELD,
     );
-    if (!doc || deletion) throw objectNotFound(this.kind, name, version);
+    if (!doc || deletion || isSettling(settles, this.#deps.clock))
+      throw objectNotFound(this.kind, name, version);
     return { name, version, doc: JSON.parse(doc) as T };
   }
 
@@ -199,27 +218,43 @@ export class ObjectRepository<T extends VersionDoc> {
       .zrem(rel.live(this.kind.id), name)
       .zadd(rel.deleted(this.kind.id), name)
       .hset(rel.object(this.kind.id, name), 'deleted', JSON.stringify(deletion));
-    await this.#commit(vault, name, mutation);
+    await this.#commit(vault, name, this.#settle(mutation, name));
     await this.#deps.deletions?.deleted(vault, this.kind, name, deletion);
     return { ...latest, deletion };
   }
 
-  /** A soft-deleted object with its latest version. */
+  /** A soft-deleted object with its latest version; not found while its deletion propagates. */
   async deleted(vault: string, name: string): Promise<DeletedObject<T>> {
-    const { head, doc, deletion } = await this.#readHead(vault, name);
-    if (!head || !doc || !deletion) throw deletedObjectNotFound(this.kind, name);
+    const { head, doc, deletion, settling } = await this.#readHead(vault, name);
+    if (!head || !doc || !deletion || settling) throw deletedObjectNotFound(this.kind, name);
     return { name, version: head, doc: JSON.parse(doc) as T, deletion: JSON.parse(deletion) as Deletion };
+  }
+
+  /**
+   * A soft-deleted object to recover or purge: while its deletion propagates, the real service refuses
+   * both with 409 "… is currently being deleted." (its GET answers 404 meanwhile).
+   */
+  async deletedToChange(vault: string, name: string): Promise<DeletedObject<T>> {
+    const { head, doc, deletion, settling } = await this.#readHead(vault, name);
+    if (head && doc && deletion && settling) throw objectIsBeingDeleted(this.kind);
+    return this.deleted(vault, name);
+  }
+
+  /** Whether the object's last delete or recover is still propagating (propagation.ts). */
+  async settling(vault: string, name: string): Promise<boolean> {
+    const settles = await this.#deps.redis.hget(this.#objectKey(vault, name), SETTLES_FIELD);
+    return isSettling(settles, this.#deps.clock);
   }
 
   /** Brings a soft-deleted object back, with all its versions. */
   async recover(vault: string, name: string, operation: OperationName): Promise<ObjectVersion<T>> {
-    const deleted = await this.deleted(vault, name);
+    const deleted = await this.deletedToChange(vault, name);
     const mutation = new Mutation(operation)
       .requireMember(rel.deleted(this.kind.id), name, true, this.#because('missing'))
       .zrem(rel.deleted(this.kind.id), name)
       .zadd(rel.live(this.kind.id), name)
       .hdel(rel.object(this.kind.id, name), 'deleted');
-    await this.#commit(vault, name, mutation);
+    await this.#commit(vault, name, this.#settle(mutation, name));
     await this.#deps.deletions?.recovered(vault, this.kind, name, deleted.deletion);
     return { name, version: deleted.version, doc: deleted.doc };
   }
@@ -230,7 +265,7 @@ export class ObjectRepository<T extends VersionDoc> {
    */
   async purge(vault: string, name: string, operation: OperationName, expected?: Deletion): Promise<void> {
     const properties = await this.#deps.vaults.get(vault);
-    const { deletion } = await this.deleted(vault, name);
+    const { deletion } = await this.deletedToChange(vault, name);
     if (properties.purgeProtection && this.nowSeconds() < deletion.scheduledPurgeDate) throw purgeProtected();
     const object = rel.object(this.kind.id, name);
     const mutation = new Mutation(operation)
@@ -252,13 +287,23 @@ export class ObjectRepository<T extends VersionDoc> {
    * delete and recovery, goes with a purge, and travels in export/import (backups).
    */
   async attachment<A>(vault: string, name: string, slot: string): Promise<A | undefined> {
-    const [head, deletion, value] = await this.#deps.redis.hmget(
+    const [head, deletion, settles, value] = await this.#deps.redis.hmget(
       this.#objectKey(vault, name),
       'head',
       'deleted',
+      SETTLES_FIELD,
       ATTACHMENT + requireSlot(slot),
     );
-    if (!head || deletion) throw objectNotFound(this.kind, name);
+    if (!head || deletion || isSettling(settles, this.#deps.clock)) throw objectNotFound(this.kind, name);
+    return value ? (JSON.parse(value) as A) : undefined;
+  }
+
+  /**
+   * A side document as stored, whatever the object's state: for the answer of a write that just made
+   * the object invisible for a while (a recover with a propagation delay).
+   */
+  async storedAttachment<A>(vault: string, name: string, slot: string): Promise<A | undefined> {
+    const value = await this.#deps.redis.hget(this.#objectKey(vault, name), ATTACHMENT + requireSlot(slot));
     return value ? (JSON.parse(value) as A) : undefined;
   }
 
@@ -277,15 +322,27 @@ export class ObjectRepository<T extends VersionDoc> {
     return value;
   }
 
-  /** A page of live objects (latest versions), in name order. */
+  /**
+   * A page of live objects (latest versions), in name order; without those whose recovery still
+   * propagates (the live GET answers 404 for them).
+   */
   listLive(vault: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
-    return this.#listIndex(vault, rel.live(this.kind.id), request, (item) => item);
+    return this.#listIndex(vault, rel.live(this.kind.id), request, (item, _deletion, settling) =>
+      settling ? undefined : item,
+    );
   }
 
-  /** A page of soft-deleted objects, in name order. */
-  listDeleted(vault: string, request: PageRequest): Promise<Page<DeletedObject<T>>> {
-    return this.#listIndex(vault, rel.deleted(this.kind.id), request, (item, deletion) =>
-      deletion ? { ...item, deletion } : undefined,
+  /**
+   * A page of soft-deleted objects, in name order; without those whose deletion still propagates,
+   * unless `settling` asks for them too (planning their purges).
+   */
+  listDeleted(
+    vault: string,
+    request: PageRequest,
+    options: { settling?: boolean } = {},
+  ): Promise<Page<DeletedObject<T>>> {
+    return this.#listIndex(vault, rel.deleted(this.kind.id), request, (item, deletion, settling) =>
+      deletion && (options.settling || !settling) ? { ...item, deletion } : undefined,
     );
   }
 
@@ -296,7 +353,10 @@ export class ObjectRepository<T extends VersionDoc> {
   async listVersions(vault: string, name: string, request: PageRequest): Promise<Page<ObjectVersion<T>>> {
     await this.#deps.vaults.get(vault);
     const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
-    const live = fields.head !== undefined && fields.deleted === undefined;
+    const live =
+      fields.head !== undefined &&
+      fields.deleted === undefined &&
+      !isSettling(fields[SETTLES_FIELD], this.#deps.clock);
     const versions = Object.entries(live ? exportOf<T>(fields).versions : {})
       .map(([version, doc]) => ({ name, version, doc }))
       .sort(
@@ -314,7 +374,8 @@ export class ObjectRepository<T extends VersionDoc> {
   /** Every version of a live object (for backup). */
   async export(vault: string, name: string): Promise<ObjectExport<T>> {
     const fields = await this.#deps.redis.hgetall(this.#objectKey(vault, name));
-    if (!fields.head || fields.deleted) throw objectNotFound(this.kind, name);
+    if (!fields.head || fields.deleted || isSettling(fields[SETTLES_FIELD], this.#deps.clock))
+      throw objectNotFound(this.kind, name);
     return exportOf<T>(fields);
   }
 
@@ -345,7 +406,7 @@ export class ObjectRepository<T extends VersionDoc> {
     vault: string,
     index: string,
     request: PageRequest,
-    shape: (item: ObjectVersion<T>, deletion: Deletion | undefined) => R | undefined,
+    shape: (item: ObjectVersion<T>, deletion: Deletion | undefined, settling: boolean) => R | undefined,
   ): Promise<Page<R>> {
     await this.#deps.vaults.get(vault);
     const prefix = vaultPrefix(vault);
@@ -367,17 +428,28 @@ export class ObjectRepository<T extends VersionDoc> {
       const keys = pageNames.map((n) => this.#objectKey(vault, n));
       const flat = (await this.#deps.redis.vaultReadHeads(keys.length, ...keys)) as (string | null)[];
       pageNames.forEach((name, i) => {
-        const [head, doc, deletion] = [flat[i * 3], flat[i * 3 + 1], flat[i * 3 + 2]];
+        const [head, doc, deletion, settles] = flat.slice(i * 4, i * 4 + 4);
         if (!head || !doc) return; // purged between the two reads
         const item = shape(
           { name, version: head, doc: JSON.parse(doc) as T },
           deletion ? JSON.parse(deletion) : undefined,
+          isSettling(settles, this.#deps.clock),
         );
         if (item) items.push(item);
       });
     }
     const last = pageNames.at(-1);
     return { items, skipToken: names.length > size && last ? encodeSkipToken({ after: last }) : undefined };
+  }
+
+  /**
+   * The 409 of a new version of a soft-deleted name: the real service says "being deleted" while the
+   * deletion propagates, "deleted but recoverable" after.
+   */
+  async deletedConflict(vault: string, name: string): Promise<Error> {
+    return (await this.settling(vault, name))
+      ? objectIsBeingDeletedNoReuse(this.kind, name)
+      : objectIsDeleted(this.kind, name);
   }
 
   /** The reason of a guard on an object of this repository's kind. */
@@ -390,7 +462,7 @@ export class ObjectRepository<T extends VersionDoc> {
       await this.#deps.committer.commit(vault, mutation);
     } catch (error) {
       if (!(error instanceof GuardFailedError)) throw error;
-      if (error.reason.failure === 'deleted') throw objectIsDeleted(this.kind, name);
+      if (error.reason.failure === 'deleted') throw await this.deletedConflict(vault, name);
       if (error.reason.failure === 'exists') throw objectAlreadyExists(this.kind, name);
       if (error.reason.failure === 'missing') throw objectNotFound(this.kind, name);
       if (error.reason.failure === 'not-deleted') throw deletedObjectNotFound(this.kind, name);

@@ -15,7 +15,8 @@ export function vaultPrefix(vault: string): string {
 export const rel = {
   /**
    * Hash of one object: `head` → latest version id, `v:<version>` → version document, `deleted` →
-   * deletion info, `a:<slot>` → a side document of the object (e.g. a key's rotation policy).
+   * deletion info, `settles` → when its last delete or recover shows (propagation.ts), `a:<slot>` → a
+   * side document of the object (e.g. a key's rotation policy).
    */
   object: (kind: string, name: string) => `o:${kind}:${name}`,
   /** Sorted set (lexicographic) of live object names of a kind. */

@@ -1,0 +1,29 @@
+import type { Clock } from '@vaultover/foundation';
+
+/**
+ * How long, in simulated milliseconds, a change takes to show in the real service, which the SDKs'
+ * pollers exist to wait out (docs/vault-api.md, "Propagation delays"). 0 (the default) shows it at once.
+ */
+export interface PropagationDelays {
+  /** After a delete or a recover, the object is in neither place (live or deleted) for this long. */
+  deleteRecoverMs?: number | undefined;
+  /** A self-signed certificate's creation stays inProgress for this long. */
+  certificateCreateMs?: number | undefined;
+}
+
+/**
+ * Hash field of an object (beside `head`, `deleted`): the moment, ms since the epoch on the simulated
+ * clock, from which its last delete or recover is visible. Stored, so that it replicates and survives
+ * a restart; a moment in the past is the same as none.
+ */
+export const SETTLES_FIELD = 'settles';
+
+/** Whether an object whose `settles` field holds `settles` is still in its propagation window. */
+export function isSettling(settles: string | null | undefined, clock: Clock): boolean {
+  return settles !== null && settles !== undefined && Number(settles) > clock.now();
+}
+
+/** The `settles` value for a delete or recover now, or undefined when there is no delay. */
+export function settlesAt(clock: Clock, delayMs: number | undefined): string | undefined {
+  return delayMs && delayMs > 0 ? String(clock.now() + delayMs) : undefined;
+}

@@ -1,0 +1,243 @@
+import type { CertificateClient } from '@azure/keyvault-certificates';
+import type { KeyClient } from '@azure/keyvault-keys';
+import type { SecretClient } from '@azure/keyvault-secrets';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
+import { API, type RawResponse, rawRequest, secretClient, shiftTime } from '../support/clients.ts';
+import { keyClient } from '../support/key-clients.ts';
+import { startTestRegion, type TestRegion } from '../support/region.ts';
+import { expectRestError } from '../support/rest-error.ts';
+
+// Deletes and recovers take effect after a propagation delay (`delays.deleteRecoverMs`), as in the real
+// service: meanwhile the object is in neither place, and the SDKs' delete and recover pollers wait it
+// out. The delay is long (a simulated minute) and ended by shifting the region's clock, so nothing
+// here depends on how fast the machine is.
+
+const DELAY_SECONDS = 60;
+
+let region: TestRegion;
+let secrets: SecretClient;
+let keys: KeyClient;
+let certificates: CertificateClient;
+
+beforeAll(async () => {
+  region = await startTestRegion({
+    externalDb: 3,
+    node: { delays: { deleteRecoverMs: DELAY_SECONDS * 1000 } },
+  });
+  secrets = secretClient(region, 'admin');
+  keys = keyClient(region, 'admin');
+  certificates = certificateClient(region, 'admin');
+});
+
+afterAll(async () => {
+  await region?.close();
+});
+
+/** What the tests need of an SDK poller: the public surface of every Key Vault LRO poller. */
+interface Poller {
+  isDone(): boolean;
+  poll(): Promise<void>;
+  toString(): string;
+  pollUntilDone(): Promise<unknown>;
+}
+
+type PollerOptions = { intervalInMs: number; resumeFrom?: string };
+
+/** One kind of object, driven through its own SDK client. */
+interface Kind {
+  title: 'Secret' | 'Key' | 'Certificate';
+  collection: string;
+  create(name: string): Promise<unknown>;
+  beginDelete(name: string, options: PollerOptions): Promise<Poller>;
+  beginRecover(name: string, options: PollerOptions): Promise<Poller>;
+  /** The name the poller's result carries. */
+  resultName(result: unknown): string | undefined;
+}
+
+const KINDS: Kind[] = [
+  {
+    title: 'Secret',
+    collection: 'secrets',
+    create: (name) => secrets.setSecret(name, 'value'),
+    beginDelete: (name, options) => secrets.beginDeleteSecret(name, options),
+    beginRecover: (name, options) => secrets.beginRecoverDeletedSecret(name, options),
+    resultName: (result) => (result as { name?: string }).name,
+  },
+  {
+    title: 'Key',
+    collection: 'keys',
+    create: (name) => keys.createEcKey(name),
+    beginDelete: (name, options) => keys.beginDeleteKey(name, options),
+    beginRecover: (name, options) => keys.beginRecoverDeletedKey(name, options),
+    resultName: (result) => (result as { name?: string }).name,
+  },
+  {
+    title: 'Certificate',
+    collection: 'certificates',
+    create: async (name) => {
+      const poller = await certificates.beginCreateCertificate(
+        name,
+        { issuerName: 'Self', subject: `CN=${name}` },
+        FAST_POLL,
+      );
+      return poller.pollUntilDone();
+    },
+    beginDelete: (name, options) => certificates.beginDeleteCertificate(name, options),
+    beginRecover: (name, options) => certificates.beginRecoverDeletedCertificate(name, options),
+    resultName: (result) => (result as { name?: string }).name,
+  },
+];
+
+function get(path: string): Promise<RawResponse> {
+  return rawRequest(region, { path: `${path}?${API}`, principal: 'admin' });
+}
+
+function errorOf(response: RawResponse): { code?: string; message?: string; innererror?: { code?: string } } {
+  return (response.json as { error: { code?: string; message?: string } }).error;
+}
+
+/** Names in the first page of a list (the tests' vault holds a few objects of each kind). */
+async function listed(path: string): Promise<string[]> {
+  const response = await get(path);
+  expect(response.status).toBe(200);
+  const items = (response.json as { value: { id?: string; kid?: string; recoveryId?: string }[] }).value;
+  return items.map((item) => (item.id ?? item.kid ?? '').split('/')[4] ?? '');
+}
+
+/** The object is neither live nor deleted: both GETs answer the real service's 404, neither list has it. */
+async function expectInNeitherPlace(kind: Kind, name: string): Promise<void> {
+  const live = await get(`/${kind.collection}/${name}`);
+  expect(live.status).toBe(404);
+  expect(errorOf(live).code).toBe(`${kind.title}NotFound`);
+  const deleted = await get(`/deleted${kind.collection}/${name}`);
+  expect(deleted.status).toBe(404);
+  expect(errorOf(deleted)).toMatchObject({
+    code: `${kind.title}NotFound`,
+    message: `Deleted ${kind.title} not found: ${name}`,
+  });
+  expect(await listed(`/${kind.collection}`)).not.toContain(name);
+  expect(await listed(`/deleted${kind.collection}`)).not.toContain(name);
+}
+
+describe.each(KINDS)('$title: delete and recover after the propagation delay', (kind) => {
+  const name = `settling-${kind.collection}`;
+
+  it('delete: in neither place until the delay passes; the poller waits, and one resumed from its state completes', async () => {
+    await kind.create(name);
+    const poller = await kind.beginDelete(name, FAST_POLL);
+    // begin… sent the DELETE and polled the deleted object once: 404, so it keeps waiting.
+    expect(poller.isDone()).toBe(false);
+    await poller.poll();
+    expect(poller.isDone()).toBe(false);
+    await expectInNeitherPlace(kind, name);
+
+    // What the real service answers to purge and recover while the deletion propagates.
+    for (const method of ['DELETE', 'POST'] as const) {
+      const path = `/deleted${kind.collection}/${name}${method === 'POST' ? '/recover' : ''}?${API}`;
+      const response = await rawRequest(region, { method, path, principal: 'admin' });
+      expect(response.status).toBe(409);
+      expect(errorOf(response)).toMatchObject({
+        code: 'Conflict',
+        message: `${kind.title} is currently being deleted.`,
+        innererror: { code: 'ObjectIsBeingDeleted' },
+      });
+    }
+
+    const state = poller.toString();
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    const resumed = await kind.beginDelete(name, { ...FAST_POLL, resumeFrom: state });
+    expect(kind.resultName(await resumed.pollUntilDone())).toBe(name);
+    expect((await get(`/deleted${kind.collection}/${name}`)).status).toBe(200);
+    expect(await listed(`/deleted${kind.collection}`)).toContain(name);
+    expect((await get(`/${kind.collection}/${name}`)).status).toBe(404);
+  });
+
+  it('recover: in neither place until the delay passes; the poller waits, and one resumed from its state completes', async () => {
+    const poller = await kind.beginRecover(name, FAST_POLL);
+    // begin… read the live object (404), recovered, and polled the live object once: 404 again.
+    expect(poller.isDone()).toBe(false);
+    await poller.poll();
+    expect(poller.isDone()).toBe(false);
+    await expectInNeitherPlace(kind, name);
+    const remove = await rawRequest(region, {
+      method: 'DELETE',
+      path: `/${kind.collection}/${name}?${API}`,
+      principal: 'admin',
+    });
+    expect(remove.status).toBe(404);
+
+    const state = poller.toString();
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    const resumed = await kind.beginRecover(name, { ...FAST_POLL, resumeFrom: state });
+    expect(kind.resultName(await resumed.pollUntilDone())).toBe(name);
+    expect((await get(`/${kind.collection}/${name}`)).status).toBe(200);
+    expect(await listed(`/${kind.collection}`)).toContain(name);
+    expect((await get(`/deleted${kind.collection}/${name}`)).status).toBe(404);
+  });
+});
+
+describe('a new version of a name whose deletion propagates', () => {
+  it.each([
+    ['Secret', 'secrets', 'PUT', '', { value: 'again' }],
+    ['Key', 'keys', 'POST', '/create', { kty: 'EC' }],
+    [
+      'Certificate',
+      'certificates',
+      'POST',
+      '/create',
+      { policy: { issuer: { name: 'Self' }, x509_props: { subject: 'CN=r' } } },
+    ],
+  ])(
+    '%s: 409 "currently being deleted", then "deleted but recoverable" once it shows',
+    async (title, collection, method, suffix, body) => {
+      const name = `recreated-${collection}`;
+      const path = `/${collection}/${name}${suffix}?${API}`;
+      const created = await rawRequest(region, { method, path, principal: 'admin', body });
+      expect(created.status).toBe(title === 'Certificate' ? 202 : 200);
+      const deleted = await rawRequest(region, {
+        method: 'DELETE',
+        path: `/${collection}/${name}?${API}`,
+        principal: 'admin',
+      });
+      expect(deleted.status).toBe(200);
+      const during = await rawRequest(region, { method, path, principal: 'admin', body });
+      expect(during.status).toBe(409);
+      expect(errorOf(during)).toMatchObject({
+        code: 'Conflict',
+        message: `${title} ${name} is currently being deleted and cannot be re-created; retry later.`,
+        innererror: { code: 'ObjectIsBeingDeleted' },
+      });
+      await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+      const after = await rawRequest(region, { method, path, principal: 'admin', body });
+      expect(after.status).toBe(409);
+      expect(errorOf(after).innererror?.code).toBe('ObjectIsDeletedButRecoverable');
+    },
+  );
+});
+
+describe('a certificate in its window', () => {
+  it('takes its managed key and secret with it: neither is readable while the deletion propagates, nor can its backup be restored', async () => {
+    const name = 'settling-managed';
+    await KINDS[2]?.create(name);
+    const backup = await certificates.backupCertificate(name);
+    const poller = await certificates.beginDeleteCertificate(name, FAST_POLL);
+    expect(poller.isDone()).toBe(false);
+    for (const collection of ['keys', 'secrets', 'deletedkeys', 'deletedsecrets']) {
+      expect((await get(`/${collection}/${name}`)).status).toBe(404);
+    }
+    // A restore of its backup meanwhile: the real "being deleted" 409, as for a new version.
+    const restore = await expectRestError(
+      certificates.restoreCertificateBackup(backup ?? new Uint8Array()),
+      409,
+      'Conflict',
+    );
+    expect(restore.message).toBe(
+      `Certificate ${name} is currently being deleted and cannot be re-created; retry later.`,
+    );
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    await poller.pollUntilDone();
+    expect((await get(`/deletedkeys/${name}`)).status).toBe(200);
+    expect((await get(`/deletedsecrets/${name}`)).status).toBe(200);
+  });
+});
