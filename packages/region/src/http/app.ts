@@ -119,13 +119,14 @@ export function createApp(deps: AppDeps): RegionApp {
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     req.url = collapseSlashes(req.url ?? '');
     const method = req.method ?? '';
-    const admin = infra.route(method, req.url);
-    if (admin) {
-      setCommonHeaders(res, deps);
-      return void admin.route.handle(req, res);
-    }
+    // The data plane first: it is the hot path, and the two tables share no first segment (claim).
     const routed = table.route(method, req.url);
     if (!routed) {
+      const admin = infra.route(method, req.url);
+      if (admin) {
+        setCommonHeaders(res, deps);
+        return void admin.route.handle(req, res);
+      }
       expressApp().then(
         (app) => app(req, res),
         (error: unknown) => {
