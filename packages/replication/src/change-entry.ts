@@ -22,10 +22,20 @@ export function positionOf(id: string): number {
   return Number(id.slice(0, id.indexOf('-')));
 }
 
-/** Parses one raw entry; never throws: malformed content is left for the apply script to refuse. */
-export function toWireEntry([id, fields]: RawEntry): WireEntry {
+/** A stream entry's flat field list (`name, value, …`) as a record. */
+export function fieldRecord(fields: readonly string[]): Record<string, string | undefined> {
   const record: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
+  return record;
+}
+
+/** Parses one raw entry; never throws: malformed content is left for the apply script to refuse. */
+export function toWireEntry([id, fields]: RawEntry): WireEntry {
+  return wireEntryOf(positionOf(id), fieldRecord(fields));
+}
+
+/** The entry at `position` whose fields are `record` (a stream entry's, or a notice's that carries one). */
+export function wireEntryOf(position: number, record: Record<string, string | undefined>): WireEntry {
   const keys = record.keys ?? '';
   let keyNames: string[] | undefined;
   try {
@@ -35,7 +45,7 @@ export function toWireEntry([id, fields]: RawEntry): WireEntry {
     keyNames = undefined; // malformed: applyBatch refuses the entry as MalformedEntry
   }
   return {
-    position: positionOf(id),
+    position,
     v: record.v ?? '',
     op: record.op ?? '',
     t: record.t ?? '',

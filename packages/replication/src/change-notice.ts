@@ -1,4 +1,4 @@
-import { toWireEntry, type WireEntry } from './change-entry.ts';
+import { fieldRecord, type WireEntry, wireEntryOf } from './change-entry.ts';
 
 /** One commit as the primary noted it in its change notices (CHANGE_NOTICES_KEY). */
 export interface ChangeNotice {
@@ -18,14 +18,13 @@ export interface ChangeNotice {
  * carries them); undefined for an entry that is not one: nothing the replicator could act on.
  */
 export function parseChangeNotice(fields: readonly string[]): ChangeNotice | undefined {
-  const record: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i] as string] = fields[i + 1] as string;
+  const record = fieldRecord(fields);
   const { vault, position, t } = record;
   if (!vault) return undefined;
   const at = Number(position);
   const time = Number(t);
   if (!Number.isSafeInteger(at) || !Number.isFinite(time)) return undefined;
   const carries = record.v !== undefined && record.ops !== undefined && record.keys !== undefined;
-  const entry = carries ? toWireEntry([`${at}-0`, fields as string[]]) : undefined;
+  const entry = carries ? wireEntryOf(at, record) : undefined;
   return { vault, position: at, time, entry };
 }
