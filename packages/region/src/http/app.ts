@@ -62,7 +62,7 @@ export interface AppDeps {
 
 /** What the region node's HTTPS server calls, and the express app behind it. */
 export interface RegionApp {
-  /** The route tables of the infrastructure and the data plane first; express for every request they leave. */
+  /** The route tables (the data plane's, then the infrastructure's) first; express for what they leave. */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /**
    * Common headers, infrastructure routes, the management plane, the data plane again (for what the
