@@ -12,6 +12,7 @@ import {
 import { CONTROL_KEYS } from '@vaultover/contract';
 import { StopStack, systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
+import { withLogSerializers } from '@vaultover/foundation/logging';
 import { createServerRedisClient } from '@vaultover/foundation/redis';
 import { ensureTlsMaterial, serviceOrigin } from '@vaultover/tls';
 import { pino } from 'pino';
@@ -70,7 +71,7 @@ export async function startControl(options: ControlOptions): Promise<ControlProc
 }
 
 async function start(options: ControlOptions, opened: StopStack): Promise<ControlProcess> {
-  const logger = options.logger ?? pino({ name: 'control' });
+  const logger = withLogSerializers(options.logger ?? pino({ name: 'control' }));
   const clock = options.clock ?? systemClock;
   const settings = { ...FAILOVER_DEFAULTS, ...options.failover };
   const { primary, secondary } = pairOf(options.regions);

@@ -12,6 +12,7 @@ import {
 import { AttestationAuthority, ensureAttestationKey } from '@vaultover/auth/attestation';
 import { systemClock } from '@vaultover/foundation';
 import { capConnections, DEFAULT_SERVER_LIMITS, limitedHttpsServer } from '@vaultover/foundation/http';
+import { withLogSerializers } from '@vaultover/foundation/logging';
 import { createRedisClient, type RedisClient } from '@vaultover/foundation/redis';
 import { ensureTlsMaterial, serviceOrigin, VaultHostResolver } from '@vaultover/tls';
 import { createVaultService, loadMasterKey, SimulatedClock } from '@vaultover/vault';
@@ -70,7 +71,7 @@ export interface RegionNode {
 
 /** Starts one region: its Redis connections, the vault domain, and the HTTPS server. */
 export async function startRegionNode(options: RegionNodeOptions): Promise<RegionNode> {
-  const logger = options.logger ?? pino({ name: `region:${options.region}` });
+  const logger = withLogSerializers(options.logger ?? pino({ name: `region:${options.region}` }));
   const clock = options.clock ?? new SimulatedClock({ timeScale: options.timeScale ?? 1 });
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
   const [tls, signingKey, attestationKey] = await Promise.all([
