@@ -48,7 +48,7 @@ describe('authentication challenge', () => {
     expect(response.status).toBe(401);
     const challenge = String(response.headers['www-authenticate']);
     expect(challenge).toMatch(/^Bearer /);
-    expect(challenge).toContain('authorization="https://login.microsoftonline.com/');
+    expect(challenge).toContain('authorization="https://login.windows.net/');
     expect(challenge).toContain('resource="https://vault.azure.net"');
     expect(errorOf(response).code).toBe('Unauthorized');
     expect(response.text).not.toContain('first');
