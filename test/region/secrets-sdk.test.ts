@@ -416,6 +416,27 @@ describe('SecretClient: the challenge, api-version and paging of @azure/keyvault
     expect(asked).toBe(0);
   });
 
+  it("refuses setSecret('') with 405 MethodNotAllowed, after the challenge, as the real service", async () => {
+    const wire = wireLog();
+    const client = new SecretClient(region.url, credentialFor(region, 'admin'), {
+      ...clientOptions(region, region.url),
+      additionalPolicies: wire.policies,
+    });
+    const error = await expectRestError(client.setSecret('', 'value'), 405, 'MethodNotAllowed');
+    expect(error.message).toBe('HTTP PUT not allowed');
+    expect(
+      wire.seen.map(({ method, url, status, authorized }) => ({
+        method,
+        path: url.pathname,
+        status,
+        authorized,
+      })),
+    ).toEqual([
+      { method: 'PUT', path: '/secrets/', status: 401, authorized: false },
+      { method: 'PUT', path: '/secrets/', status: 405, authorized: true },
+    ]);
+  });
+
   it('sends the newest api-version by default, one the node serves', async () => {
     const wire = wireLog();
     const client = secretClient(region, 'admin', region.url, { additionalPolicies: wire.policies });
