@@ -208,8 +208,18 @@ describe('SecretClient: soft delete, recover, purge, backup and restore', () => 
     expect(backup).toBeInstanceOf(Uint8Array);
     expect(backup?.length).toBeGreaterThan(0);
 
-    // Restoring while the name is live: 409.
-    await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+    // Restoring while the name is live: 409, in the real service's words, naming the backup's latest version
+    // by its full id on this vault's origin, without an innererror (as its recorded answers have it).
+    const conflict = await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+    expect(conflict.message).toBe(
+      `There was a conflict restoring the secret '${region.url}/secrets/phoenix/${v2.properties.version}'. ` +
+        'This can happen if either: a second secret with the same name was created after the first secret was ' +
+        'deleted; thus trying to restore a secret whose name is already in use. To fix this, rename the second ' +
+        'secret to something else so that the restore works. The second probable cause of this exception is when ' +
+        'multiple operations are performed in parallel against the secret. To avoid this error, perform ' +
+        'operations against a secret in a sequential manner.',
+    );
+    expect(innerCode(conflict)).toBeUndefined();
 
     await (await admin.beginDeleteSecret('phoenix', FAST_POLL)).pollUntilDone();
     // ... and while it is soft-deleted: 409 too.
@@ -366,21 +376,30 @@ function wireLog() {
   return { seen, policies: [{ policy, position: 'perRetry' as const }] };
 }
 
+/**
+ * A SecretClient of admin on the default vault whose credential records what the SDK asks it for (scopes
+ * and tenant), and whose requests are logged as they go on the wire.
+ */
+function observedClient(options: SecretClientOptions = {}) {
+  const asked: { scopes: string | string[]; tenantId?: string }[] = [];
+  const credential: TokenCredential = {
+    getToken: (scopes, getTokenOptions) => {
+      asked.push({ scopes, tenantId: getTokenOptions?.tenantId });
+      return credentialFor(region, 'admin').getToken(scopes, getTokenOptions);
+    },
+  };
+  const wire = wireLog();
+  const client = new SecretClient(region.url, credential, {
+    ...clientOptions(region, region.url),
+    additionalPolicies: wire.policies,
+    ...options,
+  });
+  return { asked, wire, client };
+}
+
 describe('SecretClient: the challenge, api-version and paging of @azure/keyvault-common', () => {
   it('challenges the first request, sent without token or body, and the SDK asks one token for the tenant it names', async () => {
-    const asked: { scopes: string | string[]; tenantId?: string }[] = [];
-    const credential = credentialFor(region, 'admin');
-    const spy: TokenCredential = {
-      getToken: (scopes, options) => {
-        asked.push({ scopes, tenantId: options?.tenantId });
-        return credential.getToken(scopes, options);
-      },
-    };
-    const wire = wireLog();
-    const client = new SecretClient(region.url, spy, {
-      ...clientOptions(region, region.url),
-      additionalPolicies: wire.policies,
-    });
+    const { asked, wire, client } = observedClient();
     await client.setSecret('challenged', 'value');
     expect((await client.getSecret('challenged')).value).toBe('value');
 
@@ -398,30 +417,29 @@ describe('SecretClient: the challenge, api-version and paging of @azure/keyvault
     expect(asked).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: DEFAULT_TENANT_ID }]);
   });
 
+  it('challenges parallel first requests one by one, and the SDK still asks a single token', async () => {
+    const { asked, wire, client } = observedClient();
+    const names = ['parallel-a', 'parallel-b', 'parallel-c'];
+    await Promise.all(names.map((name) => client.setSecret(name, name)));
+    expect((await client.getSecret('parallel-b')).value).toBe('parallel-b');
+    const tokenless = wire.seen.filter((request) => !request.authorized);
+    expect(tokenless.map((request) => request.status)).toEqual([401, 401, 401]);
+    expect(wire.seen.filter((request) => request.authorized).map((request) => request.status)).toEqual([
+      200, 200, 200, 200,
+    ]);
+    expect(asked).toHaveLength(1);
+  });
+
   it('is refused by the SDK before any token is asked when challenge resource verification stays on', async () => {
-    let asked = 0;
-    const spy: TokenCredential = {
-      getToken: (scopes, options) => {
-        asked += 1;
-        return credentialFor(region, 'admin').getToken(scopes, options);
-      },
-    };
-    const client = new SecretClient(region.url, spy, {
-      ...clientOptions(region, region.url),
-      disableChallengeResourceVerification: false,
-    });
+    const { asked, client } = observedClient({ disableChallengeResourceVerification: false });
     await expect(client.getSecret('challenged')).rejects.toThrow(
       "The challenge resource 'vault.azure.net' does not match the requested domain",
     );
-    expect(asked).toBe(0);
+    expect(asked).toEqual([]);
   });
 
   it("refuses setSecret('') with 405 MethodNotAllowed, after the challenge, as the real service", async () => {
-    const wire = wireLog();
-    const client = new SecretClient(region.url, credentialFor(region, 'admin'), {
-      ...clientOptions(region, region.url),
-      additionalPolicies: wire.policies,
-    });
+    const { wire, client } = observedClient();
     const error = await expectRestError(client.setSecret('', 'value'), 405, 'MethodNotAllowed');
     expect(error.message).toBe('HTTP PUT not allowed');
     expect(
