@@ -3,11 +3,13 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { SecretClient } from '@azure/keyvault-secrets';
+import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
+import { DEFAULT_TENANT_ID } from '@vaultover/auth';
+import { LATEST_API_VERSION, SUPPORTED_API_VERSIONS } from '@vaultover/region';
 import { eventually } from '@vaultover/testkit';
 import { ensureTlsMaterial } from '@vaultover/tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loopbackLookup, secretClient, shiftTime } from '../support/clients.ts';
+import { clientOptions, credentialFor, loopbackLookup, secretClient, shiftTime } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
 import { startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
@@ -27,6 +29,8 @@ beforeAll(async () => {
     externalDb: 1,
     extraVaults: [
       { name: 'pages' },
+      { name: 'resume' },
+      { name: 'versioned' },
       { name: 'retain7', retentionDays: 7 },
       { name: 'guarded', retentionDays: 7, purgeProtection: true },
     ],
@@ -204,8 +208,18 @@ describe('SecretClient: soft delete, recover, purge, backup and restore', () => 
     expect(backup).toBeInstanceOf(Uint8Array);
     expect(backup?.length).toBeGreaterThan(0);
 
-    // Restoring while the name is live: 409.
-    await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+    // Restoring while the name is live: 409, in the real service's words, naming the backup's latest version
+    // by its full id on this vault's origin, without an innererror (as its recorded answers have it).
+    const conflict = await expectRestError(admin.restoreSecretBackup(backup as Uint8Array), 409, 'Conflict');
+    expect(conflict.message).toBe(
+      `There was a conflict restoring the secret '${region.url}/secrets/phoenix/${v2.properties.version}'. ` +
+        'This can happen if either: a second secret with the same name was created after the first secret was ' +
+        'deleted; thus trying to restore a secret whose name is already in use. To fix this, rename the second ' +
+        'secret to something else so that the restore works. The second probable cause of this exception is when ' +
+        'multiple operations are performed in parallel against the secret. To avoid this error, perform ' +
+        'operations against a secret in a sequential manner.',
+    );
+    expect(innerCode(conflict)).toBeUndefined();
 
     await (await admin.beginDeleteSecret('phoenix', FAST_POLL)).pollUntilDone();
     // ... and while it is soft-deleted: 409 too.
@@ -325,5 +339,196 @@ describe('soft-delete retention under simulated time', () => {
     expect((await guarded.setSecret('protected', 'again')).value).toBe('again');
     // 8 days are not 90: the default vault's deleted secret is still waiting.
     expect((await admin.getDeletedSecret('long-lived')).name).toBe('long-lived');
+  });
+});
+
+/** What the SecretClient constructor takes as its credential (the TokenCredential of @azure/core-auth). */
+type TokenCredential = ConstructorParameters<typeof SecretClient>[1];
+
+/** A policy that records every request as it goes on the wire (after the challenge policy) with its answer. */
+function wireLog() {
+  const seen: {
+    method: string;
+    url: URL;
+    authorized: boolean;
+    bodyless: boolean;
+    status: number;
+    challenge?: string;
+  }[] = [];
+  const policy: PipelinePolicy = {
+    name: 'wire-log',
+    sendRequest: async (request, next) => {
+      const authorized = request.headers.has('authorization');
+      const bodyless = request.body === null || request.body === undefined;
+      const response = await next(request);
+      const challenge = response.headers.get('www-authenticate');
+      seen.push({
+        method: request.method,
+        url: new URL(request.url),
+        authorized,
+        bodyless,
+        status: response.status,
+        challenge,
+      });
+      return response;
+    },
+  };
+  return { seen, policies: [{ policy, position: 'perRetry' as const }] };
+}
+
+/**
+ * A SecretClient of admin on the default vault whose credential records what the SDK asks it for (scopes
+ * and tenant), and whose requests are logged as they go on the wire.
+ */
+function observedClient(options: SecretClientOptions = {}) {
+  const asked: { scopes: string | string[]; tenantId?: string }[] = [];
+  const credential: TokenCredential = {
+    getToken: (scopes, getTokenOptions) => {
+      asked.push({ scopes, tenantId: getTokenOptions?.tenantId });
+      return credentialFor(region, 'admin').getToken(scopes, getTokenOptions);
+    },
+  };
+  const wire = wireLog();
+  const client = new SecretClient(region.url, credential, {
+    ...clientOptions(region, region.url),
+    additionalPolicies: wire.policies,
+    ...options,
+  });
+  return { asked, wire, client };
+}
+
+describe('SecretClient: the challenge, api-version and paging of @azure/keyvault-common', () => {
+  it('challenges the first request, sent without token or body, and the SDK asks one token for the tenant it names', async () => {
+    const { asked, wire, client } = observedClient();
+    await client.setSecret('challenged', 'value');
+    expect((await client.getSecret('challenged')).value).toBe('value');
+
+    expect(
+      wire.seen.map(({ method, status, authorized, bodyless }) => ({ method, status, authorized, bodyless })),
+    ).toEqual([
+      { method: 'PUT', status: 401, authorized: false, bodyless: true },
+      { method: 'PUT', status: 200, authorized: true, bodyless: false },
+      { method: 'GET', status: 200, authorized: true, bodyless: true },
+    ]);
+    // The real service's challenge, as every recorded 401 of the SDK's tests has it.
+    expect(wire.seen[0]?.challenge).toBe(
+      `Bearer authorization="https://login.windows.net/${DEFAULT_TENANT_ID}", resource="https://vault.azure.net"`,
+    );
+    expect(asked).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: DEFAULT_TENANT_ID }]);
+  });
+
+  it('challenges parallel first requests one by one, and the SDK still asks a single token', async () => {
+    const { asked, wire, client } = observedClient();
+    const names = ['parallel-a', 'parallel-b', 'parallel-c'];
+    await Promise.all(names.map((name) => client.setSecret(name, name)));
+    expect((await client.getSecret('parallel-b')).value).toBe('parallel-b');
+    const tokenless = wire.seen.filter((request) => !request.authorized);
+    expect(tokenless.map((request) => request.status)).toEqual([401, 401, 401]);
+    expect(wire.seen.filter((request) => request.authorized).map((request) => request.status)).toEqual([
+      200, 200, 200, 200,
+    ]);
+    expect(asked).toHaveLength(1);
+  });
+
+  it('is refused by the SDK before any token is asked when challenge resource verification stays on', async () => {
+    const { asked, client } = observedClient({ disableChallengeResourceVerification: false });
+    await expect(client.getSecret('challenged')).rejects.toThrow(
+      "The challenge resource 'vault.azure.net' does not match the requested domain",
+    );
+    expect(asked).toEqual([]);
+  });
+
+  it("refuses setSecret('') with 405 MethodNotAllowed, after the challenge, as the real service", async () => {
+    const { wire, client } = observedClient();
+    const error = await expectRestError(client.setSecret('', 'value'), 405, 'MethodNotAllowed');
+    expect(error.message).toBe('HTTP PUT not allowed');
+    expect(
+      wire.seen.map(({ method, url, status, authorized }) => ({
+        method,
+        path: url.pathname,
+        status,
+        authorized,
+      })),
+    ).toEqual([
+      { method: 'PUT', path: '/secrets/', status: 401, authorized: false },
+      { method: 'PUT', path: '/secrets/', status: 405, authorized: true },
+    ]);
+  });
+
+  it('sends the newest api-version by default, one the node serves', async () => {
+    const wire = wireLog();
+    const client = secretClient(region, 'admin', region.url, { additionalPolicies: wire.policies });
+    await client.setSecret('default-version', 'v');
+    expect(wire.seen.map((request) => request.url.searchParams.get('api-version'))).toEqual([
+      LATEST_API_VERSION,
+      LATEST_API_VERSION,
+    ]);
+  });
+
+  // The SDK's serviceVersion takes every stable version the node serves (7.0 to 2026-04-01), no preview.
+  const serviceVersions = SUPPORTED_API_VERSIONS.filter(
+    (version) => !version.includes('preview'),
+  ) as NonNullable<SecretClientOptions['serviceVersion']>[];
+  it.each(serviceVersions)(
+    'serves serviceVersion %s, whose nextLinks keep that api-version',
+    async (serviceVersion) => {
+      const wire = wireLog();
+      const vaultUrl = region.vaultUrl('versioned');
+      const client = secretClient(region, 'admin', vaultUrl, {
+        serviceVersion,
+        additionalPolicies: wire.policies,
+      });
+      const name = `api-${serviceVersion.replaceAll('.', '-')}`;
+      const first = await client.setSecret(name, 'one');
+      const second = await client.setSecret(name, 'two');
+      const pages: string[][] = [];
+      for await (const page of client.listPropertiesOfSecretVersions(name).byPage({ maxPageSize: 1 }))
+        pages.push(page.map((properties) => properties.version ?? ''));
+      expect(pages.map((page) => page.length)).toEqual([1, 1]);
+      expect(pages.flat().sort()).toEqual([first.properties.version, second.properties.version].sort());
+      const versionsSent = new Set(wire.seen.map((request) => request.url.searchParams.get('api-version')));
+      expect([...versionsSent]).toEqual([serviceVersion]);
+      expect(wire.seen.filter((request) => request.url.searchParams.has('$skiptoken'))).toHaveLength(1);
+    },
+  );
+
+  it('resumes a listing from a nextLink passed as continuationToken, and refuses a tampered one with 400', async () => {
+    const vaultUrl = region.vaultUrl('resume');
+    const nextLinks: string[] = [];
+    const bodies: PipelinePolicy = {
+      name: 'next-links',
+      sendRequest: async (request, next) => {
+        const response = await next(request);
+        const nextLink = (JSON.parse(response.bodyAsText ?? '{}') as { nextLink?: string | null }).nextLink;
+        if (nextLink) nextLinks.push(nextLink);
+        return response;
+      },
+    };
+    const client = secretClient(region, 'admin', vaultUrl, {
+      additionalPolicies: [{ policy: bodies, position: 'perCall' }],
+    });
+    const names = ['resume-a', 'resume-b', 'resume-c', 'resume-d', 'resume-e'];
+    for (const name of names) await client.setSecret(name, `value of ${name}`);
+
+    const firstPage: string[] = [];
+    for await (const page of client.listPropertiesOfSecrets().byPage({ maxPageSize: 2 })) {
+      firstPage.push(...page.map((properties) => properties.name));
+      break;
+    }
+    expect(firstPage).toHaveLength(2);
+    const [token] = nextLinks;
+    expect(new URL(token ?? '').searchParams.get('maxresults')).toBe('2');
+
+    // The nextLink is the whole continuation: page size and position travel in it.
+    const rest: string[][] = [];
+    for await (const page of client.listPropertiesOfSecrets().byPage({ continuationToken: token }))
+      rest.push(page.map((properties) => properties.name));
+    expect(rest.map((page) => page.length)).toEqual([2, 1]);
+    expect([...firstPage, ...rest.flat()].sort()).toEqual(names);
+
+    const tampered = new URL(token ?? '');
+    tampered.searchParams.set('$skiptoken', 'not-a-token');
+    const pages = client.listPropertiesOfSecrets().byPage({ continuationToken: tampered.toString() });
+    await expectRestError(pages.next(), 400, 'BadParameter');
   });
 });

@@ -48,7 +48,7 @@ describe('authentication challenge', () => {
     expect(response.status).toBe(401);
     const challenge = String(response.headers['www-authenticate']);
     expect(challenge).toMatch(/^Bearer /);
-    expect(challenge).toContain('authorization="https://login.microsoftonline.com/');
+    expect(challenge).toContain('authorization="https://login.windows.net/');
     expect(challenge).toContain('resource="https://vault.azure.net"');
     expect(errorOf(response).code).toBe('Unauthorized');
     expect(response.text).not.toContain('first');
@@ -123,7 +123,16 @@ describe('paths and query', () => {
     });
   });
 
-  it('answers PUT /secrets/ (an empty name) with 405 MethodNotAllowed', async () => {
+  it('answers PUT /secrets/ (an empty name) with the challenge first, then 405 MethodNotAllowed', async () => {
+    // The real service's recorded answers to the SDK's setSecret(''): 401 for the tokenless first try, then 405.
+    const tokenless = await rawRequest(region, {
+      method: 'PUT',
+      path: `/secrets/?${API}`,
+      body: { value: 'x' },
+    });
+    expect(tokenless.status).toBe(401);
+    expect(tokenless.headers['www-authenticate']).toContain('resource="https://vault.azure.net"');
+    expect(errorOf(tokenless).code).toBe('Unauthorized');
     const response = await rawRequest(region, {
       method: 'PUT',
       path: `/secrets/?${API}`,

@@ -46,6 +46,7 @@ export type { KeyStore, ReleasedKey } from './keys/key-store.ts';
 export type { KeyOperation, KeyType } from './keys/key-types.ts';
 export { type ReleasePolicy, releasePolicyFrom, releaseRulesOf, satisfies } from './keys/release-policy.ts';
 export type { RotationPolicy } from './keys/rotation-policy.ts';
+export { RestoreConflictError } from './object-errors.ts';
 export { CERTIFICATE, KEY, type ObjectKind, SECRET } from './object-kind.ts';
 export { OPERATION_GROUPS, operationsNamedBy } from './operation-patterns.ts';
 export {

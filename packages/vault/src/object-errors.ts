@@ -27,6 +27,40 @@ export function objectIsDeleted(kind: ObjectKind, name: string): ConflictError {
   );
 }
 
+/**
+ * A restore over a name in use, in the real service's words (recorded by the Azure SDK for JS's tests of
+ * secrets and keys, without an innererror). They name the object by its full id, which only the request
+ * knows the origin of: the data plane answers `at(origin)` of this error.
+ */
+export class RestoreConflictError extends ConflictError {
+  readonly #kind: ObjectKind;
+  readonly #path: string;
+
+  constructor(kind: ObjectKind, name: string, version: string) {
+    const path = `/${kind.collection}/${name}/${version}`;
+    super(restoreConflictMessage(kind, path));
+    this.#kind = kind;
+    this.#path = path;
+  }
+
+  /** The error as answered to a request on `origin` (`https://host:port`). */
+  at(origin: string): ConflictError {
+    return new ConflictError(restoreConflictMessage(this.#kind, `${origin}${this.#path}`));
+  }
+}
+
+function restoreConflictMessage(kind: ObjectKind, id: string): string {
+  const noun = kind.noun;
+  return (
+    `There was a conflict restoring the ${noun} '${id}'. This can happen if either: a second ${noun} with the ` +
+    `same name was created after the first ${noun} was deleted; thus trying to restore a ${noun} whose name is ` +
+    `already in use. To fix this, rename the second ${noun} to something else so that the restore works. The ` +
+    `second probable cause of this exception is when multiple operations are performed in parallel against the ` +
+    `${noun}. To avoid this error, perform operations against a ${noun} in a sequential manner.`
+  );
+}
+
+/** A certificate restore over a name in use: no recording of the real answer was found, so the words are ours. */
 export function objectAlreadyExists(kind: ObjectKind, name: string): ConflictError {
   return new ConflictError(
     `A ${kind.noun} with the name ${name} already exists in this key vault; restore needs a name that is not in use.`,

@@ -15,9 +15,9 @@ const signingKey = new Uint8Array(32).fill(7);
 describe('challengeHeader', () => {
   it('is exactly what Key Vault sends, with the all-zero tenant by default', () => {
     expect(challengeHeader()).toBe(
-      'Bearer authorization="https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000", resource="https://vault.azure.net"',
+      'Bearer authorization="https://login.windows.net/00000000-0000-0000-0000-000000000000", resource="https://vault.azure.net"',
     );
-    expect(challengeHeader({ tenantId: 'contoso' })).toContain('"https://login.microsoftonline.com/contoso"');
+    expect(challengeHeader({ tenantId: 'contoso' })).toContain('"https://login.windows.net/contoso"');
   });
 });
 

@@ -11,13 +11,20 @@ export interface ChallengeOptions {
 }
 
 /**
+ * The authority host the real service names in its challenge: every recorded 401 of the Azure SDK
+ * for JS's Key Vault tests (2022, api-version 7.3) says `https://login.windows.net/<tenant>`. The
+ * SDKs only read the tenant from its path, so the host matters to clients that parse it themselves.
+ */
+const CHALLENGE_AUTHORITY = 'https://login.windows.net';
+
+/**
  * The `WWW-Authenticate` value to send with every 401, in the form the Key Vault SDK's
  * challenge policy parses: it takes the scope from `resource` and the tenant from the last
  * path segment of `authorization`.
  */
 export function challengeHeader(options: ChallengeOptions = {}): string {
   const tenantId = options.tenantId ?? DEFAULT_TENANT_ID;
-  return `Bearer authorization="https://login.microsoftonline.com/${tenantId}", resource="${TOKEN_AUDIENCE}"`;
+  return `Bearer authorization="${CHALLENGE_AUTHORITY}/${tenantId}", resource="${TOKEN_AUDIENCE}"`;
 }
 
 /** JSON body of a Key Vault 401. */

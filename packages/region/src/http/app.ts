@@ -180,7 +180,7 @@ function serveDataRoutes(app: Express, table: DataRouteTable<DataRouteEntry>, de
       }),
     );
   }
-  app.use(notFound(table));
+  app.use(notFound(table, deps.authenticator, deps.logger));
   // Errors express raises before a handler runs (a malformed percent-encoding in the path) get the
   // service's own error format too, never express's HTML page.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -209,15 +209,26 @@ function verb(method: DataRoute['method'] | InfraRoute['method']) {
   return method.toLowerCase() as 'get' | 'put' | 'post' | 'patch' | 'delete';
 }
 
-/** 405 for a known path with another method (as the real service: "HTTP PUT not allowed"), else 404. */
-function notFound(table: DataRouteTable<RoutePattern>) {
-  return (req: Request, res: Response): void => {
-    const error = table.hasPath(req.path)
-      ? new MethodNotAllowedError(req.method)
-      : new NotFoundError(
+/**
+ * 405 for a known path with another method (as the real service: "HTTP PUT not allowed"), else 404.
+ * The 405 comes after authentication, as the real service's: its recorded answer to the SDK's
+ * `setSecret("")` is the 401 challenge for the first, tokenless `PUT /secrets/`, then the 405.
+ */
+function notFound(table: DataRouteTable<RoutePattern>, authenticator: Authenticator, logger: Logger) {
+  return async (req: Request, res: Response): Promise<void> => {
+    try {
+      if (!table.hasPath(req.path)) {
+        throw new NotFoundError(
           'NotFound',
           `The path ${req.path.slice(0, 200)} is not an operation of this service.`,
         );
-    sendError(res, error, () => {}); // a VaultError: never unexpected, nothing to log
+      }
+      await authenticator.authenticate(req.headers.authorization);
+      throw new MethodNotAllowedError(req.method);
+    } catch (error) {
+      if ((error as { status?: number }).status === 401)
+        res.setHeader('WWW-Authenticate', authenticator.challenge);
+      sendError(res, error, (e) => logger.error({ err: e, path: req.path }, 'request failed'));
+    }
   };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { operation, vaultNotFound } from '@vaultover/vault';
+import { operation, RestoreConflictError, vaultNotFound } from '@vaultover/vault';
 import { observeInjected } from '../faults/fault-injector.ts';
 import { routedEpoch } from '../mode/epoch-header.ts';
 import { requireApiVersion } from './api-version.ts';
@@ -76,7 +76,10 @@ export function dataHandler(route: DataRoute, deps: AppDeps): (request: DataRequ
     } catch (error) {
       if ((error as { status?: number }).status === 401)
         res.setHeader('WWW-Authenticate', deps.authenticator.challenge);
-      status = sendError(res, error, (e) =>
+      // A restore's conflict names the object by its full id, on the origin the request reached.
+      const answered =
+        error instanceof RestoreConflictError ? error.at(requestOrigin(req.headers.host)) : error;
+      status = sendError(res, answered, (e) =>
         deps.logger.error({ err: e, operation: op.name }, 'request failed'),
       );
     }

@@ -4,12 +4,12 @@ import type { OperationName } from '../catalogue.ts';
 import { ConflictError } from '../errors.ts';
 import {
   deletedObjectNotFound,
-  objectAlreadyExists,
   objectIsBeingDeleted,
   objectIsBeingDeletedNoReuse,
   objectIsDeleted,
   objectNotFound,
   purgeProtected,
+  RestoreConflictError,
 } from '../object-errors.ts';
 import type { ObjectKind } from '../object-kind.ts';
 import type { Committer } from './committer.ts';
@@ -396,7 +396,7 @@ export class ObjectRepository<T extends VersionDoc> {
     for (const [slot, value] of Object.entries(object.attachments ?? {}))
       mutation.hset(key, ATTACHMENT + requireSlot(slot), JSON.stringify(value));
     mutation.hset(key, 'head', object.head).zadd(rel.live(this.kind.id), name);
-    await this.#commit(vault, name, mutation);
+    await this.#commit(vault, name, mutation, object.head);
     const head = object.versions[object.head];
     if (!head) throw new Error(`export of ${name} has no document for its head version`);
     return { name, version: object.head, doc: head };
@@ -457,13 +457,15 @@ export class ObjectRepository<T extends VersionDoc> {
     return { on: this.kind.id, failure };
   }
 
-  async #commit(vault: string, name: string, mutation: Mutation): Promise<void> {
+  /** Commits `mutation`; `restoredHead` is the head version of an import (a restore), named by its conflict. */
+  async #commit(vault: string, name: string, mutation: Mutation, restoredHead?: string): Promise<void> {
     try {
       await this.#deps.committer.commit(vault, mutation);
     } catch (error) {
       if (!(error instanceof GuardFailedError)) throw error;
       if (error.reason.failure === 'deleted') throw await this.deletedConflict(vault, name);
-      if (error.reason.failure === 'exists') throw objectAlreadyExists(this.kind, name);
+      if (error.reason.failure === 'exists' && restoredHead !== undefined)
+        throw new RestoreConflictError(this.kind, name, restoredHead);
       if (error.reason.failure === 'missing') throw objectNotFound(this.kind, name);
       if (error.reason.failure === 'not-deleted') throw deletedObjectNotFound(this.kind, name);
       throw error;
