@@ -37,8 +37,9 @@ export function algorithmMismatch(
   );
 }
 
-// Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests);
-// the refusals of a release itself are this emulator's own, as no recording of them was found.
+// Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests),
+// as is the refusal of a target that is not an attestation token (auth's attestation authority); the
+// other refusals of a release are this emulator's own, as no recording of them was found.
 
 export const exportableNeedsPolicy = () =>
   new BadParameterError('AKV.SKR.1004: Exportable keys must have release policy.');
