@@ -361,6 +361,20 @@ describe('malformed and unsuitable key requests', () => {
     expect(await message('POST', `/rng?${API}`, { count: 1025 })).toContain("'count' must be at most 128");
   });
 
+  it('gives every key item exportable false unless set: in the list, the versions and the deleted list', async () => {
+    const name = `${NEW}-items`;
+    expect((await call('POST', `/keys/${name}/create?${API}`, { kty: 'EC' })).status).toBe(200);
+    type Items = { value: { kid: string; attributes: { exportable?: boolean } }[] };
+    const itemOf = async (path: string) =>
+      ((await call('GET', `${path}?maxresults=25&${API}`)).json as Items).value.find((i) =>
+        i.kid.includes(`/${name}`),
+      );
+    expect((await itemOf('/keys'))?.attributes.exportable).toBe(false);
+    expect((await itemOf(`/keys/${name}/versions`))?.attributes.exportable).toBe(false);
+    expect((await call('DELETE', `/keys/${name}?${API}`)).status).toBe(200);
+    expect((await itemOf('/deletedkeys'))?.attributes.exportable).toBe(false);
+  });
+
   it('accepts the limits themselves: a 214-byte RSA-OAEP plaintext, 128 random bytes', async () => {
     const encrypted = await call('POST', `/keys/${RSA_KEY}//encrypt?${API}`, {
       alg: 'RSA-OAEP',
