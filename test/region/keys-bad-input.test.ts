@@ -111,7 +111,7 @@ const ROWS: Row[] = [
   create('an RSA key of 1024 bits', { kty: 'RSA', key_size: 1024 }),
   create('an RSA key of 2047 bits', { kty: 'RSA', key_size: 2047 }),
   create('key_size a string', { kty: 'RSA', key_size: '2048' }),
-  create('public_exponent 3', { kty: 'RSA', public_exponent: 3 }),
+  create('public_exponent a string', { kty: 'RSA', public_exponent: '3' }),
   create('an unknown curve', { kty: 'EC', crv: 'P-192' }),
   create("OpenSSL's curve name instead of P-256K", { kty: 'EC', crv: 'secp256k1' }),
   create('an unknown key operation', { kty: 'RSA', key_ops: ['encrypt', 'fly'] }),
@@ -358,7 +358,17 @@ describe('malformed and unsuitable key requests', () => {
     expect(await message('PUT', `/keys/${NEW}?${API}`, { key: { ...rsaJwk, n: '###' } })).toContain(
       "'key.n'",
     );
-    expect(await message('POST', `/rng?${API}`, { count: 1025 })).toContain("'count' must be at most 128");
+    for (const count of [0, -1, 129, 1025]) {
+      expect(await message('POST', `/rng?${API}`, { count })).toBe(
+        'GetRandomBytesRequest: count cannot be greater than 128 or less than 1',
+      );
+    }
+  });
+
+  it('takes a public_exponent other than 65537 and makes the key with 65537, as the service does', async () => {
+    const created = await call('POST', `/keys/${NEW}-e3/create?${API}`, { kty: 'RSA', public_exponent: 3 });
+    expect(created.status).toBe(200);
+    expect((created.json as { key: { e: string } }).key.e).toBe('AQAB');
   });
 
   it('gives every key item exportable false unless set: in the list, the versions and the deleted list', async () => {

@@ -37,6 +37,13 @@ export function algorithmMismatch(
   );
 }
 
+/**
+ * `POST /rng` with a count outside 1–128: the text a Managed HSM answers in the SDK's recording (which
+ * ends with ` (Activity ID: <request id>)`, left out here); no recording of a vault's answer was found.
+ */
+export const randomBytesCountOutOfRange = () =>
+  new BadParameterError('GetRandomBytesRequest: count cannot be greater than 128 or less than 1');
+
 // Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests),
 // as is the refusal of a target that is not an attestation token (auth's attestation authority); the
 // other refusals of a release are this emulator's own, as no recording of them was found.
