@@ -44,6 +44,12 @@ export function algorithmMismatch(
 export const randomBytesCountOutOfRange = () =>
   new BadParameterError('GetRandomBytesRequest: count cannot be greater than 128 or less than 1');
 
+/**
+ * `POST /keys/{name}` with no operation after the name: the real service's recorded answer to
+ * `POST /keys//create` (an SDK's create of ""), whose empty segment collapses to `/keys/create`.
+ */
+export const operationNotSpecified = () => new BadParameterError('Operation not specified');
+
 // Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests),
 // as is the refusal of a target that is not an attestation token (auth's attestation authority); the
 // other refusals of a release are this emulator's own, as no recording of them was found.
