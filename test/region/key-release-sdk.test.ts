@@ -383,16 +383,23 @@ describe('KeyClient.releaseKey', () => {
     expect(error.message).toContain('Microsoft.KeyVault/vaults/keys/release/action');
   });
 
-  it('refuses a key that is not exportable before looking at the token', async () => {
+  it('refuses a key that is not exportable, even for a token that would release it', async () => {
     await admin.createRsaKey('skr-plain', { hsm: true });
-    const error = await expectRestError(admin.releaseKey('skr-plain', 'not even a token'), 403, 'Forbidden');
+    const error = await expectRestError(
+      admin.releaseKey('skr-plain', await token(GOOD_CLAIMS)),
+      403,
+      'Forbidden',
+    );
     expect(innerCode(error)).toBe('KeyNotExportable');
   });
 
-  it('refuses a target that is not a token', async () => {
+  it('refuses a target that is not a token with the service text, before it looks for the key', async () => {
     await releasableRsaKey('skr-garbage');
-    const error = await expectRestError(admin.releaseKey('skr-garbage', 'not.a.token'), 400, 'BadParameter');
-    expect(error.message).toBe('Invalid target: the attestation token is not a signed JWT (RS256).');
+    for (const name of ['skr-garbage', 'skr-never-created']) {
+      const error = await expectRestError(admin.releaseKey(name, 'not.a.token'), 403, 'Forbidden');
+      expect(innerCode(error)).toBe('AccessDenied');
+      expect(error.message).toBe('Target environment attestation statement cannot be verified.');
+    }
   });
 });
 

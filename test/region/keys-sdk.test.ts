@@ -194,6 +194,15 @@ describe('KeyClient: reading, listing and updating', () => {
     expect(pages).toEqual([['page-a', 'page-b'], ['page-c']]);
   });
 
+  // The SDK reads `exportable` from bundles only (not from list items): the lists are checked on the wire.
+  it('reports exportable false for a key created without it, in its bundle and its deleted bundle', async () => {
+    expect((await admin.createRsaKey('plain-export')).properties.exportable).toBe(false);
+    expect((await admin.getKey('plain-export')).properties.exportable).toBe(false);
+    const deleted = await (await admin.beginDeleteKey('plain-export', FAST_POLL)).pollUntilDone();
+    expect(deleted.properties.exportable).toBe(false);
+    expect((await admin.getDeletedKey('plain-export')).properties.exportable).toBe(false);
+  });
+
   it('updates key_ops, enabled, expiry and tags of a version; the key material stays', async () => {
     const created = await admin.createRsaKey('updatable');
     const expiresOn = new Date(Date.now() + 3_600_000);
@@ -296,6 +305,25 @@ describe('KeyClient: rotation and rotation policy', () => {
       'BadParameter',
     );
     await expectRestError(admin.getKeyRotationPolicy('no-such-key'), 404, 'KeyNotFound');
+  });
+
+  it('keeps the default Notify action when a policy is set without one, after the actions given', async () => {
+    await admin.createEcKey('rotate-only');
+    const set = await admin.updateKeyRotationPolicy('rotate-only', {
+      lifetimeActions: [{ action: 'Rotate', timeAfterCreate: 'P2M' }],
+    });
+    const expected = [
+      { action: 'Rotate', timeAfterCreate: 'P2M' },
+      { action: 'Notify', timeBeforeExpiry: 'P30D' },
+    ];
+    expect(set.lifetimeActions).toEqual(expected);
+    expect((await admin.getKeyRotationPolicy('rotate-only')).lifetimeActions).toEqual(expected);
+    // A Notify given replaces the default rather than joining it.
+    const own = await admin.updateKeyRotationPolicy('rotate-only', {
+      expiresIn: 'P90D',
+      lifetimeActions: [{ action: 'Notify', timeBeforeExpiry: 'P10D' }],
+    });
+    expect(own.lifetimeActions).toEqual([{ action: 'Notify', timeBeforeExpiry: 'P10D' }]);
   });
 
   it('rotates into a new version of the same type, size, operations and tags, expiring by the policy', async () => {

@@ -71,7 +71,7 @@ describe('key change log: one entry per mutation', () => {
     );
     expect(writtenDocument(policy, 'a:rotation-policy')).toMatchObject({
       expiryTime: 'P30D',
-      lifetimeActions: [],
+      lifetimeActions: [{ trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } }],
     });
     const { result: rotated, entry: rotation } = await log.expectOneEntry(vault, 'KeyRotate', () =>
       keys.rotate(vault, 'signer'),

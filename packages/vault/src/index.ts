@@ -41,6 +41,7 @@ export * from './errors.ts';
 // Keys and cryptography.
 export type { KeyCryptography, KeyOperationResult } from './keys/key-cryptography.ts';
 export type { DeletedKey, KeyDoc, KeyVersion, PublicJwk } from './keys/key-doc.ts';
+export { operationNotSpecified } from './keys/key-errors.ts';
 export type { AttestationVerifier, ReleaseEncryption, VerifiedAttestation } from './keys/key-release.ts';
 export type { KeyStore, ReleasedKey } from './keys/key-store.ts';
 export type { KeyOperation, KeyType } from './keys/key-types.ts';

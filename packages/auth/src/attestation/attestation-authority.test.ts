@@ -79,6 +79,6 @@ describe('AttestationAuthority', () => {
       status: 403,
       inner: 'AttestationAuthorityUnknown',
     });
-    expect(await refusalOf(authority.verify('a.b.c'))).toEqual({ status: 400, inner: undefined });
+    expect(await refusalOf(authority.verify('a.b.c'))).toEqual({ status: 403, inner: 'AccessDenied' });
   });
 });

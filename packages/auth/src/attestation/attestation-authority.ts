@@ -1,10 +1,5 @@
 import type { Clock } from '@vaultover/foundation';
-import {
-  type AttestationVerifier,
-  BadParameterError,
-  ForbiddenError,
-  type VerifiedAttestation,
-} from '@vaultover/vault';
+import { type AttestationVerifier, ForbiddenError, type VerifiedAttestation } from '@vaultover/vault';
 import { createLocalJWKSet, errors, type JWK, jwtVerify, SignJWT } from 'jose';
 import { ATTESTATION_ALGORITHM, type AttestationKey } from './attestation-key.ts';
 
@@ -109,8 +104,10 @@ function refusal(error: unknown): Error {
       'AttestationAuthorityUnknown',
     );
   }
+  // A target that is not a JWS at all: the real service's recorded answer to `"target": "anything"`
+  // (azure-sdk-for-js keyvault-keys recording "traces through secure key release", api-version 7.4).
   if (error instanceof errors.JOSEError) {
-    return new BadParameterError('Invalid target: the attestation token is not a signed JWT (RS256).');
+    return new ForbiddenError('Target environment attestation statement cannot be verified.', 'AccessDenied');
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -6,8 +6,20 @@ import { type CryptoEngine, InlineCryptoEngine, type KeyRef } from './crypto/cry
 import type { CryptoRequest } from './crypto/key-operation.ts';
 import { requireEncryptionAlgorithm, requireSignatureAlgorithm } from './key-algorithm-rules.ts';
 import { type KeyDoc, type KeyVersion, privateKeyContext } from './key-doc.ts';
-import { keyDisabled, keyExpired, keyNotYetValid, operationNotPermitted } from './key-errors.ts';
-import { keyOperationInput, keySignInput, keyVerifyInput, randomBytesInput } from './key-operation-input.ts';
+import {
+  keyDisabled,
+  keyExpired,
+  keyNotYetValid,
+  operationNotPermitted,
+  randomBytesCountOutOfRange,
+} from './key-errors.ts';
+import {
+  keyOperationInput,
+  keySignInput,
+  keyVerifyInput,
+  MAX_RANDOM_BYTES,
+  randomBytesInput,
+} from './key-operation-input.ts';
 import type { KeyOperation } from './key-types.ts';
 
 /** The result of encrypt, decrypt, wrap, unwrap and sign: the version that did it, and the bytes. */
@@ -86,7 +98,9 @@ export class KeyCryptography {
 
   /** `count` (1–128) bytes from the CSPRNG. */
   randomBytes(body: unknown): Buffer {
-    return randomBytes(parseInput(randomBytesInput, body, 'random bytes request').count);
+    const { count } = parseInput(randomBytesInput, body, 'random bytes request');
+    if (count < 1 || count > MAX_RANDOM_BYTES) throw randomBytesCountOutOfRange();
+    return randomBytes(count);
   }
 
   /** Ends the engine's workers, if it has any. */

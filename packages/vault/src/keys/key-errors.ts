@@ -37,8 +37,22 @@ export function algorithmMismatch(
   );
 }
 
-// Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests);
-// the refusals of a release itself are this emulator's own, as no recording of them was found.
+/**
+ * `POST /rng` with a count outside 1–128: the text a Managed HSM answers in the SDK's recording (which
+ * ends with ` (Activity ID: <request id>)`, left out here); no recording of a vault's answer was found.
+ */
+export const randomBytesCountOutOfRange = () =>
+  new BadParameterError('GetRandomBytesRequest: count cannot be greater than 128 or less than 1');
+
+/**
+ * `POST /keys/{name}` with no operation after the name: the real service's recorded answer to
+ * `POST /keys//create` (an SDK's create of ""), whose empty segment collapses to `/keys/create`.
+ */
+export const operationNotSpecified = () => new BadParameterError('Operation not specified');
+
+// Secure key release. The AKV.SKR texts are the real service's (its answers recorded by the SDKs' tests),
+// as is the refusal of a target that is not an attestation token (auth's attestation authority); the
+// other refusals of a release are this emulator's own, as no recording of them was found.
 
 export const exportableNeedsPolicy = () =>
   new BadParameterError('AKV.SKR.1004: Exportable keys must have release policy.');

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { BadParameterError } from '../errors.ts';
 import type { PublicJwk } from './key-doc.ts';
 import { checkEcKeyPair, checkRsaKeyPair } from './key-pair-consistency.ts';
-import type { CurveName } from './key-types.ts';
+import { type CurveName, RSA_PUBLIC_EXPONENT } from './key-types.ts';
 
 const generate = promisify(generateKeyPair);
 
@@ -43,7 +43,7 @@ const WIRE_CURVE: Record<string, CurveName> = {
 export async function generateKeyMaterial(spec: KeySpec): Promise<KeyMaterial> {
   const { privateKey } =
     spec.family === 'rsa'
-      ? await generate('rsa', { modulusLength: spec.size, publicExponent: 65_537 })
+      ? await generate('rsa', { modulusLength: spec.size, publicExponent: RSA_PUBLIC_EXPONENT })
       : await generate('ec', { namedCurve: NODE_CURVE[spec.curve] });
   return materialOf(privateKey);
 }

@@ -13,7 +13,6 @@ import {
   type KeyOperation,
   type KeyType,
   RSA_KEY_SIZES,
-  RSA_PUBLIC_EXPONENT,
 } from './key-types.ts';
 import { type ReleasePolicy, type ReleasePolicyInput, releasePolicyFrom } from './release-policy.ts';
 
@@ -54,11 +53,8 @@ export function createSpec(input: KeyCreateInput, kty: KeyType): KeySpec {
       `Invalid key_size: ${size} is not a supported RSA key size; use ${RSA_KEY_SIZES.join(', ')}.`,
     );
   }
-  if (input.public_exponent !== undefined && input.public_exponent !== RSA_PUBLIC_EXPONENT) {
-    throw new BadParameterError(
-      `Invalid public_exponent: only ${RSA_PUBLIC_EXPONENT} is supported, got ${input.public_exponent}.`,
-    );
-  }
+  // `public_exponent` is read (an integer) but not used: the real service's recorded answer to
+  // `public_exponent: 3` is a key with e = 65537 (AQAB), and so is every key generated here.
   return { family: 'rsa', size };
 }
 

@@ -224,9 +224,10 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
 
   /**
    * `POST /keys/{name}/{version}/release`: the key version's private key wrapped for the key the
-   * attestation token carries. Checked in order: the key exists, it is exportable, the token is valid
-   * (`verifier`: signed by the deployment's attestation authority, within its lifetime), the policy
-   * names its issuer and its claims meet that authority's conditions.
+   * attestation token carries. Checked in order: the token is valid (`verifier`: signed by the
+   * deployment's attestation authority, within its lifetime; first, as the real service refuses an
+   * unverifiable target of a key that does not exist with 403, not 404), the key exists, it is
+   * exportable, the policy names the token's issuer and its claims meet that authority's conditions.
    */
   async release(
     vault: string,
@@ -236,10 +237,10 @@ export class KeyStore extends StandaloneLifecycle<KeyDoc> {
     verifier: AttestationVerifier,
   ): Promise<ReleasedKey> {
     const input = parseInput(keyReleaseInput, body, 'release request');
+    const token = await verifier.verify(input.target);
     const key = await this.repository.version(vault, requireObjectName(name), version);
     const policy = key.doc.releasePolicy;
     if (!key.doc.exportable || !policy) throw keyNotExportable();
-    const token = await verifier.verify(input.target);
     const rules = releaseRulesOf(policy);
     if (!satisfies(rules, token.issuer, token.claims)) {
       throw releasePolicyNotSatisfied(namesAuthority(rules, token.issuer));

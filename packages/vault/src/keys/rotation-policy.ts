@@ -53,11 +53,18 @@ export function rotationPolicyFrom(
   now: number,
   previous: RotationPolicy | undefined,
 ): RotationPolicy {
-  const lifetimeActions = (input.lifetimeActions ?? []).map((entry, i) => lifetimeAction(entry, i));
+  const lifetimeActions: LifetimeAction[] = (input.lifetimeActions ?? []).map((entry, i) =>
+    lifetimeAction(entry, i),
+  );
   for (const type of ['Rotate', 'Notify'] as const) {
     if (lifetimeActions.filter((a) => a.action.type === type).length > 1) {
       throw new BadParameterError(`Invalid lifetimeActions: at most one ${type} action is allowed.`);
     }
+  }
+  // A policy set without a Notify action keeps the default one after the actions given: the real
+  // service's recorded answers add it (Rotate only in, Rotate and `Notify P30D before expiry` out).
+  if (!lifetimeActions.some((a) => a.action.type === 'Notify')) {
+    lifetimeActions.push(...structuredClone(DEFAULT_ROTATION_POLICY.lifetimeActions));
   }
   const expiryTime = input.attributes?.expiryTime;
   if (expiryTime !== undefined && approximateDays(expiryTime) < MIN_EXPIRY_DAYS) {

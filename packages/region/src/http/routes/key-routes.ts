@@ -1,4 +1,4 @@
-import type { AttestationVerifier, KeyStore } from '@vaultover/vault';
+import { type AttestationVerifier, type KeyStore, operationNotSpecified } from '@vaultover/vault';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
 import { listPage } from '../paging.ts';
 import { keyReleaseResult, type ReleaseSigner } from '../wire/key-release-wire.ts';
@@ -132,6 +132,15 @@ export function keyRoutes(keys: KeyStore, release: KeyReleaseDeps): DataRoute[] 
       hasBody: true,
       handle: async (c) =>
         ok(keyBundle(c.base, c.vault, await keys.update(c.vault.name, name(c), c.params.version, c.body))),
+    },
+    // A POST that names a key but no operation: `POST /keys//create` (an SDK's create of an empty
+    // name) arrives here as `/keys/create`, and the real service answers it so (key-errors.ts).
+    {
+      method: 'POST',
+      path: '/keys/:name',
+      operation: 'KeyCreate',
+      hasBody: true,
+      handle: () => Promise.reject(operationNotSpecified()),
     },
     {
       method: 'DELETE',

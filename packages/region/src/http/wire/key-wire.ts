@@ -18,11 +18,10 @@ export function keyJwk(base: string, key: KeyVersion) {
   };
 }
 
+// `exportable` is in every key's attributes, `false` unless set: the real service's recorded bundles,
+// deleted bundles and list items all carry it (azure-sdk-for-js keyvault-keys recordings, api-version 7.4).
 function keyAttributes(vault: VaultProperties, key: KeyVersion) {
-  return {
-    ...wireAttributes(key.doc.attributes, vault),
-    ...dropUndefined({ exportable: key.doc.exportable }),
-  };
+  return { ...wireAttributes(key.doc.attributes, vault), exportable: key.doc.exportable ?? false };
 }
 
 export function keyBundle(base: string, vault: VaultProperties, key: KeyVersion) {
