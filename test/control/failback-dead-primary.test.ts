@@ -1,4 +1,3 @@
-import { eventually } from '@vaultover/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type FailoverStack,
@@ -7,6 +6,7 @@ import {
   startFailoverStack,
   statesEntered,
   waitForState,
+  waitUntilReplicated,
 } from '../support/failover-stack.ts';
 
 // Issue 13, defect 1: a failback whose primary dies during the failback window must not end in
@@ -30,12 +30,7 @@ describe('a failback onto a primary that dies in the failback window', () => {
   it('aborts back to failed-over with the reason, and the secondary keeps serving reads', async () => {
     const client = stack.gatewayClient();
     await client.setSecret('kept', 'through the failback');
-    await eventually(async () => {
-      const status = await stack.status();
-      const primary = status.regions[PRIMARY]?.replication as { lastPosition: number } | null;
-      const secondary = status.regions[SECONDARY]?.replication as { lastAppliedPosition: number } | null;
-      expect(secondary?.lastAppliedPosition).toBe(primary?.lastPosition);
-    });
+    await waitUntilReplicated(stack);
 
     expect((await stack.controlPost('failover')).status).toBe(202);
     await waitForState(stack, 'failed-over');

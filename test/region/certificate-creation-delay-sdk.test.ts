@@ -200,4 +200,20 @@ describe('self-signed creation under a creation delay', () => {
     });
     expect((await resumed.pollUntilDone()).cer?.length).toBeGreaterThan(0);
   });
+
+  it('a renewal completed in place keeps, on its secret, the version before it (previousVersion)', async () => {
+    const name = 'delayed-renewal';
+    const complete = async () => {
+      const poller = await certificates.beginCreateCertificate(name, policyOf(name), FAST_POLL);
+      await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+      return poller.pollUntilDone();
+    };
+    const first = await complete();
+    const second = await complete();
+    const secret = await secrets.getSecret(name);
+    expect(secret.properties.version).toBe(second.properties.version);
+    expect(secret.properties.previousVersion).toBe(first.properties.version);
+    const original = await secrets.getSecret(name, { version: first.properties.version });
+    expect(original.properties.previousVersion).toBeUndefined();
+  });
 });

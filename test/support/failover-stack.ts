@@ -267,6 +267,22 @@ export async function waitUntilNormal(stack: FailoverStack, timeoutMs = 10_000):
   );
 }
 
+/** Polls the control API until the secondary has applied everything the primary wrote (replication is asynchronous). */
+export async function waitUntilReplicated(stack: FailoverStack, timeoutMs = 10_000): Promise<void> {
+  await eventually(
+    async () => {
+      const status = await stack.status();
+      const primary = status.regions[PRIMARY]?.replication as { lastPosition: number } | null;
+      const secondary = status.regions[SECONDARY]?.replication as { lastAppliedPosition: number } | null;
+      if (secondary?.lastAppliedPosition !== primary?.lastPosition)
+        throw new Error(
+          `secondary applied ${secondary?.lastAppliedPosition}, primary at ${primary?.lastPosition}`,
+        );
+    },
+    { timeoutMs, intervalMs: 50 },
+  );
+}
+
 /** The states the failover state machine entered, oldest first, from the control API's events. */
 export async function statesEntered(stack: FailoverStack): Promise<unknown[]> {
   const events = await stack.events();

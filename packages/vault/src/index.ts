@@ -58,6 +58,7 @@ export {
   servedWhileReadOnly,
 } from './read-only-profiles.ts';
 export { MAX_SECRET_VALUE_BYTES } from './secrets/secret-input.ts';
+export { inFormat, requireOutContentType } from './secrets/secret-out-format.ts';
 export type {
   DeletedSecret,
   OpenSecret,

@@ -19,6 +19,14 @@ export const SUPPORTED_API_VERSIONS = [
 export const LATEST_API_VERSION = '2026-04-01';
 const SUPPORTED = new Set<string>(SUPPORTED_API_VERSIONS);
 
+/**
+ * Whether `version` (a supported one, as requireApiVersion answered) is `floor` or newer: the list is
+ * in release order. What a version adds (`outContentType`, `previousVersion`) is not there before it.
+ */
+export function apiVersionAtLeast(version: string, floor: (typeof SUPPORTED_API_VERSIONS)[number]): boolean {
+  return SUPPORTED_API_VERSIONS.indexOf(version as typeof floor) >= SUPPORTED_API_VERSIONS.indexOf(floor);
+}
+
 /** Checks the `api-version` query parameter the way the real service does. */
 export function requireApiVersion(version: string | undefined): string {
   if (version === undefined || version === '') {

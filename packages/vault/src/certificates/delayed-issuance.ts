@@ -99,6 +99,7 @@ async function complete(
   if (!policy) throw new Error(`certificate ${name} has an operation but no policy`);
   const waiting = await deps.certificates.latest(vault, name);
   const { doc: keyDoc } = await deps.keys.version(vault, name, waiting.version);
+  const { doc: waitingSecret } = await deps.secrets.version(vault, name, waiting.version);
   const privateKey = unsealedKey(deps.sealer, vault, name, waiting.version, keyDoc);
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const { issueSelfSigned } = await import('./self-signed.ts');
@@ -112,6 +113,7 @@ async function complete(
     now: Math.floor(now / 1000),
     enabled,
     tags: waiting.doc.tags,
+    previousVersion: waitingSecret.previousVersion,
   };
   const docs = await versionDocs(deps.sealer, place, policy, {
     certificateDer: issued.certificateDer,

@@ -33,6 +33,8 @@ export interface VersionPlace {
   now: number;
   enabled: boolean;
   tags?: Record<string, string> | undefined;
+  /** The certificate's version before this one, which the secret names; none for a first version. */
+  previousVersion?: string | undefined;
 }
 
 export async function versionDocs(
@@ -116,6 +118,7 @@ function linkedDocs(
       managed: true,
       // Relative: the wire turns it into a URL on the request's own origin.
       kid: `/keys/${name}/${version}`,
+      previousVersion: place.previousVersion,
       attributes: { ...attributes },
     },
   };

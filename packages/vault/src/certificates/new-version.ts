@@ -35,7 +35,9 @@ export async function addVersion(
   const expectedHeads = await linkedHeads(deps, vault, name);
   const version = newVersionId();
   const now = Math.floor(deps.clock.now() / 1000);
-  const place = { vault, name, version, now, enabled: plan.enabled, tags: plan.tags };
+  // The head of the managed secret is the certificate's latest version (the three share versions).
+  const previousVersion = expectedHeads.secret ?? undefined;
+  const place = { vault, name, version, now, enabled: plan.enabled, tags: plan.tags, previousVersion };
   const docs = await plan.docs(place);
   const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
   const change = { name, version, docs, expectedHeads, attachments };

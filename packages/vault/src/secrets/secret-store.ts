@@ -22,6 +22,12 @@ export interface SecretDoc extends VersionDoc {
   /** Set for secrets that back a certificate. */
   managed?: boolean | undefined;
   kid?: string | undefined;
+  /**
+   * A certificate's secret: the version of the certificate before this one (the head when this version
+   * was made). Recorded at creation, as the real service does for certificates made after June 2025;
+   * the wire shows it from api-version 2025-07-01.
+   */
+  previousVersion?: string | undefined;
 }
 
 export type SecretVersion = ObjectVersion<SecretDoc>;

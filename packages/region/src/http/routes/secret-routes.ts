@@ -1,4 +1,5 @@
-import type { SecretStore } from '@vaultover/vault';
+import { inFormat, requireOutContentType, type SecretStore } from '@vaultover/vault';
+import { apiVersionAtLeast } from '../api-version.ts';
 import { type DataRoute, noContent, ok, type RequestContext } from '../data-route.ts';
 import { listPage } from '../paging.ts';
 import { deletedSecretBundle, deletedSecretItem, secretBundle, secretItem } from '../wire/secret-wire.ts';
@@ -13,7 +14,7 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       path: '/secrets/restore',
       operation: 'SecretRestore',
       hasBody: true,
-      handle: async (c) => ok(secretBundle(c.base, c.vault, await secrets.restore(c.vault.name, c.body))),
+      handle: async (c) => ok(secretBundle(c, c.vault, await secrets.restore(c.vault.name, c.body))),
     },
     {
       method: 'GET',
@@ -56,7 +57,7 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       hasBody: true,
       handle: async (c) => {
         const secret = await secrets.set(c.vault.name, name(c), c.body);
-        return ok(secretBundle(c.base, c.vault, secret, (c.body as { value: string }).value));
+        return ok(secretBundle(c, c.vault, secret, (c.body as { value: string }).value));
       },
     },
     {
@@ -64,8 +65,13 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       path: '/secrets/:name{/:version}',
       operation: 'SecretGet',
       handle: async (c) => {
-        const secret = await secrets.get(c.vault.name, name(c), c.params.version);
-        return ok(secretBundle(c.base, c.vault, secret, secret.value));
+        // 2025-07-01 added outContentType; older api-versions ignore it, as any unknown parameter.
+        const asked = apiVersionAtLeast(c.apiVersion, '2025-07-01')
+          ? requireOutContentType(c.query.outContentType)
+          : undefined;
+        const stored = await secrets.get(c.vault.name, name(c), c.params.version);
+        const secret = asked ? await inFormat(stored, asked) : stored;
+        return ok(secretBundle(c, c.vault, secret, secret.value));
       },
     },
     {
@@ -76,7 +82,7 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       handle: async (c) =>
         ok(
           secretBundle(
-            c.base,
+            c,
             c.vault,
             await secrets.updateProperties(c.vault.name, name(c), c.params.version, c.body),
           ),
@@ -86,8 +92,7 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       method: 'DELETE',
       path: '/secrets/:name',
       operation: 'SecretDelete',
-      handle: async (c) =>
-        ok(deletedSecretBundle(c.base, c.vault, await secrets.delete(c.vault.name, name(c)))),
+      handle: async (c) => ok(deletedSecretBundle(c, c.vault, await secrets.delete(c.vault.name, name(c)))),
     },
     {
       method: 'GET',
@@ -108,13 +113,13 @@ export function secretRoutes(secrets: SecretStore): DataRoute[] {
       path: '/deletedsecrets/:name',
       operation: 'SecretGetDeleted',
       handle: async (c) =>
-        ok(deletedSecretBundle(c.base, c.vault, await secrets.getDeleted(c.vault.name, name(c)))),
+        ok(deletedSecretBundle(c, c.vault, await secrets.getDeleted(c.vault.name, name(c)))),
     },
     {
       method: 'POST',
       path: '/deletedsecrets/:name/recover',
       operation: 'SecretRecover',
-      handle: async (c) => ok(secretBundle(c.base, c.vault, await secrets.recover(c.vault.name, name(c)))),
+      handle: async (c) => ok(secretBundle(c, c.vault, await secrets.recover(c.vault.name, name(c)))),
     },
     {
       method: 'DELETE',
