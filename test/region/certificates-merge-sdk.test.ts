@@ -128,6 +128,27 @@ describe('issuer Unknown, then mergeCertificate', () => {
     expect(pem.trimEnd().endsWith(ca.certificate.toString().trimEnd())).toBe(true);
   });
 
+  it('merges an x5c item that is base64 of the base64 text cut from a PEM file with its END line (as the SDK live test sends)', async () => {
+    const name = 'merge-cut-pem';
+    const operation = await createPending(name);
+    const leafDer = ca.sign(operation.csr ?? new Uint8Array());
+    // The file's lines without the first (BEGIN) and the empty last one, joined: the END line stays.
+    const cut = new X509Certificate(leafDer).toString().split('\n').slice(1, -1).join('');
+    expect(cut.endsWith('-----END CERTIFICATE-----')).toBe(true);
+    const merged = await certificates.mergeCertificate(name, [Buffer.from(cut)]);
+    expect(Buffer.from(merged.cer ?? new Uint8Array()).equals(leafDer)).toBe(true);
+    expect((await operationOf(name)).status).toBe('completed');
+    // Text that is not base64 stays unreadable.
+    const other = 'merge-cut-garbage';
+    await createPending(other);
+    const refused = await expectRestError(
+      certificates.mergeCertificate(other, [Buffer.from('MIIB!!not-base64-----END CERTIFICATE-----')]),
+      400,
+      'BadParameter',
+    );
+    expect(refused.message).toBe('Property x5c has invalid value X5C must has at least one valid item');
+  });
+
   it('refuses a leaf for another key, an unreadable x5c, and a create while the operation is in progress', async () => {
     const name = 'merge-refusals';
     const other = 'merge-other-key';
