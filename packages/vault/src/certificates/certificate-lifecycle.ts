@@ -9,6 +9,7 @@ import { certificateBackupBlob, certificateBackupContents } from './certificate-
 import type { CertificateDoc, DeletedCertificate } from './certificate-doc.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
 import { certificateUpdateInput } from './certificate-input.ts';
+import { requireVaultIssuer } from './certificate-issuers.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
 import type { CertificateStoreDeps, CertificateWithPolicy } from './certificate-store.ts';
 import {
@@ -78,6 +79,7 @@ export class CertificateLifecycle {
       let policy = await certificates.attachment<CertificatePolicy>(vault, name, POLICY_SLOT);
       if (input.policy) {
         policy = resolvePolicy(input.policy, now, policy);
+        await requireVaultIssuer(this.#deps.issuers, vault, policy.issuer.name);
         withAttachment(mutation, name, POLICY_SLOT, policy);
       }
       try {
