@@ -188,6 +188,36 @@ describe('issuer Unknown, then mergeCertificate', () => {
   });
 });
 
+describe('listing certificates not completely provisioned', () => {
+  const names = async (items: AsyncIterable<{ name?: string }>) => {
+    const listed: string[] = [];
+    for await (const item of items) listed.push(item.name ?? '');
+    return listed;
+  };
+
+  it('lists a waiting certificate only with includePending, live and deleted, and by default once merged', async () => {
+    const name = 'merge-listed';
+    const operation = await createPending(name);
+    expect(await names(certificates.listPropertiesOfCertificates())).not.toContain(name);
+    expect(await names(certificates.listPropertiesOfCertificates({ includePending: true }))).toContain(name);
+
+    await certificates.mergeCertificate(name, [ca.sign(operation.csr ?? new Uint8Array())]);
+    expect(await names(certificates.listPropertiesOfCertificates())).toContain(name);
+
+    const waitingDeleted = 'merge-listed-deleted';
+    await createPending(waitingDeleted);
+    await (await certificates.beginDeleteCertificate(waitingDeleted, { intervalInMs: 10 })).pollUntilDone();
+    const deleted = async (includePending?: boolean) => {
+      const listed: string[] = [];
+      for await (const item of certificates.listDeletedCertificates({ includePending }))
+        listed.push(item.name);
+      return listed;
+    };
+    expect(await deleted()).not.toContain(waitingDeleted);
+    expect(await deleted(true)).toContain(waitingDeleted);
+  });
+});
+
 describe('cancelling and deleting the operation', () => {
   it('records a cancellation (the operation stays inProgress), then deleteCertificateOperation forgets it', async () => {
     const name = 'merge-cancelled';

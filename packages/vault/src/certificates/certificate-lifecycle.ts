@@ -11,7 +11,12 @@ import { LinkedChangedError } from './certificate-errors.ts';
 import { certificateUpdateInput } from './certificate-input.ts';
 import { requireVaultIssuer } from './certificate-issuers.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
-import type { CertificateStoreDeps, CertificateWithPolicy } from './certificate-store.ts';
+import {
+  type CertificateListOptions,
+  type CertificateStoreDeps,
+  type CertificateWithPolicy,
+  withoutPending,
+} from './certificate-store.ts';
 import {
   commitLinked,
   purgeMutation,
@@ -115,8 +120,12 @@ export class CertificateLifecycle {
     return this.#deps.certificates.deleted(vault, requireObjectName(name));
   }
 
-  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedCertificate>> {
-    return this.#deps.certificates.listDeleted(vault, page);
+  async listDeleted(
+    vault: string,
+    page: PageRequest,
+    options: CertificateListOptions = {},
+  ): Promise<Page<DeletedCertificate>> {
+    return withoutPending(await this.#deps.certificates.listDeleted(vault, page), options);
   }
 
   /** Brings the certificate back, and its key and secret with it. */
