@@ -3,10 +3,9 @@ import { invalidX5c, mergeKeyMismatch } from './certificate-errors.ts';
 import { PemError, readPem } from './pem.ts';
 
 // The chain a merge brings (`x5c`): each item is base64, of the DER certificate (as the REST spec
-// says and .NET sends) or of PEM text (what the JS SDK's own merge sample sends, and the real service
-// takes), which may hold several certificates. Leaf first. The JS SDK's live merge test sends a third
-// form, which the real service takes too: base64 of the certificate's base64 text, cut from a PEM file
-// without its BEGIN line but with its END line.
+// says and .NET sends), of PEM text (which may hold several certificates), or of the certificate's
+// base64 text: the JS SDK's merge sample and live merge test cut a PEM file's lines after BEGIN, the
+// END line kept, and send that; the real service takes it, as that test passes against it. Leaf first.
 
 const PEM_START = Buffer.from('-----BEGIN');
 // What may stand around a certificate's base64 in text: armour lines and line breaks.
