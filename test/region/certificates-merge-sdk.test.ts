@@ -215,6 +215,15 @@ describe('listing certificates not completely provisioned', () => {
     };
     expect(await deleted()).not.toContain(waitingDeleted);
     expect(await deleted(true)).toContain(waitingDeleted);
+
+    // The next link keeps the page size but, as the real service's, not the flag.
+    const first = await rawRequest(region, {
+      path: `/certificates?${API}&maxresults=1&includePending=true`,
+      principal: 'admin',
+    });
+    const nextLink = new URL((first.json as { nextLink: string }).nextLink);
+    expect(nextLink.searchParams.get('maxresults')).toBe('1');
+    expect(nextLink.searchParams.has('includePending')).toBe(false);
   });
 });
 
