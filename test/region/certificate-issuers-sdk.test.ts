@@ -153,6 +153,51 @@ describe('certificate issuers', () => {
     await expectRestError(certificates.deleteIssuer('digi'), 404, 'CertificateIssuerNotFound');
   });
 
+  it('lets a certificate policy name an issuer of the vault: the create waits inProgress, as a CA would be asked', async () => {
+    const refused = await expectRestError(
+      certificates.beginCreateCertificate('named-cert', { issuerName: 'named-ca', subject: 'CN=named' }),
+      400,
+      'BadParameter',
+    );
+    expect(refused.message).toContain("'named-ca' is not an issuer of this vault");
+
+    await certificates.createIssuer('named-ca', 'Test', { accountId: 'keyvaultuser' });
+    const poller = await certificates.beginCreateCertificate('named-cert', {
+      issuerName: 'named-ca',
+      subject: 'CN=named',
+    });
+    expect(poller.isDone()).toBe(false);
+    const operation = (await certificates.getCertificateOperation('named-cert')).getOperationState()
+      .certificateOperation;
+    expect(operation).toMatchObject({ status: 'inProgress', issuerName: 'named-ca' });
+    expect(operation?.statusDetails).toBe(
+      'Pending certificate created. Certificate request is in progress. This may take some time based on the issuer provider. Please check again later.',
+    );
+    expect(operation?.csr?.length).toBeGreaterThan(0);
+    // The waiting version shows with the policy naming the issuer; it has no X.509 yet.
+    const waiting = await certificates.getCertificate('named-cert');
+    expect(waiting.policy?.issuerName).toBe('named-ca');
+    expect(waiting.properties.enabled).toBe(false);
+    expect(waiting.cer).toBeUndefined();
+    // No CA signs here: a merge is forbidden while it waits, as for any issuer but Unknown.
+    const forbidden = await expectRestError(
+      certificates.mergeCertificate('named-cert', [Buffer.from('x')]),
+      403,
+      'Forbidden',
+    );
+    expect(forbidden.message).toContain('named-ca');
+
+    // The issuer may go while a certificate names it; a policy naming it is then refused again.
+    await certificates.deleteIssuer('named-ca');
+    await certificates.deleteCertificateOperation('named-cert');
+    const gone = await expectRestError(
+      certificates.updateCertificatePolicy('named-cert', { issuerName: 'named-ca', subject: 'CN=named' }),
+      400,
+      'BadParameter',
+    );
+    expect(gone.message).toContain("'named-ca' is not an issuer of this vault");
+  });
+
   it('lists issuers page by page, each with its id and provider', async () => {
     const names = ['list-a', 'list-b', 'list-c'];
     for (const name of names) await certificates.createIssuer(name, 'Test', { enabled: name !== 'list-b' });

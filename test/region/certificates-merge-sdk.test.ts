@@ -128,6 +128,27 @@ describe('issuer Unknown, then mergeCertificate', () => {
     expect(pem.trimEnd().endsWith(ca.certificate.toString().trimEnd())).toBe(true);
   });
 
+  it('merges an x5c item that is base64 of the base64 text cut from a PEM file with its END line (as the SDK live test sends)', async () => {
+    const name = 'merge-cut-pem';
+    const operation = await createPending(name);
+    const leafDer = ca.sign(operation.csr ?? new Uint8Array());
+    // The file's lines without the first (BEGIN) and the empty last one, joined: the END line stays.
+    const cut = new X509Certificate(leafDer).toString().split('\n').slice(1, -1).join('');
+    expect(cut.endsWith('-----END CERTIFICATE-----')).toBe(true);
+    const merged = await certificates.mergeCertificate(name, [Buffer.from(cut)]);
+    expect(Buffer.from(merged.cer ?? new Uint8Array()).equals(leafDer)).toBe(true);
+    expect((await operationOf(name)).status).toBe('completed');
+    // Text that is not base64 stays unreadable.
+    const other = 'merge-cut-garbage';
+    await createPending(other);
+    const refused = await expectRestError(
+      certificates.mergeCertificate(other, [Buffer.from('MIIB!!not-base64-----END CERTIFICATE-----')]),
+      400,
+      'BadParameter',
+    );
+    expect(refused.message).toBe('Property x5c has invalid value X5C must has at least one valid item');
+  });
+
   it('refuses a leaf for another key, an unreadable x5c, and a create while the operation is in progress', async () => {
     const name = 'merge-refusals';
     const other = 'merge-other-key';
@@ -164,6 +185,45 @@ describe('issuer Unknown, then mergeCertificate', () => {
     expect(merged.properties.enabled).toBe(true);
     // A completed operation has nothing left to merge.
     await expectRestError(certificates.mergeCertificate(name, [otherLeaf]), 400, 'BadParameter');
+  });
+});
+
+describe('listing certificates not completely provisioned', () => {
+  const names = async (items: AsyncIterable<{ name?: string }>) => {
+    const listed: string[] = [];
+    for await (const item of items) listed.push(item.name ?? '');
+    return listed;
+  };
+
+  it('lists a waiting certificate only with includePending, live and deleted, and by default once merged', async () => {
+    const name = 'merge-listed';
+    const operation = await createPending(name);
+    expect(await names(certificates.listPropertiesOfCertificates())).not.toContain(name);
+    expect(await names(certificates.listPropertiesOfCertificates({ includePending: true }))).toContain(name);
+
+    await certificates.mergeCertificate(name, [ca.sign(operation.csr ?? new Uint8Array())]);
+    expect(await names(certificates.listPropertiesOfCertificates())).toContain(name);
+
+    const waitingDeleted = 'merge-listed-deleted';
+    await createPending(waitingDeleted);
+    await (await certificates.beginDeleteCertificate(waitingDeleted, { intervalInMs: 10 })).pollUntilDone();
+    const deleted = async (includePending?: boolean) => {
+      const listed: string[] = [];
+      for await (const item of certificates.listDeletedCertificates({ includePending }))
+        listed.push(item.name);
+      return listed;
+    };
+    expect(await deleted()).not.toContain(waitingDeleted);
+    expect(await deleted(true)).toContain(waitingDeleted);
+
+    // The next link keeps the page size but, as the real service's, not the flag.
+    const first = await rawRequest(region, {
+      path: `/certificates?${API}&maxresults=1&includePending=true`,
+      principal: 'admin',
+    });
+    const nextLink = new URL((first.json as { nextLink: string }).nextLink);
+    expect(nextLink.searchParams.get('maxresults')).toBe('1');
+    expect(nextLink.searchParams.has('includePending')).toBe(false);
   });
 });
 

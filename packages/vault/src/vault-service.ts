@@ -150,7 +150,10 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   const engine =
     workers === 0 ? new InlineCryptoEngine() : new SplitCryptoEngine(new CryptoWorkerPool(workers));
   const keyCrypto = new KeyCryptography(keyRepository, sealer, engine);
+  const settingsDeps = { redis, committer, sealer, vaults, clock: options.clock };
+  const certificateIssuers = new CertificateIssuers(settingsDeps);
   const certificateDeps = {
+    issuers: certificateIssuers,
     certificates: repositories[CERTIFICATE.id] as ObjectRepository<CertificateDoc>,
     keys: keyRepository,
     secrets: repositories[SECRET.id] as ObjectRepository<SecretDoc>,
@@ -163,8 +166,6 @@ export function createVaultService(options: VaultServiceOptions): VaultService {
   };
   const certificates = new CertificateStore(certificateDeps);
   const certificateLifecycle = new CertificateLifecycle(certificateDeps, scheduler);
-  const settingsDeps = { redis, committer, sealer, vaults, clock: options.clock };
-  const certificateIssuers = new CertificateIssuers(settingsDeps);
   const certificateContacts = new CertificateContacts(settingsDeps);
   const service: VaultService = {
     vaults,

@@ -13,6 +13,24 @@ import type { VaultRegistry } from '../store/vault-registry.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import { issuerNotFound } from './issuer-errors.ts';
 import { type IssuerUpdateInput, issuerSetInput, issuerUpdateInput } from './issuer-input.ts';
+import { isNamedIssuer, issuerNotOfVault } from './policy-rules.ts';
+
+/** Which issuers a vault has: what a certificate policy naming one is checked against. */
+export interface IssuerDirectory {
+  has(vault: string, name: string): Promise<boolean>;
+}
+
+/**
+ * Refuses a policy naming an issuer the vault does not have (Self and Unknown it always has). Without
+ * a directory (a store made without issuers) only those two are known.
+ */
+export async function requireVaultIssuer(
+  issuers: IssuerDirectory | undefined,
+  vault: string,
+  issuer: string,
+): Promise<void> {
+  if (isNamedIssuer(issuer) && !(await issuers?.has(vault, issuer))) throw issuerNotOfVault(issuer);
+}
 
 /** What the vault's certificate settings (issuers, contacts) are stored with. */
 export interface CertificateSettingsDeps {
@@ -67,7 +85,7 @@ const MAX_UPDATE_ATTEMPTS = 8;
  * contacted: no certificate is issued through them. All of a vault's issuers are one hash,
  * `issuers` (name → document), written by one mutation each, so they replicate like every other write.
  */
-export class CertificateIssuers {
+export class CertificateIssuers implements IssuerDirectory {
   readonly #deps: CertificateSettingsDeps;
   readonly #writers = new KeyedMutex();
 
@@ -105,6 +123,10 @@ export class CertificateIssuers {
     const doc = await this.#read(vault, name);
     if (!doc) throw issuerNotFound();
     return view(name, doc);
+  }
+
+  async has(vault: string, name: string): Promise<boolean> {
+    return (await this.#read(vault, name)) !== undefined;
   }
 
   /** `PATCH`: the fields given replace the stored ones; a password not given is kept. */

@@ -9,8 +9,14 @@ import { certificateBackupBlob, certificateBackupContents } from './certificate-
 import type { CertificateDoc, DeletedCertificate } from './certificate-doc.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
 import { certificateUpdateInput } from './certificate-input.ts';
+import { requireVaultIssuer } from './certificate-issuers.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
-import type { CertificateStoreDeps, CertificateWithPolicy } from './certificate-store.ts';
+import {
+  type CertificateListOptions,
+  type CertificateStoreDeps,
+  type CertificateWithPolicy,
+  withoutPending,
+} from './certificate-store.ts';
 import {
   commitLinked,
   purgeMutation,
@@ -78,6 +84,7 @@ export class CertificateLifecycle {
       let policy = await certificates.attachment<CertificatePolicy>(vault, name, POLICY_SLOT);
       if (input.policy) {
         policy = resolvePolicy(input.policy, now, policy);
+        await requireVaultIssuer(this.#deps.issuers, vault, policy.issuer.name);
         withAttachment(mutation, name, POLICY_SLOT, policy);
       }
       try {
@@ -113,8 +120,12 @@ export class CertificateLifecycle {
     return this.#deps.certificates.deleted(vault, requireObjectName(name));
   }
 
-  listDeleted(vault: string, page: PageRequest): Promise<Page<DeletedCertificate>> {
-    return this.#deps.certificates.listDeleted(vault, page);
+  async listDeleted(
+    vault: string,
+    page: PageRequest,
+    options: CertificateListOptions = {},
+  ): Promise<Page<DeletedCertificate>> {
+    return withoutPending(await this.#deps.certificates.listDeleted(vault, page), options);
   }
 
   /** Brings the certificate back, and its key and secret with it. */

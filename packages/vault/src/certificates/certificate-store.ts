@@ -12,12 +12,7 @@ import type { VaultRegistry } from '../store/vault-registry.ts';
 import { parseInput, requireObjectName } from '../validation.ts';
 import type { CertificateDoc, CertificateOperation, CertificateVersion } from './certificate-doc.ts';
 import { OPERATION_SLOT } from './certificate-doc.ts';
-import {
-  issuerUnsupported,
-  pendingInProgress,
-  pendingNotFound,
-  policyRequired,
-} from './certificate-errors.ts';
+import { pendingInProgress, pendingNotFound, policyRequired } from './certificate-errors.ts';
 import { isPem, readImport } from './certificate-import.ts';
 import {
   certificateCreateInput,
@@ -26,19 +21,14 @@ import {
   pendingUpdateInput,
   policyInput,
 } from './certificate-input.ts';
+import { type IssuerDirectory, requireVaultIssuer } from './certificate-issuers.ts';
 import { type CertificatePolicy, POLICY_SLOT, resolvePolicy } from './certificate-policy.ts';
 import { delayedPlan, settledOperation } from './delayed-issuance.ts';
 import { mergeSigned, pendingPlan, requestCancellation } from './external-issuance.ts';
 import { commitLinked, removeAttachmentMutation } from './linked-objects.ts';
 import { type VersionPlace, versionDocs } from './managed-version.ts';
 import { addVersion, newOperation } from './new-version.ts';
-import {
-  PEM_CONTENT_TYPE,
-  PKCS12_CONTENT_TYPE,
-  requireContentType,
-  SELF_ISSUER,
-  UNKNOWN_ISSUER,
-} from './policy-rules.ts';
+import { PEM_CONTENT_TYPE, PKCS12_CONTENT_TYPE, requireContentType, SELF_ISSUER } from './policy-rules.ts';
 import { linkedHeads, newPrivateKey, reusableKey } from './version-keys.ts';
 
 /** What the certificate stores work on. */
@@ -50,6 +40,8 @@ export interface CertificateStoreDeps {
   sealer: Sealer;
   vaults: VaultRegistry;
   clock: Clock;
+  /** The vault's issuers, which a policy may name besides Self and Unknown; only those two without. */
+  issuers?: IssuerDirectory | undefined;
   /** How long deletes, recovers and self-signed creations take to show; none by default. */
   delays?: PropagationDelays | undefined;
   /**
@@ -63,6 +55,25 @@ export interface CertificateStoreDeps {
 export interface CertificateWithPolicy {
   certificate: CertificateVersion;
   policy: CertificatePolicy | undefined;
+}
+
+/** Whether a list shows certificates not completely provisioned (the REST `includePending` query). */
+export interface CertificateListOptions {
+  includePending?: boolean | undefined;
+}
+
+/**
+ * The page without the certificates whose latest version has no X.509 yet (waiting for a merge or an
+ * issuer, or cancelled), unless `includePending` asks for them: the real service lists only fully
+ * created certificates by default (Azure/azure-cli#1283, whose fix was `--include-pending`). A page may
+ * so come out short, even empty, with a next link, as the REST API allows.
+ */
+export function withoutPending<T extends { doc: CertificateDoc }>(
+  page: Page<T>,
+  options: CertificateListOptions,
+): Page<T> {
+  if (options.includePending) return page;
+  return { ...page, items: page.items.filter((item) => item.doc.cer !== undefined) };
 }
 
 /** A certificate's creation operation. */
@@ -88,7 +99,8 @@ export class CertificateStore {
    * `POST /certificates/{name}/create`. Issuer Self: issues the certificate at once, the operation is
    * already completed; under a creation delay, it is inProgress until then (delayed-issuance.ts).
    * Issuer Unknown: a version without certificate waits, with its key, for the merge of what a CA
-   * signs from the operation's CSR (the operation stays inProgress until then).
+   * signs from the operation's CSR (the operation stays inProgress until then). An issuer set in the
+   * vault: the same waiting version, but no CA is ever asked, so it stays inProgress (delete or cancel it).
    */
   async create(vault: string, name: string, body: unknown): Promise<PendingOperation> {
     requireObjectName(name);
@@ -96,15 +108,14 @@ export class CertificateStore {
     await this.#deps.vaults.get(vault);
     const now = this.#now();
     const policy = input.policy ? resolvePolicy(input.policy, now) : await this.#storedPolicy(vault, name);
-    if (policy.issuer.name !== SELF_ISSUER && policy.issuer.name !== UNKNOWN_ISSUER)
-      throw issuerUnsupported(policy.issuer.name);
+    await requireVaultIssuer(this.#deps.issuers, vault, policy.issuer.name);
     await linkedHeads(this.#deps, vault, name); // a foreign key or secret of this name: refuse before generating
     await this.#refuseWhileInProgress(vault, name);
     const privateKey = (await reusableKey(this.#deps, vault, name, policy)) ?? (await newPrivateKey(policy));
     const requested = { enabled: input.attributes?.enabled ?? true, tags: input.tags };
     const delayMs = this.#deps.delays?.certificateCreateMs ?? 0;
     const { operation, plan } =
-      policy.issuer.name === UNKNOWN_ISSUER
+      policy.issuer.name !== SELF_ISSUER
         ? await pendingPlan(this.#deps, policy, privateKey, requested.tags)
         : delayMs > 0
           ? await delayedPlan(this.#deps, policy, privateKey, requested, delayMs)
@@ -165,8 +176,12 @@ export class CertificateStore {
     return { certificate, policy: await this.#policyOf(vault, name) };
   }
 
-  list(vault: string, page: PageRequest): Promise<Page<CertificateVersion>> {
-    return this.#deps.certificates.listLive(vault, page);
+  async list(
+    vault: string,
+    page: PageRequest,
+    options: CertificateListOptions = {},
+  ): Promise<Page<CertificateVersion>> {
+    return withoutPending(await this.#deps.certificates.listLive(vault, page), options);
   }
 
   listVersions(vault: string, name: string, page: PageRequest): Promise<Page<CertificateVersion>> {
@@ -185,6 +200,7 @@ export class CertificateStore {
     requireObjectName(name);
     const input = parseInput(policyInput, body ?? {}, 'certificate policy');
     const policy = resolvePolicy(input, this.#now(), await this.policy(vault, name));
+    await requireVaultIssuer(this.#deps.issuers, vault, policy.issuer.name);
     return this.#deps.certificates.setAttachment(vault, name, POLICY_SLOT, policy, 'CertificatePolicyUpdate');
   }
 

@@ -20,11 +20,6 @@ import { unsealedKey } from './version-keys.ts';
 // write. No timer or job: nothing to reschedule on a time shift or a restart, and a region that may not
 // write (a standby, a failed-over read-only region) shows what is stored until the writer settles it.
 
-/** The real service's details of a creation in progress (its recorded answers). */
-export const IN_PROGRESS_DETAILS =
-  'Pending certificate created. Certificate request is in progress. ' +
-  'This may take some time based on the issuer provider. Please check again later.';
-
 /** The waiting version and the operation of a self-signed creation that completes in `delayMs`. */
 export async function delayedPlan(
   deps: Pick<CertificateStoreDeps, 'sealer' | 'clock'>,
@@ -36,7 +31,6 @@ export async function delayedPlan(
   const pending = await pendingPlan(deps, policy, privateKey, requested.tags);
   const operation: CertificateOperation = {
     ...pending.operation,
-    status_details: IN_PROGRESS_DETAILS,
     delayed: { due: deps.clock.now() + delayMs, enabled: requested.enabled },
   };
   return { operation, plan: { ...pending.plan, operation } };

@@ -22,20 +22,30 @@ const BACKDATE_SECONDS = 600;
 
 const WAITING_DETAILS = 'Pending certificate created. Please Perform Merge to complete the request.';
 
-/** The waiting version and the operation of a create with issuer Unknown. */
+/** The real service's details of a creation in progress at an issuer (its recorded answers). */
+const IN_PROGRESS_DETAILS =
+  'Pending certificate created. Certificate request is in progress. ' +
+  'This may take some time based on the issuer provider. Please check again later.';
+
+/**
+ * The waiting version and the operation of a create whose certificate is not issued at once: issuer
+ * Unknown (waiting for a merge), an issuer set in the vault, or Self under a creation delay (both
+ * waiting for the issuer: the details say so).
+ */
 export async function pendingPlan(
   deps: Pick<CertificateStoreDeps, 'sealer' | 'clock'>,
   policy: CertificatePolicy,
   privateKey: KeyObject,
   tags: Record<string, string> | undefined,
 ) {
+  const details = policy.issuer.name === UNKNOWN_ISSUER ? WAITING_DETAILS : IN_PROGRESS_DETAILS;
   const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const { addMonths, certificateRequest } = await import('./self-signed.ts');
   const csrDer = await certificateRequest(policy, der);
   der.fill(0);
   const operation: CertificateOperation = {
     ...newOperation(policy, csrDer, 'inProgress'),
-    status_details: WAITING_DETAILS,
+    status_details: details,
   };
   // The real service shows the waiting version so dated (its recorded answers); the merged
   // certificate then brings its own dates.
@@ -51,7 +61,8 @@ export async function pendingPlan(
 
 /**
  * Records a cancellation request. An operation of issuer Unknown has no CA to tell, so it stays
- * inProgress (merge or delete it), as the real service's does; a request, once made, is not taken back.
+ * inProgress (merge or delete it), as the real service's does; nor does one of an issuer set in the
+ * vault (no CA is contacted here). A request, once made, is not taken back.
  */
 export async function requestCancellation(
   deps: Pick<CertificateStoreDeps, 'committer'>,

@@ -3,10 +3,14 @@ import { invalidX5c, mergeKeyMismatch } from './certificate-errors.ts';
 import { PemError, readPem } from './pem.ts';
 
 // The chain a merge brings (`x5c`): each item is base64, of the DER certificate (as the REST spec
-// says and .NET sends) or of PEM text (what the JS SDK's own merge sample and tests send, and the real
-// service takes), which may hold several certificates. Leaf first.
+// says and .NET sends), of PEM text (which may hold several certificates), or of the certificate's
+// base64 text: the JS SDK's merge sample and live merge test cut a PEM file's lines after BEGIN, the
+// END line kept, and send that; the real service takes it, as that test passes against it. Leaf first.
 
 const PEM_START = Buffer.from('-----BEGIN');
+// What may stand around a certificate's base64 in text: armour lines and line breaks.
+const ARMOUR = /-----(BEGIN|END) [A-Z0-9 ]+-----|\s+/g;
+const BASE64_TEXT = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** The certificates of `x5c` as DER, leaf first; refused as the real service does when one is unreadable. */
 export function chainOf(x5c: readonly string[]): Buffer[] {
@@ -24,11 +28,23 @@ function certificatesOf(bytes: Buffer): Buffer[] {
       throw error;
     }
   }
+  const der = derOf(bytes) ?? derOfText(bytes);
+  if (!der) throw invalidX5c();
+  return [der];
+}
+
+function derOf(bytes: Buffer): Buffer | undefined {
   try {
-    return [Buffer.from(new X509Certificate(bytes).raw)];
+    return Buffer.from(new X509Certificate(bytes).raw);
   } catch {
-    throw invalidX5c();
+    return undefined;
   }
+}
+
+/** A certificate given as base64 text, with or without armour lines. */
+function derOfText(bytes: Buffer): Buffer | undefined {
+  const text = bytes.toString('latin1').replace(ARMOUR, '');
+  return BASE64_TEXT.test(text) ? derOf(Buffer.from(text, 'base64')) : undefined;
 }
 
 /** Refuses a leaf whose public key is not the pending request's. */

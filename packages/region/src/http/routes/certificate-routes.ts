@@ -11,6 +11,11 @@ import {
 } from '../wire/certificate-wire.ts';
 
 const name = (context: RequestContext) => context.params.name ?? '';
+// `includePending=true` lists certificates not completely provisioned too. Like the real service's, the
+// next link does not carry it (Azure/azure-sdk-for-net#47202, Azure/azure-sdk-for-python#38589).
+const pendingOption = (context: RequestContext) => ({
+  includePending: context.query.includePending?.toLowerCase() === 'true',
+});
 
 /**
  * The certificates REST API (docs/vault-api.md#certificates). Order matters: literal segments before
@@ -41,7 +46,7 @@ export function certificateRoutes(
           await listPage(
             c,
             '/certificates',
-            (request) => certificates.list(c.vault.name, request),
+            (request) => certificates.list(c.vault.name, request, pendingOption(c)),
             (item) => certificateItem(c.base, item),
           ),
         ),
@@ -175,7 +180,7 @@ export function certificateRoutes(
           await listPage(
             c,
             '/deletedcertificates',
-            (request) => lifecycle.listDeleted(c.vault.name, request),
+            (request) => lifecycle.listDeleted(c.vault.name, request, pendingOption(c)),
             (item) => deletedCertificateItem(c.base, item),
           ),
         ),
