@@ -50,7 +50,7 @@ export interface CertificateStoreDeps {
   sealer: Sealer;
   vaults: VaultRegistry;
   clock: Clock;
-  /** How long deletes, recovers and self-signed creations take to show; none by default. */
+  /** How long deletes, recovers, purges and self-signed creations take to show; none by default. */
   delays?: PropagationDelays | undefined;
   /**
    * Whether this region may write now (a delayed creation is completed by the read that finds it due);

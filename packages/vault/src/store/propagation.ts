@@ -5,7 +5,10 @@ import type { Clock } from '@vaultover/foundation';
  * pollers exist to wait out (docs/vault-api.md, "Propagation delays"). 0 (the default) shows it at once.
  */
 export interface PropagationDelays {
-  /** After a delete or a recover, the object is in neither place (live or deleted) for this long. */
+  /**
+   * After a delete or a recover, the object is in neither place (live or deleted) for this long; after
+   * a purge, its name stays taken for this long (store/purge-window.ts).
+   */
   deleteRecoverMs?: number | undefined;
   /** A self-signed certificate's creation stays inProgress for this long. */
   certificateCreateMs?: number | undefined;
