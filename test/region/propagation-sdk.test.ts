@@ -1,11 +1,12 @@
 import type { CertificateClient } from '@azure/keyvault-certificates';
 import type { KeyClient } from '@azure/keyvault-keys';
 import { isRestError, type SecretClient } from '@azure/keyvault-secrets';
+import { vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { API, type RawResponse, rawRequest, secretClient, shiftTime } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
-import { startTestRegion, type TestRegion } from '../support/region.ts';
+import { DEFAULT_VAULT, restartTestRegion, startTestRegion, type TestRegion } from '../support/region.ts';
 import { expectRestError, innerCode } from '../support/rest-error.ts';
 
 // Deletes and recovers take effect after a propagation delay (`delays.deleteRecoverMs`), as in the real
@@ -384,5 +385,30 @@ describe('a certificate purge', () => {
     await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
     expect((await secrets.setSecret(name, 'mine now')).value).toBe('mine now');
     expect((await keys.createEcKey(name)).name).toBe(name);
+  });
+});
+
+// Last in the file: it replaces the region's node.
+describe('a purge window across a restart', () => {
+  it('is stored state: the restarted node still refuses the name until its own clock passes the moment', async () => {
+    const name = 'purged-restart';
+    await secrets.setSecret(name, 'before');
+    const deleting = await secrets.beginDeleteSecret(name, FAST_POLL);
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    await deleting.pollUntilDone();
+    await secrets.purgeDeletedSecret(name);
+
+    region = await restartTestRegion(region, { delays: { deleteRecoverMs: DELAY_SECONDS * 1000 } });
+    secrets = secretClient(region, 'admin');
+    const refused = await expectRestError(secrets.setSecret(name, 'after'), 409, 'Conflict');
+    expect(innerCode(refused)).toBe('ObjectIsBeingDeleted');
+
+    // The new node's clock starts without the old one's shifts: move it just past the stored moment.
+    const moment = await region.redis
+      .storeClient()
+      .hget(`${vaultPrefix(DEFAULT_VAULT)}o:secret:${name}`, 'purgeSettles');
+    expect(Number(moment)).toBeGreaterThan(Date.now());
+    await shiftTime(region, { seconds: Math.ceil((Number(moment) - Date.now()) / 1000) + 1 });
+    expect((await secrets.setSecret(name, 'after')).value).toBe('after');
   });
 });
