@@ -26,7 +26,7 @@ export function isSettling(settles: string | null | undefined, clock: Clock): bo
   return settles !== null && settles !== undefined && Number(settles) > clock.now();
 }
 
-/** The `settles` value for a delete or recover now, or undefined when there is no delay. */
+/** The moment a delete, recover or purge now shows (`settles`, `purgeSettles`), or undefined without a delay. */
 export function settlesAt(clock: Clock, delayMs: number | undefined): string | undefined {
   return delayMs && delayMs > 0 ? String(clock.now() + delayMs) : undefined;
 }
