@@ -1,13 +1,9 @@
-import { readFile, rm } from 'node:fs/promises';
 import type { CertificateClient, CertificatePolicy } from '@azure/keyvault-certificates';
 import type { SecretClient } from '@azure/keyvault-secrets';
-import { DEFAULT_PRINCIPALS } from '@vaultover/auth';
-import { startRegionNode } from '@vaultover/region';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { API, rawRequest, secretClient, shiftTime } from '../support/clients.ts';
-import { DEFAULT_VAULT, startTestRegion, type TestRegion } from '../support/region.ts';
+import { restartTestRegion, startTestRegion, type TestRegion } from '../support/region.ts';
 
 // A self-signed creation under a creation delay (`delays.certificateCreateMs`), as the real service runs
 // it: the operation is inProgress until the delay passes, the SDK's create poller waits (resumed from its
@@ -31,33 +27,9 @@ beforeAll(async () => {
   secrets = secretClient(region, 'admin');
 });
 
-/** Stops the region's node and starts it again on the same Redis and data directory (a fresh clock). */
+/** Restarts the region's node on the same Redis and data directory (a fresh clock), with new clients. */
 async function restartNode(): Promise<void> {
-  const before = region;
-  await before.node.close();
-  const node = await startRegionNode({
-    region: before.region,
-    role: 'primary',
-    dataDir: before.dataDir,
-    redisUrl: before.redis.url,
-    vaults: [{ name: DEFAULT_VAULT }],
-    defaultVault: DEFAULT_VAULT,
-    principals: DEFAULT_PRINCIPALS,
-    logger: pino({ level: 'silent' }),
-    delays: DELAYS,
-  });
-  region = {
-    ...before,
-    node,
-    port: node.port,
-    url: node.url,
-    ca: await readFile(node.caFile, 'utf8'),
-    close: async () => {
-      await node.close();
-      await before.redis.stop();
-      await rm(before.dataDir, { recursive: true, force: true });
-    },
-  };
+  region = await restartTestRegion(region, { delays: DELAYS });
   certificates = certificateClient(region, 'admin');
   secrets = secretClient(region, 'admin');
 }

@@ -9,7 +9,8 @@ import { converged, type RegionPair, SECONDARY, startRegionPair } from '../suppo
 
 // A delete's or recover's propagation window is stored state (the object's `settles` field), so it
 // reaches the secondary with the change and the secondary honours it on its own clock after a failover;
-// so is a delayed certificate creation (its operation's due time), and its completion replicates.
+// so is a delayed certificate creation (its operation's due time), and its completion replicates; so is
+// a purge's window (the `purgeSettles` field its hash keeps), and the mark's removal after it.
 
 const DELAY_SECONDS = 60;
 
@@ -98,5 +99,33 @@ describe('propagation windows replicate', () => {
       `v:${certificate.properties.version}`,
     );
     expect(JSON.parse(version ?? '{}').cer).toBe(Buffer.from(certificate.cer ?? []).toString('base64'));
+  });
+
+  it('a purge in its window: the secondary holds the mark, and refuses the name until its own clock passes it', async () => {
+    const name = 'replicated-purge';
+    await primary.setSecret(name, 'before');
+    const deleting = await primary.beginDeleteSecret(name, FAST_POLL);
+    await shiftTime(pair.primary, { seconds: DELAY_SECONDS + 1 });
+    await deleting.pollUntilDone();
+    await primary.purgeDeletedSecret(name);
+    await converged(pair);
+    const mark = await fieldIn(pair.primary, `secret:${name}`, 'purgeSettles');
+    expect(Number(mark)).toBeGreaterThan(Date.now());
+    expect(await fieldIn(pair.secondary, `secret:${name}`, 'purgeSettles')).toBe(mark);
+
+    // Failed over and writable: the secondary refuses the name on its own clock, then frees it.
+    pair.secondary.node.mode.set({ mode: 'read-write', epoch: 2 });
+    const path = `/secrets/${name}?${API}`;
+    const body = { value: 'after' };
+    const during = await rawRequest(pair.secondary, { method: 'PUT', path, principal: 'admin', body });
+    expect(during.status).toBe(409);
+    expect((during.json as { error: { message: string } }).error.message).toBe(
+      `Secret ${name} is currently being deleted and cannot be re-created; retry later.`,
+    );
+    await shiftTime(pair.secondary, { seconds: 3 * DELAY_SECONDS });
+    const after = await rawRequest(pair.secondary, { method: 'PUT', path, principal: 'admin', body });
+    expect(after.status).toBe(200);
+    // The set removed the past mark in the same store it wrote.
+    expect(await fieldIn(pair.secondary, `secret:${name}`, 'purgeSettles')).toBeNull();
   });
 });

@@ -1,12 +1,13 @@
 import type { CertificateClient } from '@azure/keyvault-certificates';
 import type { KeyClient } from '@azure/keyvault-keys';
-import type { SecretClient } from '@azure/keyvault-secrets';
+import { isRestError, type SecretClient } from '@azure/keyvault-secrets';
+import { vaultPrefix } from '@vaultover/vault';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateClient, FAST_POLL } from '../support/certificate-clients.ts';
 import { API, type RawResponse, rawRequest, secretClient, shiftTime } from '../support/clients.ts';
 import { keyClient } from '../support/key-clients.ts';
-import { startTestRegion, type TestRegion } from '../support/region.ts';
-import { expectRestError } from '../support/rest-error.ts';
+import { DEFAULT_VAULT, restartTestRegion, startTestRegion, type TestRegion } from '../support/region.ts';
+import { expectRestError, innerCode } from '../support/rest-error.ts';
 
 // Deletes and recovers take effect after a propagation delay (`delays.deleteRecoverMs`), as in the real
 // service: meanwhile the object is in neither place, and the SDKs' delete and recover pollers wait it
@@ -239,5 +240,175 @@ describe('a certificate in its window', () => {
     await poller.pollUntilDone();
     expect((await get(`/deletedkeys/${name}`)).status).toBe(200);
     expect((await get(`/deletedsecrets/${name}`)).status).toBe(200);
+  });
+});
+
+/** One kind of object for the purge window, driven through its own SDK client. */
+interface PurgedKind {
+  kind: Kind;
+  /** Creates the object and answers a backup of it with the version the backup holds. */
+  createWithBackup(name: string): Promise<{ backup: Uint8Array; version: string }>;
+  purge(name: string): Promise<void>;
+  restore(backup: Uint8Array): Promise<{ name: string; version?: string | undefined }>;
+  /** The 409 message of a restore while the purge propagates, for a backup of `version`. */
+  restoreConflict(name: string, version: string): string;
+}
+
+/** The real service's restore conflict (its recorded answer to a restore right after a purge). */
+function recordedRestoreConflict(noun: string, id: string): string {
+  return (
+    `There was a conflict restoring the ${noun} '${id}'. This can happen if either: a second ${noun} with the same ` +
+    `name was created after the first ${noun} was deleted; thus trying to restore a ${noun} whose name is already ` +
+    `in use. To fix this, rename the second ${noun} to something else so that the restore works. The second ` +
+    `probable cause of this exception is when multiple operations are performed in parallel against the ${noun}. ` +
+    `To avoid this error, perform operations against a ${noun} in a sequential manner.`
+  );
+}
+
+const [SECRETS, KEYS, CERTIFICATES] = KINDS as [Kind, Kind, Kind];
+
+const PURGED_KINDS: PurgedKind[] = [
+  {
+    kind: SECRETS,
+    createWithBackup: async (name) => {
+      const secret = await secrets.setSecret(name, 'kept');
+      return {
+        backup: (await secrets.backupSecret(name)) as Uint8Array,
+        version: secret.properties.version ?? '',
+      };
+    },
+    purge: (name) => secrets.purgeDeletedSecret(name),
+    restore: (backup) => secrets.restoreSecretBackup(backup),
+    restoreConflict: (name, version) =>
+      recordedRestoreConflict('secret', `${region.url}/secrets/${name}/${version}`),
+  },
+  {
+    kind: KEYS,
+    createWithBackup: async (name) => {
+      const key = await keys.createEcKey(name);
+      return { backup: (await keys.backupKey(name)) as Uint8Array, version: key.properties.version ?? '' };
+    },
+    purge: (name) => keys.purgeDeletedKey(name),
+    restore: async (backup) => {
+      const restored = await keys.restoreKeyBackup(backup);
+      return { name: restored.name, version: restored.properties.version };
+    },
+    restoreConflict: (name, version) =>
+      recordedRestoreConflict('key', `${region.url}/keys/${name}/${version}`),
+  },
+  {
+    kind: CERTIFICATES,
+    createWithBackup: async (name) => {
+      const certificate = (await CERTIFICATES.create(name)) as { properties: { version?: string } };
+      const backup = (await certificates.backupCertificate(name)) as Uint8Array;
+      return { backup, version: certificate.properties.version ?? '' };
+    },
+    purge: async (name) => {
+      await certificates.purgeDeletedCertificate(name);
+    },
+    restore: async (backup) => {
+      const restored = await certificates.restoreCertificateBackup(backup);
+      return { name: restored.name, version: restored.properties.version };
+    },
+    // No recording of a certificate restore after a purge: Vaultover answers the re-create's words.
+    restoreConflict: (name) =>
+      `Certificate ${name} is currently being deleted and cannot be re-created; retry later.`,
+  },
+];
+
+describe.each(PURGED_KINDS)('$kind.title: a purge frees the name after the propagation delay', (purged) => {
+  const { kind } = purged;
+  const name = `purged-${kind.collection}`;
+
+  it('the purged object is in neither place, its name is taken, and "retry the restore until it passes" restores it', async () => {
+    const { backup, version } = await purged.createWithBackup(name);
+    const deleting = await kind.beginDelete(name, FAST_POLL);
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    await deleting.pollUntilDone();
+    await purged.purge(name);
+
+    // The purge answered: the deleted object is gone from its GET and its list, and cannot be purged again.
+    await expectInNeitherPlace(kind, name);
+    const again = await rawRequest(region, {
+      method: 'DELETE',
+      path: `/deleted${kind.collection}/${name}?${API}`,
+      principal: 'admin',
+    });
+    expect(again.status).toBe(404);
+
+    // But the name is still taken: a new version and a restore are refused.
+    const recreate = await expectRestError(kind.create(name), 409, 'Conflict');
+    expect(recreate.message).toBe(
+      `${kind.title} ${name} is currently being deleted and cannot be re-created; retry later.`,
+    );
+    expect(innerCode(recreate)).toBe('ObjectIsBeingDeleted');
+    const restore = await expectRestError(purged.restore(backup), 409, 'Conflict');
+    expect(restore.message).toBe(purged.restoreConflict(name, version));
+    if (kind !== CERTIFICATES) expect(innerCode(restore)).toBeUndefined();
+
+    // The SDKs' own pattern: purge, then retry the restore until it passes. Here each retry comes half a
+    // window later on the simulated clock, so the third attempt is the first after the window.
+    let attempts = 0;
+    let restored: { name: string; version?: string | undefined } | undefined;
+    while (!restored) {
+      attempts++;
+      try {
+        restored = await purged.restore(backup);
+      } catch (error) {
+        if (!isRestError(error) || error.statusCode !== 409 || attempts >= 5) throw error;
+        await shiftTime(region, { seconds: DELAY_SECONDS / 2 });
+      }
+    }
+    expect(attempts).toBe(3);
+    expect(restored).toMatchObject({ name, version });
+    expect((await get(`/${kind.collection}/${name}`)).status).toBe(200);
+    expect(await listed(`/${kind.collection}`)).toContain(name);
+  });
+});
+
+describe('a certificate purge', () => {
+  it('takes the names of its managed key and secret too, for the same window', async () => {
+    const name = 'purged-managed';
+    await CERTIFICATES.create(name);
+    const deleting = await certificates.beginDeleteCertificate(name, FAST_POLL);
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    await deleting.pollUntilDone();
+    await certificates.purgeDeletedCertificate(name);
+
+    const secret = await expectRestError(secrets.setSecret(name, 'mine now'), 409, 'Conflict');
+    expect(secret.message).toBe(
+      `Secret ${name} is currently being deleted and cannot be re-created; retry later.`,
+    );
+    const key = await expectRestError(keys.createEcKey(name), 409, 'Conflict');
+    expect(key.message).toBe(`Key ${name} is currently being deleted and cannot be re-created; retry later.`);
+
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    expect((await secrets.setSecret(name, 'mine now')).value).toBe('mine now');
+    expect((await keys.createEcKey(name)).name).toBe(name);
+  });
+});
+
+// Last in the file: it replaces the region's node.
+describe('a purge window across a restart', () => {
+  it('is stored state: the restarted node still refuses the name until its own clock passes the moment', async () => {
+    const name = 'purged-restart';
+    await secrets.setSecret(name, 'before');
+    const deleting = await secrets.beginDeleteSecret(name, FAST_POLL);
+    await shiftTime(region, { seconds: DELAY_SECONDS + 1 });
+    await deleting.pollUntilDone();
+    await secrets.purgeDeletedSecret(name);
+
+    region = await restartTestRegion(region, { delays: { deleteRecoverMs: DELAY_SECONDS * 1000 } });
+    secrets = secretClient(region, 'admin');
+    const refused = await expectRestError(secrets.setSecret(name, 'after'), 409, 'Conflict');
+    expect(innerCode(refused)).toBe('ObjectIsBeingDeleted');
+
+    // The new node's clock starts without the old one's shifts: move it just past the stored moment.
+    const moment = await region.redis
+      .storeClient()
+      .hget(`${vaultPrefix(DEFAULT_VAULT)}o:secret:${name}`, 'purgeSettles');
+    expect(Number(moment)).toBeGreaterThan(Date.now());
+    await shiftTime(region, { seconds: Math.ceil((Number(moment) - Date.now()) / 1000) + 1 });
+    expect((await secrets.setSecret(name, 'after')).value).toBe('after');
   });
 });

@@ -83,3 +83,39 @@ export async function startTestRegion(options: TestRegionOptions): Promise<TestR
     throw error;
   }
 }
+
+/**
+ * Restarts the region's node: stops it and starts a new one on the same Redis and data directory, serving
+ * the default vault with `node` options (a fresh clock, without the old one's shifts, and a new port).
+ * The answer replaces `before`, whose close it takes over; clients of the old URL must be made again.
+ */
+export async function restartTestRegion(
+  before: TestRegion,
+  node: Partial<RegionNodeOptions> = {},
+): Promise<TestRegion> {
+  await before.node.close();
+  const restarted = await startRegionNode({
+    region: before.region,
+    role: 'primary',
+    dataDir: before.dataDir,
+    redisUrl: before.redis.url,
+    vaults: [{ name: DEFAULT_VAULT }],
+    defaultVault: DEFAULT_VAULT,
+    principals: DEFAULT_PRINCIPALS,
+    logger: pino({ level: 'silent' }),
+    ...node,
+  });
+  return {
+    ...before,
+    node: restarted,
+    port: restarted.port,
+    url: restarted.url,
+    ca: await readFile(restarted.caFile, 'utf8'),
+    vaultUrl: (vault) => `https://${vault}.localhost:${restarted.port}`,
+    async close() {
+      await restarted.close();
+      await before.redis.stop();
+      await rm(before.dataDir, { recursive: true, force: true });
+    },
+  };
+}

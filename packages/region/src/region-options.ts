@@ -42,8 +42,8 @@ export interface RegionNodeOptions {
   /** Which operations the region serves when read-only (after a failover); `2016` by default. */
   readOnlyProfile?: ReadOnlyProfile;
   /**
-   * How long deletes, recovers and self-signed certificate creations take to show, in simulated ms, as
-   * in the real service (docs/vault-api.md, "Propagation delays"); none by default.
+   * How long deletes, recovers, purges and self-signed certificate creations take to show, in simulated
+   * ms, as in the real service (docs/vault-api.md, "Propagation delays"); none by default.
    */
   delays?: PropagationDelays;
   /** Throttling of the data plane per vault (docs/chaos.md#throttling); `{ mode: 'off' }` by default. */

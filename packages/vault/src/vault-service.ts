@@ -57,8 +57,8 @@ export interface VaultServiceOptions {
    */
   cacheVaults?: boolean | undefined;
   /**
-   * How long deletes, recovers and self-signed certificate creations take to show, in simulated ms, as
-   * in the real service (docs/vault-api.md, "Propagation delays"). None by default.
+   * How long deletes, recovers, purges and self-signed certificate creations take to show, in simulated
+   * ms, as in the real service (docs/vault-api.md, "Propagation delays"). None by default.
    */
   delays?: PropagationDelays | undefined;
   /**

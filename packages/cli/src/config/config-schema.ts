@@ -77,7 +77,7 @@ const replicationSchema = z.strictObject({
 
 const DELAY = 'expected a whole number of milliseconds, 0 or more';
 
-/** How long deletes, recovers and self-signed creations take to show, in simulated ms (docs/vault-api.md). */
+/** How long deletes, recovers, purges and self-signed creations take to show, in simulated ms (docs/vault-api.md). */
 const propagationDelaysSchema = z.strictObject({
   deleteRecoverMs: z
     .number()

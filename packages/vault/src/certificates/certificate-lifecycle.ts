@@ -147,7 +147,7 @@ export class CertificateLifecycle {
     const properties = await this.#deps.vaults.get(vault);
     const { deletion } = await this.#deps.certificates.deletedToChange(vault, requireObjectName(name));
     if (properties.purgeProtection && this.#now() < deletion.scheduledPurgeDate) throw purgeProtected();
-    const mutation = purgeMutation(name, expected ?? deletion, 'CertificatePurge');
+    const mutation = purgeMutation(name, expected ?? deletion, 'CertificatePurge', this.#settlesAt());
     await commitLinked(this.#deps.committer, vault, name, mutation);
   }
 
@@ -170,8 +170,9 @@ export class CertificateLifecycle {
     const blob = Buffer.from(input.value, 'base64url');
     const { name, objects } = certificateBackupContents(this.#deps.sealer, vault, blob);
     const versions = { certificate: objects.certificate, key: objects.key, secret: objects.secret };
-    const mutation = restoreMutation(name, objects.head, versions, objects.attachments);
-    await commitNewVersions(this.#deps, vault, name, mutation);
+    await commitNewVersions(this.#deps, vault, name, 'CertificateRestore', () =>
+      restoreMutation(name, objects.head, versions, objects.attachments),
+    );
     const doc = objects.certificate[objects.head] as CertificateDoc;
     return {
       certificate: { name, version: objects.head, doc },
@@ -179,7 +180,7 @@ export class CertificateLifecycle {
     };
   }
 
-  /** When a delete or recover now becomes visible, with a propagation delay (store/propagation.ts). */
+  /** When a delete, recover or purge now becomes visible, with a propagation delay (store/propagation.ts). */
   #settlesAt(): string | undefined {
     return settlesAt(this.#deps.clock, this.#deps.delays?.deleteRecoverMs);
   }

@@ -42,7 +42,7 @@ export interface CertificateStoreDeps {
   clock: Clock;
   /** The vault's issuers, which a policy may name besides Self and Unknown; only those two without. */
   issuers?: IssuerDirectory | undefined;
-  /** How long deletes, recovers and self-signed creations take to show; none by default. */
+  /** How long deletes, recovers, purges and self-signed creations take to show; none by default. */
   delays?: PropagationDelays | undefined;
   /**
    * Whether this region may write now (a delayed creation is completed by the read that finds it due);

@@ -11,6 +11,7 @@ import { type Committer, GuardFailedError } from '../store/committer.ts';
 import { type GuardReason, Mutation } from '../store/mutation.ts';
 import type { Deletion } from '../store/object-repository.ts';
 import { SETTLES_FIELD } from '../store/propagation.ts';
+import { markPurge, requireNoPurgeMark } from '../store/purge-window.ts';
 import { rel } from '../store/vault-keys.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
 
@@ -41,6 +42,7 @@ export function newVersionMutation(change: NewVersion, operation: OperationName)
   for (const kind of LINKED) {
     const object = rel.object(kind.id, name);
     mutation.requireMember(rel.deleted(kind.id), name, false, { on: kind.id, failure: 'deleted' });
+    requireNoPurgeMark(mutation, kind, name);
     if (kind !== CERTIFICATE) {
       const head = change.expectedHeads[kind.id as 'key' | 'secret'];
       if (head === null) mutation.requireField(object, 'head', false, { on: kind.id, failure: 'taken' });
@@ -114,8 +116,16 @@ export function recoverMutation(name: string, deletion: Deletion, settles?: stri
   return mutation;
 }
 
-/** Removes the three objects for good, if they are still in exactly this deletion. */
-export function purgeMutation(name: string, deletion: Deletion, operation: OperationName): Mutation {
+/**
+ * Removes the three objects for good, if they are still in exactly this deletion; `settles`, when given,
+ * is when their names become free (store/purge-window.ts).
+ */
+export function purgeMutation(
+  name: string,
+  deletion: Deletion,
+  operation: OperationName,
+  settles?: string,
+): Mutation {
   const mutation = new Mutation(operation);
   for (const kind of LINKED) {
     mutation
@@ -126,6 +136,7 @@ export function purgeMutation(name: string, deletion: Deletion, operation: Opera
       })
       .del(rel.object(kind.id, name))
       .zrem(rel.deleted(kind.id), name);
+    markPurge(mutation, kind, name, settles);
   }
   return mutation;
 }
@@ -143,6 +154,7 @@ export function restoreMutation(
     mutation
       .requireMember(rel.live(kind.id), name, false, { on: kind.id, failure: 'exists' })
       .requireMember(rel.deleted(kind.id), name, false, { on: kind.id, failure: 'deleted' });
+    requireNoPurgeMark(mutation, kind, name);
     for (const [version, doc] of Object.entries(versions[kind.id])) {
       mutation.hset(object, field.version(version), JSON.stringify(doc));
     }
@@ -249,6 +261,9 @@ function guardError(reason: GuardReason, name: string): Error {
       return nameTaken(kind, name);
     case 'changed':
       return new LinkedChangedError(name);
+    case 'purging':
+      // Left as it is for commitPastPurgeWindow, which tells a purge in progress from a past one.
+      return new GuardFailedError(reason);
   }
 }
 

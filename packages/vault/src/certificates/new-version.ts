@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationName } from '../catalogue.ts';
 import { isVaultError } from '../errors.ts';
+import { objectIsBeingDeletedNoReuse } from '../object-errors.ts';
 import type { Mutation } from '../store/mutation.ts';
 import { newVersionId } from '../store/object-repository.ts';
 import type { CertificateOperation } from './certificate-doc.ts';
@@ -41,24 +42,35 @@ export async function addVersion(
   const docs = await plan.docs(place);
   const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
   const change = { name, version, docs, expectedHeads, attachments };
-  await commitNewVersions(deps, vault, name, newVersionMutation(change, operation));
+  await commitNewVersions(deps, vault, name, operation, () => newVersionMutation(change, operation));
   return { name, version, doc: docs.certificate };
 }
 
 /**
- * Commits a mutation that writes versions under the name (a new version, a restore); refused over a
- * soft-deleted name, with the real service's "… is currently being deleted" while the deletion propagates.
+ * Commits a mutation that writes versions under the name (a new version, a restore), built by `mutation`
+ * (once per attempt); refused over a soft-deleted name, with the real service's "… is currently being
+ * deleted" while the deletion propagates, and with "… cannot be re-created; retry later." while a purge
+ * of the name propagates (store/purge-window.ts).
  */
 export async function commitNewVersions(
   deps: Pick<CertificateStoreDeps, 'committer' | 'certificates'>,
   vault: string,
   name: string,
-  mutation: Mutation,
+  operation: OperationName,
+  mutation: () => Mutation,
 ): Promise<void> {
-  await commitLinked(deps.committer, vault, name, mutation).catch(async (error: unknown) => {
-    if (isVaultError(error) && error.innerCode === 'ObjectIsDeletedButRecoverable')
-      throw await deps.certificates.deletedConflict(vault, name);
-    throw error;
+  const commit = () =>
+    commitLinked(deps.committer, vault, name, mutation()).catch(async (error: unknown) => {
+      if (isVaultError(error) && error.innerCode === 'ObjectIsDeletedButRecoverable')
+        throw await deps.certificates.deletedConflict(vault, name);
+      throw error;
+    });
+  await deps.certificates.commitPastPurgeWindow({
+    vault,
+    name,
+    operation,
+    commit,
+    refused: (kind) => objectIsBeingDeletedNoReuse(kind, name),
   });
 }
 

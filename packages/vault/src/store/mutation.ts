@@ -21,7 +21,15 @@ export type Op =
   | readonly ['set', number, string];
 
 /** What a failed guard on an object means: the caller answers with the service's error for it. */
-export type ObjectGuardFailure = 'missing' | 'exists' | 'deleted' | 'not-deleted' | 'changed' | 'taken';
+export type ObjectGuardFailure =
+  | 'missing'
+  | 'exists'
+  | 'deleted'
+  | 'not-deleted'
+  | 'changed'
+  | 'taken'
+  /** The name was purged and the purge still propagates, or did (store/purge-window.ts). */
+  | 'purging';
 
 /** What a failed guard on the vault itself means. */
 export type VaultGuardFailure = 'gone' | 'exists' | 'changed' | 'not-deleted';

@@ -18,6 +18,12 @@ import { KeyedMutex } from './keyed-mutex.ts';
 import { type GuardReason, Mutation, type ObjectGuardFailure } from './mutation.ts';
 import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
 import { isSettling, type PropagationDelays, SETTLES_FIELD, settlesAt } from './propagation.ts';
+import {
+  commitPastPurgeWindow,
+  markPurge,
+  type PurgeWindowWrite,
+  requireNoPurgeMark,
+} from './purge-window.ts';
 import type { VaultRedis } from './scripts.ts';
 import { rel, vaultPrefix } from './vault-keys.ts';
 import type { VaultRegistry } from './vault-registry.ts';
@@ -72,7 +78,7 @@ export interface ObjectRepositoryDeps {
   clock: Clock;
   vaults: VaultRegistry;
   deletions?: DeletionListener | undefined;
-  /** How long deletes and recovers take to show; none by default. */
+  /** How long deletes, recovers and purges take to show; none by default. */
   delays?: PropagationDelays | undefined;
 }
 
@@ -150,7 +156,11 @@ export class ObjectRepository<T extends VersionDoc> {
     return { name, version, doc: JSON.parse(doc) as T };
   }
 
-  /** Adds a new version and makes it the latest. Refused while the name is soft-deleted. */
+  /**
+   * Adds a new version and makes it the latest. Refused while the name is soft-deleted, and while its
+   * purge propagates with the real service's "… is currently being deleted and cannot be re-created;
+   * retry later." (Azure/azure-sdk-for-net#34322, a set right after a purge).
+   */
   async create(
     vault: string,
     name: string,
@@ -161,13 +171,25 @@ export class ObjectRepository<T extends VersionDoc> {
     const version = newVersionId();
     const doc = build(version);
     const object = rel.object(this.kind.id, name);
-    const mutation = new Mutation(operation)
-      .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'))
-      .hset(object, `v:${version}`, JSON.stringify(doc))
-      .hset(object, 'head', version)
-      .zadd(rel.live(this.kind.id), name);
-    await this.#commit(vault, name, mutation);
+    const mutation = () =>
+      requireNoPurgeMark(new Mutation(operation), this.kind, name)
+        .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'))
+        .hset(object, `v:${version}`, JSON.stringify(doc))
+        .hset(object, 'head', version)
+        .zadd(rel.live(this.kind.id), name);
+    await this.commitPastPurgeWindow({
+      vault,
+      name,
+      operation,
+      commit: () => this.#commit(vault, name, mutation()),
+      refused: (kind) => objectIsBeingDeletedNoReuse(kind, name),
+    });
     return { name, version, doc };
+  }
+
+  /** A write of a name that may have been purged just now (purge-window.ts), with this repository's store. */
+  commitPastPurgeWindow(write: PurgeWindowWrite): Promise<void> {
+    return commitPastPurgeWindow(this.#deps, write);
   }
 
   /**
@@ -278,7 +300,7 @@ export class ObjectRepository<T extends VersionDoc> {
       )
       .del(object)
       .zrem(rel.deleted(this.kind.id), name);
-    await this.#commit(vault, name, mutation);
+    await this.#commit(vault, name, markPurge(mutation, this.kind, name, this.#settlesAt()));
   }
 
   /**
@@ -379,7 +401,11 @@ export class ObjectRepository<T extends VersionDoc> {
     return exportOf<T>(fields);
   }
 
-  /** Recreates an object from an export; refused when the name is in use, live or deleted. */
+  /**
+   * Recreates an object from an export; refused when the name is in use, live or deleted, and while its
+   * purge propagates with the restore conflict the real service answers then (its recorded answer to
+   * the SDK's restore test, which purges and restores at once).
+   */
   async import(
     vault: string,
     name: string,
@@ -388,15 +414,23 @@ export class ObjectRepository<T extends VersionDoc> {
   ): Promise<ObjectVersion<T>> {
     await this.#deps.vaults.get(vault);
     const key = rel.object(this.kind.id, name);
-    const mutation = new Mutation(operation)
-      .requireMember(rel.live(this.kind.id), name, false, this.#because('exists'))
-      .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'));
-    for (const [version, doc] of Object.entries(object.versions))
-      mutation.hset(key, `v:${version}`, JSON.stringify(doc));
-    for (const [slot, value] of Object.entries(object.attachments ?? {}))
-      mutation.hset(key, ATTACHMENT + requireSlot(slot), JSON.stringify(value));
-    mutation.hset(key, 'head', object.head).zadd(rel.live(this.kind.id), name);
-    await this.#commit(vault, name, mutation, object.head);
+    const mutation = () => {
+      const writes = requireNoPurgeMark(new Mutation(operation), this.kind, name)
+        .requireMember(rel.live(this.kind.id), name, false, this.#because('exists'))
+        .requireMember(rel.deleted(this.kind.id), name, false, this.#because('deleted'));
+      for (const [version, doc] of Object.entries(object.versions))
+        writes.hset(key, `v:${version}`, JSON.stringify(doc));
+      for (const [slot, value] of Object.entries(object.attachments ?? {}))
+        writes.hset(key, ATTACHMENT + requireSlot(slot), JSON.stringify(value));
+      return writes.hset(key, 'head', object.head).zadd(rel.live(this.kind.id), name);
+    };
+    await this.commitPastPurgeWindow({
+      vault,
+      name,
+      operation,
+      commit: () => this.#commit(vault, name, mutation(), object.head),
+      refused: (kind) => new RestoreConflictError(kind, name, object.head),
+    });
     const head = object.versions[object.head];
     if (!head) throw new Error(`export of ${name} has no document for its head version`);
     return { name, version: object.head, doc: head };

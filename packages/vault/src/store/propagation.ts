@@ -5,7 +5,10 @@ import type { Clock } from '@vaultover/foundation';
  * pollers exist to wait out (docs/vault-api.md, "Propagation delays"). 0 (the default) shows it at once.
  */
 export interface PropagationDelays {
-  /** After a delete or a recover, the object is in neither place (live or deleted) for this long. */
+  /**
+   * After a delete or a recover, the object is in neither place (live or deleted) for this long; after
+   * a purge, its name stays taken for this long (store/purge-window.ts).
+   */
   deleteRecoverMs?: number | undefined;
   /** A self-signed certificate's creation stays inProgress for this long. */
   certificateCreateMs?: number | undefined;
@@ -23,7 +26,7 @@ export function isSettling(settles: string | null | undefined, clock: Clock): bo
   return settles !== null && settles !== undefined && Number(settles) > clock.now();
 }
 
-/** The `settles` value for a delete or recover now, or undefined when there is no delay. */
+/** The moment a delete, recover or purge now shows (`settles`, `purgeSettles`), or undefined without a delay. */
 export function settlesAt(clock: Clock, delayMs: number | undefined): string | undefined {
   return delayMs && delayMs > 0 ? String(clock.now() + delayMs) : undefined;
 }
