@@ -310,9 +310,10 @@ const PURGED_KINDS: PurgedKind[] = [
       const restored = await certificates.restoreCertificateBackup(backup);
       return { name: restored.name, version: restored.properties.version };
     },
-    // No recording of a certificate restore after a purge: Vaultover answers the re-create's words.
-    restoreConflict: (name) =>
-      `Certificate ${name} is currently being deleted and cannot be re-created; retry later.`,
+    // The SDK's certificate backup sample retries a restore after a purge while it says "conflict
+    // restoring the certificate": the same words as for secrets and keys.
+    restoreConflict: (name, version) =>
+      recordedRestoreConflict('certificate', `${region.url}/certificates/${name}/${version}`),
   },
 ];
 

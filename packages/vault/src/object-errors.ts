@@ -60,14 +60,6 @@ function restoreConflictMessage(kind: ObjectKind, id: string): string {
   );
 }
 
-/** A certificate restore over a name in use: no recording of the real answer was found, so the words are ours. */
-export function objectAlreadyExists(kind: ObjectKind, name: string): ConflictError {
-  return new ConflictError(
-    `A ${kind.noun} with the name ${name} already exists in this key vault; restore needs a name that is not in use.`,
-    'ObjectAlreadyExists',
-  );
-}
-
 export function objectDisabled(kind: ObjectKind, operation: string): ForbiddenError {
   return new ForbiddenError(
     `Operation ${operation} is not allowed on a disabled ${kind.noun}.`,

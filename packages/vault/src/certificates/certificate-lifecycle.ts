@@ -170,9 +170,11 @@ export class CertificateLifecycle {
     const blob = Buffer.from(input.value, 'base64url');
     const { name, objects } = certificateBackupContents(this.#deps.sealer, vault, blob);
     const versions = { certificate: objects.certificate, key: objects.key, secret: objects.secret };
-    await commitNewVersions(this.#deps, vault, name, 'CertificateRestore', () =>
-      restoreMutation(name, objects.head, versions, objects.attachments),
-    );
+    await commitNewVersions(this.#deps, vault, name, {
+      operation: 'CertificateRestore',
+      mutation: () => restoreMutation(name, objects.head, versions, objects.attachments),
+      restoredHead: objects.head,
+    });
     const doc = objects.certificate[objects.head] as CertificateDoc;
     return {
       certificate: { name, version: objects.head, doc },

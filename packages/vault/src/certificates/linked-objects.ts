@@ -2,9 +2,9 @@ import type { OperationName } from '../catalogue.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import {
   deletedObjectNotFound,
-  objectAlreadyExists,
   objectIsDeleted,
   objectNotFound,
+  RestoreConflictError,
 } from '../object-errors.ts';
 import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
 import { type Committer, GuardFailedError } from '../store/committer.ts';
@@ -232,16 +232,23 @@ function attachmentGuard(name: string, slot: string, current: unknown, operation
 }
 
 /** Commits a linked mutation, turning a failed guard into the error the real service gives. */
-export async function commitLinked(committer: Committer, vault: string, name: string, mutation: Mutation) {
+export async function commitLinked(
+  committer: Committer,
+  vault: string,
+  name: string,
+  mutation: Mutation,
+  restoredHead?: string,
+) {
   try {
     await committer.commit(vault, mutation);
   } catch (error) {
     if (!(error instanceof GuardFailedError)) throw error;
-    throw guardError(error.reason, name);
+    throw guardError(error.reason, name, restoredHead);
   }
 }
 
-function guardError(reason: GuardReason, name: string): Error {
+/** The service's error for a failed guard; `restoredHead` is a restore's latest version, its conflict names. */
+function guardError(reason: GuardReason, name: string, restoredHead: string | undefined): Error {
   // The certificate's vault went away under it: the committer answers VaultNotFound before this.
   if (reason.on === 'vault')
     return new NotFoundError('CertificateNotFound', `Certificate ${name}: vault ${reason.failure}`);
@@ -256,7 +263,10 @@ function guardError(reason: GuardReason, name: string): Error {
     case 'not-deleted':
       return deletedObjectNotFound(CERTIFICATE, name);
     case 'exists':
-      return objectAlreadyExists(kind, name);
+      // Only a restore guards that the name is not live.
+      return restoredHead === undefined
+        ? new GuardFailedError(reason)
+        : new RestoreConflictError(CERTIFICATE, name, restoredHead);
     case 'taken':
       return nameTaken(kind, name);
     case 'changed':

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { OperationName } from '../catalogue.ts';
 import { isVaultError } from '../errors.ts';
-import { objectIsBeingDeletedNoReuse } from '../object-errors.ts';
+import { objectIsBeingDeletedNoReuse, RestoreConflictError } from '../object-errors.ts';
+import { CERTIFICATE } from '../object-kind.ts';
 import type { Mutation } from '../store/mutation.ts';
 import { newVersionId } from '../store/object-repository.ts';
 import type { CertificateOperation } from './certificate-doc.ts';
@@ -42,35 +43,53 @@ export async function addVersion(
   const docs = await plan.docs(place);
   const attachments = { [POLICY_SLOT]: plan.policy, [OPERATION_SLOT]: plan.operation };
   const change = { name, version, docs, expectedHeads, attachments };
-  await commitNewVersions(deps, vault, name, operation, () => newVersionMutation(change, operation));
+  await commitNewVersions(deps, vault, name, {
+    operation,
+    mutation: () => newVersionMutation(change, operation),
+  });
   return { name, version, doc: docs.certificate };
 }
 
+/** What commitNewVersions writes: the mutation, built anew for each attempt, and what it is. */
+export interface VersionsWrite {
+  operation: OperationName;
+  mutation: () => Mutation;
+  /** For a restore: the backup's latest version, which its conflict names (RestoreConflictError). */
+  restoredHead?: string | undefined;
+}
+
 /**
- * Commits a mutation that writes versions under the name (a new version, a restore), built by `mutation`
- * (once per attempt); refused over a soft-deleted name, with the real service's "… is currently being
- * deleted" while the deletion propagates, and with "… cannot be re-created; retry later." while a purge
- * of the name propagates (store/purge-window.ts).
+ * Commits a mutation that writes versions under the name (a new version, a restore); refused over a
+ * soft-deleted name, with the real service's "… is currently being deleted" while the deletion
+ * propagates. While a purge of the name propagates (store/purge-window.ts) a new version is refused with
+ * "… cannot be re-created; retry later." and a restore with the restore conflict, as for a name in use:
+ * the JS SDK's certificate backup sample retries a restore after a purge while the answer says
+ * "conflict restoring the certificate".
  */
 export async function commitNewVersions(
   deps: Pick<CertificateStoreDeps, 'committer' | 'certificates'>,
   vault: string,
   name: string,
-  operation: OperationName,
-  mutation: () => Mutation,
+  write: VersionsWrite,
 ): Promise<void> {
+  const { operation, restoredHead } = write;
   const commit = () =>
-    commitLinked(deps.committer, vault, name, mutation()).catch(async (error: unknown) => {
-      if (isVaultError(error) && error.innerCode === 'ObjectIsDeletedButRecoverable')
-        throw await deps.certificates.deletedConflict(vault, name);
-      throw error;
-    });
+    commitLinked(deps.committer, vault, name, write.mutation(), restoredHead).catch(
+      async (error: unknown) => {
+        if (isVaultError(error) && error.innerCode === 'ObjectIsDeletedButRecoverable')
+          throw await deps.certificates.deletedConflict(vault, name);
+        throw error;
+      },
+    );
   await deps.certificates.commitPastPurgeWindow({
     vault,
     name,
     operation,
     commit,
-    refused: (kind) => objectIsBeingDeletedNoReuse(kind, name),
+    refused: (kind) =>
+      restoredHead === undefined
+        ? objectIsBeingDeletedNoReuse(kind, name)
+        : new RestoreConflictError(CERTIFICATE, name, restoredHead),
   });
 }
 
