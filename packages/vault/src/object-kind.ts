@@ -19,3 +19,10 @@ function kind(id: ObjectKind['id'], title: ObjectKind['title']): ObjectKind {
 export const SECRET = kind('secret', 'Secret');
 export const KEY = kind('key', 'Key');
 export const CERTIFICATE = kind('certificate', 'Certificate');
+
+/** Each kind by its id (the `on` of a failed guard, a change entry's kind). */
+export const OBJECT_KINDS: Readonly<Record<ObjectKind['id'], ObjectKind>> = {
+  secret: SECRET,
+  key: KEY,
+  certificate: CERTIFICATE,
+};

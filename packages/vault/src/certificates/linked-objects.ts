@@ -6,11 +6,11 @@ import {
   objectNotFound,
   RestoreConflictError,
 } from '../object-errors.ts';
-import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
+import { CERTIFICATE, KEY, OBJECT_KINDS, type ObjectKind, SECRET } from '../object-kind.ts';
 import { type Committer, GuardFailedError } from '../store/committer.ts';
 import { type GuardReason, Mutation } from '../store/mutation.ts';
 import type { Deletion } from '../store/object-repository.ts';
-import { SETTLES_FIELD } from '../store/propagation.ts';
+import { markSettling } from '../store/propagation.ts';
 import { markPurge, requireNoPurgeMark } from '../store/purge-window.ts';
 import { rel } from '../store/vault-keys.ts';
 import { LinkedChangedError } from './certificate-errors.ts';
@@ -21,7 +21,6 @@ import { LinkedChangedError } from './certificate-errors.ts';
 // ObjectRepository (vault-keys.ts): `v:<version>`, `head`, `deleted`, `a:<slot>`, live/deleted indexes.
 
 export const LINKED: readonly ObjectKind[] = [CERTIFICATE, KEY, SECRET];
-const KINDS: Record<ObjectKind['id'], ObjectKind> = { certificate: CERTIFICATE, key: KEY, secret: SECRET };
 
 /** One new version of each object, with the heads the key and secret must still have (null: absent). */
 export interface NewVersion {
@@ -94,7 +93,7 @@ export function softDeleteMutation(name: string, deletion: Deletion, settles?: s
       .zrem(rel.live(kind.id), name)
       .zadd(rel.deleted(kind.id), name)
       .hset(rel.object(kind.id, name), 'deleted', JSON.stringify(deletion));
-    if (settles) mutation.hset(rel.object(kind.id, name), SETTLES_FIELD, settles);
+    markSettling(mutation, rel.object(kind.id, name), settles);
   }
   return mutation;
 }
@@ -111,7 +110,7 @@ export function recoverMutation(name: string, deletion: Deletion, settles?: stri
       .zrem(rel.deleted(kind.id), name)
       .zadd(rel.live(kind.id), name)
       .hdel(rel.object(kind.id, name), 'deleted');
-    if (settles) mutation.hset(rel.object(kind.id, name), SETTLES_FIELD, settles);
+    markSettling(mutation, rel.object(kind.id, name), settles);
   }
   return mutation;
 }
@@ -254,7 +253,7 @@ function guardError(reason: GuardReason, name: string, restoredHead: string | un
     return new NotFoundError('CertificateNotFound', `Certificate ${name}: vault ${reason.failure}`);
   // Issuers and contacts are never part of a certificate's own mutations.
   if (reason.on === 'issuer' || reason.on === 'contacts') return new GuardFailedError(reason);
-  const kind = KINDS[reason.on];
+  const kind = OBJECT_KINDS[reason.on];
   switch (reason.failure) {
     case 'deleted':
       return objectIsDeleted(kind, name);

@@ -17,7 +17,7 @@ import { GuardFailedError } from './committer.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 import { type GuardReason, Mutation, type ObjectGuardFailure } from './mutation.ts';
 import { decodeSkipToken, encodeSkipToken, type Page, type PageRequest, pageSize } from './paging.ts';
-import { isSettling, type PropagationDelays, SETTLES_FIELD, settlesAt } from './propagation.ts';
+import { isSettling, markSettling, type PropagationDelays, SETTLES_FIELD, settlesAt } from './propagation.ts';
 import {
   commitPastPurgeWindow,
   markPurge,
@@ -83,6 +83,15 @@ export interface ObjectRepositoryDeps {
 }
 
 const MAX_UPDATE_ATTEMPTS = 8;
+
+/** An object's latest version and deletion state, read in one round trip (read-head.lua). */
+interface HeadRead {
+  head: string | null;
+  doc: string | null;
+  deletion: string | null;
+  /** Whether its last delete or recover still propagates (propagation.ts). */
+  settling: boolean;
+}
 const DAY_SECONDS = 86_400;
 /** Hash-field prefix of attachments: `a:<slot>` beside `v:<version>`, `head` and `deleted`. */
 const ATTACHMENT = 'a:';
@@ -114,7 +123,7 @@ export class ObjectRepository<T extends VersionDoc> {
     return vaultPrefix(vault) + rel.object(this.kind.id, name);
   }
 
-  async #readHead(vault: string, name: string) {
+  async #readHead(vault: string, name: string): Promise<HeadRead> {
     const [head, doc, deletion, settles] = (await this.#deps.redis.vaultReadHead(
       this.#objectKey(vault, name),
     )) as [string | null, string | null, string | null, string | null];
@@ -131,8 +140,7 @@ export class ObjectRepository<T extends VersionDoc> {
 
   /** Writes the object's `settles` moment into `mutation` when there is a delay. */
   #settle(mutation: Mutation, name: string): Mutation {
-    const settles = this.#settlesAt();
-    return settles ? mutation.hset(rel.object(this.kind.id, name), SETTLES_FIELD, settles) : mutation;
+    return markSettling(mutation, rel.object(this.kind.id, name), this.#settlesAt());
   }
 
   /** The latest version of a live object; not found while its recovery propagates. */
@@ -247,7 +255,11 @@ export class ObjectRepository<T extends VersionDoc> {
 
   /** A soft-deleted object with its latest version; not found while its deletion propagates. */
   async deleted(vault: string, name: string): Promise<DeletedObject<T>> {
-    const { head, doc, deletion, settling } = await this.#readHead(vault, name);
+    return this.#deletedOf(name, await this.#readHead(vault, name));
+  }
+
+  #deletedOf(name: string, read: HeadRead): DeletedObject<T> {
+    const { head, doc, deletion, settling } = read;
     if (!head || !doc || !deletion || settling) throw deletedObjectNotFound(this.kind, name);
     return { name, version: head, doc: JSON.parse(doc) as T, deletion: JSON.parse(deletion) as Deletion };
   }
@@ -257,9 +269,9 @@ export class ObjectRepository<T extends VersionDoc> {
    * both with 409 "… is currently being deleted." (its GET answers 404 meanwhile).
    */
   async deletedToChange(vault: string, name: string): Promise<DeletedObject<T>> {
-    const { head, doc, deletion, settling } = await this.#readHead(vault, name);
-    if (head && doc && deletion && settling) throw objectIsBeingDeleted(this.kind);
-    return this.deleted(vault, name);
+    const read = await this.#readHead(vault, name);
+    if (read.head && read.doc && read.deletion && read.settling) throw objectIsBeingDeleted(this.kind);
+    return this.#deletedOf(name, read);
   }
 
   /** Whether the object's last delete or recover is still propagating (propagation.ts). */

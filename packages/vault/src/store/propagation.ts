@@ -1,4 +1,5 @@
 import type { Clock } from '@vaultover/foundation';
+import type { Mutation } from './mutation.ts';
 
 /**
  * How long, in simulated milliseconds, a change takes to show in the real service, which the SDKs'
@@ -24,6 +25,11 @@ export const SETTLES_FIELD = 'settles';
 /** Whether an object whose `settles` field holds `settles` is still in its propagation window. */
 export function isSettling(settles: string | null | undefined, clock: Clock): boolean {
   return settles !== null && settles !== undefined && Number(settles) > clock.now();
+}
+
+/** Adds to `mutation` the `settles` moment of `object` (its relative key), when there is a delay. */
+export function markSettling(mutation: Mutation, object: string, settles: string | undefined): Mutation {
+  return settles ? mutation.hset(object, SETTLES_FIELD, settles) : mutation;
 }
 
 /** The moment a delete, recover or purge now shows (`settles`, `purgeSettles`), or undefined without a delay. */

@@ -1,6 +1,6 @@
 import type { Clock } from '@vaultover/foundation';
 import type { OperationName } from '../catalogue.ts';
-import { CERTIFICATE, KEY, type ObjectKind, SECRET } from '../object-kind.ts';
+import { OBJECT_KINDS, type ObjectKind } from '../object-kind.ts';
 import { type Committer, GuardFailedError } from './committer.ts';
 import { type GuardReason, Mutation } from './mutation.ts';
 import { isSettling } from './propagation.ts';
@@ -17,8 +17,6 @@ import { rel, vaultPrefix } from './vault-keys.ts';
 
 /** Hash field of a purged object (its only one): when its name becomes free. */
 export const PURGE_SETTLES_FIELD = 'purgeSettles';
-
-const KINDS: Record<ObjectKind['id'], ObjectKind> = { certificate: CERTIFICATE, key: KEY, secret: SECRET };
 
 /** Adds to `mutation` the mark of a purge of `name` that shows at `settles`, if there is a delay. */
 export function markPurge(mutation: Mutation, kind: ObjectKind, name: string, settles?: string): Mutation {
@@ -70,7 +68,7 @@ export async function commitPastPurgeWindow(deps: PurgeWindowDeps, write: PurgeW
     } catch (error) {
       const reason = purgeGuardFailure(error);
       if (!reason || attempt >= MAX_ATTEMPTS) throw error;
-      const kind = KINDS[reason.on];
+      const kind = OBJECT_KINDS[reason.on];
       const object = rel.object(kind.id, name);
       const settles = await deps.redis.hget(vaultPrefix(vault) + object, PURGE_SETTLES_FIELD);
       if (isSettling(settles, deps.clock)) throw refused(kind);
