@@ -16,7 +16,7 @@ import type { ModeGate } from '../mode/mode-gate.ts';
 import type { RegionMetrics } from '../region-metrics.ts';
 import type { RequestLog } from '../request-log/request-log.ts';
 import type { RequestThrottle } from '../throttling/request-throttle.ts';
-import { type DataRequest, dataHandler, hostnameOf } from './data-handler.ts';
+import { type DataRequest, dataHandler, hostnameOf, sendDataPlaneError } from './data-handler.ts';
 import type { DataRoute } from './data-route.ts';
 import { collapseSlashes, DataRouteTable, type RoutePattern } from './data-route-table.ts';
 import { sendError } from './error-reply.ts';
@@ -226,9 +226,9 @@ function notFound(table: DataRouteTable<RoutePattern>, authenticator: Authentica
       await authenticator.authenticate(req.headers.authorization);
       throw new MethodNotAllowedError(req.method);
     } catch (error) {
-      if ((error as { status?: number }).status === 401)
-        res.setHeader('WWW-Authenticate', authenticator.challenge);
-      sendError(res, error, (e) => logger.error({ err: e, path: req.path }, 'request failed'));
+      sendDataPlaneError(res, error, authenticator.challenge, (e) =>
+        logger.error({ err: e, path: req.path }, 'request failed'),
+      );
     }
   };
 }

@@ -74,17 +74,29 @@ export function dataHandler(route: DataRoute, deps: AppDeps): (request: DataRequ
       status = reply.status;
       sendJson(res, status, reply.body);
     } catch (error) {
-      if ((error as { status?: number }).status === 401)
-        res.setHeader('WWW-Authenticate', deps.authenticator.challenge);
       // A restore's conflict names the object by its full id, on the origin the request reached.
       const answered =
         error instanceof RestoreConflictError ? error.at(requestOrigin(req.headers.host)) : error;
-      status = sendError(res, answered, (e) =>
+      status = sendDataPlaneError(res, answered, deps.authenticator.challenge, (e) =>
         deps.logger.error({ err: e, operation: op.name }, 'request failed'),
       );
     }
     deps.metrics.observe(op.name, status, (performance.now() - started) / 1000);
   };
+}
+
+/**
+ * Answers a data-plane error in the service's format; a 401 carries the challenge the SDKs answer with
+ * a token. The status sent.
+ */
+export function sendDataPlaneError(
+  res: ServerResponse,
+  error: unknown,
+  challenge: string,
+  logUnexpected: (error: unknown) => void,
+): number {
+  if ((error as { status?: number }).status === 401) res.setHeader('WWW-Authenticate', challenge);
+  return sendError(res, error, logUnexpected);
 }
 
 /** Express's `req.hostname`: the Host header up to its port (an IPv6 literal keeps its brackets). */
