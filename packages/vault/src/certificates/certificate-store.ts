@@ -129,10 +129,8 @@ export class CertificateStore {
     privateKey: KeyObject,
     requested: { enabled: boolean; tags: Record<string, string> | undefined },
   ) {
-    const der = privateKey.export({ type: 'pkcs8', format: 'der' });
     const { issueSelfSigned } = await import('./self-signed.ts');
-    const issued = await issueSelfSigned(policy, der, new Date(this.#deps.clock.now()));
-    der.fill(0);
+    const issued = await issueSelfSigned(policy, privateKey, new Date(this.#deps.clock.now()));
     const operation = newOperation(policy, issued.csrDer, 'completed');
     const material = { certificateDer: issued.certificateDer, privateKey };
     const docs = (place: VersionPlace) => versionDocs(this.#deps.sealer, place, policy, material);

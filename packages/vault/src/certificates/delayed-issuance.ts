@@ -95,11 +95,9 @@ async function complete(
   const { doc: keyDoc } = await deps.keys.version(vault, name, waiting.version);
   const { doc: waitingSecret } = await deps.secrets.version(vault, name, waiting.version);
   const privateKey = unsealedKey(deps.sealer, vault, name, waiting.version, keyDoc);
-  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const { issueSelfSigned } = await import('./self-signed.ts');
   const now = deps.clock.now();
-  const issued = await issueSelfSigned(policy, der, new Date(now));
-  der.fill(0);
+  const issued = await issueSelfSigned(policy, privateKey, new Date(now));
   const place = {
     vault,
     name,

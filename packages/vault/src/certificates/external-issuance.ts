@@ -39,10 +39,8 @@ export async function pendingPlan(
   tags: Record<string, string> | undefined,
 ) {
   const details = policy.issuer.name === UNKNOWN_ISSUER ? WAITING_DETAILS : IN_PROGRESS_DETAILS;
-  const der = privateKey.export({ type: 'pkcs8', format: 'der' });
   const { addMonths, certificateRequest } = await import('./self-signed.ts');
-  const csrDer = await certificateRequest(policy, der);
-  der.fill(0);
+  const csrDer = await certificateRequest(policy, privateKey);
   const operation: CertificateOperation = {
     ...newOperation(policy, csrDer, 'inProgress'),
     status_details: details,

@@ -1,12 +1,12 @@
-import { createPrivateKey, createPublicKey, randomBytes, type webcrypto } from 'node:crypto';
+import { createPublicKey, type KeyObject, randomBytes, type webcrypto } from 'node:crypto';
 import type { CertificatePolicy } from './certificate-policy.ts';
 import type { KeyUsage } from './policy-rules.ts';
 import { parseSubject } from './subject-name.ts';
 import { x509 } from './x509-provider.ts';
 
 // Issues the X.509 certificate of a Self-issued policy and the CSR the pending operation shows (for
-// issuer Unknown, the CSR alone), with @peculiar/x509. The key pair comes from node:crypto (PKCS#8
-// DER) and is only borrowed here.
+// issuer Unknown, the CSR alone), with @peculiar/x509. The key comes from node:crypto as a KeyObject,
+// handed to WebCrypto as it is (no DER copy of it is made here), and only borrowed.
 
 /** A freshly issued certificate (DER) with its validity, and the CSR of the same key. */
 export interface Issued {
@@ -32,10 +32,10 @@ const EC_HASH: Record<string, string> = { 'P-256': 'SHA-256', 'P-384': 'SHA-384'
 /** Signs a certificate for `policy` with its own key, valid from `now` for the policy's months. */
 export async function issueSelfSigned(
   policy: CertificatePolicy,
-  privateKeyDer: Buffer,
+  privateKey: KeyObject,
   now: Date,
 ): Promise<Issued> {
-  const keys = cryptoKeys(policy, privateKeyDer);
+  const keys = cryptoKeys(policy, privateKey);
   const name = new x509.Name(parseName(policy.x509_props.subject));
   const extensions = await extensionsOf(policy, keys.publicKey);
   const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
@@ -61,8 +61,8 @@ export async function issueSelfSigned(
  * The PKCS#10 request of a certificate to be signed elsewhere (issuer `Unknown`): the policy's subject,
  * and its key usages, EKUs and SANs as requested extensions, signed with the new key.
  */
-export async function certificateRequest(policy: CertificatePolicy, privateKeyDer: Buffer): Promise<Buffer> {
-  const keys = cryptoKeys(policy, privateKeyDer);
+export async function certificateRequest(policy: CertificatePolicy, privateKey: KeyObject): Promise<Buffer> {
+  const keys = cryptoKeys(policy, privateKey);
   const name = new x509.Name(parseName(policy.x509_props.subject));
   return requestFor(name, keys, await extensionsOf(policy, keys.publicKey));
 }
@@ -107,8 +107,7 @@ async function extensionsOf(
   return extensions;
 }
 
-function cryptoKeys(policy: CertificatePolicy, privateKeyDer: Buffer) {
-  const privateKey = createPrivateKey({ key: privateKeyDer, format: 'der', type: 'pkcs8' });
+function cryptoKeys(policy: CertificatePolicy, privateKey: KeyObject) {
   const publicKey = createPublicKey(privateKey);
   const crv = policy.key_props.crv;
   const [importAlgorithm, signingAlgorithm] = crv
